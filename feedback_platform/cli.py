@@ -1,0 +1,124 @@
+"""The `feedback-platform` command."""
+
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import duckdb
+
+from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
+from feedback_platform.resources import PlatformSettings
+
+SAMPLE_DEFAULTS = SampleLogConfig()
+
+
+@click.group()
+def main() -> None:
+    """Turn raw AI feedback logs into redacted, joined, checked and versioned datasets."""
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+@main.command()
+@click.option("--days", type=click.IntRange(min=1), default=SAMPLE_DEFAULTS.days, show_default=True)
+@click.option(
+    "--responses-per-day",
+    type=click.IntRange(min=1),
+    default=SAMPLE_DEFAULTS.responses_per_day,
+    show_default=True,
+)
+@click.option("--seed", type=int, default=SAMPLE_DEFAULTS.seed, show_default=True)
+@click.option(
+    "--start-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=str(SAMPLE_DEFAULTS.start_date),
+    show_default=True,
+    help="First landing day.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Landing folder to write <stream>/<YYYY-MM-DD>/ files into.",
+)
+def generate(
+    days: int, responses_per_day: int, seed: int, start_date: datetime.datetime, out_dir: Path
+) -> None:
+    """Write realistic, deterministic sample logs (same options, same bytes)."""
+    _generate(SampleLogConfig(days, responses_per_day, seed, start_date.date()), out_dir)
+
+
+@main.command()
+def materialize() -> None:
+    """Materialise every asset on the landing logs, then print what was produced."""
+    _materialize_and_report(PlatformSettings.from_environment())
+
+
+@main.command()
+def run() -> None:
+    """What `make run` does: generate sample logs if the landing folder is empty, then materialise."""
+    settings = PlatformSettings.from_environment()
+    if not any(settings.landing_dir.glob("*/*/*.jsonl*")):
+        click.echo(f"No logs under {settings.landing_dir}: generating a sample.")
+        _generate(SAMPLE_DEFAULTS, settings.landing_dir)
+    _materialize_and_report(settings)
+
+
+@main.command()
+@click.option("--port", type=int, default=3000, show_default=True)
+def ui(port: int) -> None:
+    """Start the Dagster UI (dagster dev) on the same data and instance as `make run`."""
+    from feedback_platform.local_instance import prepare_dagster_home
+
+    settings = PlatformSettings.from_environment()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(prepare_dagster_home(settings)),
+        "FEEDBACK_PLATFORM_DATA_DIR": str(settings.data_dir),
+        "FEEDBACK_PLATFORM_DUCKDB": str(settings.duckdb_path),
+    }
+    workspace = Path(__file__).resolve().parent.parent / "workspace.yaml"
+    dagster = Path(sys.executable).with_name("dagster")
+    raise SystemExit(subprocess.call([str(dagster), "dev", "-w", str(workspace), "-p", str(port)], env=env))
+
+
+def _generate(config: SampleLogConfig, out_dir: Path) -> None:
+    with click.progressbar(
+        length=config.days, label=f"Generating {config.days} days", file=sys.stderr
+    ) as bar:
+        summary = generate_sample_logs(
+            config, out_dir, on_progress=lambda done, _total: bar.update(done - bar.pos)
+        )
+    click.echo(f"Wrote sample logs to {out_dir}: {summary.describe()}")
+
+
+def _materialize_and_report(settings: PlatformSettings) -> None:
+    from feedback_platform.local_instance import local_instance
+    from feedback_platform.materialize import materialize_everything, table_row_counts
+
+    os.environ["FEEDBACK_PLATFORM_DUCKDB"] = str(settings.duckdb_path)  # read by dbt's profile
+    outcomes = materialize_everything(settings, local_instance(settings))
+    click.echo(f"\nWarehouse: {settings.duckdb_path}")
+    for table, rows in table_row_counts(settings).iter_rows():
+        click.echo(f"  {table:<32} {rows:>9,} rows")
+    _print_dataset_versions(settings)
+    failed = [outcome for outcome in outcomes if not outcome.success]
+    for outcome in failed:
+        steps, checks = outcome.failed_steps or "-", outcome.failed_checks or "-"
+        click.echo(f"\n{outcome.job} FAILED: steps {steps}, checks {checks}")
+    if failed:
+        raise SystemExit(1)
+
+
+def _print_dataset_versions(settings: PlatformSettings) -> None:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        versions = con.execute(
+            "select name, version, row_count, created_at from dataset_versions order by name, created_at"
+        ).fetchall()
+    click.echo(f"\nDataset versions under {settings.datasets_dir}:")
+    for name, version, rows, created_at in versions:
+        click.echo(f"  {name:<6} {version}  {rows:>7,} rows  created {created_at}")

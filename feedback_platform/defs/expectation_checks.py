@@ -1,0 +1,102 @@
+"""Turns Great Expectations suites and plain predicates over a table into Dagster asset checks.
+
+Each layer declares its checks in its own `checks.py` with these two factories, so the glue between a
+suite's outcome and an `AssetCheckResult` lives in one place.
+"""
+
+from collections.abc import Callable, Sequence
+
+import dagster as dg
+import polars as pl
+from great_expectations.expectations import Expectation
+
+from feedback_platform.lib.quality import SuiteOutcome, run_suite
+from feedback_platform.resources import DUCKDB_POOL
+
+
+def expectation_suite_check(
+    *,
+    asset: str,
+    name: str,
+    description: str,
+    expectations: Sequence[Expectation],
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    partitions_def: dg.PartitionsDefinition | None = None,
+    blocking: bool = True,
+) -> dg.AssetChecksDefinition:
+    """A check that runs `expectations` (GX 1.x, pandas batch) on the asset's rows.
+
+    `prepare` selects or derives the columns the suite looks at, e.g. ratings parsed from the
+    feedback value, so that free text never reaches the check's metadata.
+    """
+
+    @dg.asset_check(
+        asset=asset,
+        name=name,
+        description=description,
+        blocking=blocking,
+        partitions_def=partitions_def,
+        pool=DUCKDB_POOL,
+    )
+    def _suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
+        outcome = run_suite(name, prepare(rows) if prepare else rows, expectations)
+        return suite_check_result(outcome, row_count=rows.height)
+
+    return _suite_check
+
+
+def predicate_check(
+    *,
+    asset: str,
+    name: str,
+    description: str,
+    find_violations: Callable[[pl.DataFrame], pl.DataFrame],
+    partitions_def: dg.PartitionsDefinition | None = None,
+    blocking: bool = True,
+) -> dg.AssetChecksDefinition:
+    """A check that passes when `find_violations` returns no rows; a sample of them goes to metadata."""
+
+    @dg.asset_check(
+        asset=asset,
+        name=name,
+        description=description,
+        blocking=blocking,
+        partitions_def=partitions_def,
+        pool=DUCKDB_POOL,
+    )
+    def _predicate_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
+        violations = find_violations(rows)
+        return dg.AssetCheckResult(
+            passed=violations.height == 0,
+            metadata={
+                "rows_checked": rows.height,
+                "violations": violations.height,
+                "sample": dg.MetadataValue.md(_markdown_table(violations.head(5))),
+            },
+        )
+
+    return _predicate_check
+
+
+def suite_check_result(outcome: SuiteOutcome, row_count: int) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=outcome.success,
+        metadata={
+            "rows_checked": row_count,
+            "summary": outcome.summary(),
+            "expectations": dg.MetadataValue.json(outcome.as_records()),
+        },
+    )
+
+
+def _markdown_table(frame: pl.DataFrame) -> str:
+    if frame.height == 0:
+        return "none"
+    header = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * frame.width + "\n"
+    body = "\n".join("| " + " | ".join(_cell(value) for value in row) + " |" for row in frame.iter_rows())
+    return header + body
+
+
+def _cell(value: object) -> str:
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "..."

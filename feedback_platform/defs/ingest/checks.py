@@ -1,0 +1,112 @@
+"""Checks on the raw tables: what the log contract cannot say, and that no line went missing."""
+
+from datetime import date
+
+import dagster as dg
+import polars as pl
+from great_expectations import expectations as gxe
+
+from feedback_platform.defs.expectation_checks import expectation_suite_check
+from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.lib.log_validation import STREAMS, count_landing_lines
+from feedback_platform.resources import DUCKDB_POOL, LandingZone
+
+raw_responses_have_unique_ids_and_required_fields = expectation_suite_check(
+    asset="raw_responses",
+    name="raw_responses_have_unique_ids_and_required_fields",
+    description="response_id is unique within the landing day; ids, timestamp and model are present.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="response_id"),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=column)
+            for column in ("response_id", "conversation_id", "tenant_id", "user_id", "created_at", "model")
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="latency_ms", min_value=0),
+    ],
+    prepare=lambda rows: rows.select(
+        "response_id", "conversation_id", "tenant_id", "user_id", "created_at", "model", "latency_ms"
+    ),
+    partitions_def=daily_landing_partitions,
+)
+
+raw_feedback_has_unique_ids_and_required_fields = expectation_suite_check(
+    asset="raw_feedback",
+    name="raw_feedback_has_unique_ids_and_required_fields",
+    description="event_id is unique within the landing day; ids, timestamp and signal are present.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="event_id"),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=column)
+            for column in ("event_id", "response_id", "tenant_id", "user_id", "created_at", "signal")
+        ),
+    ],
+    prepare=lambda rows: rows.select(
+        "event_id", "response_id", "tenant_id", "user_id", "created_at", "signal"
+    ),
+    partitions_def=daily_landing_partitions,
+)
+
+rating_within_one_to_five = expectation_suite_check(
+    asset="raw_feedback",
+    name="rating_within_one_to_five",
+    description="Every rating is an integer from 1 to 5. The contract checks its type, not its range.",
+    expectations=[gxe.ExpectColumnValuesToBeBetween(column="rating", min_value=1, max_value=5)],
+    prepare=lambda rows: rows.filter(pl.col("signal") == "rating").select(
+        "event_id", rating=pl.col("value").cast(pl.Int64, strict=False)
+    ),
+    partitions_def=daily_landing_partitions,
+)
+
+raw_consent_has_known_actions = expectation_suite_check(
+    asset="raw_consent",
+    name="raw_consent_has_known_actions",
+    description="Every consent event names a user, a tenant, a time and a known action.",
+    expectations=[
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=column)
+            for column in ("user_id", "tenant_id", "created_at")
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="action", value_set=["opt_out_training", "opt_in_training", "erase"]
+        ),
+    ],
+    prepare=lambda rows: rows.select("user_id", "tenant_id", "created_at", "action"),
+    partitions_def=daily_landing_partitions,
+)
+
+
+@dg.asset_check(
+    asset="quarantined_rows",
+    additional_ins={f"raw_{stream}": dg.AssetIn(f"raw_{stream}") for stream in STREAMS},
+    partitions_def=daily_landing_partitions,
+    blocking=True,
+    pool=DUCKDB_POOL,
+)
+def every_landing_line_is_accounted_for(
+    context: dg.AssetCheckExecutionContext,
+    landing: LandingZone,
+    quarantined_rows: pl.DataFrame,
+    raw_responses: pl.DataFrame,
+    raw_feedback: pl.DataFrame,
+    raw_consent: pl.DataFrame,
+) -> dg.AssetCheckResult:
+    """Recounts the landing files: lines read must equal rows kept plus rows quarantined, per stream."""
+    day = date.fromisoformat(context.partition_key)
+    kept = {"responses": raw_responses.height, "feedback": raw_feedback.height, "consent": raw_consent.height}
+    quarantined = dict(quarantined_rows.group_by("stream").len().iter_rows())
+    balance = {
+        stream: {
+            "lines": count_landing_lines(landing.path, stream, day),
+            "kept": kept[stream],
+            "quarantined": quarantined.get(stream, 0),
+        }
+        for stream in STREAMS
+    }
+    unbalanced = [s for s, b in balance.items() if b["lines"] != b["kept"] + b["quarantined"]]
+    return dg.AssetCheckResult(
+        passed=not unbalanced,
+        metadata={
+            "balance": dg.MetadataValue.json(balance),
+            "unbalanced_streams": ", ".join(unbalanced) or "none",
+        },
+    )

@@ -1,0 +1,42 @@
+"""Redacted tables: the raw tables with every free-text field passed through the PII engine.
+
+Nothing downstream of this layer reads a raw table that holds free text.
+"""
+
+import dagster as dg
+import polars as pl
+
+from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.lib.pii import ENGINE_VERSION
+from feedback_platform.lib.redaction_frames import redact_feedback, redact_responses
+from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, PiiRedaction
+
+_redacted_table = {
+    "partitions_def": daily_landing_partitions,
+    "backfill_policy": dg.BackfillPolicy.single_run(),
+    "group_name": "redact",
+    "pool": DUCKDB_POOL,
+    "metadata": {PARTITION_COLUMN_KEY: "landing_date"},
+    "kinds": {"duckdb", "polars"},
+    "code_version": ENGINE_VERSION,
+}
+
+
+@dg.asset(**_redacted_table)
+def redacted_responses(
+    context: dg.AssetExecutionContext, raw_responses: pl.DataFrame, pii: PiiRedaction
+) -> pl.DataFrame:
+    """Responses with PII in messages, retrieved documents and output replaced by typed placeholders."""
+    redacted = redact_responses(raw_responses, pii.redactor().redact)
+    context.add_output_metadata({"pii_engine_version": ENGINE_VERSION})
+    return redacted
+
+
+@dg.asset(**_redacted_table)
+def redacted_feedback(
+    context: dg.AssetExecutionContext, raw_feedback: pl.DataFrame, pii: PiiRedaction
+) -> pl.DataFrame:
+    """Feedback events with PII in comments, edits and reformulated queries replaced by placeholders."""
+    redacted = redact_feedback(raw_feedback, pii.redactor().redact)
+    context.add_output_metadata({"pii_engine_version": ENGINE_VERSION})
+    return redacted

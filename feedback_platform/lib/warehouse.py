@@ -1,0 +1,120 @@
+"""Writes to and reads from the embedded DuckDB warehouse.
+
+Every write replaces a slice of a table (a whole table, or the rows of some partitions) inside one
+transaction and inserts by column *name*. Positional inserts silently swap columns when a frame is
+reordered: raw text could land in a redacted column. A reader never sees a half-replaced partition.
+"""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+
+import duckdb
+import polars as pl
+
+_INCOMING = "_incoming_rows"
+
+
+class SchemaMismatchError(ValueError):
+    """The frame's columns are not the table's columns."""
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
+        [table],
+    ).fetchall()
+    return found[0][0] > 0
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'main' and table_name = ? order by ordinal_position",
+        [table],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
+    """Replace the whole table with `rows`, taking the frame's schema."""
+    with _transaction(con, rows):
+        con.execute(f"create or replace table {_quote(table)} as select * from {_INCOMING}")
+
+
+def replace_partitions(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pl.DataFrame,
+    partition_column: str,
+    partitions: Sequence[date],
+) -> None:
+    """Replace the rows of `partitions` (values of `partition_column`) with `rows`.
+
+    Rows outside the named partitions are refused: writing them would silently overwrite another
+    partition's data on its next run.
+    """
+    stray = rows.filter(~pl.col(partition_column).is_in(list(partitions)))
+    if stray.height:
+        raise ValueError(
+            f"{stray.height} rows for {table} fall outside partitions {[str(p) for p in partitions]}"
+        )
+    with _transaction(con, rows):
+        if not table_exists(con, table):
+            con.execute(f"create table {_quote(table)} as select * from {_INCOMING} limit 0")
+        _require_same_columns(con, table, rows.columns)
+        placeholders = ", ".join("?" for _ in partitions)
+        con.execute(
+            f"delete from {_quote(table)} where {_quote(partition_column)} in ({placeholders})",
+            list(partitions),
+        )
+        con.execute(f"insert into {_quote(table)} by name select * from {_INCOMING}")
+
+
+def read_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    partition_column: str | None = None,
+    partitions: Sequence[date] | None = None,
+) -> pl.DataFrame:
+    """Read a table, or only some partitions of it, in a stable order."""
+    if not table_exists(con, table):
+        raise LookupError(f"table {table} does not exist yet: materialise it first")
+    query = f"select * from {_quote(table)}"
+    params: list[object] = []
+    if partition_column is not None and partitions is not None:
+        query += f" where {_quote(partition_column)} in ({', '.join('?' for _ in partitions)})"
+        params = list(partitions)
+    relation = con.sql(query, params=params) if params else con.sql(query)
+    return relation.pl()
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> Iterator[None]:
+    """Expose `rows` to SQL and run the block in one transaction, rolled back on any error."""
+    con.register(_INCOMING, rows.to_arrow())
+    try:
+        con.execute("begin transaction")
+        try:
+            yield
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    finally:
+        con.unregister(_INCOMING)
+
+
+def _require_same_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> None:
+    existing = table_columns(con, table)
+    missing = sorted(set(existing) - set(columns))
+    extra = sorted(set(columns) - set(existing))
+    if missing or extra:
+        raise SchemaMismatchError(
+            f"rows for {table} do not match its columns: missing {missing}, unexpected {extra}. "
+            "Drop the table (or run a full refresh) after a schema change."
+        )
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'

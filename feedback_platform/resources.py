@@ -1,0 +1,178 @@
+"""Configuration and resources: where data lives and the handles every layer uses to reach it.
+
+Settings come from the environment once, when the code location is loaded (never at import time):
+`FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
+`FEEDBACK_PLATFORM_LANDING_DIR` and `FEEDBACK_PLATFORM_SPACY_MODEL`.
+"""
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+from dagster_dbt import DbtCliResource
+from pydantic import BaseModel
+
+from feedback_platform.defs.join.project import dbt_project
+from feedback_platform.lib import warehouse
+from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
+
+DUCKDB_POOL = "duckdb"
+"""Concurrency pool of every step that opens the DuckDB file: DuckDB allows one writing process."""
+
+PARTITION_COLUMN_KEY = "partition_expr"
+"""Asset metadata key naming the column that holds a partitioned asset's partition (dagster-duckdb's name)."""
+
+
+class PlatformSettings(BaseModel, frozen=True):
+    data_dir: Path
+    duckdb_path: Path
+    landing_dir: Path
+    datasets_dir: Path
+    spacy_model: str = RedactorConfig().spacy_model
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "PlatformSettings":
+        data_dir = Path(environ.get("FEEDBACK_PLATFORM_DATA_DIR", "data")).resolve()
+        duckdb_path = environ.get("FEEDBACK_PLATFORM_DUCKDB", data_dir / "warehouse.duckdb")
+        landing_dir = environ.get("FEEDBACK_PLATFORM_LANDING_DIR", data_dir / "landing")
+        return cls(
+            data_dir=data_dir,
+            duckdb_path=Path(duckdb_path).resolve(),
+            landing_dir=Path(landing_dir).resolve(),
+            datasets_dir=data_dir / "datasets",
+            spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
+        )
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The embedded DuckDB file that holds every table."""
+
+    database: str
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.database)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def read(self, table: str) -> pl.DataFrame:
+        with self.connect() as con:
+            return warehouse.read_table(con, table)
+
+    def replace(self, table: str, rows: pl.DataFrame) -> None:
+        with self.connect() as con:
+            warehouse.replace_table(con, table, rows)
+
+    @contextmanager
+    def visible_to_dbt(self) -> Iterator[None]:
+        """Point dbt's profile (env_var FEEDBACK_PLATFORM_DUCKDB) at this file while dbt runs."""
+        previous = os.environ.get("FEEDBACK_PLATFORM_DUCKDB")
+        os.environ["FEEDBACK_PLATFORM_DUCKDB"] = self.database
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ["FEEDBACK_PLATFORM_DUCKDB"]
+            else:
+                os.environ["FEEDBACK_PLATFORM_DUCKDB"] = previous
+
+
+class DuckDBPolarsIOManager(dg.ConfigurableIOManager):
+    """Stores each asset as the DuckDB table named after it, through `feedback_platform.lib.warehouse`.
+
+    Partitioned assets name their partition column in metadata (`partition_expr`); a run replaces just
+    the partitions it computed. Unlike dagster-duckdb's IO manager it writes in one transaction and
+    inserts by column name.
+    """
+
+    warehouse: dg.ResourceDependency[Warehouse]
+
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:
+        if obj is None:  # dbt models and other assets that write their own table
+            return
+        table = context.asset_key.path[-1]
+        with self.warehouse.connect() as con:
+            if context.has_asset_partitions:
+                column = _partition_column(context.definition_metadata)
+                warehouse.replace_partitions(con, table, obj, column, _partition_dates(context))
+            else:
+                warehouse.replace_table(con, table, obj)
+        context.add_output_metadata({"table": table, "dagster/row_count": obj.height})
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        table = context.asset_key.path[-1]
+        with self.warehouse.connect() as con:
+            if context.has_asset_partitions:
+                upstream = context.upstream_output
+                column = _partition_column(upstream.definition_metadata if upstream else {})
+                return warehouse.read_table(con, table, column, _partition_dates(context))
+            return warehouse.read_table(con, table)
+
+
+class LandingZone(dg.ConfigurableResource):
+    """The folder where products drop their daily JSONL logs: <root>/<stream>/<YYYY-MM-DD>/*.jsonl[.gz]."""
+
+    root: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root)
+
+
+class DatasetStore(dg.ConfigurableResource):
+    """The folder that holds every immutable dataset version."""
+
+    root: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root)
+
+
+class PiiRedaction(dg.ConfigurableResource):
+    """The Presidio engine, loaded once per process however many assets use it."""
+
+    spacy_model: str = RedactorConfig().spacy_model
+
+    def redactor(self) -> PiiRedactor:
+        return _load_redactor(RedactorConfig(spacy_model=self.spacy_model))
+
+
+@cache
+def _load_redactor(config: RedactorConfig) -> PiiRedactor:
+    return PiiRedactor(config)
+
+
+def build_resources(settings: PlatformSettings) -> dict[str, object]:
+    """The resources of the code location, wired to the paths in `settings`."""
+    warehouse_resource = Warehouse(database=str(settings.duckdb_path))
+    return {
+        "io_manager": DuckDBPolarsIOManager(warehouse=warehouse_resource),
+        "warehouse": warehouse_resource,
+        "landing": LandingZone(root=str(settings.landing_dir)),
+        "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
+        "pii": PiiRedaction(spacy_model=settings.spacy_model),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    }
+
+
+def _partition_column(metadata: Mapping[str, object]) -> str:
+    column = metadata.get(PARTITION_COLUMN_KEY)
+    if not isinstance(column, str):
+        raise dg.DagsterInvariantViolationError(
+            f"partitioned assets stored in DuckDB need metadata {PARTITION_COLUMN_KEY!r}"
+        )
+    return column
+
+
+def _partition_dates(context: dg.OutputContext | dg.InputContext) -> list[date]:
+    return [date.fromisoformat(key) for key in context.asset_partition_keys]

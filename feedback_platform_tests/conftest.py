@@ -1,0 +1,74 @@
+"""Shared fixtures: one real, small platform built once per test session.
+
+`sample_platform` generates three days of sample logs, then materialises every asset with the real
+DuckDB, Presidio, dbt and Great Expectations into a temporary data directory, exactly as
+`make run` does. Content tests read what it produced; none of them mock a component.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
+from feedback_platform.materialize import RunOutcome, materialize_everything
+from feedback_platform.resources import PlatformSettings
+
+SAMPLE = SampleLogConfig(days=3, responses_per_day=120, seed=11, start_date=date(2026, 11, 1))
+
+
+@dataclass(frozen=True)
+class SamplePlatform:
+    settings: PlatformSettings
+    generation: GenerationSummary
+    outcomes: list[RunOutcome]
+    instance: dg.DagsterInstance
+
+    def table(self, name: str) -> pl.DataFrame:
+        with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
+            return con.sql(f'select * from "{name}"').pl()
+
+    def table_text(self, name: str) -> str:
+        """Every row of a table rendered as text, nested columns included, for needle searches."""
+        with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
+            (text,) = con.execute(
+                f'select string_agg(cast(t as varchar), chr(10)) from "{name}" t'
+            ).fetchall()[0]
+        return text or ""
+
+    def tables(self) -> list[str]:
+        with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
+            return [name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_telemetry() -> None:
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """A fresh `dbt parse` of the project, so tests never build assets from a stale manifest."""
+    from feedback_platform.defs.join.project import dbt_project
+
+    dbt_project.preparer.prepare(dbt_project)
+    return dbt_project.manifest_path
+
+
+def settings_for(data_dir: Path) -> PlatformSettings:
+    return PlatformSettings.from_environment({"FEEDBACK_PLATFORM_DATA_DIR": str(data_dir)})
+
+
+@pytest.fixture(scope="session")
+def sample_platform(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SamplePlatform:
+    settings = settings_for(tmp_path_factory.mktemp("platform"))
+    generation = generate_sample_logs(SAMPLE, settings.landing_dir)
+    instance = dg.DagsterInstance.ephemeral()
+    outcomes = materialize_everything(settings, instance)
+    return SamplePlatform(settings, generation, outcomes, instance)

@@ -1,0 +1,92 @@
+"""The whole graph on a small real sample: what each layer must guarantee, asserted on content."""
+
+import polars as pl
+import pytest
+
+from feedback_platform.materialize import materialize_everything
+from feedback_platform_tests.conftest import SamplePlatform
+
+RAW_LAYER = {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"}
+
+
+# Guards the whole graph: both jobs succeed and every check passes on well-formed sample data.
+def test_every_run_succeeds_and_every_check_passes(sample_platform: SamplePlatform) -> None:
+    assert [o.job for o in sample_platform.outcomes] == ["landing_day_job", "datasets_job"]
+    for outcome in sample_platform.outcomes:
+        assert outcome.failed_steps == []
+        assert outcome.failed_checks == []
+        assert outcome.success
+
+
+# Guards the redaction gate: no planted email, phone, card or key survives into any table past the raw layer.
+@pytest.mark.parametrize("entity", ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "API_KEY"])
+def test_planted_pii_never_appears_below_the_raw_layer(sample_platform: SamplePlatform, entity: str) -> None:
+    planted = sorted({value for kind, value in sample_platform.generation.planted_pii if kind == entity})
+    assert planted, f"the sample plants no {entity}"
+    raw_text = sample_platform.table_text("raw_responses") + sample_platform.table_text("raw_feedback")
+    assert any(value in raw_text for value in planted), "planted values must reach the raw layer first"
+    for table in set(sample_platform.tables()) - RAW_LAYER:
+        text = sample_platform.table_text(table)
+        leaked = [value for value in planted if value in text]
+        assert leaked == [], f"{table} holds planted {entity} values {leaked[:3]}"
+
+
+# Guards the eval rule: every response with a thumbs-down lands in the eval dataset.
+def test_thumbs_down_responses_are_in_eval(sample_platform: SamplePlatform) -> None:
+    linked = sample_platform.table("feedback_with_responses")
+    thumbs_down = set(linked.filter((pl.col("thumb") == "down") & pl.col("training_allowed"))["response_id"])
+    assert thumbs_down
+    assert thumbs_down <= set(sample_platform.table("eval_examples")["response_id"])
+
+
+# Guards edit-to-final: an edit yields an SFT row targeting the edit and a DPO pair edit-over-output.
+def test_an_edit_yields_sft_target_and_dpo_pair(sample_platform: SamplePlatform) -> None:
+    edits = sample_platform.table("feedback_with_responses").filter(
+        (pl.col("signal") == "edit") & pl.col("training_allowed")
+    )
+    assert edits.height > 0
+    latest = edits.sort("feedback_created_at").group_by("response_id").last()
+    sft = sample_platform.table("sft_examples").filter(pl.col("target_source") == "user_edit")
+    dpo = sample_platform.table("dpo_pairs").filter(pl.col("pair_source") == "user_edit")
+    sft_targets = dict(sft.select("response_id", "completion").iter_rows())
+    dpo_by_response = {row["chosen_response_id"]: row for row in dpo.iter_rows(named=True)}
+    for response_id, edit_text, output in latest.select("response_id", "edit_text", "output").iter_rows():
+        assert sft_targets[response_id] == edit_text
+        if edit_text.split() != output.split():
+            assert dpo_by_response[response_id]["chosen"] == edit_text
+            assert dpo_by_response[response_id]["rejected"] == output
+
+
+# Guards quarantine: every malformed line the generator planted is kept with its file, line and reason.
+def test_malformed_lines_sit_in_quarantine_with_reason(sample_platform: SamplePlatform) -> None:
+    quarantined = sample_platform.table("quarantined_rows")
+    located = {
+        (row[0], row[1], row[2]): row[3]
+        for row in quarantined.select("stream", "source_file", "source_line", "reason").iter_rows()
+    }
+    planted = sample_platform.generation.malformed
+    assert planted
+    for stream, source_file, line, _kind in planted:
+        assert located.get((stream, source_file, line)), f"{source_file}:{line} is not in quarantine"
+
+
+# Guards consent: a user whose latest choice is opt-out (or erase) contributes nothing to SFT or DPO.
+def test_opted_out_users_are_absent_from_training_data(sample_platform: SamplePlatform) -> None:
+    signals = sample_platform.table("response_signals")
+    withheld = set(signals.filter(~pl.col("training_allowed"))["response_id"])
+    assert withheld, "the sample must hold responses of opted-out users"
+    sft_ids = set(sample_platform.table("sft_examples")["response_id"])
+    dpo = sample_platform.table("dpo_pairs")
+    dpo_ids = set(dpo["chosen_response_id"]) | set(dpo["rejected_response_id"])
+    assert withheld.isdisjoint(sft_ids)
+    assert withheld.isdisjoint(dpo_ids)
+
+
+# Guards immutability: materialising again on the same logs yields the same dataset version ids, no new ones.
+def test_rematerialising_gives_the_same_dataset_versions(sample_platform: SamplePlatform) -> None:
+    before = sample_platform.table("dataset_versions").select("name", "version").sort("name")
+    assert before.height == 3
+    outcomes = materialize_everything(sample_platform.settings, sample_platform.instance)
+    assert all(outcome.success for outcome in outcomes)
+    after = sample_platform.table("dataset_versions").select("name", "version").sort("name")
+    assert after.equals(before)
