@@ -10,6 +10,7 @@ import polars as pl
 
 from feedback_platform.lib.curation import RULE_VERSION
 from feedback_platform.lib.dataset_store import (
+    LINEAGE_SCHEMA,
     DatasetVersion,
     lineage_rows,
     list_dataset_versions,
@@ -88,4 +89,4 @@ def dataset_row_lineage(dataset_versions: pl.DataFrame, dataset_store: DatasetSt
         )
         for name, version in dataset_versions.select("name", "version").iter_rows()
     ]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=LINEAGE_SCHEMA)

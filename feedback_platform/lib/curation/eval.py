@@ -1,0 +1,52 @@
+"""Eval examples: responses whose output visibly failed the user, to measure the next model against."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from feedback_platform.lib.curation import rules
+from feedback_platform.lib.curation.signals import trainable_response_signals
+from feedback_platform.lib.hashing import id_list, row_id_expr
+
+EVAL_KIND = "eval"
+
+EVAL_COLUMNS = [
+    "example_id",
+    "response_id",
+    "tenant_id",
+    "model",
+    "model_version",
+    "prompt_version",
+    "feature",
+    "language",
+    "messages",
+    "retrieved_context",
+    "output",
+    "reference",
+    "reasons",
+    "feedback_event_ids",
+]
+
+
+def select_eval_examples(mart: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+    """One eval example per admitted response of the ``feedback_with_responses`` mart, sorted by example_id.
+
+    ``reference`` is the user's latest edit, when there is one: what the user wanted instead of ``output``.
+    ``feedback_event_ids`` holds the events that admitted the response plus the edit event behind
+    ``reference``, so that every event whose content is in the row can be traced.
+    """
+    return (
+        trainable_response_signals(mart)
+        .filter(rules.any_fires(rules.EVAL_RULES))
+        .with_columns(
+            reference=pl.col("latest_edit_text"),
+            reasons=rules.reasons(rules.EVAL_RULES),
+            feedback_event_ids=rules.evidence_event_ids(rules.EVAL_RULES, rules.REFERENCE_EVIDENCE),
+        )
+        .with_columns(
+            example_id=row_id_expr(EVAL_KIND, pl.col("response_id"), id_list(pl.col("feedback_event_ids")))
+        )
+        .select(EVAL_COLUMNS)
+        .sort("example_id")
+        .collect()
+    )

@@ -1,0 +1,57 @@
+"""SFT examples: prompts paired with a completion the user approved of, or corrected into shape."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from feedback_platform.lib.curation import rules
+from feedback_platform.lib.curation.signals import trainable_response_signals
+from feedback_platform.lib.hashing import id_list, row_id_expr
+
+SFT_KIND = "sft"
+
+SFT_COLUMNS = [
+    "example_id",
+    "response_id",
+    "tenant_id",
+    "model",
+    "model_version",
+    "prompt_version",
+    "feature",
+    "language",
+    "messages",
+    "retrieved_context",
+    "completion",
+    "target_source",
+    "reasons",
+    "feedback_event_ids",
+]
+
+_ALL_SFT_RULES = (*rules.SFT_OUTPUT_RULES, rules.SFT_EDIT_RULE)
+
+
+def select_sft_examples(mart: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+    """One SFT example per admitted response of the ``feedback_with_responses`` mart, sorted by example_id.
+
+    The completion is the user's latest edit when there is one (``target_source='user_edit'``), otherwise the
+    model output (``'output'``). ``reasons`` lists every rule that fired, so an edited response that was also
+    rated 5 shows both ``high_rating`` and ``user_edit``.
+    """
+    return (
+        trainable_response_signals(mart)
+        .filter(rules.any_fires(_ALL_SFT_RULES))
+        .with_columns(
+            completion=pl.when(rules.has_edit).then(pl.col("latest_edit_text")).otherwise(pl.col("output")),
+            target_source=pl.when(rules.has_edit)
+            .then(pl.lit(rules.SOURCE_USER_EDIT))
+            .otherwise(pl.lit(rules.SOURCE_OUTPUT)),
+            reasons=rules.reasons(_ALL_SFT_RULES),
+            feedback_event_ids=rules.evidence_event_ids(_ALL_SFT_RULES),
+        )
+        .with_columns(
+            example_id=row_id_expr(SFT_KIND, pl.col("response_id"), id_list(pl.col("feedback_event_ids")))
+        )
+        .select(SFT_COLUMNS)
+        .sort("example_id")
+        .collect()
+    )

@@ -1,0 +1,313 @@
+"""Immutable, content-addressed dataset versions on disk, and the lineage of their rows.
+
+A version is named by the hash of its content, so writing the same rows twice (in any order, in any run)
+lands on the same version and never rewrites it: a training run that recorded a version id can always read
+back exactly the rows it trained on. Layout::
+
+    <datasets_root>/<name>/<version>/data.parquet   rows, sorted by the key column
+                                     data.jsonl     the same rows as canonical JSON lines (what is hashed)
+                                     manifest.json  what, from which inputs, by which rules, when
+
+A version directory appears only complete: files are written into a hidden temporary sibling and renamed
+into place in one step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from feedback_platform.lib.hashing import canonical_json, sha256_hex
+
+VERSION_HEX_CHARS = 16
+DATA_PARQUET = "data.parquet"
+DATA_JSONL = "data.jsonl"
+MANIFEST = "manifest.json"
+
+_TEMP_PREFIX = ".tmp-"
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+# Parquet settings pinned here rather than left to Polars' defaults, so that a change of default cannot
+# change the bytes of a version. The file also records the Polars version ("created_by"), so byte equality
+# holds within one Polars build; the version id itself comes from the canonical JSON and never depends on it.
+_PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "statistics": True,
+    "row_group_size": 100_000,
+}
+
+
+@dataclass(frozen=True)
+class DatasetVersion:
+    """One stored version of a dataset; ``created`` is False when the version already existed."""
+
+    name: str
+    version: str
+    content_hash: str
+    row_count: int
+    path: Path
+    manifest: dict[str, Any]
+    created: bool
+
+
+def dataset_schema(rows: pl.DataFrame) -> dict[str, str]:
+    """Column name to Polars type string, in column order."""
+    return {column: str(dtype) for column, dtype in rows.schema.items()}
+
+
+def _canonical_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
+    if key_column not in rows.columns:
+        raise ValueError(f"key column {key_column!r} is not a column of the rows: {rows.columns}")
+    keys = rows.get_column(key_column)
+    if keys.null_count():
+        raise ValueError(f"key column {key_column!r} has null values")
+    if keys.n_unique() != rows.height:
+        raise ValueError(f"key column {key_column!r} has duplicate values")
+    return rows.sort(key_column).rechunk()
+
+
+def _canonical_jsonl(rows: pl.DataFrame) -> bytes:
+    # Canonical text needs exact control over key order and float formatting, which Polars' JSON writer does
+    # not promise across versions; serialisation is one pass over the rows and is what gets hashed.
+    return "".join(canonical_json(row) + "\n" for row in rows.iter_rows(named=True)).encode("utf-8")
+
+
+def content_hash(rows: pl.DataFrame, key_column: str) -> str:
+    """SHA-256 of the schema and the rows in canonical order: the identity of a dataset's content."""
+    canonical = _canonical_rows(rows, key_column)
+    return _content_hash(dataset_schema(canonical), _canonical_jsonl(canonical))
+
+
+def _content_hash(schema: dict[str, str], jsonl: bytes) -> str:
+    header = canonical_json([[column, dtype] for column, dtype in schema.items()]).encode("utf-8")
+    return sha256_hex(header + b"\n" + jsonl)
+
+
+def _fsync_directory_files(directory: Path) -> None:
+    # Without this, a power cut soon after the rename could leave a complete-looking version with empty files.
+    for path in (*directory.iterdir(), directory):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _version_dir(datasets_root: Path, name: str, version: str) -> Path:
+    for part in (name, version):
+        if not _NAME_PATTERN.match(part):
+            raise ValueError(f"not a valid dataset name or version: {part!r}")
+    return Path(datasets_root) / name / version
+
+
+def read_manifest(datasets_root: Path, name: str, version: str) -> dict[str, Any]:
+    """The manifest of a stored version."""
+    return json.loads((_version_dir(datasets_root, name, version) / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _existing(datasets_root: Path, name: str, version: str, expected_hash: str) -> DatasetVersion:
+    manifest = read_manifest(datasets_root, name, version)
+    if manifest["content_hash"] != expected_hash:
+        raise RuntimeError(
+            f"dataset {name} version {version} exists with content hash {manifest['content_hash']}, "
+            f"not {expected_hash}: a version id collision, or the store was altered by hand"
+        )
+    return DatasetVersion(
+        name=name,
+        version=version,
+        content_hash=expected_hash,
+        row_count=manifest["row_count"],
+        path=_version_dir(datasets_root, name, version),
+        manifest=manifest,
+        created=False,
+    )
+
+
+def write_dataset_version(
+    rows: pl.DataFrame,
+    *,
+    name: str,
+    datasets_root: Path,
+    rule_version: str,
+    inputs: dict,
+    key_column: str,
+) -> DatasetVersion:
+    """Store ``rows`` as a version of dataset ``name``, or return the existing version with the same content.
+
+    The version id is the first 16 hex characters of the content hash: SHA-256 over the schema and the rows
+    sorted by ``key_column`` (which must be unique and non-null) as canonical JSON. Row order in ``rows``
+    therefore does not matter. ``rule_version`` and ``inputs`` describe how the rows were made; they go into
+    the manifest but not into the hash, so when the same content is written again the existing version and
+    its first manifest are returned unchanged (``created=False``).
+    """
+    canonical = _canonical_rows(rows, key_column)
+    schema = dataset_schema(canonical)
+    jsonl = _canonical_jsonl(canonical)
+    full_hash = _content_hash(schema, jsonl)
+    version = full_hash[:VERSION_HEX_CHARS]
+    final_dir = _version_dir(datasets_root, name, version)
+    if final_dir.exists():
+        return _existing(datasets_root, name, version, full_hash)
+
+    final_dir.parent.mkdir(parents=True, exist_ok=True)
+    temp_dir = final_dir.parent / f"{_TEMP_PREFIX}{version}-{uuid.uuid4().hex}"
+    temp_dir.mkdir()
+    try:
+        (temp_dir / DATA_JSONL).write_bytes(jsonl)
+        canonical.write_parquet(temp_dir / DATA_PARQUET, **_PARQUET_OPTIONS)
+        manifest = {
+            "name": name,
+            "version": version,
+            "content_hash": full_hash,
+            "row_count": canonical.height,
+            "key_column": key_column,
+            "schema": schema,
+            "rule_version": rule_version,
+            "inputs": inputs,
+            "files": {
+                file_name: sha256_hex((temp_dir / file_name).read_bytes())
+                for file_name in (DATA_PARQUET, DATA_JSONL)
+            },
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+        # Key order as built (schema in column order), not sorted.
+        manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
+        (temp_dir / MANIFEST).write_text(manifest_text + "\n", encoding="utf-8")
+        _fsync_directory_files(temp_dir)
+        try:
+            temp_dir.rename(final_dir)
+        except OSError:
+            if not final_dir.exists():
+                raise
+            # Another writer stored the same content first: theirs stands.
+            shutil.rmtree(temp_dir, ignore_errors=True)
+            return _existing(datasets_root, name, version, full_hash)
+    except BaseException:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        raise
+    return DatasetVersion(
+        name=name,
+        version=version,
+        content_hash=full_hash,
+        row_count=canonical.height,
+        path=final_dir,
+        manifest=json.loads(manifest_text),
+        created=True,
+    )
+
+
+def read_dataset_version(datasets_root: Path, name: str, version: str) -> pl.DataFrame:
+    """The rows of a stored version, in canonical (key column) order."""
+    path = _version_dir(datasets_root, name, version) / DATA_PARQUET
+    if not path.exists():
+        raise FileNotFoundError(f"no version {version} of dataset {name} under {datasets_root}")
+    return pl.read_parquet(path)
+
+
+REGISTRY_SCHEMA = pl.Schema(
+    {
+        "name": pl.String,
+        "version": pl.String,
+        "content_hash": pl.String,
+        "row_count": pl.Int64,
+        "key_column": pl.String,
+        "rule_version": pl.String,
+        "created_at": pl.Datetime("us"),
+        "path": pl.String,
+        "schema_json": pl.String,
+        "inputs_json": pl.String,
+    }
+)
+"""Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC)."""
+
+
+def _registry_row(version_dir: Path) -> dict[str, Any]:
+    manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+    created_at = datetime.fromisoformat(manifest["created_at"]).astimezone(UTC).replace(tzinfo=None)
+    return {
+        "name": manifest["name"],
+        "version": manifest["version"],
+        "content_hash": manifest["content_hash"],
+        "row_count": manifest["row_count"],
+        "key_column": manifest["key_column"],
+        "rule_version": manifest["rule_version"],
+        "created_at": created_at,
+        "path": str(version_dir),
+        "schema_json": json.dumps(manifest["schema"]),
+        "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
+    }
+
+
+def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.DataFrame:
+    """The registry: one row per stored version (of every dataset, or of ``name``), from the manifests.
+
+    Hidden directories (temporary ones left by a killed writer) are not versions and are skipped. Rows are
+    sorted by dataset name, then creation time, then version id.
+    """
+    root = Path(datasets_root)
+    dataset_dirs = [root / name] if name is not None else (sorted(root.iterdir()) if root.is_dir() else [])
+    rows = [
+        _registry_row(version_dir)
+        for dataset_dir in dataset_dirs
+        if dataset_dir.is_dir() and not dataset_dir.name.startswith(".")
+        for version_dir in dataset_dir.iterdir()
+        if version_dir.is_dir() and not version_dir.name.startswith(".") and (version_dir / MANIFEST).exists()
+    ]
+    return pl.DataFrame(rows, schema=REGISTRY_SCHEMA).sort(["name", "created_at", "version"])
+
+
+def _response_id_columns(rows: pl.DataFrame) -> list[str]:
+    return [column for column in rows.columns if column == "response_id" or column.endswith("_response_id")]
+
+
+LINEAGE_SCHEMA = pl.Schema(
+    {
+        "dataset": pl.String,
+        "version": pl.String,
+        "row_id": pl.String,
+        "response_id": pl.String,
+        "feedback_event_id": pl.String,
+    }
+)
+"""Columns of :func:`lineage_rows` (use ``pl.DataFrame(schema=LINEAGE_SCHEMA)`` for an empty table)."""
+
+
+def lineage_rows(rows: pl.DataFrame, *, name: str, version: str, key_column: str) -> pl.DataFrame:
+    """Row-level lineage: one row per (dataset, version, row_id, response_id, feedback_event_id).
+
+    Response ids come from ``response_id`` and every ``*_response_id`` column (a DPO pair has two), event ids
+    from ``feedback_event_ids``. Each row id is linked to every response and every event it was built from
+    (their cross product within the row); a row without events keeps one lineage row with a null event id.
+    Joining ``feedback_event_id`` back to the mart reaches the raw log file and line.
+    """
+    response_columns = _response_id_columns(rows)
+    if not response_columns:
+        raise ValueError(f"rows have no response id column: {rows.columns}")
+    if "feedback_event_ids" not in rows.columns:
+        raise ValueError(f"rows have no feedback_event_ids column: {rows.columns}")
+    return (
+        rows.lazy()
+        .select(
+            dataset=pl.lit(name, dtype=pl.String),
+            version=pl.lit(version, dtype=pl.String),
+            row_id=pl.col(key_column).cast(pl.String),
+            response_id=pl.concat_list(response_columns).list.drop_nulls().list.unique(),
+            feedback_event_id=pl.col("feedback_event_ids"),
+        )
+        .explode("response_id", empty_as_null=True)
+        .explode("feedback_event_id", empty_as_null=True)
+        .unique()
+        .sort(["row_id", "response_id", "feedback_event_id"], nulls_last=True)
+        .cast(dict(LINEAGE_SCHEMA))
+        .collect()
+    )

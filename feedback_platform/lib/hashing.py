@@ -1,0 +1,96 @@
+"""Canonical content hashing: stable ids for dataset rows and stable version ids for datasets.
+
+Polars' own ``Expr.hash`` is only stable within one Polars version, so anything that is persisted (row ids,
+prompt ids, dataset versions) is SHA-256 over a canonical text form instead: an upgrade of Polars must not
+change the id of a single example.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+ROW_ID_HEX_CHARS = 32
+"""Length of row ids (example_id, pair_id, prompt_id): 128 bits, far beyond any collision risk."""
+
+_FIELD_SEPARATOR = "\x1f"  # ASCII unit separator: never part of an id
+
+
+def sha256_hex(data: str | bytes) -> str:
+    """The SHA-256 hex digest of text (UTF-8) or bytes."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _sha256_series(texts: pl.Series, length: int) -> pl.Series:
+    # Hashing is inherently per value and Polars has no cryptographic hash, so this batch function is the one
+    # place that touches values one by one; it runs inside the lazy chain (no extra collect).
+    digests = [None if text is None else sha256_hex(text)[:length] for text in texts.to_list()]
+    return pl.Series(texts.name, digests, dtype=pl.String)
+
+
+def sha256_expr(text: pl.Expr, length: int = ROW_ID_HEX_CHARS) -> pl.Expr:
+    """SHA-256 of a string expression, as the first ``length`` hex characters (null stays null)."""
+    return text.map_batches(
+        lambda texts: _sha256_series(texts, length), return_dtype=pl.String, is_elementwise=True
+    )
+
+
+def row_id_expr(kind: str, *parts: pl.Expr) -> pl.Expr:
+    """A deterministic row id: SHA-256 of the row kind and the id columns that define the row.
+
+    Each part is a string expression; pass lists of ids through :func:`id_list` first. Parts are joined with a
+    separator that never occurs in ids, so different combinations cannot produce the same text.
+    """
+    texts = [part.cast(pl.String).fill_null("") for part in parts]
+    return sha256_expr(pl.concat_str([pl.lit(kind), *texts], separator=_FIELD_SEPARATOR))
+
+
+def id_list(ids: pl.Expr) -> pl.Expr:
+    """The text form of a list of ids inside a row id: sorted and comma-joined, so gathering order is moot."""
+    return ids.list.sort().list.join(",")
+
+
+def canonical_value(value: Any) -> Any:
+    """Convert a Python value (as produced by Polars' ``iter_rows``) into plain, canonical JSON data.
+
+    Floats use Python's shortest round-trip ``repr`` (what ``json`` emits), so the same float always gives the
+    same text; NaN and infinities, which JSON cannot hold, become strings. Temporal values become ISO-8601.
+    Dict keys are sorted by ``json.dumps(sort_keys=True)``. Unknown types raise ``TypeError`` rather than
+    being hashed through an unstable ``str()``.
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, Mapping):
+        return {str(key): canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(item) for item in value]
+    raise TypeError(f"cannot serialise a value of type {type(value).__name__} canonically")
+
+
+def canonical_json(value: Any) -> str:
+    """One-line JSON with sorted keys, no insignificant whitespace and non-ASCII kept as is."""
+    return json.dumps(
+        canonical_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
