@@ -1,0 +1,68 @@
+-- Quality figures per response day and serving configuration (tenant, model, model_version,
+-- prompt_version, feature, language). Rates are shares of responses with at least one such event;
+-- thumbs_up_rate is up / (up + down) and NULL without thumbs.
+
+with
+
+response_signals as (
+
+    select * from {{ ref('response_signals') }}
+
+),
+
+aggregated as (
+
+    select
+        response_date,
+        tenant_id,
+        model,
+        model_version,
+        prompt_version,
+        feature,
+        language,
+        count(*) as responses,
+        count(*) filter (where feedback_events > 0) as responses_with_feedback,
+        cast(sum(thumbs_up) as bigint) as thumbs_up,
+        cast(sum(thumbs_down) as bigint) as thumbs_down,
+        cast(sum(ratings) as bigint) as ratings,
+        -- mean over all ratings of the day, not a mean of per-response means
+        sum(mean_rating * ratings) / nullif(sum(ratings), 0) as mean_rating,
+        avg(cast(edits > 0 as integer)) as edit_rate,
+        avg(cast(regenerations > 0 as integer)) as regenerate_rate,
+        avg(cast(copies > 0 as integer)) as copy_rate,
+        avg(cast(abandons > 0 as integer)) as abandon_rate,
+        avg(dwell_seconds_total) as mean_dwell_seconds
+
+    from response_signals
+    group by response_date, tenant_id, model, model_version, prompt_version, feature, language
+
+),
+
+final as (
+
+    select
+        response_date,
+        tenant_id,
+        model,
+        model_version,
+        prompt_version,
+        feature,
+        language,
+        responses,
+        responses_with_feedback,
+        thumbs_up,
+        thumbs_down,
+        cast(thumbs_up as double) / nullif(thumbs_up + thumbs_down, 0) as thumbs_up_rate,
+        ratings,
+        mean_rating,
+        edit_rate,
+        regenerate_rate,
+        copy_rate,
+        abandon_rate,
+        mean_dwell_seconds
+
+    from aggregated
+
+)
+
+select * from final

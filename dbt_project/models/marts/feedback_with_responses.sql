@@ -1,0 +1,69 @@
+-- One row per deduplicated feedback event whose response exists, with the response's prompt, context and
+-- output and the response user's consent. The curate layer reads this table: its columns are a contract.
+
+with
+
+events_with_responses as (
+
+    select * from {{ ref('int_feedback_events_joined_to_responses') }}
+
+),
+
+consent as (
+
+    select * from {{ ref('int_users_consent_latest') }}
+
+),
+
+with_consent as (
+
+    select
+        events_with_responses.*,
+        {{ consent_allows_training('consent') }} as training_allowed
+
+    from events_with_responses
+    left join consent
+        on events_with_responses.response_user_id = consent.user_id
+        and events_with_responses.tenant_id = consent.tenant_id
+
+),
+
+final as (
+
+    select
+        event_id,
+        response_id,
+        conversation_id,
+        tenant_id,
+        feedback_user_id as user_id,
+        response_user_id,
+        feedback_created_at,
+        response_created_at,
+        signal,
+        thumb,
+        rating,
+        comment_text,
+        edit_text,
+        dwell_seconds,
+        reformulated_query,
+        client,
+        is_late,
+        messages,
+        retrieved_context,
+        output,
+        model,
+        model_version,
+        prompt_version,
+        feature,
+        language,
+        training_allowed,
+        feedback_source_file,
+        feedback_source_line,
+        response_source_file,
+        response_source_line
+
+    from with_consent
+
+)
+
+select * from final

@@ -1,0 +1,86 @@
+-- One row per response, with or without feedback: counts of each feedback signal and the response user's
+-- consent. Counts are 0 when a response has no feedback; mean_rating and dwell_seconds_total are NULL
+-- when it has no rating or dwell event.
+
+with
+
+responses as (
+
+    select * from {{ ref('stg_feedback__responses') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_feedback__events') }}
+
+),
+
+consent as (
+
+    select * from {{ ref('int_users_consent_latest') }}
+
+),
+
+signals_per_response as (
+
+    select
+        response_id,
+        count(*) as feedback_events,
+        count(*) filter (where thumb = 'up') as thumbs_up,
+        count(*) filter (where thumb = 'down') as thumbs_down,
+        count(rating) as ratings,
+        avg(rating) as mean_rating,
+        count(*) filter (where signal = 'comment') as comments,
+        count(*) filter (where signal = 'edit') as edits,
+        count(*) filter (where signal = 'regenerate') as regenerations,
+        count(*) filter (where signal = 'copy') as copies,
+        count(*) filter (where signal = 'abandon') as abandons,
+        count(*) filter (where signal = 'reformulate') as reformulations,
+        sum(dwell_seconds) as dwell_seconds_total
+
+    from events
+    group by response_id
+
+),
+
+final as (
+
+    select
+        responses.response_id,
+        responses.conversation_id,
+        responses.tenant_id,
+        responses.user_id,
+        responses.created_at,
+        cast(responses.created_at as date) as response_date,
+        responses.model,
+        responses.model_version,
+        responses.prompt_version,
+        responses.feature,
+        responses.language,
+        responses.output,
+        responses.latency_ms,
+        coalesce(signals_per_response.feedback_events, 0) as feedback_events,
+        coalesce(signals_per_response.thumbs_up, 0) as thumbs_up,
+        coalesce(signals_per_response.thumbs_down, 0) as thumbs_down,
+        coalesce(signals_per_response.ratings, 0) as ratings,
+        signals_per_response.mean_rating,
+        coalesce(signals_per_response.comments, 0) as comments,
+        coalesce(signals_per_response.edits, 0) as edits,
+        coalesce(signals_per_response.regenerations, 0) as regenerations,
+        coalesce(signals_per_response.copies, 0) as copies,
+        coalesce(signals_per_response.abandons, 0) as abandons,
+        coalesce(signals_per_response.reformulations, 0) as reformulations,
+        signals_per_response.dwell_seconds_total,
+        {{ consent_allows_training('consent') }} as training_allowed
+
+    from responses
+    left join signals_per_response
+        on responses.response_id = signals_per_response.response_id
+    left join consent
+        on responses.user_id = consent.user_id
+        and responses.tenant_id = consent.tenant_id
+
+)
+
+select * from final

@@ -1,0 +1,55 @@
+-- One row per event_id (first delivery wins, as for responses), with the text `value` cast into one typed
+-- column per signal. try_cast keeps one malformed value from failing the view; the not_null tests on the
+-- typed columns (see the YAML) report such a value instead.
+
+with
+
+source as (
+
+    select * from {{ source('feedback', 'redacted_feedback') }}
+
+),
+
+deduplicated as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by event_id
+        order by landing_date, source_file, source_line
+    ) = 1
+
+),
+
+typed as (
+
+    select
+        event_id,
+        response_id,
+        tenant_id,
+        user_id,
+        created_at,
+        signal,
+        case when signal = 'thumb' then value end as thumb,
+        case when signal = 'rating' then try_cast(value as integer) end as rating,
+        case when signal = 'comment' then value end as comment_text,
+        case when signal = 'edit' then value end as edit_text,
+        case when signal = 'dwell' then try_cast(value as double) end as dwell_seconds,
+        case when signal = 'reformulate' then value end as reformulated_query,
+        client,
+        landing_date > cast(created_at as date) as is_late,
+        landing_date,
+        source_file,
+        source_line
+
+    from deduplicated
+
+),
+
+final as (
+
+    select * from typed
+
+)
+
+select * from final
