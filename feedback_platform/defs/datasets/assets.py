@@ -85,8 +85,8 @@ def dataset_row_lineage(dataset_versions: pl.DataFrame, dataset_store: DatasetSt
             read_dataset_version(dataset_store.path, name, version),
             name=name,
             version=version,
-            key_column=DATASETS[name][1],
+            key_column=key,
         )
-        for name, version in dataset_versions.select("name", "version").iter_rows()
+        for name, version, key in dataset_versions.select("name", "version", "key_column").iter_rows()
     ]
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=LINEAGE_SCHEMA)

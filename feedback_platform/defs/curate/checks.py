@@ -1,0 +1,96 @@
+"""Checks on the curated examples: well-formed rows, real preferences, and no opted-out user's data."""
+
+import dagster as dg
+import polars as pl
+from great_expectations import expectations as gxe
+
+from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
+from feedback_platform.resources import DUCKDB_POOL
+
+eval_examples_have_unique_ids_and_outputs = expectation_suite_check(
+    asset="eval_examples",
+    name="eval_examples_have_unique_ids_and_outputs",
+    description="example_id is unique; every example has the rated output and the reasons it was admitted.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="output"),
+        gxe.ExpectColumnValuesToNotBeNull(column="reasons"),
+    ],
+    prepare=lambda rows: rows.select("example_id", "output", "reasons"),
+)
+
+sft_examples_have_unique_ids_and_non_empty_targets = expectation_suite_check(
+    asset="sft_examples",
+    name="sft_examples_have_unique_ids_and_non_empty_targets",
+    description="example_id is unique; every target is non-empty text from the output or the user's edit.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
+        gxe.ExpectColumnValuesToBeBetween(column="completion_length", min_value=1),
+        gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
+    ],
+    prepare=lambda rows: rows.select(
+        "example_id",
+        "completion",
+        "target_source",
+        completion_length=pl.col("completion").str.strip_chars().str.len_chars(),
+    ),
+)
+
+dpo_pairs_have_unique_ids_and_both_sides = expectation_suite_check(
+    asset="dpo_pairs",
+    name="dpo_pairs_have_unique_ids_and_both_sides",
+    description="pair_id is unique; chosen and rejected are both present.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="pair_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="chosen"),
+        gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
+        gxe.ExpectColumnValuesToBeInSet(column="pair_source", value_set=["user_edit", "thumbs"]),
+    ],
+    prepare=lambda rows: rows.select("pair_id", "chosen", "rejected", "pair_source"),
+)
+
+dpo_chosen_differs_from_rejected = predicate_check(
+    asset="dpo_pairs",
+    name="dpo_chosen_differs_from_rejected",
+    description="No pair prefers a text over itself (whitespace normalised), nor an empty text.",
+    find_violations=lambda rows: rows.filter(
+        (_normalised("chosen") == _normalised("rejected")) | (_normalised("chosen") == "")
+    ).select("pair_id", "pair_source", "chosen_response_id", "rejected_response_id"),
+)
+
+
+def _normalised(column: str) -> pl.Expr:
+    return pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _excludes_withheld_users(asset: str, response_id_columns: list[str]) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=asset,
+        name=f"{asset}_exclude_users_who_opted_out",
+        description="No row comes from a response whose user opted out of training or asked for erasure.",
+        additional_ins={"response_signals": dg.AssetIn("response_signals")},
+        blocking=True,
+        pool=DUCKDB_POOL,
+    )
+    def _check(rows: pl.DataFrame, response_signals: pl.DataFrame) -> dg.AssetCheckResult:
+        withheld = response_signals.filter(~pl.col("training_allowed")).select("response_id")
+        used = pl.concat([rows.select(response_id=pl.col(column)) for column in response_id_columns]).unique()
+        offending = used.join(withheld, on="response_id", how="semi")
+        return dg.AssetCheckResult(
+            passed=offending.height == 0,
+            metadata={
+                "withheld_responses": withheld.height,
+                "offending_responses": offending.height,
+                "sample": ", ".join(offending["response_id"].head(5).to_list()) or "none",
+            },
+        )
+
+    return _check
+
+
+sft_examples_exclude_users_who_opted_out = _excludes_withheld_users("sft_examples", ["response_id"])
+dpo_pairs_exclude_users_who_opted_out = _excludes_withheld_users(
+    "dpo_pairs", ["chosen_response_id", "rejected_response_id"]
+)

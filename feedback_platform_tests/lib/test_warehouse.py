@@ -1,0 +1,82 @@
+"""The warehouse writes: by column name, one transaction each, one partition at a time."""
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from feedback_platform.lib.warehouse import SchemaMismatchError, read_table, replace_partitions, replace_table
+
+DAY_1, DAY_2 = date(2026, 11, 1), date(2026, 11, 2)
+
+
+def _rows(day: date, texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": [f"{day}-{i}" for i in range(len(texts))],
+            "raw_text": [f"raw {t}" for t in texts],
+            "redacted_text": texts,
+            "landing_date": [day] * len(texts),
+        }
+    )
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+# Regression guard for dagster-duckdb's positional insert: a reordered frame must not swap columns.
+def test_reordered_columns_are_inserted_by_name(con: duckdb.DuckDBPyConnection) -> None:
+    replace_partitions(con, "t", _rows(DAY_1, ["a"]), "landing_date", [DAY_1])
+    reordered = _rows(DAY_2, ["b"]).select("landing_date", "redacted_text", "id", "raw_text")
+    replace_partitions(con, "t", reordered, "landing_date", [DAY_2])
+    stored = read_table(con, "t", "landing_date", [DAY_2])
+    assert stored.row(0, named=True) == {
+        "id": "2026-11-02-0",
+        "raw_text": "raw b",
+        "redacted_text": "b",
+        "landing_date": DAY_2,
+    }
+
+
+# Re-running a partition replaces exactly that partition and leaves the others as they were.
+def test_replacing_a_partition_keeps_the_others(con: duckdb.DuckDBPyConnection) -> None:
+    replace_partitions(con, "t", _rows(DAY_1, ["a", "b"]), "landing_date", [DAY_1])
+    replace_partitions(con, "t", _rows(DAY_2, ["c"]), "landing_date", [DAY_2])
+    replace_partitions(con, "t", _rows(DAY_1, ["z"]), "landing_date", [DAY_1])
+    stored = read_table(con, "t").sort("id")
+    assert stored["redacted_text"].to_list() == ["z", "c"]
+
+
+# A failed write rolls back: the partition's previous rows are still there, nothing half-written.
+def test_a_failed_write_leaves_the_previous_rows(con: duckdb.DuckDBPyConnection) -> None:
+    replace_partitions(con, "t", _rows(DAY_1, ["a"]), "landing_date", [DAY_1])
+    wrong_schema = _rows(DAY_1, ["b"]).rename({"redacted_text": "text"})
+    with pytest.raises(SchemaMismatchError, match="missing \\['redacted_text'\\], unexpected \\['text'\\]"):
+        replace_partitions(con, "t", wrong_schema, "landing_date", [DAY_1])
+    assert read_table(con, "t")["redacted_text"].to_list() == ["a"]
+
+
+# Rows that belong to another partition are refused rather than written where the next run overwrites them.
+def test_rows_outside_the_partition_are_refused(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(ValueError, match="outside partitions"):
+        replace_partitions(con, "t", _rows(DAY_2, ["a"]), "landing_date", [DAY_1])
+
+
+# Whole-table replacement takes the new frame's schema, nested types included.
+def test_replace_table_keeps_nested_types(con: duckdb.DuckDBPyConnection) -> None:
+    messages = pl.DataFrame({"messages": [[{"role": "user", "content": "hi"}]]})
+    replace_table(con, "m", pl.DataFrame({"old": [1]}))
+    replace_table(con, "m", messages)
+    assert read_table(con, "m").to_dicts() == [{"messages": [{"role": "user", "content": "hi"}]}]
+
+
+# Reading a table nobody materialised yet says so instead of an obscure catalog error.
+def test_reading_a_missing_table_names_it(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(LookupError, match="raw_feedback does not exist yet"):
+        read_table(con, "raw_feedback")

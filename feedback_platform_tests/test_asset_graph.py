@@ -1,0 +1,116 @@
+"""A snapshot of the asset graph: keys, layers, lineage edges, checks and schedules.
+
+An accidental change to the graph (a renamed asset, a lost dependency, a dropped check) fails here
+before it reaches a nightly run or an auditor's lineage view.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from feedback_platform.definitions import build_definitions
+from feedback_platform_tests.conftest import settings_for
+
+GROUPS = {
+    "ingest": {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"},
+    "redact": {"redacted_responses", "redacted_feedback"},
+    "join": {
+        "stg_feedback__responses",
+        "stg_feedback__events",
+        "stg_feedback__consent_events",
+        "int_users_consent_latest",
+        "int_feedback_events_joined_to_responses",
+        "feedback_with_responses",
+        "response_signals",
+        "daily_quality",
+    },
+    "curate": {"eval_examples", "sft_examples", "dpo_pairs"},
+    "datasets": {"eval_dataset", "sft_dataset", "dpo_dataset", "dataset_versions", "dataset_row_lineage"},
+}
+
+EDGES = {
+    ("raw_responses", "redacted_responses"),
+    ("raw_feedback", "redacted_feedback"),
+    ("redacted_responses", "stg_feedback__responses"),
+    ("redacted_feedback", "stg_feedback__events"),
+    ("raw_consent", "stg_feedback__consent_events"),
+    ("feedback_with_responses", "eval_examples"),
+    ("feedback_with_responses", "sft_examples"),
+    ("feedback_with_responses", "dpo_pairs"),
+    ("eval_examples", "eval_dataset"),
+    ("sft_examples", "sft_dataset"),
+    ("dpo_pairs", "dpo_dataset"),
+    ("eval_dataset", "dataset_versions"),
+    ("dataset_versions", "dataset_row_lineage"),
+}
+
+PYTHON_CHECKS = {
+    ("raw_responses", "raw_responses_have_unique_ids_and_required_fields"),
+    ("raw_feedback", "raw_feedback_has_unique_ids_and_required_fields"),
+    ("raw_feedback", "rating_within_one_to_five"),
+    ("raw_consent", "raw_consent_has_known_actions"),
+    ("quarantined_rows", "every_landing_line_is_accounted_for"),
+    ("redacted_responses", "redacted_responses_hold_no_emails_phones_cards_or_keys"),
+    ("redacted_feedback", "redacted_feedback_holds_no_emails_phones_cards_or_keys"),
+    ("redacted_responses", "redacted_responses_keep_every_raw_row"),
+    ("redacted_feedback", "redacted_feedback_keep_every_raw_row"),
+    ("eval_examples", "eval_examples_have_unique_ids_and_outputs"),
+    ("sft_examples", "sft_examples_have_unique_ids_and_non_empty_targets"),
+    ("sft_examples", "sft_examples_exclude_users_who_opted_out"),
+    ("dpo_pairs", "dpo_pairs_have_unique_ids_and_both_sides"),
+    ("dpo_pairs", "dpo_chosen_differs_from_rejected"),
+    ("dpo_pairs", "dpo_pairs_exclude_users_who_opted_out"),
+    ("eval_dataset", "eval_dataset_files_match_their_version"),
+    ("sft_dataset", "sft_dataset_files_match_their_version"),
+    ("dpo_dataset", "dpo_dataset_files_match_their_version"),
+    ("dataset_versions", "dataset_versions_are_unique_and_complete"),
+    ("dataset_row_lineage", "every_dataset_row_has_lineage"),
+}
+
+
+@pytest.fixture(scope="module")
+def asset_graph(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dg.Definitions:
+    definitions = build_definitions(settings_for(tmp_path_factory.mktemp("graph")))
+    definitions.validate_loadable()
+    return definitions
+
+
+def _specs(definitions: dg.Definitions) -> dict[str, dg.AssetSpec]:
+    return {spec.key.to_user_string(): spec for spec in definitions.get_all_asset_specs()}
+
+
+# Guards the layer layout the UI shows: every asset, and only these, in the group of its layer.
+def test_assets_sit_in_their_layer(asset_graph: dg.Definitions) -> None:
+    groups: dict[str, set[str]] = {}
+    for key, spec in _specs(asset_graph).items():
+        groups.setdefault(spec.group_name, set()).add(key)
+    assert groups == GROUPS
+
+
+# Guards lineage: each layer reads the one before it (dbt reads redacted tables, never raw free text).
+def test_lineage_edges(asset_graph: dg.Definitions) -> None:
+    specs = _specs(asset_graph)
+    edges = {(dep.asset_key.to_user_string(), key) for key, spec in specs.items() for dep in spec.deps}
+    assert edges >= EDGES
+    dbt_sources = {upstream for upstream, downstream in edges if downstream.startswith("stg_")}
+    assert dbt_sources == {"redacted_responses", "redacted_feedback", "raw_consent"}
+
+
+# Guards the checks on every layer, Python and dbt alike; the dbt relationships test is the orphan detector.
+def test_every_layer_is_checked(asset_graph: dg.Definitions) -> None:
+    checks = {
+        (key.asset_key.to_user_string(), key.name)
+        for assets_def in asset_graph.resolve_asset_graph().assets_defs
+        for key in assets_def.check_keys
+    }
+    assert checks >= PYTHON_CHECKS
+    unchecked = set().union(*GROUPS.values()) - {asset for asset, _ in checks}
+    assert unchecked == set()
+    assert any(asset == "stg_feedback__events" and "relationships" in name for asset, name in checks)
+
+
+# Guards the nightly schedules data engineers rely on.
+def test_nightly_schedules(asset_graph: dg.Definitions) -> None:
+    schedules = {schedule.name: schedule.cron_schedule for schedule in asset_graph.schedules}
+    assert schedules == {"landing_day_job_schedule": "0 2 * * *", "nightly_datasets": "0 3 * * *"}
