@@ -20,6 +20,8 @@ def main() -> None:
     """Turn raw AI feedback logs into redacted, joined, checked and versioned datasets."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    # dagster-dbt runs `dbt` from PATH: make it the one installed beside this command.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
 @main.command()

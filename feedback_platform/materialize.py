@@ -44,11 +44,9 @@ def _execute(
         instance=instance, tags=tags, raise_on_error=False
     )
     failed_checks = sorted(
-        {
-            f"{event.asset_check_evaluation_data.asset_key.to_user_string()}:{event.asset_check_evaluation_data.check_name}"
-            for event in result.all_events
-            if event.is_asset_check_evaluation and not event.asset_check_evaluation_data.passed
-        }
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
     )
     failed_steps = [event.step_key for event in result.all_events if event.is_step_failure and event.step_key]
     return RunOutcome(job_name, result.success and not failed_checks, failed_checks, failed_steps)

@@ -6,6 +6,7 @@ DuckDB, Presidio, dbt and Great Expectations into a temporary data directory, ex
 """
 
 import os
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,9 +48,11 @@ class SamplePlatform:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _no_telemetry() -> None:
+def _environment() -> None:
+    """No telemetry, and dagster-dbt's `dbt` (run from PATH) is the one in this virtualenv."""
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
 @pytest.fixture(scope="session")

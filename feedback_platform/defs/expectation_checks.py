@@ -26,9 +26,11 @@ def expectation_suite_check(
 ) -> dg.AssetChecksDefinition:
     """A check that runs `expectations` (GX 1.x, pandas batch) on the asset's rows.
 
-    `prepare` selects or derives the columns the suite looks at, e.g. ratings parsed from the
-    feedback value, so that free text never reaches the check's metadata.
+    Only the columns the expectations name are handed to GX, so free text never reaches a check's
+    metadata unless an expectation is about it. `prepare` derives columns first where needed, e.g.
+    ratings parsed from the feedback value.
     """
+    columns = _referenced_columns(expectations)
 
     @dg.asset_check(
         asset=asset,
@@ -39,7 +41,8 @@ def expectation_suite_check(
         pool=DUCKDB_POOL,
     )
     def _suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
-        outcome = run_suite(name, prepare(rows) if prepare else rows, expectations)
+        prepared = prepare(rows) if prepare else rows
+        outcome = run_suite(name, prepared.select(columns), expectations)
         return suite_check_result(outcome, row_count=rows.height)
 
     return _suite_check
@@ -87,6 +90,20 @@ def suite_check_result(outcome: SuiteOutcome, row_count: int) -> dg.AssetCheckRe
             "expectations": dg.MetadataValue.json(outcome.as_records()),
         },
     )
+
+
+def _referenced_columns(expectations: Sequence[Expectation]) -> list[str]:
+    """The columns named by `column`, `column_list` or `column_A`/`column_B`, in first-seen order."""
+    names: list[str] = []
+    for expectation in expectations:
+        named = [
+            getattr(expectation, "column", None),
+            *(getattr(expectation, "column_list", None) or []),
+            getattr(expectation, "column_A", None),
+            getattr(expectation, "column_B", None),
+        ]
+        names.extend(name for name in named if name and name not in names)
+    return names
 
 
 def _markdown_table(frame: pl.DataFrame) -> str:

@@ -17,7 +17,9 @@ datasets_job = dg.define_asset_job(
     description="Rebuild the joined tables and marts, curate, and publish new dataset versions.",
 )
 
-nightly_landing_day = dg.build_schedule_from_partitioned_job(landing_day_job, hour_of_day=2)
+nightly_landing_day = dg.build_schedule_from_partitioned_job(
+    landing_day_job, name="nightly_landing_day", hour_of_day=2
+)
 
 nightly_datasets = dg.ScheduleDefinition(
     job=datasets_job, cron_schedule="0 3 * * *", execution_timezone="UTC"

@@ -48,10 +48,10 @@ def response_texts(rows: pl.DataFrame) -> pl.DataFrame:
         [
             rows.select(ids, field=pl.lit("messages.content"), text=pl.col("messages"))
             .explode("text")
-            .with_columns(pl.col("text").struct.field("content")),
+            .with_columns(pl.col("text").struct.field("content").alias("text")),
             rows.select(ids, field=pl.lit("retrieved_context.text"), text=pl.col("retrieved_context"))
             .explode("text")
-            .with_columns(pl.col("text").struct.field("text")),
+            .with_columns(pl.col("text").struct.field("text").alias("text")),
             rows.select(ids, field=pl.lit("output"), text=pl.col("output")),
         ]
     ).drop_nulls("text")

@@ -17,7 +17,6 @@ eval_examples_have_unique_ids_and_outputs = expectation_suite_check(
         gxe.ExpectColumnValuesToNotBeNull(column="output"),
         gxe.ExpectColumnValuesToNotBeNull(column="reasons"),
     ],
-    prepare=lambda rows: rows.select("example_id", "output", "reasons"),
 )
 
 sft_examples_have_unique_ids_and_non_empty_targets = expectation_suite_check(
@@ -30,11 +29,8 @@ sft_examples_have_unique_ids_and_non_empty_targets = expectation_suite_check(
         gxe.ExpectColumnValuesToBeBetween(column="completion_length", min_value=1),
         gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
     ],
-    prepare=lambda rows: rows.select(
-        "example_id",
-        "completion",
-        "target_source",
-        completion_length=pl.col("completion").str.strip_chars().str.len_chars(),
+    prepare=lambda rows: rows.with_columns(
+        completion_length=pl.col("completion").str.strip_chars().str.len_chars()
     ),
 )
 
@@ -48,7 +44,6 @@ dpo_pairs_have_unique_ids_and_both_sides = expectation_suite_check(
         gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
         gxe.ExpectColumnValuesToBeInSet(column="pair_source", value_set=["user_edit", "thumbs"]),
     ],
-    prepare=lambda rows: rows.select("pair_id", "chosen", "rejected", "pair_source"),
 )
 
 dpo_chosen_differs_from_rejected = predicate_check(

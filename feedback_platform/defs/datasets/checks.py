@@ -55,7 +55,6 @@ dataset_versions_are_unique_and_complete = expectation_suite_check(
         ),
         gxe.ExpectColumnValuesToBeBetween(column="row_count", min_value=0),
     ],
-    prepare=lambda rows: rows.select("name", "version", "content_hash", "rule_version", "path", "row_count"),
 )
 
 

@@ -14,35 +14,30 @@ from feedback_platform.resources import DUCKDB_POOL, LandingZone
 raw_responses_have_unique_ids_and_required_fields = expectation_suite_check(
     asset="raw_responses",
     name="raw_responses_have_unique_ids_and_required_fields",
-    description="response_id is unique within the landing day; ids, timestamp and model are present.",
+    description="response_id is unique within a landing day; ids, timestamp and model are present.",
     expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="response_id"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "response_id"]),
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)
             for column in ("response_id", "conversation_id", "tenant_id", "user_id", "created_at", "model")
         ),
         gxe.ExpectColumnValuesToBeBetween(column="latency_ms", min_value=0),
     ],
-    prepare=lambda rows: rows.select(
-        "response_id", "conversation_id", "tenant_id", "user_id", "created_at", "model", "latency_ms"
-    ),
     partitions_def=daily_landing_partitions,
 )
 
 raw_feedback_has_unique_ids_and_required_fields = expectation_suite_check(
     asset="raw_feedback",
     name="raw_feedback_has_unique_ids_and_required_fields",
-    description="event_id is unique within the landing day; ids, timestamp and signal are present.",
+    description="event_id is unique within a landing day (a re-delivery may land on a later day); "
+    "ids, timestamp and signal are present.",
     expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="event_id"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "event_id"]),
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)
             for column in ("event_id", "response_id", "tenant_id", "user_id", "created_at", "signal")
         ),
     ],
-    prepare=lambda rows: rows.select(
-        "event_id", "response_id", "tenant_id", "user_id", "created_at", "signal"
-    ),
     partitions_def=daily_landing_partitions,
 )
 
@@ -51,8 +46,8 @@ rating_within_one_to_five = expectation_suite_check(
     name="rating_within_one_to_five",
     description="Every rating is an integer from 1 to 5. The contract checks its type, not its range.",
     expectations=[gxe.ExpectColumnValuesToBeBetween(column="rating", min_value=1, max_value=5)],
-    prepare=lambda rows: rows.filter(pl.col("signal") == "rating").select(
-        "event_id", rating=pl.col("value").cast(pl.Int64, strict=False)
+    prepare=lambda rows: rows.filter(pl.col("signal") == "rating").with_columns(
+        rating=pl.col("value").cast(pl.Int64, strict=False)
     ),
     partitions_def=daily_landing_partitions,
 )
@@ -70,7 +65,6 @@ raw_consent_has_known_actions = expectation_suite_check(
             column="action", value_set=["opt_out_training", "opt_in_training", "erase"]
         ),
     ],
-    prepare=lambda rows: rows.select("user_id", "tenant_id", "created_at", "action"),
     partitions_def=daily_landing_partitions,
 )
 
@@ -90,23 +84,27 @@ def every_landing_line_is_accounted_for(
     raw_feedback: pl.DataFrame,
     raw_consent: pl.DataFrame,
 ) -> dg.AssetCheckResult:
-    """Recounts the landing files: lines read must equal rows kept plus rows quarantined, per stream."""
-    day = date.fromisoformat(context.partition_key)
-    kept = {"responses": raw_responses.height, "feedback": raw_feedback.height, "consent": raw_consent.height}
-    quarantined = dict(quarantined_rows.group_by("stream").len().iter_rows())
-    balance = {
-        stream: {
+    """Recounts the landing files: per stream and day, lines read = rows kept + rows quarantined."""
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    kept = {"responses": raw_responses, "feedback": raw_feedback, "consent": raw_consent}
+    balance = [
+        {
+            "landing_date": str(day),
+            "stream": stream,
             "lines": count_landing_lines(landing.path, stream, day),
-            "kept": kept[stream],
-            "quarantined": quarantined.get(stream, 0),
+            "kept": kept[stream].filter(pl.col("landing_date") == day).height,
+            "quarantined": quarantined_rows.filter(
+                (pl.col("landing_date") == day) & (pl.col("stream") == stream)
+            ).height,
         }
+        for day in days
         for stream in STREAMS
-    }
-    unbalanced = [s for s, b in balance.items() if b["lines"] != b["kept"] + b["quarantined"]]
+    ]
+    unbalanced = [entry for entry in balance if entry["lines"] != entry["kept"] + entry["quarantined"]]
     return dg.AssetCheckResult(
         passed=not unbalanced,
         metadata={
-            "balance": dg.MetadataValue.json(balance),
-            "unbalanced_streams": ", ".join(unbalanced) or "none",
+            "lines_read": sum(entry["lines"] for entry in balance),
+            "unbalanced": dg.MetadataValue.json(unbalanced),
         },
     )
