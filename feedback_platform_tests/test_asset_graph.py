@@ -77,7 +77,7 @@ def asset_graph(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) ->
 
 
 def _specs(definitions: dg.Definitions) -> dict[str, dg.AssetSpec]:
-    return {spec.key.to_user_string(): spec for spec in definitions.get_all_asset_specs()}
+    return {spec.key.to_user_string(): spec for spec in definitions.resolve_all_asset_specs()}
 
 
 # Guards the layer layout the UI shows: every asset, and only these, in the group of its layer.
@@ -101,8 +101,7 @@ def test_lineage_edges(asset_graph: dg.Definitions) -> None:
 def test_every_layer_is_checked(asset_graph: dg.Definitions) -> None:
     checks = {
         (key.asset_key.to_user_string(), key.name)
-        for assets_def in asset_graph.resolve_asset_graph().assets_defs
-        for key in assets_def.check_keys
+        for key in asset_graph.resolve_asset_graph().asset_check_keys
     }
     assert checks >= PYTHON_CHECKS
     unchecked = set().union(*GROUPS.values()) - {asset for asset, _ in checks}

@@ -22,5 +22,5 @@ nightly_landing_day = dg.build_schedule_from_partitioned_job(
 )
 
 nightly_datasets = dg.ScheduleDefinition(
-    job=datasets_job, cron_schedule="0 3 * * *", execution_timezone="UTC"
+    name="nightly_datasets", job=datasets_job, cron_schedule="0 3 * * *", execution_timezone="UTC"
 )
