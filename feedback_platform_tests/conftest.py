@@ -20,7 +20,7 @@ from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig
 from feedback_platform.materialize import RunOutcome, materialize_everything
 from feedback_platform.resources import PlatformSettings
 
-SAMPLE = SampleLogConfig(days=3, responses_per_day=120, seed=11, start_date=date(2026, 11, 1))
+SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
 
 
 @dataclass(frozen=True)

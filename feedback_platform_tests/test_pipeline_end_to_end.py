@@ -90,3 +90,29 @@ def test_rematerialising_gives_the_same_dataset_versions(sample_platform: Sample
     assert all(outcome.success for outcome in outcomes)
     after = sample_platform.table("dataset_versions").select("name", "version").sort("name")
     assert after.equals(before)
+
+
+# Guards deduplication: a re-delivered event is quarantined on its day and counted once downstream.
+def test_duplicate_events_are_quarantined_and_counted_once(sample_platform: SamplePlatform) -> None:
+    duplicates = sample_platform.table("quarantined_rows").filter(
+        pl.col("reason").str.starts_with("duplicate event_id")
+    )
+    assert duplicates.height > 0
+    linked = sample_platform.table("feedback_with_responses")
+    assert linked["event_id"].n_unique() == linked.height
+
+
+# Guards the thumbs rule of DPO: a thumbs-up output is chosen over a thumbs-down output to the same prompt.
+def test_thumbs_pairs_prefer_the_thumbed_up_output(sample_platform: SamplePlatform) -> None:
+    thumbs = sample_platform.table("dpo_pairs").filter(pl.col("pair_source") == "thumbs")
+    assert thumbs.height > 0
+    latest_thumb = dict(
+        sample_platform.table("feedback_with_responses")
+        .filter(pl.col("signal") == "thumb")
+        .sort("feedback_created_at", "event_id")
+        .group_by("response_id")
+        .agg(pl.col("thumb").last())
+        .iter_rows()
+    )
+    for chosen, rejected in thumbs.select("chosen_response_id", "rejected_response_id").iter_rows():
+        assert (latest_thumb[chosen], latest_thumb[rejected]) == ("up", "down")
