@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-import duckdb
 
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.resources import PlatformSettings
@@ -102,25 +101,22 @@ def _materialize_and_report(settings: PlatformSettings) -> None:
     from feedback_platform.local_instance import local_instance
     from feedback_platform.materialize import materialize_everything, table_row_counts
 
-    os.environ["FEEDBACK_PLATFORM_DUCKDB"] = str(settings.duckdb_path)  # read by dbt's profile
-    outcomes = materialize_everything(settings, local_instance(settings))
-    click.echo(f"\nWarehouse: {settings.duckdb_path}")
+    outcomes = materialize_everything(settings, local_instance(settings), on_job_start=click.echo)
+    click.echo(f"\nWarehouse {settings.duckdb_path}:")
     for table, rows in table_row_counts(settings).iter_rows():
-        click.echo(f"  {table:<32} {rows:>9,} rows")
-    _print_dataset_versions(settings)
-    failed = [outcome for outcome in outcomes if not outcome.success]
-    for outcome in failed:
-        steps, checks = outcome.failed_steps or "-", outcome.failed_checks or "-"
-        click.echo(f"\n{outcome.job} FAILED: steps {steps}, checks {checks}")
-    if failed:
+        click.echo(f"  {table:<40} {rows:>9,} rows")
+    for outcome in outcomes:
+        if outcome.published:
+            click.echo(f"\nDataset versions under {settings.datasets_dir}:")
+        for published in outcome.published:
+            state = "new" if published.new else "unchanged"
+            click.echo(f"  {published.dataset:<12} {published.version}  {published.rows:>7,} rows  ({state})")
+    click.echo("")
+    for outcome in outcomes:
+        status = "succeeded" if outcome.success else "FAILED"
+        click.echo(f"{outcome.job} {status}: {outcome.checks_passed} checks passed")
+        if not outcome.success:
+            click.echo(f"  failed steps: {outcome.failed_steps or '-'}")
+            click.echo(f"  failed checks: {outcome.failed_checks or '-'}")
+    if not all(outcome.success for outcome in outcomes):
         raise SystemExit(1)
-
-
-def _print_dataset_versions(settings: PlatformSettings) -> None:
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        versions = con.execute(
-            "select name, version, row_count, created_at from dataset_versions order by name, created_at"
-        ).fetchall()
-    click.echo(f"\nDataset versions under {settings.datasets_dir}:")
-    for name, version, rows, created_at in versions:
-        click.echo(f"  {name:<6} {version}  {rows:>7,} rows  created {created_at}")

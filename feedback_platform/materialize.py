@@ -4,6 +4,7 @@ Used by `feedback-platform materialize` (and so `make run`) and by the end-to-en
 exactly the jobs the nightly schedules run.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
@@ -15,24 +16,43 @@ from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.log_validation import landing_dates
 from feedback_platform.resources import PlatformSettings
 
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+"""Step-by-step events stay in the instance (and the UI); the console shows warnings and failures."""
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    dataset: str
+    version: str
+    rows: int
+    new: bool
+
 
 @dataclass(frozen=True)
 class RunOutcome:
     job: str
     success: bool
+    checks_passed: int
     failed_checks: list[str]
     failed_steps: list[str]
+    published: list[PublishedVersion]
 
 
-def materialize_everything(settings: PlatformSettings, instance: dg.DagsterInstance) -> list[RunOutcome]:
+def materialize_everything(
+    settings: PlatformSettings,
+    instance: dg.DagsterInstance,
+    on_job_start: Callable[[str], None] = lambda job: None,
+) -> list[RunOutcome]:
     """Ingest and redact every landing day in one run, then join, curate and publish datasets."""
     days = landing_dates(settings.landing_dir)
     if not days:
         raise FileNotFoundError(f"no landing days under {settings.landing_dir}: generate or copy logs first")
     defs = build_definitions(settings)
     range_tags = {ASSET_PARTITION_RANGE_START_TAG: str(days[0]), ASSET_PARTITION_RANGE_END_TAG: str(days[-1])}
+    on_job_start(f"landing_day_job: ingest and redact {len(days)} landing days ({days[0]} to {days[-1]})")
     outcomes = [_execute(defs, "landing_day_job", instance, range_tags)]
     if outcomes[0].success:
+        on_job_start("datasets_job: join (dbt), curate and publish dataset versions")
         outcomes.append(_execute(defs, "datasets_job", instance, {}))
     return outcomes
 
@@ -41,15 +61,41 @@ def _execute(
     defs: dg.Definitions, job_name: str, instance: dg.DagsterInstance, tags: dict[str, str]
 ) -> RunOutcome:
     result = defs.resolve_job_def(job_name).execute_in_process(
-        instance=instance, tags=tags, raise_on_error=False
+        run_config=QUIET_CONSOLE, instance=instance, tags=tags, raise_on_error=False
     )
+    evaluations = result.get_asset_check_evaluations()
     failed_checks = sorted(
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        for evaluation in result.get_asset_check_evaluations()
+        for evaluation in evaluations
         if not evaluation.passed
     )
     failed_steps = [event.step_key for event in result.all_events if event.is_step_failure and event.step_key]
-    return RunOutcome(job_name, result.success and not failed_checks, failed_checks, failed_steps)
+    return RunOutcome(
+        job=job_name,
+        success=result.success and not failed_checks,
+        checks_passed=len(evaluations) - len(failed_checks),
+        failed_checks=failed_checks,
+        failed_steps=failed_steps,
+        published=_published_versions(result),
+    )
+
+
+def _published_versions(result: dg.ExecuteInProcessResult) -> list[PublishedVersion]:
+    """The dataset versions a run materialised, from the metadata the dataset assets attach."""
+    published = []
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        metadata = {key: value.value for key, value in materialization.metadata.items()}
+        if "version" in metadata:
+            published.append(
+                PublishedVersion(
+                    dataset=materialization.asset_key.to_user_string(),
+                    version=metadata["version"],
+                    rows=metadata["dagster/row_count"],
+                    new=metadata["new_version"],
+                )
+            )
+    return sorted(published, key=lambda version: version.dataset)
 
 
 def table_row_counts(settings: PlatformSettings) -> pl.DataFrame:
