@@ -32,18 +32,11 @@ def expectation_suite_check(
     """
     columns = _referenced_columns(expectations)
 
-    @dg.asset_check(
-        asset=asset,
-        name=name,
-        description=description,
-        blocking=blocking,
-        partitions_def=partitions_def,
-        pool=DUCKDB_POOL,
-    )
+    @_table_check(asset, name, description, partitions_def, blocking)
     def _suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
         prepared = prepare(rows) if prepare else rows
         outcome = run_suite(name, prepared.select(columns), expectations)
-        return suite_check_result(outcome, row_count=rows.height)
+        return _suite_check_result(outcome, row_count=rows.height)
 
     return _suite_check
 
@@ -59,14 +52,7 @@ def predicate_check(
 ) -> dg.AssetChecksDefinition:
     """A check that passes when `find_violations` returns no rows; a sample of them goes to metadata."""
 
-    @dg.asset_check(
-        asset=asset,
-        name=name,
-        description=description,
-        blocking=blocking,
-        partitions_def=partitions_def,
-        pool=DUCKDB_POOL,
-    )
+    @_table_check(asset, name, description, partitions_def, blocking)
     def _predicate_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
         violations = find_violations(rows)
         return dg.AssetCheckResult(
@@ -81,7 +67,25 @@ def predicate_check(
     return _predicate_check
 
 
-def suite_check_result(outcome: SuiteOutcome, row_count: int) -> dg.AssetCheckResult:
+def _table_check(
+    asset: str,
+    name: str,
+    description: str,
+    partitions_def: dg.PartitionsDefinition | None,
+    blocking: bool,
+) -> Callable[[Callable[[pl.DataFrame], dg.AssetCheckResult]], dg.AssetChecksDefinition]:
+    """The decorator of a check that reads the asset's table, in the DuckDB pool like every reader."""
+    return dg.asset_check(
+        asset=asset,
+        name=name,
+        description=description,
+        blocking=blocking,
+        partitions_def=partitions_def,
+        pool=DUCKDB_POOL,
+    )
+
+
+def _suite_check_result(outcome: SuiteOutcome, row_count: int) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=outcome.success,
         metadata={

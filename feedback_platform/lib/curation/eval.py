@@ -5,22 +5,14 @@ from __future__ import annotations
 import polars as pl
 
 from feedback_platform.lib.curation import rules
-from feedback_platform.lib.curation.signals import trainable_response_signals
+from feedback_platform.lib.curation.signals import EXAMPLE_CONTEXT_COLUMNS, trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
 EVAL_KIND = "eval"
 
 EVAL_COLUMNS = [
     "example_id",
-    "response_id",
-    "tenant_id",
-    "model",
-    "model_version",
-    "prompt_version",
-    "feature",
-    "language",
-    "messages",
-    "retrieved_context",
+    *EXAMPLE_CONTEXT_COLUMNS,
     "output",
     "reference",
     "reasons",

@@ -26,6 +26,19 @@ RESPONSE_COLUMNS = [
 ]
 """Columns of the response itself, identical on every feedback row of one response."""
 
+EXAMPLE_CONTEXT_COLUMNS = [
+    "response_id",
+    "tenant_id",
+    "model",
+    "model_version",
+    "prompt_version",
+    "feature",
+    "language",
+    "messages",
+    "retrieved_context",
+]
+"""What an eval or SFT example carries about the response it came from, ahead of its own columns."""
+
 _EVENT_ORDER = ["feedback_created_at", "event_id"]
 """Which event of a kind is the latest: the newest, ties broken by event id so the choice is deterministic."""
 
