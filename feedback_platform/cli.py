@@ -101,7 +101,10 @@ def _materialize_and_report(settings: PlatformSettings) -> None:
     from feedback_platform.local_instance import local_instance
     from feedback_platform.materialize import materialize_everything, table_row_counts
 
-    outcomes = materialize_everything(settings, local_instance(settings), on_job_start=click.echo)
+    try:
+        outcomes = materialize_everything(settings, local_instance(settings), on_job_start=click.echo)
+    except FileNotFoundError as missing:
+        raise click.ClickException(str(missing)) from missing
     click.echo(f"\nWarehouse {settings.duckdb_path}:")
     for table, rows in table_row_counts(settings).iter_rows():
         click.echo(f"  {table:<40} {rows:>9,} rows")

@@ -6,6 +6,7 @@ Settings come from the environment once, when the code location is loaded (never
 """
 
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -161,8 +162,14 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
         "pii": PiiRedaction(spacy_model=settings.spacy_model),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_beside_this_python()),
     }
+
+
+def _dbt_beside_this_python() -> str:
+    """The virtualenv's dbt, so that a PATH without the virtualenv still runs the pinned dbt-core."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
 
 
 def _partition_column(metadata: Mapping[str, object]) -> str:

@@ -113,3 +113,16 @@ def test_every_layer_is_checked(asset_graph: dg.Definitions) -> None:
 def test_nightly_schedules(asset_graph: dg.Definitions) -> None:
     schedules = {schedule.name: schedule.cron_schedule for schedule in asset_graph.schedules}
     assert schedules == {"nightly_landing_day": "0 2 * * *", "nightly_datasets": "0 3 * * *"}
+
+
+# Guards DuckDB's single-writer rule: every step that opens the DuckDB file is in the `duckdb` pool.
+def test_every_step_that_opens_duckdb_is_in_the_duckdb_pool(asset_graph: dg.Definitions) -> None:
+    pools = {
+        assets_def.node_def.name: assets_def.node_def.pool
+        for assets_def in asset_graph.resolve_asset_graph().assets_defs
+    }
+    outside = {name for name, pool in pools.items() if pool != "duckdb"}
+    # These checks re-hash dataset files on disk and never open the DuckDB file.
+    assert outside == {
+        f"{name}_dataset_{name}_dataset_files_match_their_version" for name in ("eval", "sft", "dpo")
+    }

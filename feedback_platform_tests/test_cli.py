@@ -1,0 +1,27 @@
+"""The feedback-platform command, run in-process with click's runner on real files."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from feedback_platform.cli import main
+from feedback_platform.lib.sample_logs import read_generation_summary
+
+
+# Guards `generate`: it writes the landing layout and reports what it wrote.
+def test_generate_writes_landing_folders_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "landing"
+    result = CliRunner().invoke(
+        main, ["generate", "--days", "2", "--responses-per-day", "20", "--seed", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    summary = read_generation_summary(out)
+    assert f"{summary.lines_written['responses']:,} response lines" in result.output
+    assert sorted(path.name for path in (out / "responses").iterdir()) == ["2026-11-01", "2026-11-02"]
+
+
+# Guards a clear error: materialising with no landing logs says where it looked and what to do.
+def test_materialize_without_logs_fails_clearly(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["materialize"], env={"FEEDBACK_PLATFORM_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 1
+    assert f"Error: no landing days under {tmp_path / 'landing'}" in result.output
