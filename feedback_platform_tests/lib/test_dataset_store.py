@@ -8,13 +8,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from feedback_platform.lib.dataset_store import (
+from feedback_platform.lib.dataset_index import (
     LINEAGE_SCHEMA,
     REGISTRY_SCHEMA,
-    DatasetVersion,
-    content_hash,
     lineage_rows,
     list_dataset_versions,
+)
+from feedback_platform.lib.dataset_store import (
+    DatasetVersion,
+    content_hash,
     read_dataset_version,
     write_dataset_version,
 )

@@ -9,14 +9,8 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.lib.curation import RULE_VERSION
-from feedback_platform.lib.dataset_store import (
-    LINEAGE_SCHEMA,
-    DatasetVersion,
-    lineage_rows,
-    list_dataset_versions,
-    read_dataset_version,
-    write_dataset_version,
-)
+from feedback_platform.lib.dataset_index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
+from feedback_platform.lib.dataset_store import DatasetVersion, read_dataset_version, write_dataset_version
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
 
 DATASETS = {
