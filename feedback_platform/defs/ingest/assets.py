@@ -64,7 +64,7 @@ def _reason_counts(quarantined: pl.DataFrame) -> dg.MetadataValue:
             pl.col("reason").str.replace(r" \(first at .*\)$", "").str.replace(r"'[^']*'$", "…")
         )
         .len()
-        .sort("len", descending=True)
+        .sort(["len", "reason"], descending=[True, False])
     )
     return dg.MetadataValue.md(
         "\n".join(f"- {reason}: {count}" for reason, count in counts.iter_rows()) or "none"
