@@ -187,3 +187,82 @@ def test_greetings_nationalities_and_identifiers_are_not_taken_for_names(
 ) -> None:
     # Guards against PERSON over-redaction: "Hello World", "I am French", model names and file names.
     assert redact_one(redactor, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        # Street between a building number and a house number, no street-type word, with a context word.
+        ("Tosh lives at 172 Maneeži 75, Saareküla", "Maneeži 75", "lives at"),
+        # Address block: street line, suite line, then town and country-postcode lines.
+        ("Ship to:\n20789 Allika 46\n Suite 501\n Riisa\n Estonia 62488", "62488", "Ship to"),
+        ("Our office is in Suite 340 on the third floor", "Suite 340", "third floor"),
+    ],
+)
+def test_new_street_address_rules(redactor: PiiRedactor, text: str, gone: str, kept: str) -> None:
+    # Guards the number-name-number street, the suite/apartment unit and the address-block tail rules.
+    redacted = redact_one(redactor, text)
+    assert gone not in redacted
+    assert kept in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We shipped 3 Tesla Model 3 cars to the dealer",
+        "The launch moved to 12 March 2024, as planned",
+        "Read Unit 5 of the course before Friday",
+    ],
+)
+def test_new_street_address_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
+    # Guards against over-redaction: counts, dates and course units are not addresses.
+    assert "<STREET_ADDRESS>" not in redact_one(redactor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("416 60 039 office\n+46 (0)8 928 571 38 fax", "416 60 039"),
+        ("(37) 788-063-Office", "788-063"),
+        ("mobile: 99 577450", "577450"),
+        ("They're not answering at 78 651 450", "78 651 450"),
+    ],
+)
+def test_local_phone_numbers_with_a_label_or_context(redactor: PiiRedactor, text: str, number: str) -> None:
+    # Guards the label-after-number pattern and the added context words ("mobile", "answer", "office").
+    assert number not in redact_one(redactor, text)
+
+
+def test_grouped_digits_without_context_stay(redactor: PiiRedactor) -> None:
+    # Guards the weak grouped-digits pattern: an id with no phone word or label nearby is kept.
+    assert "416 60 039" in redact_one(redactor, "Order 416 60 039 shipped yesterday")
+
+
+def test_lowercase_iban_is_redacted_when_its_checksum_holds(redactor: PiiRedactor) -> None:
+    # Guards the case-insensitive IBAN recognizer; a lower-case string failing the checksum stays.
+    assert "<IBAN_CODE>" in redact_one(redactor, "my iban is gb42nawi04454264788619")
+    assert "gb42nawi04454264788618" in redact_one(redactor, "ref gb42nawi04454264788618")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Zoolander was directed by Anna Kowalska and produced in Warsaw", "Kowalska"),
+        ("I would like to remove my kid Mario from the will", "Mario"),
+        ("Tomomi Nishiyama lives at the end of the road", "Nishiyama"),
+    ],
+)
+def test_person_cues_before_and_after(redactor: PiiRedactor, text: str, name: str) -> None:
+    # Guards the added person cues: "directed by", a relation word, and a verb only people do.
+    assert name not in redact_one(redactor, text)
+
+
+def test_pronoun_before_a_person_verb_is_kept(redactor: PiiRedactor) -> None:
+    # Guards the pronoun exclusion: "She lives" is not a name.
+    assert redact_one(redactor, "She lives in a small flat").startswith("She lives")
+
+
+def test_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> None:
+    # Guards name recurrence: once "John Smith" is found, a later bare "Smith" is redacted too.
+    redacted = redact_one(redactor, "John Smith called yesterday. Smith said the parcel never came.")
+    assert "Smith" not in redacted

@@ -83,3 +83,36 @@ NUMBER_FIRST_ROMANCE_STREET = (
 
 HU_STREET = rf"{_LEADING_NUMBER}\b\p{{Lu}}\p{{Ll}}+\s+(?:út|utca|u\.|tér|körút)\s+\d{{1,4}}\b\.?{_UNIT}"
 """Hungarian: "Rákóczi út 66"."""
+
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August"
+    r"|September|October|November|December)\b"
+)
+_PLACE_WORD = r"\p{Lu}[\p{L}\p{M}'\u2019.-]*"
+NUMBER_NAME_NUMBER_STREET = (
+    rf"\b\d{{1,6}}[ \t]+(?!{_MONTH}){_PLACE_WORD}(?:[ \t]+(?:{_PLACE_WORD}|de|del|la|van|von)){{0,3}}"
+    r"[ \t]+\d{1,5}[A-Za-z]?\b\.?"
+    r"(?:,[ \t]*\p{Lu}[\p{L}\p{M}'\u2019-]+(?:[ \t]+\p{Lu}[\p{L}\p{M}'\u2019-]+){0,2})?"
+    r"(?=[ \t]*(?:[,;\n]|$|(?:Apt|Apartment|Suite|Ste|Flat|Unit)\b))"
+)
+"""A street with no street-type word, written between a building number and a house number, as in many
+European and Latin American addresses: "20789 Allika 46", "lives at 172 Maneeži 75, Saareküla". Weak on
+its own ("3 Tesla Model 3"): a context word ("address", "lives at") or an address block lifts it."""
+
+ADDRESS_BLOCK_STREET = (
+    rf"(?m)^[ \t>]*{NUMBER_NAME_NUMBER_STREET}(?=[ \t]*(?:\n|(?:Apt|Apartment|Suite|Ste)\b))"
+)
+"""The same street alone on its line, the first line of an address block."""
+
+UNIT = r"\b(?:Apt|Apartment|Suite|Ste)\.?[ \t]*#?\d{1,5}[A-Za-z]?\b"
+"""An apartment or suite: "Suite 501", "Apt. 297". "Unit", "Flat" and "Room" are left out: "Unit 5" is
+as often a course chapter."""
+
+_PLACE_LINE = (
+    r"\n+[ \t>]*(?:\p{Lu}[\p{L}\p{M}'\u2019.()-]*)(?:[ \t,]+[\p{L}\p{M}'\u2019.()-]+){0,4}"
+    r"(?:,?[ \t]+\d{4,6}(?:-\d{3,4})?)?[ \t]*(?=\n|$)"
+)
+"""A line holding a town, region or country, with an optional postcode: " Riisa", " Estonia 62488"."""
+
+ADDRESS_TAIL = rf"(?<={UNIT}[ \t]*)(?:{_PLACE_LINE}){{1,3}}"
+"""Town, region, country and postcode lines under an apartment or suite line."""

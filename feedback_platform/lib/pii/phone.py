@@ -21,8 +21,29 @@ BARE_DIGITS_SCORE = 0.1
 """Score of a match that is an unbroken digit run ("1234567890"): it is as likely an order id or a
 timestamp, so it needs a context word ("call", "phone", ...) to pass the threshold."""
 
-STRONG_CONTEXT = ["phone", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "dial", "contact"]
-"""Context for the weak patterns; "number" is left out, it precedes order and ticket ids just as often."""
+STRONG_CONTEXT = [
+    "phone",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "call",
+    "fax",
+    "whatsapp",
+    "sms",
+    "dial",
+    "contact",
+    "reach",
+    "answer",
+    "office",
+    "desk",
+    "landline",
+]
+"""Context for the weak patterns; "number" is left out, it precedes order and ticket ids just as often.
+Presidio matches them as substrings of the words before a match ("answering", "Tel.")."""
+
+LINE_LABELS = r"(?i:office|fax|mobile|cell|home|work|desk|direct|tel|phone)"
+"""Labels written after a number in signatures and address blocks: "416 60 039 office", "... -Fax"."""
 
 
 class RegionalPhoneRecognizer(PhoneRecognizer):
@@ -79,12 +100,10 @@ class GroupedDigitsPhoneRecognizer(PatternRecognizer):
     pass on its own: only a context word lifts it over the threshold.
     """
 
+    _GROUPS = r"(?<![\w.+/-])(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,6}){1,4}"
     PATTERNS = [
-        Pattern(
-            "grouped_digits",
-            r"(?<![\w.+/-])(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w]|[.,/-]\d)",
-            BARE_DIGITS_SCORE,
-        )
+        Pattern("grouped_digits", rf"{_GROUPS}(?![\w]|[.,/-]\d)", BARE_DIGITS_SCORE),
+        Pattern("grouped_digits_then_label", rf"{_GROUPS}(?=[ \t]*[-:,]?[ \t]*{LINE_LABELS}\b)", 0.5),
     ]
     _DATE = re.compile(r"\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./-])\d{1,2}\2\d{2,4}")
 

@@ -8,7 +8,7 @@ predefined recognizers'.
 import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from presidio_analyzer.predefined_recognizers import IbanRecognizer, SpacyRecognizer
 
 from feedback_platform.lib.pii import address_patterns as addr
 from feedback_platform.lib.pii.secret_patterns import SECRET_PATTERNS
@@ -57,6 +57,10 @@ class StreetAddressRecognizer(PatternRecognizer):
                 Pattern("romance_street", addr.ROMANCE_STREET, 0.5),
                 Pattern("number_first_romance_street", addr.NUMBER_FIRST_ROMANCE_STREET, 0.5),
                 Pattern("hu_street", addr.HU_STREET, 0.5),
+                Pattern("number_name_number_street", addr.NUMBER_NAME_NUMBER_STREET, 0.3),
+                Pattern("address_block_street", addr.ADDRESS_BLOCK_STREET, 0.5),
+                Pattern("unit", addr.UNIT, 0.5),
+                Pattern("address_tail", addr.ADDRESS_TAIL, 0.5),
             ],
             context=self.CONTEXT,
             global_regex_flags=CASE_SENSITIVE,
@@ -81,7 +85,7 @@ _SIGN_OFFS = (
 """Closings after which the next line is the writer's name."""
 
 
-class PersonCueRecognizer(PatternRecognizer):
+class PersonCueRecognizerBase(PatternRecognizer):
     """Names that follow a cue: "my name is", "Name:", "I am", "this is", an honorific, a greeting, or a
     sign-off on the line above.
 
@@ -110,6 +114,44 @@ class PersonCueRecognizer(PatternRecognizer):
         super().__init__(supported_entity="PERSON", patterns=self.PATTERNS, global_regex_flags=CASE_SENSITIVE)
 
 
+_CUE_BEFORE = (
+    r"called|named|calls[ \t]+me|call[ \t]+me|directed[ \t]+by|written[ \t]+by|produced[ \t]+by|starring"
+    r"|assistant[ \t]+to|tribute[ \t]+to|follow[ \t]+up[ \t]+with|speak[ \t]+(?:to|with)|talk[ \t]+to"
+    r"|(?:my|our|his|her|their)[ \t]+(?:kid|son|daughter|child|brother|sister|mother|father|mom|dad|wife"
+    r"|husband|partner|friend|colleague|boss|manager|cousin|uncle|aunt|grandmother|grandfather)"
+)
+"""Words after which a capitalised word is a person's name: "directed by", "my kid Mario"."""
+_CUE_AFTER = (
+    r"lives|lived|shouted|whispered|smiled|laughed|replied|was[ \t]+born|passed[ \t]+away|died"
+    r"|(?:'s|\u2019s)[ \t]+(?:killers|wife|husband|mother|father|son|daughter)"
+)
+"""What follows a person's name and rarely anything else's: "Tomomi Nishiyama lives at"."""
+_PRONOUNS = r"(?:I|He|She|It|We|You|They|Who|Everyone|Nobody|Someone)"
+"""Capitalised words before those verbs that are not names."""
+
+
+class PersonCueRecognizer(PersonCueRecognizerBase):
+    """The cue patterns above, plus verbs and relations that say the capitalised words around are a name."""
+
+    PATTERNS = [
+        *PersonCueRecognizerBase.PATTERNS,
+        Pattern("cue_before", rf"(?<=\b(?i:{_CUE_BEFORE})[ \t]*:?[ \t]+){_NAME}", 0.5),
+        Pattern("cue_after", rf"(?<![\p{{L}}])(?!{_PRONOUNS}\b)(?:{_NAME})(?=[ \t]*(?:{_CUE_AFTER})\b)", 0.5),
+    ]
+
+
+class CaseInsensitiveIbanRecognizer(IbanRecognizer):
+    """Presidio's IBAN recognizer, also for IBANs typed in lower case ("gb42nawi0445..."): the checksum
+    still has to pass, on the upper-cased value."""
+
+    def __init__(self) -> None:
+        super().__init__(regex_flags=re.DOTALL | re.MULTILINE | re.IGNORECASE)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Presidio's checksum and format test on the upper-cased text."""
+        return super().validate_result(pattern_text.upper())
+
+
 class PlausibleNerRecognizer(SpacyRecognizer):
     """Presidio's spaCy recognizer, minus PERSON and LOCATION spans that cannot be a name.
 
@@ -123,10 +165,44 @@ class PlausibleNerRecognizer(SpacyRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has."""
-        return [
+        """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has, and
+        with each name extended to the capitalised words that continue it and repeated where it recurs."""
+        results = [
             result
             for result in super().analyze(text, entities, nlp_artifacts)
             if result.entity_type not in self.CHECKED_ENTITIES
             or not self._NOT_A_NAME.search(text[result.start : result.end])
         ]
+        people = [result for result in results if result.entity_type == "PERSON"]
+        if not people:
+            return results
+        for person in people:
+            while match := self._CONTINUATION.match(text, person.end):
+                person.end = match.end()
+        return results + self._recurrences(text, people, nlp_artifacts)
+
+    _CONTINUATION = re.compile(
+        r"(?:[ \t]+(?!(?:I|A|He|She|It|We|You|They|The|This|That|And|But|Or|In|On|At|To)\b)"
+        r"(?:\p{Lu}\.?(?=[ \t])|\p{Lu}[\p{Ll}'\u2019-]+)|-\p{L}+)"
+    )
+    """What continues a name on its line: a middle initial, a hyphenated part, a capitalised surname."""
+    _NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+")
+
+    def _recurrences(
+        self, text: str, people: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None
+    ) -> list[RecognizerResult]:
+        """Other occurrences of a found name's words: "Asya" after "Asya Godina". A word that is also a
+        stop word ("Will", "May") is not repeated, nor is one inside a found span."""
+        found = [(person.start, person.end) for person in people]
+        tokens = {
+            token
+            for person in people
+            for token in self._NAME_TOKEN.findall(text[person.start : person.end])
+            if nlp_artifacts is None or not nlp_artifacts.nlp_engine.is_stopword(token, "en")
+        }
+        extra = []
+        for token in tokens:
+            for match in re.finditer(rf"(?<![\p{{L}}\p{{M}}]){re.escape(token)}(?![\p{{L}}\p{{M}}])", text):
+                if not any(start <= match.start() < end for start, end in found):
+                    extra.append(RecognizerResult("PERSON", match.start(), match.end(), people[0].score))
+        return extra

@@ -6,7 +6,6 @@ from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     DateRecognizer,
     EmailRecognizer,
-    IbanRecognizer,
     IpRecognizer,
     UrlRecognizer,
     UsSsnRecognizer,
@@ -21,6 +20,7 @@ from feedback_platform.lib.pii.phone import (
 )
 from feedback_platform.lib.pii.recognizers import (
     ApiKeyRecognizer,
+    CaseInsensitiveIbanRecognizer,
     PersonCueRecognizer,
     PlausibleNerRecognizer,
     StreetAddressRecognizer,
@@ -45,7 +45,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         InternationalPhoneRecognizer(),
         GroupedDigitsPhoneRecognizer(),
         CreditCardRecognizer(patterns=CARD_PATTERNS),
-        IbanRecognizer(),
+        CaseInsensitiveIbanRecognizer(),
         UsSsnRecognizer(),
         IpRecognizer(),
         UrlRecognizer(),

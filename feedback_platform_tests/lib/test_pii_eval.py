@@ -1,0 +1,136 @@
+"""The PII evaluation metric on hand-made examples: what counts as a leak, and as an ordinary word lost."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from feedback_platform.lib.pii_eval import (
+    TARGETED_ENTITIES,
+    LabelledSetError,
+    evaluate,
+    format_report,
+    is_leaked,
+    load_labelled_set,
+    target_results,
+)
+from feedback_platform.lib.pii_eval.labelled_sets import jsonl_record
+from feedback_platform.lib.pii_eval.secret_samples import secret_samples
+
+
+def labelled(text: str, *values: tuple[str, str]) -> dict:
+    """A JSONL record labelling each (entity_type, value) at its first occurrence in `text`."""
+    spans = []
+    for entity, value in values:
+        start = text.index(value)
+        spans.append({"entity_type": entity, "start": start, "end": start + len(value), "value": value})
+    return {"text": text, "spans": spans}
+
+
+def test_one_name_token_left_is_a_leak() -> None:
+    # Guards "any name token": a surname left after the first name was redacted still identifies.
+    assert is_leaked("PERSON", "Maria Gonzalez", "Ask <PERSON> Gonzalez about it")
+    assert not is_leaked("PERSON", "Maria Gonzalez", "Ask <PERSON> about it")
+    # An initial is not a name token, and a token inside another word is not readable as the name.
+    assert not is_leaked("PERSON", "J. Ann", "Ask J. <PERSON> about Annabel")
+
+
+@pytest.mark.parametrize(
+    "redacted",
+    ["call 555 123 4567 now", "call 5551234567 now", "call (555) 123-4567 now", "call 555.123.4567 now"],
+)
+def test_number_leaks_as_its_digits_whatever_the_separators(redacted: str) -> None:
+    # Guards the digit-sequence rule: reformatting a phone number does not hide it.
+    assert is_leaked("PHONE_NUMBER", "555-123-4567", redacted)
+
+
+def test_digits_inside_a_longer_number_are_not_the_number() -> None:
+    # Guards the digit boundaries: the value's digits inside a longer digit run are another number.
+    assert not is_leaked("PHONE_NUMBER", "555-123-4567", "order 95551234567 shipped")
+    assert not is_leaked("PHONE_NUMBER", "555-123-4567", "call <PHONE_NUMBER> now")
+    # Digits are not searched for addresses: "12" of "12 Elm Street" is in any text.
+    assert not is_leaked("STREET_ADDRESS", "12 Elm Street", "on day 12 at <STREET_ADDRESS>")
+
+
+def test_multiline_value_leaks_with_other_whitespace() -> None:
+    # Guards whitespace collapsing: an address spread over lines is still readable on one line.
+    assert is_leaked("STREET_ADDRESS", "5 Elm Street\nSpringfield", "at 5 Elm Street Springfield")
+
+
+def test_over_redaction_counts_ordinary_words_lost() -> None:
+    # Guards the over-redaction count: words outside labelled spans that redaction removed, nothing else.
+    record = jsonl_record(labelled("Hi Anna, the Guilty Pleasures album is on sale", ("PERSON", "Anna")))
+    report = evaluate([record], ["Hi <PERSON>, the <PERSON> album is on sale"], TARGETED_ENTITIES)
+    assert report.non_pii_words == 8
+    assert report.non_pii_words_kept == 6
+    assert report.lost_words == {"Guilty": 1, "Pleasures": 1}
+    assert report.entities["PERSON"].leaked == 0
+    assert report.overall.spans == 1
+
+
+def test_report_per_entity_overall_and_targets() -> None:
+    # Guards the report: per-type rows, an overall over targeted types only, and PASS/FAIL per target.
+    records = [
+        jsonl_record(
+            labelled(
+                "Call Bob Lee on 020 7946 0958.", ("PERSON", "Bob Lee"), ("PHONE_NUMBER", "020 7946 0958")
+            )
+        ),
+        jsonl_record(labelled("I moved to Paris.", ("LOCATION", "Paris"))),
+    ]
+    redacted = ["Call <PERSON> Lee on <PHONE_NUMBER>.", "I moved to Paris."]
+    report = evaluate(records, redacted, TARGETED_ENTITIES)
+    assert report.entities["PERSON"].leaked == 1
+    assert report.entities["PHONE_NUMBER"].leaked == 0
+    assert report.entities["LOCATION"].leak_rate == 1.0
+    assert (report.overall.spans, report.overall.leaked) == (2, 1)  # LOCATION has no target
+    assert target_results(report) == {
+        "overall": False,
+        "PERSON": False,
+        "PHONE_NUMBER": True,
+        "non-PII words kept": True,
+    }
+    table = format_report(report)
+    assert "PERSON" in table and "FAIL" in table and "PASS" in table
+
+
+def test_dev_set_format_is_mapped_to_engine_types(tmp_path: Path) -> None:
+    # Guards the label mapping: GPE becomes LOCATION, ORGANIZATION is not scored, positions are checked.
+    text = "Anna from Acme lives in Oslo"
+    record = {
+        "full_text": text,
+        "spans": [
+            {"entity_type": "GPE", "entity_value": "Oslo", "start_position": 24, "end_position": 28},
+            {"entity_type": "ORGANIZATION", "entity_value": "Acme", "start_position": 10, "end_position": 14},
+        ],
+    }
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps([record]))
+    (loaded,) = load_labelled_set(path)
+    assert [(span.entity_type, span.value, span.label) for span in loaded.spans] == [
+        (None, "Acme", "ORGANIZATION"),
+        ("LOCATION", "Oslo", "GPE"),
+    ]
+    record["spans"][0]["end_position"] = 27
+    path.write_text(json.dumps([record]))
+    with pytest.raises(LabelledSetError):
+        load_labelled_set(path)
+
+
+def test_jsonl_format_is_read(tmp_path: Path) -> None:
+    # Guards the JSONL reader: one record a line, blank lines skipped, labels taken as engine types.
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(labelled("mail me at a@b.io", ("EMAIL_ADDRESS", "a@b.io"))) + "\n\n")
+    (loaded,) = load_labelled_set(path)
+    assert loaded.spans[0].entity_type == "EMAIL_ADDRESS"
+    assert loaded.spans[0].value == "a@b.io"
+
+
+def test_generated_secrets_are_labelled_where_they_stand() -> None:
+    # Guards the secret generator: every sample labels exactly its credential, across the six formats.
+    samples = secret_samples(12)
+    values = [sample.spans[0].value for sample in samples]
+    assert all(sample.text[s.start : s.end] == s.value for sample in samples for s in sample.spans)
+    assert {value[:4] for value in values} >= {"AKIA", "ghp_", "eyJh"}
+    assert any(value.startswith("xox") for value in values)
+    assert any(value.startswith("sk-") for value in values)
