@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
+from feedback_platform.redact_cli import redact_command
 from feedback_platform.resources import PlatformSettings
 
 SAMPLE_DEFAULTS = SampleLogConfig()
@@ -51,6 +52,9 @@ def generate(
 ) -> None:
     """Write realistic, deterministic sample logs (same options, same bytes)."""
     _generate(SampleLogConfig(days, responses_per_day, seed, start_date.date()), out_dir)
+
+
+main.add_command(redact_command)
 
 
 @main.command()

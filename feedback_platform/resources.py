@@ -2,7 +2,7 @@
 
 Settings come from the environment once, when the code location is loaded (never at import time):
 `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
-`FEEDBACK_PLATFORM_LANDING_DIR` and `FEEDBACK_PLATFORM_SPACY_MODEL`.
+`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL` and `FEEDBACK_PLATFORM_PII_WORKERS`.
 """
 
 import os
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from feedback_platform.defs.join.project import dbt_project
 from feedback_platform.lib import warehouse
-from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
+from feedback_platform.lib.pii import BulkRedactor, RedactorConfig
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every step that opens the DuckDB file: DuckDB allows one writing process."""
@@ -35,7 +35,9 @@ class PlatformSettings(BaseModel, frozen=True):
     duckdb_path: Path
     landing_dir: Path
     datasets_dir: Path
+    pii_cache_path: Path
     spacy_model: str = RedactorConfig().spacy_model
+    pii_workers: int = 1
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "PlatformSettings":
@@ -47,7 +49,9 @@ class PlatformSettings(BaseModel, frozen=True):
             duckdb_path=Path(duckdb_path).resolve(),
             landing_dir=Path(landing_dir).resolve(),
             datasets_dir=data_dir / "datasets",
+            pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
+            pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
         )
 
 
@@ -140,17 +144,24 @@ class DatasetStore(dg.ConfigurableResource):
 
 
 class PiiRedaction(dg.ConfigurableResource):
-    """The Presidio engine, loaded once per process however many assets use it."""
+    """The Presidio engine, loaded once per process however many assets use it.
+
+    Redactions are kept in a SQLite cache keyed by text hash and engine version, so a re-run or a later
+    night never analyses the same text twice. `workers` > 1 analyses uncached texts in that many
+    processes: worth it for a large backfill, not for a nightly day (starting workers costs seconds).
+    """
 
     spacy_model: str = RedactorConfig().spacy_model
+    cache_path: str | None = None
+    workers: int = 1
 
-    def redactor(self) -> PiiRedactor:
-        return _load_redactor(RedactorConfig(spacy_model=self.spacy_model))
+    def redactor(self) -> BulkRedactor:
+        return _load_redactor(RedactorConfig(spacy_model=self.spacy_model), self.cache_path, self.workers)
 
 
 @cache
-def _load_redactor(config: RedactorConfig) -> PiiRedactor:
-    return PiiRedactor(config)
+def _load_redactor(config: RedactorConfig, cache_path: str | None, workers: int) -> BulkRedactor:
+    return BulkRedactor(config, cache_path=cache_path, workers=workers)
 
 
 def build_resources(settings: PlatformSettings) -> dict[str, object]:
@@ -161,7 +172,11 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "warehouse": warehouse_resource,
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
-        "pii": PiiRedaction(spacy_model=settings.spacy_model),
+        "pii": PiiRedaction(
+            spacy_model=settings.spacy_model,
+            cache_path=str(settings.pii_cache_path),
+            workers=settings.pii_workers,
+        ),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_beside_this_python()),
     }
 

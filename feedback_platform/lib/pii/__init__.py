@@ -15,10 +15,11 @@ from feedback_platform.lib.pii.config import ENGINE_VERSION, REDACTED_ENTITIES, 
 from feedback_platform.lib.pii.residual import find_residual_pii
 
 if TYPE_CHECKING:
-    from feedback_platform.lib.pii.engine import PiiRedactor, placeholder
+    from feedback_platform.lib.pii.engine import BulkRedactor, PiiRedactor, placeholder
     from feedback_platform.lib.pii.nlp import SpacyModelNotInstalledError
 
 _LAZY = {
+    "BulkRedactor": "feedback_platform.lib.pii.engine",
     "PiiRedactor": "feedback_platform.lib.pii.engine",
     "placeholder": "feedback_platform.lib.pii.engine",
     "SpacyModelNotInstalledError": "feedback_platform.lib.pii.nlp",
@@ -27,6 +28,7 @@ _LAZY = {
 __all__ = [
     "ENGINE_VERSION",
     "REDACTED_ENTITIES",
+    "BulkRedactor",
     "PiiRedactor",
     "RedactorConfig",
     "SpacyModelNotInstalledError",

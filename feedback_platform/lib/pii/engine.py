@@ -4,19 +4,27 @@ Built once per process (loading the spaCy model takes about a second) and reused
 Within a call, identical texts are analysed once: system prompts and knowledge-base documents repeat
 across thousands of rows. The spaCy step runs batched through `nlp.pipe`; Presidio's recognizers then
 run text by text.
+
+`BulkRedactor` wraps the engine for large and repeated workloads: a persistent cache of redacted texts
+(`feedback_platform.lib.pii.cache`) so that a text is redacted once per engine version across runs, and
+a pool of worker processes (`feedback_platform.lib.pii.workers`) for the texts the cache does not hold.
 """
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine, ConflictResolutionStrategy
 from presidio_anonymizer.entities import OperatorConfig
 
+from feedback_platform.lib.pii.cache import RedactionCache, engine_key
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
 from feedback_platform.lib.pii.registry import build_recognizer_registry
+from feedback_platform.lib.pii.workers import RedactorPool
 
 LANGUAGE = "en"
 
@@ -44,10 +52,13 @@ class PiiRedactor:
             entity: OperatorConfig("replace", {"new_value": placeholder(entity)})
             for entity in config.entities
         }
+        self.texts_analysed = 0
+        """How many texts this engine has run through NER and the recognizers (after deduplication)."""
 
     def analyze(self, texts: Sequence[str | None]) -> list[list[RecognizerResult]]:
         """Entities found in each text, in input order; None and empty texts have none."""
         distinct = list(dict.fromkeys(text for text in texts if text))
+        self.texts_analysed += len(distinct)
         found = self._batch_analyzer.analyze_iterator(
             texts=distinct,
             language=LANGUAGE,
@@ -84,3 +95,83 @@ class PiiRedactor:
             operators=self._operators,
             conflict_resolution=ConflictResolutionStrategy.REMOVE_INTERSECTIONS,
         ).text
+
+
+@dataclass
+class RedactionStats:
+    """What a BulkRedactor did since it was built: texts received, and where their redactions came from."""
+
+    texts: int = 0
+    """Non-empty texts received, repeats included."""
+    distinct: int = 0
+    """Distinct texts per call, summed over calls."""
+    cached: int = 0
+    """Distinct texts whose redaction came from the persistent cache."""
+    analysed: int = 0
+    """Distinct texts run through the engine (then stored in the cache, if there is one)."""
+
+
+class BulkRedactor:
+    """PiiRedactor for large, repetitive workloads: dedup, a persistent cache, and worker processes.
+
+    `redact` has PiiRedactor's contract (same order, None stays None, empty stays empty, same output).
+    `cache_path` names a SQLite file shared by every run and process (None: no cache). `workers` is how
+    many processes analyse uncached texts; 1 runs the engine in this process (`redactor`, when given, is
+    that engine, e.g. one already loaded). Close it, or use it in a `with` block, to stop its workers.
+    """
+
+    def __init__(
+        self,
+        config: RedactorConfig = RedactorConfig(),  # noqa: B008 - frozen, immutable
+        *,
+        cache_path: str | Path | None = None,
+        workers: int = 1,
+        redactor: PiiRedactor | None = None,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        if redactor is not None:
+            config = redactor.config
+        self.config = config
+        self.workers = workers
+        self.stats = RedactionStats()
+        self._cache = RedactionCache(cache_path, engine_key(config)) if cache_path is not None else None
+        self._redactor = redactor
+        self._pool = RedactorPool(config, workers) if workers > 1 else None
+
+    def redact(self, texts: Sequence[str | None]) -> list[str | None]:
+        """Each text with its entities replaced by typed placeholders, in input order; None stays None."""
+        distinct = list(dict.fromkeys(text for text in texts if text))
+        known = self._cache.get_many(distinct) if self._cache is not None else {}
+        missing = [text for text in distinct if text not in known]
+        fresh = dict(zip(missing, self._analyse(missing), strict=True))
+        if self._cache is not None:
+            self._cache.put_many(fresh)
+        self.stats.texts += sum(1 for text in texts if text)
+        self.stats.distinct += len(distinct)
+        self.stats.cached += len(known)
+        self.stats.analysed += len(missing)
+        redacted = known | fresh
+        return [redacted[text] if text else text for text in texts]
+
+    def _analyse(self, texts: list[str]) -> list[str | None]:
+        if not texts:
+            return []
+        if self._pool is not None:
+            return self._pool.redact(texts)
+        if self._redactor is None:
+            self._redactor = PiiRedactor(self.config)
+        return self._redactor.redact(texts)
+
+    def close(self) -> None:
+        """Stop the worker processes and close the cache file."""
+        if self._pool is not None:
+            self._pool.close()
+        if self._cache is not None:
+            self._cache.close()
+
+    def __enter__(self) -> "BulkRedactor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,90 @@
+"""Runs the PII engine on several cores: distinct texts are sharded across worker processes.
+
+spaCy's NER and Presidio's recognizers are pure-Python-bound work that one process runs on one core, so
+the only way to use both cores of a machine is processes. Each worker loads the engine once (about a
+second) when the pool starts and keeps it for every later call. Workers are spawned, not forked: a Dagster
+run process holds threads, and forking those is unsafe.
+
+With one worker the engine runs in the calling process and no pool is started.
+"""
+
+import math
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from feedback_platform.lib.pii.config import RedactorConfig
+
+SHARDS_PER_WORKER = 4
+"""Shards per worker and call: more than one, so that a worker finishing early picks up the next shard."""
+
+_worker_redactor = None
+"""The engine of a worker process, loaded by `_load_worker_redactor`."""
+
+
+def _load_worker_redactor(config: RedactorConfig) -> None:
+    global _worker_redactor
+    from feedback_platform.lib.pii.engine import PiiRedactor
+
+    _worker_redactor = PiiRedactor(config)
+
+
+def _redact_shard(texts: list[str]) -> list[str | None]:
+    if _worker_redactor is None:
+        raise RuntimeError("worker process has no PII engine: the pool initializer did not run")
+    return _worker_redactor.redact(texts)
+
+
+def shard(texts: Sequence[str], workers: int, min_shard: int) -> list[list[str]]:
+    """Contiguous slices of `texts`, in order, about SHARDS_PER_WORKER per worker and at least `min_shard`
+    long (except the last), so that concatenating them gives `texts` back."""
+    if not texts:
+        return []
+    size = max(min_shard, math.ceil(len(texts) / (workers * SHARDS_PER_WORKER)))
+    return [list(texts[start : start + size]) for start in range(0, len(texts), size)]
+
+
+class RedactorPool:
+    """`workers` processes, each with its own PiiRedactor, that redact texts in order.
+
+    The pool starts on first use and lives until `close()` (or the end of a `with` block); a pool object
+    left open is shut down when the interpreter exits.
+    """
+
+    def __init__(self, config: RedactorConfig, workers: int) -> None:
+        if workers < 2:
+            raise ValueError(f"a pool needs at least 2 workers, got {workers}; run the engine in-process")
+        self.config = config
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def redact(self, texts: Sequence[str]) -> list[str | None]:
+        """Each text redacted by some worker, in input order. Texts should be distinct and non-empty."""
+        shards = shard(texts, self.workers, min_shard=self.config.batch_size)
+        if not shards:
+            return []
+        redacted: list[str | None] = []
+        for part in self._pool().map(_redact_shard, shards):
+            redacted.extend(part)
+        return redacted
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_load_worker_redactor,
+                initargs=(self.config,),
+            )
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> "RedactorPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

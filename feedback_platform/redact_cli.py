@@ -1,0 +1,206 @@
+"""`feedback-platform redact`: redact named text fields of a JSONL file with the same engine as the assets.
+
+The file is streamed in chunks of rows, so memory stays bounded however large it is: each chunk's
+distinct texts go through one `BulkRedactor.redact` call (persistent cache, then worker processes),
+and its rows are written before the next chunk is read. Rows keep their order and every field that is
+not named is written back untouched. The output is written to a temporary file beside it and renamed
+into place at the end, so a run that fails on line 90,000 leaves no half-written output.
+"""
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from feedback_platform.resources import PlatformSettings
+
+DEFAULT_FIELDS = ("text",)
+DEFAULT_CHUNK_ROWS = 2000
+
+TextRedactor = Callable[[Sequence[str | None]], list[str | None]]
+
+
+class RedactInputError(ValueError):
+    """Unredactable input: a missing file, a line that is not a JSON object, a bad field."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive rows of the input, and how far into the file (in bytes) they end."""
+
+    rows: list[dict[str, Any]]
+    end_offset: int
+
+
+@dataclass
+class RedactSummary:
+    rows: int = 0
+    texts: int = 0
+    """Non-empty field values redacted (repeats included)."""
+
+
+def read_chunks(path: Path, fields: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[Chunk]:
+    """Rows of a JSONL file in chunks of `chunk_rows`, each checked: a JSON object whose named fields are
+    strings, null or absent. Blank lines are skipped. Raises RedactInputError naming the line."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise RedactInputError(f"cannot read {path}: {error.strerror or error}") from error
+    with handle:
+        rows: list[dict[str, Any]] = []
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            rows.append(_parse_row(raw, number, path, fields))
+            if len(rows) >= chunk_rows:
+                yield Chunk(rows, handle.tell())
+                rows = []
+        if rows:
+            yield Chunk(rows, handle.tell())
+
+
+def _parse_row(raw: bytes, number: int, path: Path, fields: Sequence[str]) -> dict[str, Any]:
+    try:
+        row = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise RedactInputError(f"{path} line {number} is not valid JSON: {error}") from error
+    if not isinstance(row, dict):
+        raise RedactInputError(f"{path} line {number} is not a JSON object but {type(row).__name__}")
+    for field in fields:
+        value = row.get(field)
+        if value is not None and not isinstance(value, str):
+            raise RedactInputError(
+                f"{path} line {number}: field {field!r} is {type(value).__name__}, not a string"
+            )
+    return row
+
+
+def redact_rows(rows: list[dict[str, Any]], fields: Sequence[str], redact: TextRedactor) -> int:
+    """Replace the named fields of `rows` in place with their redactions, in one `redact` call.
+
+    Returns how many non-empty values were redacted. Absent and null fields stay as they are."""
+    slots = [(row, field) for row in rows for field in fields if row.get(field)]
+    redacted = redact([row[field] for row, field in slots])
+    for (row, field), text in zip(slots, redacted, strict=True):
+        row[field] = text
+    return len(slots)
+
+
+def redact_jsonl(
+    source: Path,
+    target: Path,
+    redact: TextRedactor,
+    fields: Sequence[str] = DEFAULT_FIELDS,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    on_progress: Callable[[int], None] | None = None,
+) -> RedactSummary:
+    """Write `source` to `target` with the named fields redacted, chunk by chunk, rows in order.
+
+    `on_progress(bytes_read)` is called after each chunk. Raises RedactInputError on unreadable input,
+    in which case `target` is not created (nor replaced)."""
+    if not fields:
+        raise RedactInputError("name at least one field to redact")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    summary = RedactSummary()
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            for chunk in read_chunks(source, fields, chunk_rows):
+                summary.texts += redact_rows(chunk.rows, fields, redact)
+                summary.rows += len(chunk.rows)
+                _write_rows(out, chunk.rows)
+                if on_progress is not None:
+                    on_progress(chunk.end_offset)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return summary
+
+
+def _write_rows(out: IO[str], rows: list[dict[str, Any]]) -> None:
+    out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+@click.command("redact")
+@click.option(
+    "--input",
+    "source",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="JSONL file to read.",
+)
+@click.option(
+    "--output",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="JSONL file to write (replaced if it exists).",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    default=DEFAULT_FIELDS,
+    show_default=True,
+    help="Top-level string field to redact; repeat for several.",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="SQLite cache of redacted texts [default: the platform's, <data dir>/pii_redaction_cache.sqlite].",
+)
+@click.option("--no-cache", is_flag=True, help="Analyse every text, reading and writing no cache.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: min(os.cpu_count() or 1, 2),
+    show_default="CPU cores, at most 2",
+    help="Processes that analyse uncached texts; 1 runs in this process.",
+)
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)
+def redact_command(
+    source: Path,
+    target: Path,
+    fields: tuple[str, ...],
+    cache_path: Path | None,
+    no_cache: bool,
+    workers: int,
+    chunk_rows: int,
+) -> None:
+    """Replace personal data in text fields of a JSONL file with placeholders such as <PERSON>."""
+    from feedback_platform.lib.pii.engine import BulkRedactor
+
+    if not source.is_file():
+        raise click.ClickException(f"cannot read {source}: no such file")
+    cache = None if no_cache else (cache_path or PlatformSettings.from_environment().pii_cache_path)
+    with BulkRedactor(cache_path=cache, workers=workers) as redactor:
+        try:
+            summary = _run_with_progress(source, target, fields, chunk_rows, redactor.redact)
+        except RedactInputError as error:
+            raise click.ClickException(str(error)) from error
+        stats = redactor.stats
+    click.echo(
+        f"Redacted {summary.texts:,} texts in {summary.rows:,} rows into {target} "
+        f"({stats.distinct:,} distinct per chunk: {stats.cached:,} from the cache, "
+        f"{stats.analysed:,} analysed).",
+        err=True,
+    )
+
+
+def _run_with_progress(
+    source: Path, target: Path, fields: Sequence[str], chunk_rows: int, redact: TextRedactor
+) -> RedactSummary:
+    """`redact_jsonl` with a progress bar over the input's bytes on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return redact_jsonl(source, target, redact, fields, chunk_rows)
+    with click.progressbar(length=source.stat().st_size, label="Redacting", file=sys.stderr) as bar:
+        return redact_jsonl(
+            source, target, redact, fields, chunk_rows, on_progress=lambda done: bar.update(done - bar.pos)
+        )

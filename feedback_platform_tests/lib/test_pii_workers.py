@@ -1,0 +1,57 @@
+"""Worker processes: sharded texts come back in order, exactly as one process redacts them."""
+
+import pytest
+
+from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
+from feedback_platform.lib.pii.engine import BulkRedactor
+from feedback_platform.lib.pii.workers import RedactorPool, shard
+
+TEXTS = [
+    "My name is Olivia Carter.",
+    "Mail me at olivia.carter@gmail.com please.",
+    "Thanks, that worked!",
+    "My number is (415) 555-0142.",
+    "The server at 192.168.14.27 is down.",
+    "Summarise the attached report in three bullet points.",
+    "Ship it to 1234 Elm Street, Springfield.",
+    "Noah Bennett asked for a refund.",
+] * 2 + [f"Ticket {i} was closed by Emma Brooks." for i in range(12)]
+
+
+# Guards sharding: slices are contiguous, in order, and put back together give the input.
+def test_shards_are_contiguous_and_cover_every_text() -> None:
+    texts = [str(i) for i in range(103)]
+    shards = shard(texts, workers=2, min_shard=10)
+    assert [text for part in shards for text in part] == texts
+    assert [len(part) for part in shards] == [13] * 7 + [12]
+    assert shard(texts, workers=2, min_shard=64) == [texts[:64], texts[64:]]
+    assert shard([], workers=2, min_shard=1) == []
+
+
+# Guards the pool's contract: same output and order as the in-process engine, with two processes.
+def test_two_workers_redact_like_one_process() -> None:
+    config = RedactorConfig(batch_size=4)  # small shards, so both workers get some
+    distinct = list(dict.fromkeys(TEXTS))
+    with RedactorPool(config, workers=2) as pool:
+        pooled = pool.redact(distinct)
+    assert pooled == PiiRedactor(config).redact(distinct)
+    assert pooled[:2] == ["My name is <PERSON>.", "Mail me at <EMAIL_ADDRESS> please."]
+
+
+# Guards BulkRedactor with workers: duplicates, None and empty texts map back as in PiiRedactor.redact.
+def test_bulk_redactor_with_workers_keeps_order_none_and_duplicates() -> None:
+    texts = [None, *TEXTS, "", None]
+    with BulkRedactor(RedactorConfig(batch_size=4), workers=2) as bulk:
+        redacted = bulk.redact(texts)
+    assert redacted[0] is None and redacted[-2:] == ["", None]
+    assert redacted[1:9] == redacted[9:17]  # the repeated block gets the same redactions
+    assert redacted[-3] == "Ticket 11 was closed by <PERSON>."
+    assert bulk.stats.distinct == len(set(TEXTS)) and bulk.stats.analysed == len(set(TEXTS))
+
+
+# Guards configuration errors: a pool of one is refused (run in-process instead), as is zero workers.
+def test_worker_counts_below_the_minimum_are_refused() -> None:
+    with pytest.raises(ValueError, match="at least 2 workers"):
+        RedactorPool(RedactorConfig(), workers=1)
+    with pytest.raises(ValueError, match="at least 1"):
+        BulkRedactor(workers=0)
