@@ -14,7 +14,7 @@ from feedback_platform_tests.conftest import settings_for
 
 GROUPS = {
     "ingest": {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"},
-    "redact": {"redacted_responses", "redacted_feedback"},
+    "redact": {"redacted_responses", "redacted_feedback", "redaction_audit"},
     "join": {
         "stg_feedback__responses",
         "stg_feedback__events",
@@ -32,6 +32,8 @@ GROUPS = {
 EDGES = {
     ("raw_responses", "redacted_responses"),
     ("raw_feedback", "redacted_feedback"),
+    ("redacted_responses", "redaction_audit"),
+    ("redacted_feedback", "redaction_audit"),
     ("redacted_responses", "stg_feedback__responses"),
     ("redacted_feedback", "stg_feedback__events"),
     ("raw_consent", "stg_feedback__consent_events"),
@@ -55,6 +57,7 @@ PYTHON_CHECKS = {
     ("redacted_feedback", "redacted_feedback_holds_no_emails_phones_cards_or_keys"),
     ("redacted_responses", "redacted_responses_keep_every_raw_row"),
     ("redacted_feedback", "redacted_feedback_keep_every_raw_row"),
+    ("redaction_audit", "redaction_audit_names_only_known_entity_types"),
     ("eval_examples", "eval_examples_have_unique_ids_and_outputs"),
     ("sft_examples", "sft_examples_have_unique_ids_and_non_empty_targets"),
     ("sft_examples", "sft_examples_exclude_users_who_opted_out"),

@@ -3,6 +3,7 @@
 import polars as pl
 import pytest
 
+from feedback_platform.lib.pii import ENGINE_VERSION
 from feedback_platform.materialize import materialize_everything
 from feedback_platform_tests.conftest import SamplePlatform
 
@@ -128,3 +129,17 @@ def test_thumbs_pairs_prefer_the_thumbed_up_output(sample_platform: SamplePlatfo
     )
     for chosen, rejected in thumbs.select("chosen_response_id", "rejected_response_id").iter_rows():
         assert (latest_thumb[chosen], latest_thumb[rejected]) == ("up", "down")
+
+
+# Guards the redaction audit: a feedback text that held a planted email is audited as holding an email,
+# under the engine version, and the audit itself holds no raw value (see the planted-PII test above).
+def test_redaction_audit_counts_entities_per_row(sample_platform: SamplePlatform) -> None:
+    emails = [value for kind, value in sample_platform.generation.planted_pii if kind == "EMAIL_ADDRESS"]
+    raw = sample_platform.table("raw_feedback").filter(pl.col("value").str.contains_any(emails))
+    assert raw.height > 0
+    audit = sample_platform.table("redaction_audit")
+    audited_emails = audit.filter(
+        (pl.col("source_table") == "redacted_feedback") & (pl.col("entity_type") == "EMAIL_ADDRESS")
+    )
+    assert set(raw["event_id"]) <= set(audited_emails["row_id"])
+    assert audit["engine_version"].unique().to_list() == [ENGINE_VERSION]

@@ -12,6 +12,9 @@ import polars as pl
 
 TextRedactor = Callable[[Sequence[str]], list[str]]
 
+PLACEHOLDER = r"<[A-Z][A-Z_]*>"
+"""A typed placeholder the engine writes in place of an entity, e.g. <PERSON> or <EMAIL_ADDRESS>."""
+
 FREE_TEXT_SIGNALS = ("comment", "edit", "reformulate")
 """Feedback signals whose value is text typed by the user; other values are labels or numbers."""
 
@@ -42,27 +45,49 @@ def redact_feedback(rows: pl.DataFrame, redact: TextRedactor) -> pl.DataFrame:
 
 
 def response_texts(rows: pl.DataFrame) -> pl.DataFrame:
-    """Every free text of the responses, long: (id, field, text)."""
-    ids = pl.col("response_id").alias("id")
+    """Every free text of the responses, long: (id, landing_date, field, text)."""
+    keys = [pl.col("response_id").alias("id"), pl.col("landing_date")]
     return pl.concat(
         [
-            rows.select(ids, field=pl.lit("messages.content"), text=pl.col("messages"))
+            rows.select(*keys, field=pl.lit("messages.content"), text=pl.col("messages"))
             .explode("text")
             .with_columns(pl.col("text").struct.field("content").alias("text")),
-            rows.select(ids, field=pl.lit("retrieved_context.text"), text=pl.col("retrieved_context"))
+            rows.select(*keys, field=pl.lit("retrieved_context.text"), text=pl.col("retrieved_context"))
             .explode("text")
             .with_columns(pl.col("text").struct.field("text").alias("text")),
-            rows.select(ids, field=pl.lit("output"), text=pl.col("output")),
+            rows.select(*keys, field=pl.lit("output"), text=pl.col("output")),
         ]
     ).drop_nulls("text")
 
 
 def feedback_texts(rows: pl.DataFrame) -> pl.DataFrame:
-    """Every free text of the feedback events, long: (id, field, text)."""
+    """Every free text of the feedback events, long: (id, landing_date, field, text)."""
     return (
         rows.filter(pl.col("signal").is_in(FREE_TEXT_SIGNALS))
-        .select(id=pl.col("event_id"), field=pl.lit("value"), text=pl.col("value"))
+        .select(
+            id=pl.col("event_id"),
+            landing_date=pl.col("landing_date"),
+            field=pl.lit("value"),
+            text=pl.col("value"),
+        )
         .drop_nulls("text")
+    )
+
+
+def placeholder_counts(redacted_texts: pl.DataFrame) -> pl.DataFrame:
+    """(id, landing_date, entity_type, entities): the typed placeholders each row's redacted texts hold.
+
+    Counting placeholders in the output, rather than asking the engine, keeps the audit true for texts
+    served from the redaction cache, and keeps every raw value out of it.
+    """
+    return (
+        redacted_texts.select("id", "landing_date", entity_type=pl.col("text").str.extract_all(PLACEHOLDER))
+        .explode("entity_type")
+        .drop_nulls("entity_type")
+        .with_columns(pl.col("entity_type").str.strip_chars("<>"))
+        .group_by("id", "landing_date", "entity_type")
+        .agg(entities=pl.len().cast(pl.Int64))
+        .sort("landing_date", "id", "entity_type")
     )
 
 

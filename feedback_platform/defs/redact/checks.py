@@ -2,10 +2,11 @@
 
 import dagster as dg
 import polars as pl
+from great_expectations import expectations as gxe
 
-from feedback_platform.defs.expectation_checks import predicate_check
+from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
 from feedback_platform.defs.partitions import daily_landing_partitions
-from feedback_platform.lib.pii import find_residual_pii
+from feedback_platform.lib.pii import REDACTED_ENTITIES, find_residual_pii
 from feedback_platform.lib.redaction_frames import feedback_texts, residual_pii, response_texts
 from feedback_platform.resources import DUCKDB_POOL
 
@@ -56,3 +57,15 @@ redacted_responses_keep_every_raw_row = _keeps_every_raw_row(
     "redacted_responses", "raw_responses", "response_id"
 )
 redacted_feedback_keep_every_raw_row = _keeps_every_raw_row("redacted_feedback", "raw_feedback", "event_id")
+
+redaction_audit_names_only_known_entity_types = expectation_suite_check(
+    asset="redaction_audit",
+    name="redaction_audit_names_only_known_entity_types",
+    description="Every audited placeholder is an entity type the engine redacts, with a positive count.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeInSet(column="entity_type", value_set=list(REDACTED_ENTITIES)),
+        gxe.ExpectColumnValuesToBeBetween(column="entities", min_value=1),
+        gxe.ExpectColumnValuesToNotBeNull(column="engine_version"),
+    ],
+    partitions_def=daily_landing_partitions,
+)
