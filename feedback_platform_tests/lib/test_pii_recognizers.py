@@ -266,3 +266,118 @@ def test_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> None:
     # Guards name recurrence: once "John Smith" is found, a later bare "Smith" is redacted too.
     redacted = redact_one(redactor, "John Smith called yesterday. Smith said the parcel never came.")
     assert "Smith" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Someone addressed at the start of a sentence, before a request.
+        ("Warrick, could you send me the invoice again?", "Warrick"),
+        # The answer to a question about a person's name.
+        ("What's your last name? Okonkwo", "Okonkwo"),
+        # A lower-case name after "my name is", ending the clause.
+        ("my name is tereza, my order is late", "tereza"),
+        # A full name after a role noun, which spaCy labels ORG.
+        ("Escalate to customer care lead Grace Reed (grace.reed@example.com)", "Grace Reed"),
+        # The name line heading a contact block.
+        ("Dagrún Vésteinsdóttir\n\n42 Larkspur Road\nSuite 9\nLeeds", "Dagrún"),
+        # A lower-case name heading a contact block.
+        ("maren holt\nbike courier\n12 Elm Row, Bath", "maren"),
+        # Speaker and listener of reported speech.
+        ('"Not again!" said Ailbhe Ní to Oskarsdóttir.', "Oskarsdóttir"),
+        ("Kemal shouted at Priya across the office.", "Priya"),
+        # Names listed after a plural role, or as the subjects of one.
+        ("Our 3 founders: Wexley, Brandt and Okafor.", "Wexley"),
+        ("Tamsin and Rourke were session drummers.", "Rourke"),
+        # A one-word subject the next sentence calls "her".
+        ("Oriane is very patient. Everyone trusts her.", "Oriane"),
+        # A middle initial between two name words, capitalised or not.
+        ("The report was written up by Ingeborg K Vanderkamp last week.", "Vanderkamp"),
+        ("forward it to henrike j vos please", "henrike"),
+        # The full name a sentence about someone's name ends on.
+        ("The name on my card is wrong, please change it to Ilse Marquardt", "Marquardt"),
+        # A full name given a role only a person holds.
+        ("Please add Sigrún Þórsdóttir as a beneficiary.", "Þórsdóttir"),
+        # The giver and the receiver of someone's belongings.
+        ("Anselm had given Corin his keys.", "Corin"),
+        # A lower-case name after "calls me".
+        ("everyone calls me jurek.", "jurek"),
+        # A lower-case honorific with a period.
+        ("I'd like to join accounts with ms. Quinzia", "Quinzia"),
+        # The added cues after a name: a relation, "is a ... person", "began writing".
+        ("It was a deal between him and Gisela's kid.", "Gisela"),
+        ("Brannagh is a very kind person.", "Brannagh"),
+        ("Ivarsson began writing as a boy.", "Ivarsson"),
+    ],
+)
+def test_people_found_by_where_their_names_stand(redactor: PiiRedactor, text: str, name: str) -> None:
+    # Guards the PERSON rules of engine 1.2.0: each one takes the name out of a sentence of its kind.
+    assert name not in redact_one(redactor, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Vocative: a discourse word or a stop word before the comma is not someone addressed.
+        "However, can you explain recursion?",
+        "Okay, can you make it shorter?",
+        # Name question: a file name is not a person's name.
+        "What is the file name? Config.yaml maybe",
+        # Lower-case "my name is": a stop word is not a name.
+        "my name is not important",
+        # Role noun: a title-case heading after a role is not a name.
+        "The Project Manager Job Description is below.",
+        # Contact block: a heading over a recipe or a support note is not a name.
+        "Chocolate Cake\n\n2 cups flour\n1 cup sugar",
+        "Machine Learning\n\nPhone: support line below",
+        "quick summary\n\nthe app crashes on start\n3 users reported it",
+        # Pronoun subject: "it" refers to a thing.
+        "Linux is very reliable. You can always depend on it.",
+        # Middle initial: a letter labelling a plan, a type or a vitamin.
+        "Plan B Option is the fallback.",
+        "Use a type c cable and vitamin d supplements.",
+        # Personal role: a tool added as an editor.
+        "Please add Visual Studio as an editor.",
+        # Giver and receiver: a common noun between "given" and "his".
+        "The manager had given the team his approval.",
+        # Lower-case "call me": a time word.
+        "call me tomorrow.",
+        # Speaker labels without a person among them.
+        "Input: a list of numbers\nOutput: the sorted list",
+        # Lower-case enumeration without a person in it.
+        "we bought apples, pears, plums and figs: nothing else.",
+        # Another cue after a name: "is a" followed by a thing, not a person.
+        "Python is a great language.",
+    ],
+)
+def test_person_rules_leave_ordinary_text(redactor: PiiRedactor, text: str) -> None:
+    # Guards against over-redaction by the PERSON rules of engine 1.2.0.
+    assert redact_one(redactor, text) == text
+
+
+def test_dialogue_speakers_share_a_found_speakers_type(redactor: PiiRedactor) -> None:
+    # Guards speaker-label propagation: once one speaker is a person, the other labels are people too.
+    redacted = redact_one(redactor, "Halvard: Did you lock the door?\nSarah: Of course.")
+    assert "Halvard" not in redacted
+    assert "Did you lock the door?" in redacted
+
+
+def test_list_members_share_found_peoples_type(redactor: PiiRedactor) -> None:
+    # Guards list propagation: a list holding two people makes its other members people.
+    redacted = redact_one(redactor, "We invited John, Sarah, Dagrún and Þórsdóttir.")
+    assert "Dagrún" not in redacted
+    assert "Þórsdóttir" not in redacted
+    assert redacted.startswith("We invited")
+
+
+def test_one_person_in_a_short_list_does_not_spread(redactor: PiiRedactor) -> None:
+    # Guards the list threshold: spaCy's one "person" in a list of four languages makes no others.
+    redacted = redact_one(redactor, "We support Python, Rust, Go and Java.")
+    assert "Python, Rust, Go" in redacted
+
+
+def test_cue_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> None:
+    # Guards recurrence for cue-found names: "Ottoline" after "Dear Ottoline," is redacted too.
+    redacted = redact_one(redactor, "Dear Ottoline,\nthanks. Ottoline, the parcel is here.")
+    assert "Ottoline" not in redacted
+    assert "the parcel is here" in redacted
