@@ -381,3 +381,69 @@ def test_cue_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> No
     redacted = redact_one(redactor, "Dear Ottoline,\nthanks. Ottoline, the parcel is here.")
     assert "Ottoline" not in redacted
     assert "the parcel is here" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        # Street before a unit, in lower case and Slovenian: the unit line makes it an address.
+        ("address:\n947 trg revolucije 17 apt. 858 begunje", "trg revolucije 17", "address"),
+        # Street before a unit, in Greek, with the place line and postcode below the unit.
+        ("user: 0605 πεντέλης 210 apt. 999\ndelmas, mp 35739", "35739", "user"),
+        # Street with its house number before the name, then a unit on the next quoted line.
+        (">Rizzo\n>770 26 rue des lieutemants Thomazo\n>Apt. 735\n>DOLE\n>France 35910", "35910", "Rizzo"),
+        # Bulleted block whose bullets were lost: the postcode after the country goes with the unit tail.
+        ("??? 4923 Parmova 109\n??? Suite 380\n??? Maribor\n??? Slovenia 82709", "82709", "???"),
+        # Street written after the unit, with a Swedish 3 + 2 postcode on the town line.
+        ("Mrs. Usamov Suite 913 0547 Bygget 91\nANNERSTAD 340 12", "Bygget 91", "Mrs."),
+        ("Mrs. Usamov Suite 913 0547 Bygget 91\nANNERSTAD 340 12", "340 12", "Mrs."),
+        # Block with no unit: street line, town and region lines, country and postcode closing it.
+        ("Please return to 72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971.", "62971", "return"),
+        ("Please return to 72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971.", "Coronilla", "return"),
+        # Lower-case street between building and house numbers, lifted by a context word.
+        ("eva lives at 255 hersnapvej 18, københavn k", "hersnapvej 18", "lives at"),
+        # Building number written before a French number-first street and a German compound street.
+        ("She lives at 79063 63 Rue de Kairouan, Cite El Farik", "79063", "lives at"),
+        ("Ship to 83854 Strickstrasse 61, Zuoz", "83854", "Ship to"),
+    ],
+)
+def test_address_block_rules_of_engine_1_3(redactor: PiiRedactor, text: str, gone: str, kept: str) -> None:
+    # Guards the 1.3.0 address rules: streets by their place next to a unit or postcode line, any case/script.
+    redacted = redact_one(redactor, text)
+    assert gone not in redacted
+    assert kept in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 cups flour\nsugar\nbake\nat 1800 degrees",
+        "I bought 3 apples and 12 pears, then 2 oranges for 5 dollars",
+        "Run the test suite 2 times before the release",
+        "we trained 3 models over 12 epochs",
+        "Version 2 notes\nFixed login\nReleased 2024.",
+        "1 Install deps 2\nThen run\nversion 2024.",
+        "I live with 3 cats aged 12.",
+        "We meet at 5 pm in the lobby",
+    ],
+)
+def test_address_block_rules_leave_lists_and_counts(redactor: PiiRedactor, text: str) -> None:
+    # Guards against over-redaction by the 1.3.0 address rules: recipes, counts, test suites, release notes.
+    assert "<STREET_ADDRESS>" not in redact_one(redactor, text)
+
+
+def test_phone_after_registered_is_redacted(redactor: PiiRedactor) -> None:
+    # Guards the "registered" phone context word: a local number with no other phone word is taken.
+    assert "668 5702" not in redact_one(redactor, "no message on my registered 668 5702. Please check")
+
+
+def test_registered_without_a_phone_shape_is_kept(redactor: PiiRedactor) -> None:
+    # Guards against "registered" lifting counts and years: no grouped phone-like digits, nothing redacted.
+    assert redact_one(redactor, "I registered 2 accounts in 2021") == "I registered 2 accounts in 2021"
+
+
+def test_lowercase_line_under_a_unit_needs_a_postcode(redactor: PiiRedactor) -> None:
+    # Guards the lower-case address tail: a lower-case sentence under a suite line is not taken for a town.
+    redacted = redact_one(redactor, "We meet at 5 pm in Suite 200\nbring your laptop")
+    assert "bring your laptop" in redacted
+    assert "5 pm" in redacted

@@ -47,6 +47,7 @@ US_MILITARY = (
 _DE_POSTCODE_CITY = r"(?:,?\s+\d{5}\s+\p{Lu}[\p{L}-]+(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
 _DE_HOUSE_NUMBER = r"\s*\d{1,4}(?:\s?[a-z]\b)?(?:-\d{1,4})?"
 DE_COMPOUND_STREET = (
+    rf"{_LEADING_NUMBER}"
     r"\b\p{Lu}\p{Ll}{2,}(?:-\p{Lu}?\p{Ll}+)*(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer"
     rf"|chaussee|steig|pfad|markt|graben){_DE_HOUSE_NUMBER}{_UNIT}{_DE_POSTCODE_CITY}"
 )
@@ -75,6 +76,7 @@ ROMANCE_STREET = (
 """Street type first: "Rue de Piétrain 371", "Via Roma 10", "Calle Mayor 5", "ul. Polna 28"."""
 
 NUMBER_FIRST_ROMANCE_STREET = (
+    rf"{_LEADING_NUMBER}"
     r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|chemin|allée|impasse|quai|place)\s+"
     r"(?:(?:\p{Lu}[\p{L}'\u2019.-]*|de|la|le|des|du|d'\p{L}+)\s+){0,3}\p{Lu}[\p{L}'\u2019-]*"
     rf"{_POSTCODE_CITY}"
@@ -99,20 +101,84 @@ NUMBER_NAME_NUMBER_STREET = (
 European and Latin American addresses: "20789 Allika 46", "lives at 172 Maneeži 75, Saareküla". Weak on
 its own ("3 Tesla Model 3"): a context word ("address", "lives at") or an address block lifts it."""
 
+_LINE_MARK = r"[^\w\n]*"
+"""What a quoted or bulleted line starts with before its text: spaces, "> ", "- ", or "??? " from bullets
+lost to a wrong encoding."""
+
 ADDRESS_BLOCK_STREET = (
-    rf"(?m)^[ \t>]*{NUMBER_NAME_NUMBER_STREET}(?=[ \t]*(?:\n|(?:Apt|Apartment|Suite|Ste)\b))"
+    rf"(?m)^{_LINE_MARK}{NUMBER_NAME_NUMBER_STREET}(?=[ \t]*(?:\n|(?:Apt|Apartment|Suite|Ste)\b))"
 )
 """The same street alone on its line, the first line of an address block."""
 
-UNIT = r"\b(?:Apt|Apartment|Suite|Ste)\.?[ \t]*#?\d{1,5}[A-Za-z]?\b"
+UNIT = r"\b(?:Apt|Apartment|Suite|Ste|(?i:apt|apartment))\.?[ \t]*#?\d{1,5}[A-Za-z]?\b"
 """An apartment or suite: "Suite 501", "Apt. 297". "Unit", "Flat" and "Room" are left out: "Unit 5" is
-as often a course chapter."""
+as often a course chapter. Lower case only for "apt": "suite 2" is as often a test suite."""
+
+_POSTCODE = r"(?:\d{4,6}(?:-\d{3,4})?|\d{3}[ ]\d{2})\b"
+"""Four to six digits, a ZIP+4, or three and two digits as Swedish, Czech and Greek postcodes are written."""
 
 _PLACE_LINE = (
-    r"\n+[ \t>]*(?:\p{Lu}[\p{L}\p{M}'\u2019.()-]*)(?:[ \t,]+[\p{L}\p{M}'\u2019.()-]+){0,4}"
-    r"(?:,?[ \t]+\d{4,6}(?:-\d{3,4})?)?[ \t]*(?=\n|$)"
+    r"\n+[^\w\n]*(?:\p{Lu}[\p{L}\p{M}'\u2019.()-]*)(?:[ \t,]+[\p{L}\p{M}'\u2019.()-]+){0,4}"
+    rf"(?:,?[ \t]+{_POSTCODE})?[ \t]*(?=\n|$)"
 )
-"""A line holding a town, region or country, with an optional postcode: " Riisa", " Estonia 62488"."""
+"""A line holding a town, region or country, with an optional postcode: " Riisa", " Estonia 62488",
+", CO", "ANNERSTAD 340 12". Any line mark before it: "> ", "??? "."""
 
 ADDRESS_TAIL = rf"(?<={UNIT}[ \t]*)(?:{_PLACE_LINE}){{1,3}}"
 """Town, region, country and postcode lines under an apartment or suite line."""
+
+_LOWERCASE_WORD = r"\p{Ll}[\p{Ll}\p{M}\p{S}'\u2019.()-]*"
+"""A word of an address typed in lower case, in any script; symbols too, for look-alikes such as "∆"."""
+LOWERCASE_ADDRESS_TAIL = (
+    r"(?<=\b(?:apt|apartment|suite|ste)\.?[ \t]*#?\d{1,5}[a-z]?[ \t]*)"
+    rf"(?:\n+[^\w\n]*{_LOWERCASE_WORD}(?:[ \t,]+{_LOWERCASE_WORD}){{0,4}}[ \t]*){{0,2}}"
+    rf"\n+[^\w\n]*(?:{_LOWERCASE_WORD}(?:[ \t,]+{_LOWERCASE_WORD}){{0,3}}[ \t,]+)?{_POSTCODE}"
+)
+"""Place lines under a unit written in lower case, as a whole address is when typed in chat ("apt. 999\n
+delmas, mp 35739"). A lower-case line is as often the next sentence, so the tail must close on a postcode."""
+
+_STREET_LINE_TEXT = r"[\p{L}\p{M}\d'\u2019.,()/-]+(?:[ \t]+[\p{L}\p{M}\d'\u2019.,()/-]+){1,6}"
+"""The words of a street line, in any script and case: "947 trg revolucije 17", "0605 πεντέλης 210"."""
+
+STREET_BEFORE_UNIT = (
+    rf"(?<![\w.,-])\d{{1,6}}[ \t]+(?:[\p{{L}}\p{{M}}\d'\u2019.()/-]+,?[ \t]+){{1,5}}\d{{1,5}}[A-Za-z]?\b\.?"
+    rf"(?=,?[ \t]*{UNIT})"
+    rf"|(?<![\w.,-])\d{{1,6}}[ \t]+{_STREET_LINE_TEXT}(?=[ \t]*\n{_LINE_MARK}{UNIT})"
+)
+"""A street followed by an apartment or suite: on the same line it must end with a house number ("5670 r
+josé a madeira 1 suite 696"); a whole line starting with a number may stand above a unit line ("770 26 rue
+des lieutemants Thomazo\n>Apt. 735"). Whatever the street looks like, that is the head of an address."""
+
+STREET_AFTER_UNIT = (
+    rf"(?<={UNIT}[ \t,]*)\d{{1,6}}[ \t]+(?:[\p{{L}}\p{{M}}'\u2019.-]+[ \t]+){{1,4}}\d{{1,5}}[A-Za-z]?\b"
+    rf"(?:{_PLACE_LINE})?"
+)
+"""Street written after the unit, as some forms print it: "Suite 541 6343 Skogstien 106\nASKER 1386"."""
+
+_POSTCODE_LINE = (
+    r"\n[^\w\n]*(?:\p{L}[\p{L}\p{M}'\u2019.()-]*(?:[ \t,]+[\p{L}\p{M}'\u2019.()-]+){0,3}[ \t,]+)?"
+    r"(?!(?:19|20)\d\d\b)\d{4,6}(?:-\d{3,4})?\b"
+)
+"""The last line of an address block: a postcode alone or after a country or region, " Netherlands 62971".
+Not a year: "Released 2024." closes release notes, not addresses."""
+
+ADDRESS_BLOCK_WITHOUT_UNIT = (
+    r"(?m)(?<![\w.,-])\d{2,6}[ \t]+(?:[\p{L}\p{M}'\u2019.-]+[ \t]+){0,4}\d{1,5}[A-Za-z]?"
+    r"(?:[ \t]+[\p{L}\p{M}'\u2019.-]+){0,4}[ \t]*"
+    r"(?:\n[^\w\n]*\p{L}[\p{L}\p{M}'\u2019.()-]*(?:[ \t,]+[\p{L}\p{M}'\u2019.()-]+){0,3}[ \t]*){1,2}"
+    rf"{_POSTCODE_LINE}(?=[ \t]*(?:$|[.,;:!?)]))"
+)
+"""A street line (building and house numbers around or before the street name), one or two short place
+lines and a postcode line ending the line or sentence, with no unit: "72134 Coronilla 3599\nNijmegen\n, GE
+\n Netherlands 62971". The second number on the first line and the postcode closing the block are what tell
+it from a list or a recipe; a one-digit first number is more often a list item than a building."""
+
+LOWERCASE_NUMBER_NAME_NUMBER_STREET = (
+    r"(?<![\w.,-])\d{1,6}[ \t]+"
+    r"(?!(?:from|with|over|than|into|plus|times|minus|each|more|less|left|aged)\b)"
+    r"\p{Ll}[\p{Ll}\p{M}'-]{3,}[ \t]+"
+    r"\d{1,5}[a-z]?\b(?![.,]\d|[ \t]*(?:%|[a-z]))"
+)
+"""Lower-case or non-Latin street between a building and a house number: "255 hersnapvej 18",
+"74678 midtvollen 130". One word only ("3 cats aged 12" is two) and weak: only a context word ("lives at",
+"address") lifts it."""

@@ -38,9 +38,11 @@ STRONG_CONTEXT = [
     "office",
     "desk",
     "landline",
+    "registered",
 ]
 """Context for the weak patterns; "number" is left out, it precedes order and ticket ids just as often.
-Presidio matches them as substrings of the words before a match ("answering", "Tel.")."""
+"registered" for "my registered (number)". Presidio matches them as substrings of the words before a match
+("answering", "Tel.")."""
 
 LINE_LABELS = r"(?i:office|fax|mobile|cell|home|work|desk|direct|tel|phone)"
 """Labels written after a number in signatures and address blocks: "416 60 039 office", "... -Fax"."""

@@ -1,7 +1,7 @@
 """The recognizers the engine runs, chosen from its configuration: Presidio's predefined ones, tuned, and
 the project's custom ones."""
 
-from presidio_analyzer import EntityRecognizer, Pattern, RecognizerRegistry
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     DateRecognizer,
@@ -11,8 +11,10 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from feedback_platform.lib.pii import address_patterns as addr
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.phone import (
+    CASE_SENSITIVE,
     STRONG_CONTEXT,
     GroupedDigitsPhoneRecognizer,
     InternationalPhoneRecognizer,
@@ -37,6 +39,28 @@ CARD_PATTERNS = [
 ]
 
 
+ADDRESS_BLOCK_CONTEXT = [*StreetAddressRecognizer.CONTEXT, "sent", "return", "drop", "meet", "visit"]
+"""Words before an address; "drop" for "drops you off at", "return" for "return to"."""
+
+
+def address_block_recognizer() -> PatternRecognizer:
+    """Street lines told by their place in an address block (next to a unit or a postcode line) rather than
+    by a street-type word, so they hold in any language, script or case."""
+    return PatternRecognizer(
+        supported_entity="STREET_ADDRESS",
+        name="AddressBlockRecognizer",
+        patterns=[
+            Pattern("street_before_unit", addr.STREET_BEFORE_UNIT, 0.6),
+            Pattern("street_after_unit", addr.STREET_AFTER_UNIT, 0.6),
+            Pattern("address_block_without_unit", addr.ADDRESS_BLOCK_WITHOUT_UNIT, 0.5),
+            Pattern("lowercase_address_tail", addr.LOWERCASE_ADDRESS_TAIL, 0.5),
+            Pattern("lowercase_number_name_number", addr.LOWERCASE_NUMBER_NAME_NUMBER_STREET, 0.2),
+        ],
+        context=ADDRESS_BLOCK_CONTEXT,
+        global_regex_flags=CASE_SENSITIVE,
+    )
+
+
 def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
     """The recognizers serving `config.entities`, and no others (each one runs on every text)."""
     candidates: list[EntityRecognizer] = [
@@ -52,6 +76,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         DateRecognizer(),
         ApiKeyRecognizer(),
         StreetAddressRecognizer(),
+        address_block_recognizer(),
         PersonCueRecognizer(),
     ]
     wanted = set(config.entities)
