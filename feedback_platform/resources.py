@@ -69,14 +69,6 @@ class Warehouse(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def read(self, table: str) -> pl.DataFrame:
-        with self.connect() as con:
-            return warehouse.read_table(con, table)
-
-    def replace(self, table: str, rows: pl.DataFrame) -> None:
-        with self.connect() as con:
-            warehouse.replace_table(con, table, rows)
-
     @contextmanager
     def visible_to_dbt(self) -> Iterator[None]:
         """Point dbt's profile (env_var FEEDBACK_PLATFORM_DUCKDB) at this file while dbt runs."""

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import regex as re
 
+from feedback_platform.lib.landing import landing_dates, landing_files
+from feedback_platform.lib.redaction_frames import FREE_TEXT_SIGNALS
 from feedback_platform.lib.sample_logs.summary import read_generation_summary
 
 TEXT_STREAMS: tuple[str, ...] = ("responses", "feedback")
 """The streams with free text; consent events hold none."""
-FREE_TEXT_SIGNALS: tuple[str, ...] = ("comment", "edit", "reformulate")
-"""Feedback signals whose value is text the user wrote."""
 
 
 def write_labelled_pii_set(landing_dir: Path, out_path: Path) -> int:
@@ -36,7 +36,7 @@ def write_labelled_pii_set(landing_dir: Path, out_path: Path) -> int:
     """
     planted = PlantedValues(read_generation_summary(landing_dir).planted_pii)
     texts: dict[str, str] = {}
-    for path in landing_files(landing_dir):
+    for path in _text_stream_files(landing_dir):
         for record in _json_objects(path):
             for field, text in free_texts(record):
                 texts.setdefault(text, field)
@@ -51,14 +51,13 @@ def write_labelled_pii_set(landing_dir: Path, out_path: Path) -> int:
     return len(texts)
 
 
-def landing_files(landing_dir: Path) -> list[Path]:
-    """The `.jsonl` and `.jsonl.gz` files of the text streams, by stream, then day, then name."""
+def _text_stream_files(landing_dir: Path) -> list[Path]:
+    """The log files of the text streams, by stream, then day, then name."""
     return [
         path
         for stream in TEXT_STREAMS
-        for day in sorted(p for p in (landing_dir / stream).glob("*") if p.is_dir())
-        for path in sorted(day.iterdir())
-        if path.is_file() and path.name.endswith((".jsonl", ".jsonl.gz"))
+        for day in landing_dates(landing_dir)
+        for path in landing_files(landing_dir, stream, day)
     ]
 
 
