@@ -5,6 +5,10 @@ distinct texts go through one `BulkRedactor.redact` call (persistent cache, then
 and its rows are written before the next chunk is read. Rows keep their order and every field that is
 not named is written back untouched. The output is written to a temporary file beside it and renamed
 into place at the end, so a run that fails on line 90,000 leaves no half-written output.
+
+With `--pseudonyms-by FIELD`, entities become keyed pseudonyms ("<PERSON_3fa92c1b>") that stay the same
+across every row sharing that field's value, e.g. a conversation id; the secret key is read from the
+environment variable FEEDBACK_PLATFORM_PSEUDONYM_KEY, never from the command line (shell history).
 """
 
 import json
@@ -17,12 +21,14 @@ from typing import IO, Any
 
 import click
 
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.lib.pii import KeyedPseudonyms
+from feedback_platform.resources import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 
 DEFAULT_FIELDS = ("text",)
 DEFAULT_CHUNK_ROWS = 2000
 
-TextRedactor = Callable[[Sequence[str | None]], list[str | None]]
+TextRedactor = Callable[[Sequence[str | None], Sequence[str] | None], list[str | None]]
+"""(texts, scopes or None) -> redacted texts: BulkRedactor.redact."""
 
 
 class RedactInputError(ValueError):
@@ -44,9 +50,12 @@ class RedactSummary:
     """Non-empty field values redacted (repeats included)."""
 
 
-def read_chunks(path: Path, fields: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[Chunk]:
+def read_chunks(
+    path: Path, fields: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS, scope_field: str | None = None
+) -> Iterator[Chunk]:
     """Rows of a JSONL file in chunks of `chunk_rows`, each checked: a JSON object whose named fields are
-    strings, null or absent. Blank lines are skipped. Raises RedactInputError naming the line."""
+    strings, null or absent, and which has a string or number `scope_field` when one is named. Blank lines
+    are skipped. Raises RedactInputError naming the line."""
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -56,7 +65,7 @@ def read_chunks(path: Path, fields: Sequence[str], chunk_rows: int = DEFAULT_CHU
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            rows.append(_parse_row(raw, number, path, fields))
+            rows.append(_parse_row(raw, number, path, fields, scope_field))
             if len(rows) >= chunk_rows:
                 yield Chunk(rows, handle.tell())
                 rows = []
@@ -64,7 +73,9 @@ def read_chunks(path: Path, fields: Sequence[str], chunk_rows: int = DEFAULT_CHU
             yield Chunk(rows, handle.tell())
 
 
-def _parse_row(raw: bytes, number: int, path: Path, fields: Sequence[str]) -> dict[str, Any]:
+def _parse_row(
+    raw: bytes, number: int, path: Path, fields: Sequence[str], scope_field: str | None
+) -> dict[str, Any]:
     try:
         row = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -77,15 +88,23 @@ def _parse_row(raw: bytes, number: int, path: Path, fields: Sequence[str]) -> di
             raise RedactInputError(
                 f"{path} line {number}: field {field!r} is {type(value).__name__}, not a string"
             )
+    if scope_field is not None and not isinstance(row.get(scope_field), str | int):
+        raise RedactInputError(
+            f"{path} line {number}: pseudonyms need the scope field {scope_field!r} as a string or number"
+        )
     return row
 
 
-def redact_rows(rows: list[dict[str, Any]], fields: Sequence[str], redact: TextRedactor) -> int:
+def redact_rows(
+    rows: list[dict[str, Any]], fields: Sequence[str], redact: TextRedactor, scope_field: str | None = None
+) -> int:
     """Replace the named fields of `rows` in place with their redactions, in one `redact` call.
 
-    Returns how many non-empty values were redacted. Absent and null fields stay as they are."""
+    Returns how many non-empty values were redacted. Absent and null fields stay as they are. With a
+    `scope_field`, each text's scope is its row's value of that field."""
     slots = [(row, field) for row in rows for field in fields if row.get(field)]
-    redacted = redact([row[field] for row, field in slots])
+    scopes = [str(row[scope_field]) for row, _ in slots] if scope_field is not None else None
+    redacted = redact([row[field] for row, field in slots], scopes)
     for (row, field), text in zip(slots, redacted, strict=True):
         row[field] = text
     return len(slots)
@@ -98,6 +117,7 @@ def redact_jsonl(
     fields: Sequence[str] = DEFAULT_FIELDS,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     on_progress: Callable[[int], None] | None = None,
+    scope_field: str | None = None,
 ) -> RedactSummary:
     """Write `source` to `target` with the named fields redacted, chunk by chunk, rows in order.
 
@@ -110,8 +130,8 @@ def redact_jsonl(
     summary = RedactSummary()
     try:
         with partial.open("w", encoding="utf-8") as out:
-            for chunk in read_chunks(source, fields, chunk_rows):
-                summary.texts += redact_rows(chunk.rows, fields, redact)
+            for chunk in read_chunks(source, fields, chunk_rows, scope_field):
+                summary.texts += redact_rows(chunk.rows, fields, redact, scope_field)
                 summary.rows += len(chunk.rows)
                 _write_rows(out, chunk.rows)
                 if on_progress is not None:
@@ -165,6 +185,14 @@ def _write_rows(out: IO[str], rows: list[dict[str, Any]]) -> None:
     help="Processes that analyse uncached texts; 1 runs in this process.",
 )
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)
+@click.option(
+    "--pseudonyms-by",
+    "scope_field",
+    default=None,
+    metavar="FIELD",
+    help=f"Keyed pseudonyms (<PERSON_3fa92c1b>) instead of typed placeholders, the same for one value "
+    f"across rows with the same FIELD (e.g. conversation_id); the key is read from {PSEUDONYM_KEY_VARIABLE}.",
+)
 def redact_command(
     source: Path,
     target: Path,
@@ -173,6 +201,7 @@ def redact_command(
     no_cache: bool,
     workers: int,
     chunk_rows: int,
+    scope_field: str | None,
 ) -> None:
     """Replace personal data in text fields of a JSONL file with placeholders such as <PERSON>."""
     from feedback_platform.lib.pii.engine import BulkRedactor
@@ -180,9 +209,10 @@ def redact_command(
     if not source.is_file():
         raise click.ClickException(f"cannot read {source}: no such file")
     cache = None if no_cache else (cache_path or PlatformSettings.from_environment().pii_cache_path)
-    with BulkRedactor(cache_path=cache, workers=workers) as redactor:
+    pseudonyms = _pseudonyms_from_environment() if scope_field is not None else None
+    with BulkRedactor(cache_path=cache, workers=workers, pseudonyms=pseudonyms) as redactor:
         try:
-            summary = _run_with_progress(source, target, fields, chunk_rows, redactor.redact)
+            summary = _run_with_progress(source, target, fields, chunk_rows, redactor.redact, scope_field)
         except RedactInputError as error:
             raise click.ClickException(str(error)) from error
         stats = redactor.stats
@@ -194,13 +224,36 @@ def redact_command(
     )
 
 
+def _pseudonyms_from_environment() -> KeyedPseudonyms:
+    key = os.environ.get(PSEUDONYM_KEY_VARIABLE)
+    if not key:
+        raise click.ClickException(
+            f"--pseudonyms-by needs the secret key in the environment: {PSEUDONYM_KEY_VARIABLE}"
+        )
+    try:
+        return KeyedPseudonyms(key)
+    except ValueError as error:
+        raise click.ClickException(f"{PSEUDONYM_KEY_VARIABLE}: {error}") from error
+
+
 def _run_with_progress(
-    source: Path, target: Path, fields: Sequence[str], chunk_rows: int, redact: TextRedactor
+    source: Path,
+    target: Path,
+    fields: Sequence[str],
+    chunk_rows: int,
+    redact: TextRedactor,
+    scope_field: str | None,
 ) -> RedactSummary:
     """`redact_jsonl` with a progress bar over the input's bytes on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty():
-        return redact_jsonl(source, target, redact, fields, chunk_rows)
+        return redact_jsonl(source, target, redact, fields, chunk_rows, scope_field=scope_field)
     with click.progressbar(length=source.stat().st_size, label="Redacting", file=sys.stderr) as bar:
         return redact_jsonl(
-            source, target, redact, fields, chunk_rows, on_progress=lambda done: bar.update(done - bar.pos)
+            source,
+            target,
+            redact,
+            fields,
+            chunk_rows,
+            on_progress=lambda done: bar.update(done - bar.pos),
+            scope_field=scope_field,
         )

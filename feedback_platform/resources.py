@@ -2,7 +2,9 @@
 
 Settings come from the environment once, when the code location is loaded (never at import time):
 `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
-`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL` and `FEEDBACK_PLATFORM_PII_WORKERS`.
+`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`, and
+`FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
+pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
 """
 
 import os
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import dagster as dg
 import duckdb
@@ -21,10 +24,15 @@ from pydantic import BaseModel
 
 from feedback_platform.defs.join.project import dbt_project
 from feedback_platform.lib import warehouse
-from feedback_platform.lib.pii import BulkRedactor, RedactorConfig
+from feedback_platform.lib.pii import BulkRedactor, KeyedPseudonyms, RedactorConfig
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every step that opens the DuckDB file: DuckDB allows one writing process."""
+
+PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
+"""The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
+
+PlaceholderStyle = Literal["typed", "pseudonyms"]
 
 PARTITION_COLUMN_KEY = "partition_expr"
 """Asset metadata key naming the column that holds a partitioned asset's partition (dagster-duckdb's name)."""
@@ -38,12 +46,19 @@ class PlatformSettings(BaseModel, frozen=True):
     pii_cache_path: Path
     spacy_model: str = RedactorConfig().spacy_model
     pii_workers: int = 1
+    pii_placeholders: PlaceholderStyle = "typed"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "PlatformSettings":
         data_dir = Path(environ.get("FEEDBACK_PLATFORM_DATA_DIR", "data")).resolve()
         duckdb_path = environ.get("FEEDBACK_PLATFORM_DUCKDB", data_dir / "warehouse.duckdb")
         landing_dir = environ.get("FEEDBACK_PLATFORM_LANDING_DIR", data_dir / "landing")
+        placeholders = environ.get("FEEDBACK_PLATFORM_PII_PLACEHOLDERS", "typed")
+        if placeholders == "pseudonyms" and not environ.get(PSEUDONYM_KEY_VARIABLE):
+            raise ValueError(
+                "FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms needs a secret key"
+                f" in {PSEUDONYM_KEY_VARIABLE}"
+            )
         return cls(
             data_dir=data_dir,
             duckdb_path=Path(duckdb_path).resolve(),
@@ -52,6 +67,7 @@ class PlatformSettings(BaseModel, frozen=True):
             pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
+            pii_placeholders=placeholders,
         )
 
 
@@ -141,19 +157,30 @@ class PiiRedaction(dg.ConfigurableResource):
     Redactions are kept in a SQLite cache keyed by text hash and engine version, so a re-run or a later
     night never analyses the same text twice. `workers` > 1 analyses uncached texts in that many
     processes: worth it for a large backfill, not for a nightly day (starting workers costs seconds).
+    With a `pseudonym_key`, entities become keyed pseudonyms stable within a conversation.
     """
 
     spacy_model: str = RedactorConfig().spacy_model
     cache_path: str | None = None
     workers: int = 1
+    pseudonym_key: str | None = None
+
+    @property
+    def pseudonymizes(self) -> bool:
+        return self.pseudonym_key is not None
 
     def redactor(self) -> BulkRedactor:
-        return _load_redactor(RedactorConfig(spacy_model=self.spacy_model), self.cache_path, self.workers)
+        return _load_redactor(
+            RedactorConfig(spacy_model=self.spacy_model), self.cache_path, self.workers, self.pseudonym_key
+        )
 
 
 @cache
-def _load_redactor(config: RedactorConfig, cache_path: str | None, workers: int) -> BulkRedactor:
-    return BulkRedactor(config, cache_path=cache_path, workers=workers)
+def _load_redactor(
+    config: RedactorConfig, cache_path: str | None, workers: int, pseudonym_key: str | None
+) -> BulkRedactor:
+    pseudonyms = KeyedPseudonyms(pseudonym_key) if pseudonym_key is not None else None
+    return BulkRedactor(config, cache_path=cache_path, workers=workers, pseudonyms=pseudonyms)
 
 
 def build_resources(settings: PlatformSettings) -> dict[str, object]:
@@ -168,6 +195,9 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
             spacy_model=settings.spacy_model,
             cache_path=str(settings.pii_cache_path),
             workers=settings.pii_workers,
+            pseudonym_key=dg.EnvVar(PSEUDONYM_KEY_VARIABLE)
+            if settings.pii_placeholders == "pseudonyms"
+            else None,
         ),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_beside_this_python()),
     }

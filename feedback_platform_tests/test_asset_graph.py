@@ -32,6 +32,7 @@ GROUPS = {
 EDGES = {
     ("raw_responses", "redacted_responses"),
     ("raw_feedback", "redacted_feedback"),
+    ("raw_responses", "redacted_feedback"),  # pseudonyms: the conversation of the response an event rates
     ("redacted_responses", "redaction_audit"),
     ("redacted_feedback", "redaction_audit"),
     ("redacted_responses", "stg_feedback__responses"),

@@ -1,6 +1,7 @@
 """`feedback-platform redact` on real JSONL files with the real engine: fields, order, cache, errors."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 from feedback_platform.lib.pii import PiiRedactor
 from feedback_platform.lib.pii.engine import BulkRedactor
 from feedback_platform.redact_cli import redact_command, redact_jsonl
+from feedback_platform.resources import PSEUDONYM_KEY_VARIABLE
 
 ROWS = [
     {"id": 1, "text": "My name is Olivia Carter.", "note": "Olivia Carter", "score": 0.5},
@@ -114,3 +116,43 @@ def test_unreadable_input_fails_clearly(
     assert result.exit_code == 1
     assert f"Error: {message.format(source=source)}" in result.output
     assert list(tmp_path.iterdir()) == ([source] if content is not None else [])
+
+
+# Guards the command's pseudonym option: one value, one pseudonym across rows of one conversation and
+# fields; another conversation, another pseudonym; the key comes from the environment, never the command.
+def test_pseudonyms_by_a_field_are_stable_within_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        {
+            "conversation_id": "c1",
+            "prompt": "Please write to olivia.carter@gmail.com today.",
+            "output": "OK.",
+        },
+        {"conversation_id": "c1", "prompt": "Thanks!", "output": "Sent to olivia.carter@gmail.com."},
+        {"conversation_id": "c2", "prompt": "Mail olivia.carter@gmail.com please.", "output": None},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    target = tmp_path / "out.jsonl"
+    args = ["--input", str(source), "--output", str(target), "--field", "prompt", "--field", "output"]
+    args += ["--pseudonyms-by", "conversation_id", "--workers", "1", "--no-cache"]
+
+    monkeypatch.delenv(PSEUDONYM_KEY_VARIABLE, raising=False)
+    missing_key = CliRunner().invoke(redact_command, args)
+    assert missing_key.exit_code == 1 and PSEUDONYM_KEY_VARIABLE in missing_key.output
+
+    monkeypatch.setenv(PSEUDONYM_KEY_VARIABLE, "a key only this test uses")
+    result = CliRunner().invoke(redact_command, args)
+    assert result.exit_code == 0, result.output
+    first, second, other = read_jsonl(target)
+    (in_c1,) = re.findall(r"<EMAIL_ADDRESS_[0-9a-f]{8}>", first["prompt"])
+    assert second["output"] == f"Sent to {in_c1}."
+    (in_c2,) = re.findall(r"<EMAIL_ADDRESS_[0-9a-f]{8}>", other["prompt"])
+    assert in_c2 != in_c1 and other["output"] is None
+
+    write_jsonl(source, [*rows, {"prompt": "no conversation"}])
+    unscoped = CliRunner().invoke(redact_command, args)
+    assert (
+        unscoped.exit_code == 1
+        and "line 4: pseudonyms need the scope field 'conversation_id'" in unscoped.output
+    )

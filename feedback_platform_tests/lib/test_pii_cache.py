@@ -1,4 +1,4 @@
-"""The persistent redaction cache: keyed by text hash and engine key, holding no raw text, shared safely."""
+"""The persistent span cache: keyed by text hash and engine key, holding no raw text, shared safely."""
 
 import sqlite3
 import subprocess
@@ -8,20 +8,23 @@ from pathlib import Path
 
 from feedback_platform.lib.pii import ENGINE_VERSION, RedactorConfig
 from feedback_platform.lib.pii.cache import LOOKUP_CHUNK, RedactionCache, engine_key, text_digest
+from feedback_platform.lib.pii.spans import EntitySpan, encode_spans
 
 ENGINE = engine_key(RedactorConfig())
+EMMA = encode_spans([EntitySpan(5, 16, "PERSON")])
+NOTHING = encode_spans([])
 
 
 # Guards the round trip: what one run stores, a later run (a new connection) finds; unseen texts are absent.
 def test_stored_redactions_are_found_by_a_later_run(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     first = RedactionCache(path, ENGINE)
-    first.put_many({"Call Emma Brooks": "Call <PERSON>", "Thanks!": "Thanks!"})
+    first.put_many({"Call Emma Brooks": EMMA, "Thanks!": NOTHING})
     first.close()
     later = RedactionCache(path, ENGINE)
     assert later.get_many(["Thanks!", "never seen", "Call Emma Brooks"]) == {
-        "Thanks!": "Thanks!",
-        "Call Emma Brooks": "Call <PERSON>",
+        "Thanks!": NOTHING,
+        "Call Emma Brooks": EMMA,
     }
     assert len(later) == 2
     later.close()
@@ -39,7 +42,7 @@ def test_lookups_larger_than_one_query_chunk(tmp_path: Path) -> None:
 # Guards invalidation: results of another engine version or configuration are never reused.
 def test_engine_key_separates_versions_and_output_shaping_settings(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
-    RedactionCache(path, "0.9.0+old").put_many({"Call Emma Brooks": "Call Emma Brooks"})
+    RedactionCache(path, "0.9.0+old").put_many({"Call Emma Brooks": NOTHING})
     assert RedactionCache(path, ENGINE).get_many(["Call Emma Brooks"]) == {}
 
     config = RedactorConfig()
@@ -49,18 +52,33 @@ def test_engine_key_separates_versions_and_output_shaping_settings(tmp_path: Pat
     assert engine_key(replace(config, entities=("PERSON",))) != ENGINE
 
 
-# Guards privacy: the cache file holds hashes and redacted text, never the raw text.
+# Guards privacy: the cache file holds hashes and span positions, never the raw text.
 def test_cache_file_holds_no_raw_text(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     cache = RedactionCache(path, ENGINE)
-    cache.put_many({"Mail olivia.carter@gmail.com": "Mail <EMAIL_ADDRESS>"})
+    spans = encode_spans([EntitySpan(5, 28, "EMAIL_ADDRESS")])
+    cache.put_many({"Mail olivia.carter@gmail.com": spans})
     cache.close()
     with sqlite3.connect(path) as con:
-        rows = con.execute("select * from redactions").fetchall()
+        rows = con.execute("select * from entity_spans").fetchall()
         (mode,) = con.execute("pragma journal_mode").fetchone()
-    assert rows == [(text_digest("Mail olivia.carter@gmail.com"), ENGINE, "Mail <EMAIL_ADDRESS>")]
+    assert rows == [(text_digest("Mail olivia.carter@gmail.com"), ENGINE, '[[5,28,"EMAIL_ADDRESS"]]')]
     assert mode == "wal"
     assert b"olivia.carter" not in path.read_bytes()
+
+
+# Guards the upgrade from the layout that stored redacted texts: the old table goes, the new one works.
+def test_a_cache_file_of_the_old_layout_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    with sqlite3.connect(path) as con:
+        con.execute("create table redactions (text_sha256 blob, engine text, redacted text)")
+    cache = RedactionCache(path, ENGINE)
+    cache.put_many({"Call Emma Brooks": EMMA})
+    assert cache.get_many(["Call Emma Brooks"]) == {"Call Emma Brooks": EMMA}
+    cache.close()
+    with sqlite3.connect(path) as con:
+        tables = {name for (name,) in con.execute("select name from sqlite_master where type = 'table'")}
+    assert tables == {"entity_spans"}
 
 
 # Guards concurrency: two processes writing the same file at once both land every row, none fails as busy.

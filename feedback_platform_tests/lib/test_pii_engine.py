@@ -1,8 +1,12 @@
 """PiiRedactor's contract with the redaction assets: typed placeholders, order, None, duplicates."""
 
-import pytest
+import itertools
 
-from feedback_platform.lib.pii import ENGINE_VERSION, PiiRedactor, RedactorConfig
+import pytest
+from presidio_anonymizer import AnonymizerEngine, ConflictResolutionStrategy
+from presidio_anonymizer.entities import OperatorConfig
+
+from feedback_platform.lib.pii import ENGINE_VERSION, REDACTED_ENTITIES, PiiRedactor, RedactorConfig
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +70,33 @@ def test_order_is_kept_and_duplicates_map_back_to_every_position(redactor: PiiRe
     ]
 
 
-def test_entity_counts_count_every_occurrence(redactor: PiiRedactor) -> None:
-    # Guards count_entities: per-type totals over the batch, duplicates counted each time.
-    texts = ["Mail jane@example.com or bob@example.org", "Mail jane@example.com or bob@example.org", None]
-    assert redactor.count_entities(texts) == {"EMAIL_ADDRESS": 4}
+def test_spans_replaced_give_what_presidio_replace_gives(redactor: PiiRedactor) -> None:
+    # Guards the span cache: splicing placeholders into the resolved spans equals Presidio's own "replace"
+    # over the analyzer's results, overlapping and adjacent entities included.
+    texts = [
+        "I am Noah Bennett, reach me at noah.b@outlook.com or +44 20 7946 0958.",
+        "Dear Emma Brooks and Liam Chen, the server 10.0.0.12 rejected card 4111 1111 1111 1111.",
+        "Ship it to 1234 Elm Street, Springfield, IL 62704 for Olivia Carter.",
+        "Nothing personal here.",
+    ]
+    anonymizer = AnonymizerEngine()
+    operators = {
+        entity: OperatorConfig("replace", {"new_value": f"<{entity}>"}) for entity in REDACTED_ENTITIES
+    }
+    expected = [
+        anonymizer.anonymize(
+            text=text,
+            analyzer_results=results,
+            operators=operators,
+            conflict_resolution=ConflictResolutionStrategy.REMOVE_INTERSECTIONS,
+        ).text
+        for text, results in zip(texts, redactor.analyze(texts), strict=True)
+    ]
+    assert redactor.redact(texts) == expected
+    spans = redactor.find_spans(texts)
+    assert spans[-1] == ()
+    for found in spans:
+        assert all(left.end <= right.start for left, right in itertools.pairwise(found))
 
 
 def test_dates_nationalities_and_ordinary_prose_are_left_alone(redactor: PiiRedactor) -> None:

@@ -29,13 +29,13 @@ def test_shards_are_contiguous_and_cover_every_text() -> None:
 
 
 # Guards the pool's contract: same output and order as the in-process engine, with two processes.
-def test_two_workers_redact_like_one_process() -> None:
+def test_two_workers_find_the_spans_of_one_process() -> None:
     config = RedactorConfig(batch_size=4)  # small shards, so both workers get some
     distinct = list(dict.fromkeys(TEXTS))
     with RedactorPool(config, workers=2) as pool:
-        pooled = pool.redact(distinct)
-    assert pooled == PiiRedactor(config).redact(distinct)
-    assert pooled[:2] == ["My name is <PERSON>.", "Mail me at <EMAIL_ADDRESS> please."]
+        pooled = pool.find_spans(distinct)
+    assert pooled == PiiRedactor(config).find_spans(distinct)
+    assert [[span.entity_type for span in spans] for spans in pooled[:2]] == [["PERSON"], ["EMAIL_ADDRESS"]]
 
 
 # Guards BulkRedactor with workers: duplicates, None and empty texts map back as in PiiRedactor.redact.

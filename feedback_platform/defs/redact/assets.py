@@ -1,21 +1,25 @@
 """Redacted tables: the raw tables with every free-text field passed through the PII engine.
 
-Nothing downstream of this layer reads a raw table that holds free text.
+Nothing downstream of this layer reads a raw table that holds free text. With pseudonyms on, the scope of
+a pseudonym is the conversation: a response's own, and for a feedback event the conversation of the
+response it rates, looked up in raw_responses (all landing days, since feedback can arrive days later).
 """
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.lib.pii import ENGINE_VERSION
 from feedback_platform.lib.redaction_frames import (
+    UNSCOPED,
     feedback_texts,
     placeholder_counts,
     redact_feedback,
     redact_responses,
     response_texts,
 )
-from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, PiiRedaction
+from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, PiiRedaction, Warehouse
 
 _redacted_table = {
     "partitions_def": daily_landing_partitions,
@@ -32,20 +36,51 @@ _redacted_table = {
 def redacted_responses(
     context: dg.AssetExecutionContext, raw_responses: pl.DataFrame, pii: PiiRedaction
 ) -> pl.DataFrame:
-    """Responses with PII in messages, retrieved documents and output replaced by typed placeholders."""
-    redacted = redact_responses(raw_responses, pii.redactor().redact)
-    context.add_output_metadata({"pii_engine_version": ENGINE_VERSION})
+    """Responses with PII in messages, retrieved documents and output replaced by placeholders."""
+    scope = pl.col("conversation_id") if pii.pseudonymizes else UNSCOPED
+    redacted = redact_responses(raw_responses, pii.redactor().redact, scope)
+    context.add_output_metadata(_redaction_metadata(pii))
     return redacted
 
 
-@dg.asset(**_redacted_table)
+@dg.asset(**_redacted_table, deps=["raw_responses"])
 def redacted_feedback(
-    context: dg.AssetExecutionContext, raw_feedback: pl.DataFrame, pii: PiiRedaction
+    context: dg.AssetExecutionContext, raw_feedback: pl.DataFrame, pii: PiiRedaction, warehouse: Warehouse
 ) -> pl.DataFrame:
     """Feedback events with PII in comments, edits and reformulated queries replaced by placeholders."""
-    redacted = redact_feedback(raw_feedback, pii.redactor().redact)
-    context.add_output_metadata({"pii_engine_version": ENGINE_VERSION})
+    if not pii.pseudonymizes:
+        redacted = redact_feedback(raw_feedback, pii.redactor().redact)
+    else:
+        with warehouse.connect() as con:
+            events = raw_feedback.join(
+                _conversations_of_responses(con, raw_feedback.get_column("response_id")),
+                on="response_id",
+                how="left",
+                maintain_order="left",
+            )
+        # A response that has not landed yet has no known conversation: its events get a scope of their own.
+        scope = pl.coalesce("conversation_id", pl.lit("response:") + pl.col("response_id"))
+        redacted = redact_feedback(events, pii.redactor().redact, scope).drop("conversation_id")
+    context.add_output_metadata(_redaction_metadata(pii))
     return redacted
+
+
+def _redaction_metadata(pii: PiiRedaction) -> dict[str, str]:
+    placeholders = "pseudonyms" if pii.pseudonymizes else "typed"
+    return {"pii_engine_version": ENGINE_VERSION, "placeholders": placeholders}
+
+
+def _conversations_of_responses(con: duckdb.DuckDBPyConnection, response_ids: pl.Series) -> pl.DataFrame:
+    """(response_id, conversation_id) for the given responses that raw_responses holds, any landing day."""
+    wanted = pl.DataFrame({"response_id": response_ids.unique()})
+    con.register("wanted_responses", wanted.to_arrow())
+    try:
+        return con.sql(
+            "select response_id, any_value(conversation_id) as conversation_id"
+            " from raw_responses join wanted_responses using (response_id) group by response_id"
+        ).pl()
+    finally:
+        con.unregister("wanted_responses")
 
 
 @dg.asset(**_redacted_table)

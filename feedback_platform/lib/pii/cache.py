@@ -1,4 +1,4 @@
-"""A persistent cache of redacted texts, so that a re-run or a later night never redacts the same text twice.
+"""A persistent cache of entity spans, so that a re-run or a later night never analyses the same text twice.
 
 System prompts, knowledge-base documents and common replies come back every night; analysing them once
 per engine version is enough. The cache is a SQLite file (stdlib `sqlite3`), not the DuckDB warehouse:
@@ -7,8 +7,9 @@ same time. SQLite in WAL mode lets readers and one writer work concurrently, and
 second writer wait instead of failing.
 
 Rows are keyed by the SHA-256 of the text and by the engine key (ENGINE_VERSION plus a digest of the
-configuration that shapes the output), and hold only the redacted text: the raw text never lands in the
-cache.
+configuration that shapes the output), and hold only the entity spans (positions and types, encoded by
+`feedback_platform.lib.pii.spans`): no raw text lands in the cache. Spans rather than redacted texts, so
+that typed placeholders and pseudonyms in any scope are served by the same entry.
 """
 
 import hashlib
@@ -30,13 +31,16 @@ RUN_ONLY_FIELDS = frozenset({"batch_size"})
 """RedactorConfig fields that change how the engine runs, never what it outputs: left out of the key."""
 
 _SCHEMA = """
-create table if not exists redactions (
+create table if not exists entity_spans (
     text_sha256 blob not null,
     engine text not null,
-    redacted text not null,
+    spans text not null,
     primary key (text_sha256, engine)
 ) without rowid
 """
+
+_RETIRED_TABLES = ("redactions",)
+"""Tables of earlier cache layouts (redacted texts under engine 1.3.0 and before), dropped on open."""
 
 
 def text_digest(text: str) -> bytes:
@@ -56,7 +60,7 @@ def engine_key(config: RedactorConfig) -> str:
 
 
 class RedactionCache:
-    """Redacted texts by (sha256(text), engine key) in a SQLite file; safe to share between processes."""
+    """Encoded entity spans by (sha256(text), engine key) in a SQLite file; safe to share across processes."""
 
     def __init__(self, path: str | Path, engine: str) -> None:
         self.path = Path(path)
@@ -70,9 +74,11 @@ class RedactionCache:
         self._con.execute("pragma journal_mode=wal")
         self._con.execute("pragma synchronous=normal")
         self._con.execute(_SCHEMA)
+        for table in _RETIRED_TABLES:
+            self._con.execute(f"drop table if exists {table}")
 
     def get_many(self, texts: Sequence[str]) -> dict[str, str]:
-        """Redactions already known for `texts`, by text; texts never seen are absent."""
+        """Encoded spans already known for `texts`, by text; texts never seen are absent."""
         by_digest = {text_digest(text): text for text in texts}
         found: dict[str, str] = {}
         digests = list(by_digest)
@@ -81,25 +87,25 @@ class RedactionCache:
                 chunk = digests[start : start + LOOKUP_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._con.execute(
-                    "select text_sha256, redacted from redactions"
+                    "select text_sha256, spans from entity_spans"
                     f" where engine = ? and text_sha256 in ({marks})",
                     [self.engine, *chunk],
                 ).fetchall()
-                found.update((by_digest[digest], redacted) for digest, redacted in rows)
+                found.update((by_digest[digest], spans) for digest, spans in rows)
         return found
 
-    def put_many(self, redacted: Mapping[str, str]) -> None:
-        """Store redactions (text -> redacted text) in one transaction; a text already stored is kept."""
-        if not redacted:
+    def put_many(self, spans: Mapping[str, str]) -> None:
+        """Store encoded spans (text -> spans) in one transaction; a text already stored is kept."""
+        if not spans:
             return
         rows: Iterable[tuple[bytes, str, str]] = (
-            (text_digest(text), self.engine, result) for text, result in redacted.items()
+            (text_digest(text), self.engine, encoded) for text, encoded in spans.items()
         )
         with self._lock:
             self._con.execute("begin immediate")
             try:
                 self._con.executemany(
-                    "insert or ignore into redactions (text_sha256, engine, redacted) values (?, ?, ?)", rows
+                    "insert or ignore into entity_spans (text_sha256, engine, spans) values (?, ?, ?)", rows
                 )
             except BaseException:
                 self._con.execute("rollback")
@@ -107,10 +113,10 @@ class RedactionCache:
             self._con.execute("commit")
 
     def __len__(self) -> int:
-        """How many redactions this engine key holds."""
+        """How many texts this engine key holds spans for."""
         with self._lock:
             ((count,),) = self._con.execute(
-                "select count(*) from redactions where engine = ?", [self.engine]
+                "select count(*) from entity_spans where engine = ?", [self.engine]
             ).fetchall()
         return int(count)
 

@@ -10,7 +10,6 @@ run text by text.
 a pool of worker processes (`feedback_platform.lib.pii.workers`) for the texts the cache does not hold.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +22,16 @@ from feedback_platform.lib.pii.cache import RedactionCache, engine_key
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
+from feedback_platform.lib.pii.placeholders import KeyedPseudonyms, typed_placeholder
 from feedback_platform.lib.pii.registry import build_recognizer_registry
+from feedback_platform.lib.pii.spans import EntitySpan, Spans, decode_spans, encode_spans, replace_spans
 from feedback_platform.lib.pii.workers import RedactorPool
 
 LANGUAGE = "en"
 
-
-def placeholder(entity_type: str) -> str:
-    """The text that replaces an entity of `entity_type`, e.g. "<PHONE_NUMBER>"."""
-    return f"<{entity_type}>"
+_KEEP_EVERY_VALUE = {"DEFAULT": OperatorConfig("keep")}
+"""Presidio's "keep" operator leaves the text as it is, so the anonymizer's output spans are positions in
+the original text: the engine gets Presidio's conflict resolution without replacing anything yet."""
 
 
 class PiiRedactor:
@@ -48,10 +48,6 @@ class PiiRedactor:
         )
         self._batch_analyzer = BatchAnalyzerEngine(analyzer)
         self._anonymizer = AnonymizerEngine()
-        self._operators = {
-            entity: OperatorConfig("replace", {"new_value": placeholder(entity)})
-            for entity in config.entities
-        }
         self.texts_analysed = 0
         """How many texts this engine has run through NER and the recognizers (after deduplication)."""
 
@@ -68,33 +64,32 @@ class PiiRedactor:
         by_text = dict(zip(distinct, found, strict=True))
         return [by_text[text] if text else [] for text in texts]
 
+    def find_spans(self, texts: Sequence[str | None]) -> list[Spans]:
+        """The non-overlapping entity spans of each text, in input order; None and empty texts have none."""
+        return [
+            self._resolve(text, results) if text else ()
+            for text, results in zip(texts, self.analyze(texts), strict=True)
+        ]
+
     def redact(self, texts: Sequence[str | None]) -> list[str | None]:
         """Each text with its entities replaced by typed placeholders, in input order; None stays None."""
-        distinct = list(dict.fromkeys(text for text in texts if text))
-        redacted = {
-            text: self._replace(text, results)
-            for text, results in zip(distinct, self.analyze(distinct), strict=True)
-        }
-        return [redacted[text] if text else text for text in texts]
+        return [
+            replace_spans(text, spans, typed_placeholder) if text else text
+            for text, spans in zip(texts, self.find_spans(texts), strict=True)
+        ]
 
-    def count_entities(self, texts: Sequence[str | None]) -> dict[str, int]:
-        """How many entities of each type the texts hold (a repeated text counts each time it appears)."""
-        counts: Counter[str] = Counter()
-        for results in self.analyze(texts):
-            counts.update(result.entity_type for result in results)
-        return dict(counts)
-
-    def _replace(self, text: str, results: list[RecognizerResult]) -> str:
+    def _resolve(self, text: str, results: list[RecognizerResult]) -> Spans:
         if not results:
-            return text
+            return ()
         # REMOVE_INTERSECTIONS trims overlapping spans of different types instead of keeping both, so
-        # every character some recognizer flagged is still covered by exactly one placeholder.
-        return self._anonymizer.anonymize(
+        # every character some recognizer flagged is still covered by exactly one span.
+        kept = self._anonymizer.anonymize(
             text=text,
             analyzer_results=results,
-            operators=self._operators,
+            operators=_KEEP_EVERY_VALUE,
             conflict_resolution=ConflictResolutionStrategy.REMOVE_INTERSECTIONS,
-        ).text
+        )
+        return tuple(sorted(EntitySpan(item.start, item.end, item.entity_type) for item in kept.items))
 
 
 @dataclass
@@ -117,7 +112,9 @@ class BulkRedactor:
     `redact` has PiiRedactor's contract (same order, None stays None, empty stays empty, same output).
     `cache_path` names a SQLite file shared by every run and process (None: no cache). `workers` is how
     many processes analyse uncached texts; 1 runs the engine in this process (`redactor`, when given, is
-    that engine, e.g. one already loaded). Close it, or use it in a `with` block, to stop its workers.
+    that engine, e.g. one already loaded). With `pseudonyms`, entities become keyed pseudonyms stable
+    within a scope instead of typed placeholders, and `redact` needs the scope of every text. Close it, or
+    use it in a `with` block, to stop its workers.
     """
 
     def __init__(
@@ -127,6 +124,7 @@ class BulkRedactor:
         cache_path: str | Path | None = None,
         workers: int = 1,
         redactor: PiiRedactor | None = None,
+        pseudonyms: KeyedPseudonyms | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
@@ -134,34 +132,58 @@ class BulkRedactor:
             config = redactor.config
         self.config = config
         self.workers = workers
+        self.pseudonyms = pseudonyms
         self.stats = RedactionStats()
         self._cache = RedactionCache(cache_path, engine_key(config)) if cache_path is not None else None
         self._redactor = redactor
         self._pool = RedactorPool(config, workers) if workers > 1 else None
 
-    def redact(self, texts: Sequence[str | None]) -> list[str | None]:
-        """Each text with its entities replaced by typed placeholders, in input order; None stays None."""
+    def redact(
+        self, texts: Sequence[str | None], scopes: Sequence[str] | None = None
+    ) -> list[str | None]:
+        """Each text with its entities replaced, in input order; None stays None.
+
+        Typed placeholders by default; with pseudonyms, `scopes[i]` (e.g. a conversation id) is the scope
+        of `texts[i]`, and the same value gets the same pseudonym wherever its scope is the same.
+        """
+        if self.pseudonyms is not None and scopes is None:
+            raise ValueError("pseudonyms need the scope of every text: pass scopes")
+        if scopes is not None and len(scopes) != len(texts):
+            raise ValueError(f"got {len(scopes)} scopes for {len(texts)} texts")
+        spans = self.find_spans(texts)
+        if self.pseudonyms is None or scopes is None:
+            return [
+                replace_spans(text, found, typed_placeholder) if text else text
+                for text, found in zip(texts, spans, strict=True)
+            ]
+        return [
+            replace_spans(text, found, self.pseudonyms.in_scope(scope)) if text else text
+            for text, found, scope in zip(texts, spans, scopes, strict=True)
+        ]
+
+    def find_spans(self, texts: Sequence[str | None]) -> list[Spans]:
+        """The entity spans of each text, in input order, from the cache or else from the engine."""
         distinct = list(dict.fromkeys(text for text in texts if text))
         known = self._cache.get_many(distinct) if self._cache is not None else {}
         missing = [text for text in distinct if text not in known]
         fresh = dict(zip(missing, self._analyse(missing), strict=True))
         if self._cache is not None:
-            self._cache.put_many(fresh)
+            self._cache.put_many({text: encode_spans(found) for text, found in fresh.items()})
         self.stats.texts += sum(1 for text in texts if text)
         self.stats.distinct += len(distinct)
         self.stats.cached += len(known)
         self.stats.analysed += len(missing)
-        redacted = known | fresh
-        return [redacted[text] if text else text for text in texts]
+        spans = {text: decode_spans(encoded) for text, encoded in known.items()} | fresh
+        return [spans[text] if text else () for text in texts]
 
-    def _analyse(self, texts: list[str]) -> list[str | None]:
+    def _analyse(self, texts: list[str]) -> list[Spans]:
         if not texts:
             return []
         if self._pool is not None:
-            return self._pool.redact(texts)
+            return self._pool.find_spans(texts)
         if self._redactor is None:
             self._redactor = PiiRedactor(self.config)
-        return self._redactor.redact(texts)
+        return self._redactor.find_spans(texts)
 
     def close(self) -> None:
         """Stop the worker processes and close the cache file."""

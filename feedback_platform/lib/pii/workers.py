@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from feedback_platform.lib.pii.config import RedactorConfig
+from feedback_platform.lib.pii.spans import Spans
 
 SHARDS_PER_WORKER = 4
 """Shards per worker and call: more than one, so that a worker finishing early picks up the next shard."""
@@ -29,10 +30,10 @@ def _load_worker_redactor(config: RedactorConfig) -> None:
     _worker_redactor = PiiRedactor(config)
 
 
-def _redact_shard(texts: list[str]) -> list[str | None]:
+def _find_spans_in_shard(texts: list[str]) -> list[Spans]:
     if _worker_redactor is None:
         raise RuntimeError("worker process has no PII engine: the pool initializer did not run")
-    return _worker_redactor.redact(texts)
+    return _worker_redactor.find_spans(texts)
 
 
 def shard(texts: Sequence[str], workers: int, min_shard: int) -> list[list[str]]:
@@ -45,7 +46,7 @@ def shard(texts: Sequence[str], workers: int, min_shard: int) -> list[list[str]]
 
 
 class RedactorPool:
-    """`workers` processes, each with its own PiiRedactor, that redact texts in order.
+    """`workers` processes, each with its own PiiRedactor, that find entity spans in texts, in order.
 
     The pool starts on first use and lives until `close()` (or the end of a `with` block); a pool object
     left open is shut down when the interpreter exits.
@@ -58,15 +59,15 @@ class RedactorPool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
-    def redact(self, texts: Sequence[str]) -> list[str | None]:
-        """Each text redacted by some worker, in input order. Texts should be distinct and non-empty."""
+    def find_spans(self, texts: Sequence[str]) -> list[Spans]:
+        """Each text's entity spans, found by some worker, in input order. Texts should be distinct."""
         shards = shard(texts, self.workers, min_shard=self.config.batch_size)
         if not shards:
             return []
-        redacted: list[str | None] = []
-        for part in self._pool().map(_redact_shard, shards):
-            redacted.extend(part)
-        return redacted
+        spans: list[Spans] = []
+        for part in self._pool().map(_find_spans_in_shard, shards):
+            spans.extend(part)
+        return spans
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
