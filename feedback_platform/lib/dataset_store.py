@@ -39,7 +39,7 @@ _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Parquet settings pinned here rather than left to Polars' defaults, so that a change of default cannot
 # change the bytes of a version. The file also records the Polars version ("created_by"), so byte equality
 # holds within one Polars build; the version id itself comes from the canonical JSON and never depends on it.
-_PARQUET_OPTIONS: dict[str, Any] = {
+PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
     "statistics": True,
@@ -164,7 +164,7 @@ def write_dataset_version(
     temp_dir.mkdir()
     try:
         (temp_dir / DATA_JSONL).write_bytes(jsonl)
-        canonical.write_parquet(temp_dir / DATA_PARQUET, **_PARQUET_OPTIONS)
+        canonical.write_parquet(temp_dir / DATA_PARQUET, **PARQUET_OPTIONS)
         manifest = {
             "name": name,
             "version": version,
