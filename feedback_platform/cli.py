@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
+from feedback_platform.pii_eval_cli import pii_eval_command
 from feedback_platform.redact_cli import redact_command
 from feedback_platform.resources import PlatformSettings
 
@@ -55,6 +56,7 @@ def generate(
 
 
 main.add_command(redact_command)
+main.add_command(pii_eval_command)
 
 
 @main.command()

@@ -4,14 +4,18 @@ import json
 from pathlib import Path
 
 import pytest
+from presidio_analyzer import RecognizerResult
 
 from feedback_platform.lib.pii_eval import (
     TARGETED_ENTITIES,
     LabelledSetError,
+    NoLabelledSetError,
     evaluate,
     format_report,
     is_leaked,
+    labelled_groups,
     load_labelled_set,
+    mask_detections,
     target_results,
 )
 from feedback_platform.lib.pii_eval.labelled_sets import jsonl_record
@@ -134,3 +138,34 @@ def test_generated_secrets_are_labelled_where_they_stand() -> None:
     assert {value[:4] for value in values} >= {"AKIA", "ghp_", "eyJh"}
     assert any(value.startswith("xox") for value in values)
     assert any(value.startswith("sk-") for value in values)
+
+
+def test_dev_set_is_the_default_only_when_present(tmp_path: Path) -> None:
+    # Guards running without ../shared: an absent dev set is an error when nothing else is asked for, and
+    # a present one is scored by default.
+    with pytest.raises(NoLabelledSetError, match="no labelled set given"):
+        labelled_groups([], dev_set=tmp_path / "absent.json")
+    assert [group.name for group in labelled_groups([], secrets=2, dev_set=tmp_path / "absent.json")] == [
+        "2 generated secrets"
+    ]
+    present = tmp_path / "dev.json"
+    present.write_text(json.dumps([{"full_text": "Hi Ana", "spans": []}]), encoding="utf-8")
+    (group,) = labelled_groups([], dev_set=present)
+    assert group.name == str(present)
+    assert [record.text for record in group.records] == ["Hi Ana"]
+
+
+def test_masked_detections_merge_overlaps_and_keep_only_chosen_types() -> None:
+    # Guards the entity ablation's masking: every flagged character of a chosen type is covered once.
+    text = "Ana Lopez lives in Oslo since 2020"
+    found = [
+        RecognizerResult("PERSON", 0, 9, 0.85),
+        RecognizerResult("PERSON", 4, 9, 0.5),
+        RecognizerResult("LOCATION", 19, 23, 0.85),
+        RecognizerResult("DATE_TIME", 30, 34, 0.85),
+    ]
+    assert (
+        mask_detections(text, found, frozenset({"PERSON", "LOCATION"}))
+        == "<PERSON> lives in <LOCATION> since 2020"
+    )
+    assert mask_detections(text, found, frozenset()) == text

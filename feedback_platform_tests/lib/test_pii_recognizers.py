@@ -447,3 +447,67 @@ def test_lowercase_line_under_a_unit_needs_a_postcode(redactor: PiiRedactor) -> 
     redacted = redact_one(redactor, "We meet at 5 pm in Suite 200\nbring your laptop")
     assert "bring your laptop" in redacted
     assert "5 pm" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Python, can you explain decorators?",
+        "Kubernetes, what is a pod?",
+        "Rust, please explain lifetimes.",
+        "Thanks. Swift, what is an optional?",
+    ],
+)
+def test_subject_of_a_question_is_not_taken_for_someone_addressed(redactor: PiiRedactor, text: str) -> None:
+    # Guards the vocative rule against languages and tools: a capitalised word before a comma and a request
+    # for knowledge ("can you explain", "what is a") is the subject asked about, not a person.
+    assert redact_one(redactor, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A request only a person carries out: the vocative rule takes the name.
+        ("Maria, can you send the file?", "Maria"),
+        ("Ottavia, can you send the file?", "Ottavia"),
+        ("Ottavia, what is your address?", "Ottavia"),
+        # A request for knowledge addressed to a name spaCy knows: its verdict still redacts the name.
+        ("Maria, can you explain the invoice?", "Maria"),
+    ],
+)
+def test_people_addressed_by_name_are_still_redacted(redactor: PiiRedactor, text: str, name: str) -> None:
+    # Guards that the subject-of-a-question exception leaves real vocatives to the vocative rule or spaCy.
+    redacted = redact_one(redactor, text)
+    assert name not in redacted
+    assert text[len(name) :] in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("3 items left\nApt. 4B is free", "3 items left"),
+        ("12 apples remain\nSuite 5 is closed until Monday", "12 apples remain"),
+    ],
+)
+def test_line_above_a_sentence_about_a_unit_is_not_a_street(
+    redactor: PiiRedactor, text: str, kept: str
+) -> None:
+    # Guards the street-above-a-unit rule: a unit opening a sentence ("Apt. 4B is free") is not the unit line
+    # of an address block, so the numbered line above it is not taken for a street.
+    assert kept in redact_one(redactor, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deliver to:\n88 calle de la luna\nApt. 12\nSevilla",
+        "Deliver to:\n88 calle de la luna\nApt. 12, Sevilla",
+        "Deliver to:\n88 calle de la luna\nApt. 12 Sevilla",
+    ],
+)
+def test_street_line_above_a_unit_line_is_still_redacted(redactor: PiiRedactor, text: str) -> None:
+    # Guards that a unit line ending its line, or going on with a comma or a place name, still makes the
+    # numbered line above it a street, whatever words that street has.
+    redacted = redact_one(redactor, text)
+    assert "calle de la luna" not in redacted
+    assert "Deliver to:" in redacted

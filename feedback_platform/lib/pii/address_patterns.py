@@ -140,14 +140,21 @@ delmas, mp 35739"). A lower-case line is as often the next sentence, so the tail
 _STREET_LINE_TEXT = r"[\p{L}\p{M}\d'\u2019.,()/-]+(?:[ \t]+[\p{L}\p{M}\d'\u2019.,()/-]+){1,6}"
 """The words of a street line, in any script and case: "947 trg revolucije 17", "0605 πεντέλης 210"."""
 
+UNIT_LINE = rf"{UNIT}(?=[ \t]*(?:\n|$|[,;]|\p{{Lu}}|\d))"
+"""A unit as an address block writes it: ending its line, or followed by a comma or by place names and
+postcodes ("Apt. 735", "Suite 9, Leeds"). A lower-case word after it makes the line a sentence about the
+apartment ("Apt. 4B is free"), not a line of an address."""
+
 STREET_BEFORE_UNIT = (
     rf"(?<![\w.,-])\d{{1,6}}[ \t]+(?:[\p{{L}}\p{{M}}\d'\u2019.()/-]+,?[ \t]+){{1,5}}\d{{1,5}}[A-Za-z]?\b\.?"
     rf"(?=,?[ \t]*{UNIT})"
-    rf"|(?<![\w.,-])\d{{1,6}}[ \t]+{_STREET_LINE_TEXT}(?=[ \t]*\n{_LINE_MARK}{UNIT})"
+    rf"|(?<![\w.,-])\d{{1,6}}[ \t]+{_STREET_LINE_TEXT}(?=[ \t]*\n{_LINE_MARK}{UNIT_LINE})"
 )
 """A street followed by an apartment or suite: on the same line it must end with a house number ("5670 r
 josé a madeira 1 suite 696"); a whole line starting with a number may stand above a unit line ("770 26 rue
-des lieutemants Thomazo\n>Apt. 735"). Whatever the street looks like, that is the head of an address."""
+des lieutemants Thomazo\n>Apt. 735"). Whatever the street looks like, that is the head of an address. The
+whole-line form says nothing of its own words ("3 items left" would do), so the unit line under it must
+read as a line of an address block (`UNIT_LINE`), not as a sentence that opens with a unit."""
 
 STREET_AFTER_UNIT = (
     rf"(?<={UNIT}[ \t,]*)\d{{1,6}}[ \t]+(?:[\p{{L}}\p{{M}}'\u2019.-]+[ \t]+){{1,4}}\d{{1,5}}[A-Za-z]?\b"

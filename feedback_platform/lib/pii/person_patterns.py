@@ -29,11 +29,27 @@ ADDRESS_FOLLOWERS = (
 )
 """What follows the comma after a name used to address someone: "Danial, can I ...", "Ana, please ..."."""
 
+TOPIC_QUESTIONS = (
+    r"(?:(?:can|could|would|will)[ \t]+you[ \t]+)?(?:please[ \t]+)?"
+    r"(?:explain|describe|define|summari[sz]e|compare|clarify|elaborate|show[ \t]+me[ \t]+how"
+    r"|tell[ \t]+me[ \t]+(?:about|what|how|why|when|where|which))\b"
+    r"|(?:what|how|why|when|where|which)[ \t]+(?:is|are|was|were|does|do|did|can|should)[ \t]+"
+    r"(?:a|an|the|it|its|this|that|these|those|there|I|my|we|our)\b"
+)
+"""Requests for knowledge about a subject: "can you explain ...", "what is a ...", "how do I ...". After a
+capitalised word and a comma they make that word the subject asked about, as prompts to an assistant open
+("Python, can you explain decorators?", "Kubernetes, what is a pod?"), rather than a person addressed. A
+question about the addressee ("Ana, what is your address?") or a request for something only a person
+does ("Maria, can you send the file?") is not one of them."""
+
 VOCATIVE = (
     rf"(?<=(?:\A|[.!?\n][\"\u201d]?[ \t]*)[ \t]*)(?!(?i:{DISCOURSE_WORDS})\b)(?![\p{{L}}]+ly\b)"
     rf"\p{{Lu}}\p{{Ll}}[\p{{Ll}}\p{{M}}'\u2019-]+(?=,[ \t]+(?:{ADDRESS_FOLLOWERS})\b)"
+    rf"(?!,[ \t]+(?:{TOPIC_QUESTIONS}))"
 )
-"""A single name opening a sentence and followed by a comma and a request: "Warrane, can I speak to ..."."""
+"""A single name opening a sentence and followed by a comma and a request: "Warrane, can I speak to ...".
+Not when the request asks about a subject (`TOPIC_QUESTIONS`): the word is then as often a language, a
+tool or a product, and only spaCy's own verdict (which this rule does not override) makes it a person."""
 
 PERSON_NAME = r"(?i:(?:your|my|his|her|their|the|last|first|full|maiden|middle|sur)[ \t]*name)\b"
 """"Name" as in someone's name: "your name", "the name", "last name", not "file name" or "rename"."""

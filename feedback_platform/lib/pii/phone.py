@@ -12,7 +12,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-CASE_SENSITIVE = re.MULTILINE
+from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 
 MIN_PHONE_DIGITS = 7
 """No phone number of the configured regions is shorter; texts with fewer digits skip the matcher."""

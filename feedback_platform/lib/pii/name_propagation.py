@@ -1,0 +1,77 @@
+"""Where a found person's name spreads to: its recurrences in the text, the other members of its list and
+the other speakers of its dialogue. Shared by the spaCy recognizer and the cue recognizer."""
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+_NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+")
+_ANY_NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+|\p{Ll}[\p{L}\p{M}'\u2019]{2,}")
+
+
+def recurrences(
+    text: str, people: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None, lowercase: bool = False
+) -> list[RecognizerResult]:
+    """Other occurrences of a found name's words: "Asya" after "Asya Godina". A word that is also a
+    stop word ("Will", "May") is not repeated, nor is one inside a found span. With `lowercase`, the
+    lower-case words of a name are repeated too ("borna" after "borna jerković"), from three letters."""
+    token_pattern = _ANY_NAME_TOKEN if lowercase else _NAME_TOKEN
+    found = [(found_person.start, found_person.end) for found_person in people]
+    tokens = {
+        token
+        for found_person in people
+        for token in token_pattern.findall(text[found_person.start : found_person.end])
+        if nlp_artifacts is None or not nlp_artifacts.nlp_engine.is_stopword(token, "en")
+    }
+    extra = []
+    for token in tokens:
+        for match in re.finditer(rf"(?<![\p{{L}}\p{{M}}]){re.escape(token)}(?![\p{{L}}\p{{M}}])", text):
+            if not any(start <= match.start() < end for start, end in found):
+                extra.append(RecognizerResult("PERSON", match.start(), match.end(), people[0].score))
+    return extra
+
+
+_LIST_WORD = r"\p{Lu}[\p{Ll}\p{M}'\u2019-]+"
+_LOWER_LIST_WORD = r"\p{Ll}[\p{Ll}\p{M}'\u2019-]+"
+_LISTS = [
+    re.compile(
+        rf"(?<![\p{{L}}\p{{M}}]){_LIST_WORD}(?:,[ \t]+{_LIST_WORD})+,?[ \t]+(?:and|or|&)[ \t]+{_LIST_WORD}"
+    ),
+    re.compile(
+        rf"(?<=:[ \t]*){_LOWER_LIST_WORD}(?:,[ \t]+{_LOWER_LIST_WORD}){{2,}},?[ \t]+(?:and|or)[ \t]+"
+        rf"{_LOWER_LIST_WORD}(?=[ \t]*[.!?\n]|$)"
+    ),
+]
+"""Enumerations of three single words or more, "Kónya, Becker and Vasquez", and lower-case ones after a
+colon; a pair ("Wisdom and Discipline") is too often two words that are not names."""
+_SPEAKER = re.compile(
+    r"(?m)^[^\p{L}\n]*(?!(?:User|Assistant|System|Bot|Human|AI|Agent|Customer|Q|A|Me|You)\b)"
+    r"(\p{L}[\p{Ll}\p{M}'\u2019-]+)[ \t]*:(?=[ \t]*[\"\u201c\p{L}])"
+)
+"""The speaker label opening a dialogue line: "Anna: ...", "Koppány: "Who are you?""."""
+_JOINERS = frozenset({"and", "or"})
+_LIST_MEMBER = re.compile(r"[\p{L}][\p{L}\p{M}'\u2019-]*")
+
+
+def peers_of_people(text: str, people: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Names standing where found people stand: the other members of a list holding two people, or one
+    in a list of five names or more (one in a short list is not enough: spaCy takes one of "Python, Rust,
+    Go and Java" for a person), and the other speakers of a dialogue one of whose speakers is a person."""
+    lists = [
+        [member.span() for member in _LIST_MEMBER.finditer(text, *match.span()) if member[0] not in _JOINERS]
+        for pattern in _LISTS
+        for match in pattern.finditer(text)
+    ]
+    groups = [(1 if len(members) >= 5 else 2, members) for members in lists]
+    groups.append((1, [match.span(1) for match in _SPEAKER.finditer(text)]))
+    score = people[0].score
+    peers = []
+    for needed, group in groups:
+        found = [any(p.start < end and start < p.end for p in people) for start, end in group]
+        if sum(found) >= needed:
+            peers += [
+                RecognizerResult("PERSON", start, end, score)
+                for (start, end), is_found in zip(group, found, strict=True)
+                if not is_found
+            ]
+    return peers

@@ -1,0 +1,131 @@
+"""The cue recognizer for PERSON: names after a cue ("my name is", an honorific, a greeting, a sign-off,
+"directed by", "my kid ...") and at the places names stand in (the rules in `person_patterns.py`).
+
+A Presidio PatternRecognizer, so its results pass through the same thresholds and conflict resolution as
+the predefined recognizers'.
+"""
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from feedback_platform.lib.pii import person_patterns as names
+from feedback_platform.lib.pii.name_propagation import recurrences
+from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
+
+_NAME = r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?(?=[ \t]))?(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2}"
+"""One to three capitalised words, with an optional middle initial: "Vanessa P. Hertzog"."""
+_FULL_NAME = r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?)?(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){1,2}"
+"""Two or three capitalised words: after "I am", one word is as often a nationality ("I am French")."""
+
+
+_HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Mme|Mlle|Herr|Frau)\.?|(?i:mrs?|ms|mx|dr)\."
+"""Titles before a name; the short ones also in lower case when they end with a period ("ms. Quinzia")."""
+
+_GREETINGS = (
+    r"Dear|Hi|Hello|Hey|Hallo|Guten[ \t]+(?:Tag|Morgen|Abend)|Liebe[rs]?|Bonjour|Bonsoir|Salut|Cher"
+    r"|Ch\u00e8re|Hola|Buenos[ \t]+d\u00edas|Buenas[ \t]+tardes|Estimad[oa]|Querid[oa]"
+)
+"""Salutations before a name, in English, German, French and Spanish."""
+_SIGN_OFFS = (
+    r"Regards|Best|Thanks|Thank[ \t]+you|Cheers|Sincerely|Gr\u00fc\u00dfe|Gru\u00df|Danke|Cordialement"
+    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci|Saludos|Un[ \t]+saludo|Atentamente|Gracias"
+)
+"""Closings after which the next line is the writer's name."""
+
+
+class PersonCueRecognizerBase(PatternRecognizer):
+    """Names that follow a cue: "my name is", "Name:", "I am", "this is", an honorific, a greeting, or a
+    sign-off on the line above.
+
+    The small spaCy model misses many names that are not English ("My name is Rubija"); the cue says it
+    is a name whatever the model thinks. Only the name is matched, not the cue.
+    """
+
+    PATTERNS = [
+        Pattern("name_is", rf"(?<=\b(?i:name(?:'s|[ \t]+is|:))[ \t]*\n?[ \t]*){_NAME}", 0.6),
+        Pattern("i_am", rf"(?<=\b(?:I[ \t]+am|I'm|I\u2019m|[Tt]his[ \t]+is)[ \t]+){_FULL_NAME}", 0.5),
+        Pattern("honorific", rf"(?<=\b(?:{_HONORIFICS})[ \t]+){_NAME}", 0.6),
+        Pattern(
+            "greeting",
+            rf"(?<=\b(?:{_GREETINGS})[ \t]+)(?!(?:World|Everyone|All|There|Team|Folks|Guys)\b){_NAME}"
+            r"(?=[ \t]*[,!:\n])",
+            0.5,
+        ),
+        Pattern(
+            "sign_off", rf"(?<=\b(?i:{_SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*){_FULL_NAME}(?=[ \t]*(?:\n|$))", 0.5
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="PERSON", patterns=self.PATTERNS, global_regex_flags=CASE_SENSITIVE)
+
+
+_CUE_BEFORE = (
+    r"named[ \t]+(?:him|her)|called|named|calls[ \t]+me|call[ \t]+me|directed[ \t]+by|written[ \t]+by"
+    r"|produced[ \t]+by|starring|assistant[ \t]+to|tribute[ \t]+to"
+    r"|follow[ \t]+up[ \t]+with|speak[ \t]+(?:to|with)|talk[ \t]+to"
+    r"|(?:my|our|his|her|their)[ \t]+(?:kid|son|daughter|child|brother|sister|mother|father|mom|dad|wife"
+    r"|husband|partner|friend|colleague|boss|manager|cousin|uncle|aunt|grandmother|grandfather)"
+)
+"""Words after which a capitalised word is a person's name: "directed by", "my kid Mario"."""
+_CUE_AFTER = (
+    r"lives|lived|shouted|whispered|smiled|laughed|replied|was[ \t]+born|passed[ \t]+away|died"
+    r"|(?:'s|\u2019s)[ \t]+(?:killers|wife|husband|mother|father|son|daughter|kids?|child|children|brother"
+    r"|sister|boyfriend|girlfriend|parents|mom|dad|birthday)"
+    r"|is[ \t]+(?:a|an)[ \t]+(?:\p{Ll}+[ \t]+){0,2}(?:person|guy|man|woman|girl|boy|lady|gentleman)\b"
+    r"|began[ \t]+writing|started[ \t]+writing|grew[ \t]+up|will[ \t]+be[ \t]+(?:talking|speaking)"
+)
+"""What follows a person's name and rarely anything else's: "Tomomi Nishiyama lives at"."""
+_PRONOUNS = r"(?:I|He|She|It|We|You|They|Who|Everyone|Nobody|Someone)"
+"""Capitalised words before those verbs that are not names."""
+
+
+class PersonCueRecognizer(PersonCueRecognizerBase):
+    """The cue patterns above, plus verbs, relations, roles and positions that say words are a name.
+
+    A name found here is also redacted where its words recur in the text, as for spaCy's names.
+    """
+
+    PATTERNS = [
+        *PersonCueRecognizerBase.PATTERNS,
+        Pattern("cue_before", rf"(?<=\b(?i:{_CUE_BEFORE})[ \t]*:?[ \t]+){_NAME}", 0.5),
+        Pattern("cue_after", rf"(?<![\p{{L}}])(?!{_PRONOUNS}\b)(?:{_NAME})(?=[ \t]*(?:{_CUE_AFTER})\b)", 0.5),
+        Pattern("vocative", names.VOCATIVE, 0.5),
+        Pattern("name_question", names.NAME_QUESTION, 0.5),
+        Pattern("lowercase_name_is", names.LOWERCASE_NAME_IS, 0.5),
+        Pattern("role_noun_name", names.ROLE_NOUN_NAME, 0.5),
+        Pattern("contact_block_name", names.CONTACT_BLOCK_NAME, 0.5),
+        Pattern("said_to", names.SAID_TO, 0.5),
+        Pattern("people_of_a_role", names.PEOPLE_OF_A_ROLE, 0.5),
+        Pattern("subject_of_a_pronoun", names.SUBJECT_OF_A_PRONOUN, 0.5),
+        Pattern("middle_initial_name", names.MIDDLE_INITIAL_NAME, 0.5),
+        Pattern("name_sentence_answer", names.NAME_SENTENCE_ANSWER, 0.5),
+        Pattern("added_as_role", names.ADDED_AS_ROLE, 0.5),
+        Pattern("given_to", names.GIVEN_TO, 0.5),
+        Pattern("lowercase_called", names.LOWERCASE_CALLED, 0.5),
+        Pattern("lowercase_contact_block_name", names.LOWERCASE_CONTACT_BLOCK_NAME, 0.5),
+    ]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """The pattern matches, without "names" that are stop words, plus their recurrences."""
+        results = [
+            result
+            for result in super().analyze(text, entities, nlp_artifacts, regex_flags)
+            if not _is_stop_word_phrase(text[result.start : result.end], nlp_artifacts)
+        ]
+        return results + recurrences(text, results, nlp_artifacts, lowercase=True) if results else results
+
+
+def _is_stop_word_phrase(value: str, nlp_artifacts: NlpArtifacts | None) -> bool:
+    """True for a lower-case match holding a stop word ("my name is not ..."), or a capitalised one made
+    only of stop words ("However, can you ..."): neither is a name."""
+    if nlp_artifacts is None:
+        return False
+    stop = [nlp_artifacts.nlp_engine.is_stopword(word, "en") for word in value.split()]
+    return any(stop) if value[:1].islower() else all(stop)

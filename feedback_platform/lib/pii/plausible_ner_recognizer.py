@@ -1,0 +1,50 @@
+"""Presidio's spaCy recognizer with the names it finds filtered for plausibility and then spread."""
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences
+
+
+class PlausibleNerRecognizer(SpacyRecognizer):
+    """Presidio's spaCy recognizer, minus PERSON and LOCATION spans that cannot be a name.
+
+    The small model takes identifiers for people and places ("GPT-4", "Q3", "index.html", "v2.0.1"); the
+    name of a person or a place has no digit, underscore, slash, @ or file extension.
+    """
+
+    CHECKED_ENTITIES = frozenset({"PERSON", "LOCATION"})
+    _NOT_A_NAME = re.compile(r"[\d_/@#<>=]|\w\.\w{2,}")
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has, and
+        with each name extended to the capitalised words that continue it, spread to the other members
+        of its list or the other speakers of its dialogue, and repeated where it recurs."""
+        results = [
+            result
+            for result in super().analyze(text, entities, nlp_artifacts)
+            if result.entity_type not in self.CHECKED_ENTITIES
+            or not self._NOT_A_NAME.search(text[result.start : result.end])
+        ]
+        people = [result for result in results if result.entity_type == "PERSON"]
+        if not people:
+            return results
+        for person in people:
+            while match := self._CONTINUATION.match(text, person.end):
+                person.end = match.end()
+        people += peers_of_people(text, people)
+        return (
+            results
+            + [person for person in people if person not in results]
+            + recurrences(text, people, nlp_artifacts)
+        )
+
+    _CONTINUATION = re.compile(
+        r"(?:[ \t]+(?!(?:I|A|He|She|It|We|You|They|The|This|That|And|But|Or|In|On|At|To)\b)"
+        r"(?:\p{Lu}\.?(?=[ \t])|\p{Lu}[\p{Ll}'\u2019-]+)|-\p{L}+)"
+    )
+    """What continues a name on its line: a middle initial, a hyphenated part, a capitalised surname."""

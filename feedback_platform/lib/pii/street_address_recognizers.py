@@ -1,0 +1,63 @@
+"""The STREET_ADDRESS recognizers, over the patterns in `address_patterns.py`: one finds streets by their
+street-type word, the other finds street lines by their place in an address block.
+
+Presidio PatternRecognizers with context words, so their results pass through the same context
+enhancement, thresholds and conflict resolution as the predefined recognizers'.
+"""
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from feedback_platform.lib.pii import address_patterns as addr
+from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
+
+
+class StreetAddressRecognizer(PatternRecognizer):
+    """House number plus street, in US/UK, German, Nordic/Dutch, Romance, Polish and Hungarian styles."""
+
+    CONTEXT = ["address", "live", "living", "located", "ship", "deliver", "send", "mail", "street", "home"]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="STREET_ADDRESS",
+            patterns=[
+                Pattern("en_street", addr.EN_STREET, 0.6),
+                Pattern("en_street_lowercase", addr.EN_STREET_LOWERCASE, 0.3),
+                Pattern("po_box", addr.PO_BOX, 0.6),
+                Pattern("us_military", addr.US_MILITARY, 0.6),
+                Pattern("uk_postcode", addr.UK_POSTCODE, 0.3),
+                Pattern("de_compound_street", addr.DE_COMPOUND_STREET, 0.6),
+                Pattern("de_separate_street", addr.DE_SEPARATE_STREET, 0.5),
+                Pattern("eu_compound_street", addr.EU_COMPOUND_STREET, 0.5),
+                Pattern("romance_street", addr.ROMANCE_STREET, 0.5),
+                Pattern("number_first_romance_street", addr.NUMBER_FIRST_ROMANCE_STREET, 0.5),
+                Pattern("hu_street", addr.HU_STREET, 0.5),
+                Pattern("number_name_number_street", addr.NUMBER_NAME_NUMBER_STREET, 0.3),
+                Pattern("address_block_street", addr.ADDRESS_BLOCK_STREET, 0.5),
+                Pattern("unit", addr.UNIT, 0.5),
+                Pattern("address_tail", addr.ADDRESS_TAIL, 0.5),
+            ],
+            context=self.CONTEXT,
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+
+ADDRESS_BLOCK_CONTEXT = [*StreetAddressRecognizer.CONTEXT, "sent", "return", "drop", "meet", "visit"]
+"""Words before an address; "drop" for "drops you off at", "return" for "return to"."""
+
+
+def address_block_recognizer() -> PatternRecognizer:
+    """Street lines told by their place in an address block (next to a unit or a postcode line) rather than
+    by a street-type word, so they hold in any language, script or case."""
+    return PatternRecognizer(
+        supported_entity="STREET_ADDRESS",
+        name="AddressBlockRecognizer",
+        patterns=[
+            Pattern("street_before_unit", addr.STREET_BEFORE_UNIT, 0.6),
+            Pattern("street_after_unit", addr.STREET_AFTER_UNIT, 0.6),
+            Pattern("address_block_without_unit", addr.ADDRESS_BLOCK_WITHOUT_UNIT, 0.5),
+            Pattern("lowercase_address_tail", addr.LOWERCASE_ADDRESS_TAIL, 0.5),
+            Pattern("lowercase_number_name_number", addr.LOWERCASE_NUMBER_NAME_NUMBER_STREET, 0.2),
+        ],
+        context=ADDRESS_BLOCK_CONTEXT,
+        global_regex_flags=CASE_SENSITIVE,
+    )
