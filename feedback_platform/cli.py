@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from feedback_platform.cli_options import sample_size_options
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.pii_eval_cli import pii_eval_command
 from feedback_platform.redact_cli import redact_command
@@ -26,14 +27,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--days", type=click.IntRange(min=1), default=SAMPLE_DEFAULTS.days, show_default=True)
-@click.option(
-    "--responses-per-day",
-    type=click.IntRange(min=1),
-    default=SAMPLE_DEFAULTS.responses_per_day,
-    show_default=True,
-)
-@click.option("--seed", type=int, default=SAMPLE_DEFAULTS.seed, show_default=True)
+@sample_size_options(SAMPLE_DEFAULTS)
 @click.option(
     "--start-date",
     type=click.DateTime(["%Y-%m-%d"]),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from feedback_platform.cli_options import sample_size_options
 from feedback_platform.lib.pii_eval import (
     GENERATED_DEFAULTS,
     NoLabelledSetError,
@@ -43,14 +44,7 @@ from feedback_platform.lib.sample_logs import SampleLogConfig
     help="Also score a set labelled from freshly generated sample logs; the dev set is then scored only "
     "when given as SET.",
 )
-@click.option("--days", type=click.IntRange(min=1), default=GENERATED_DEFAULTS.days, show_default=True)
-@click.option(
-    "--responses-per-day",
-    type=click.IntRange(min=1),
-    default=GENERATED_DEFAULTS.responses_per_day,
-    show_default=True,
-)
-@click.option("--seed", type=int, default=GENERATED_DEFAULTS.seed, show_default=True)
+@sample_size_options(GENERATED_DEFAULTS)
 @click.option("--examples", is_flag=True, help="Show leaked values and the ordinary words lost.")
 @click.option(
     "--subsets",
