@@ -9,10 +9,13 @@ from pathlib import Path
 import click
 
 from feedback_platform.cli_options import sample_size_options
+from feedback_platform.datasets_cli import datasets_command
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
+from feedback_platform.lineage_cli import lineage_command
 from feedback_platform.pii_eval_cli import pii_eval_command
 from feedback_platform.redact_cli import redact_command
 from feedback_platform.resources import PlatformSettings
+from feedback_platform.runs_cli import runs_command
 
 SAMPLE_DEFAULTS = SampleLogConfig()
 
@@ -51,6 +54,9 @@ def generate(
 
 main.add_command(redact_command)
 main.add_command(pii_eval_command)
+main.add_command(datasets_command)
+main.add_command(runs_command)
+main.add_command(lineage_command)
 
 
 @main.command()
