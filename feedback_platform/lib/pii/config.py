@@ -22,8 +22,8 @@ REDACTED_ENTITIES: tuple[str, ...] = (
     "LOCATION",
 )
 """Entity types replaced by a placeholder, chosen by measuring on a span-labelled dev set (see
-`feedback-platform pii-eval --subsets`). LOCATION is in: it halves the leaks of cities and countries for a quarter of a
-percent of ordinary words lost. DATE_TIME is out: it redacted 3 % of ordinary words ("the year",
+`feedback-platform pii-eval --subsets`). LOCATION is in: it halves the leaks of cities and countries for a
+quarter of a percent of ordinary words lost. DATE_TIME is out: it redacted 3 % of ordinary words ("the year",
 "morning", "last month"). NRP is out: it takes languages for nationalities ("translate into <NRP>"),
 which AI-product prompts are full of. URL is out: its recognizer takes file names ("main.py",
 "README.md") for domains. ORGANIZATION is out: company and product names are not personal data."""
