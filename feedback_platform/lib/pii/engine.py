@@ -138,9 +138,7 @@ class BulkRedactor:
         self._redactor = redactor
         self._pool = RedactorPool(config, workers) if workers > 1 else None
 
-    def redact(
-        self, texts: Sequence[str | None], scopes: Sequence[str] | None = None
-    ) -> list[str | None]:
+    def redact(self, texts: Sequence[str | None], scopes: Sequence[str] | None = None) -> list[str | None]:
         """Each text with its entities replaced, in input order; None stays None.
 
         Typed placeholders by default; with pseudonyms, `scopes[i]` (e.g. a conversation id) is the scope
