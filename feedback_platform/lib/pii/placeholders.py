@@ -65,7 +65,7 @@ class KeyedPseudonyms:
         self._key = key_bytes
 
     def pseudonym(self, scope: str, entity_type: str, value: str) -> str:
-        """"<ENTITY_TYPE_xxxxxxxx>" for `value` in `scope`; the same inputs always give the same text."""
+        """ "<ENTITY_TYPE_xxxxxxxx>" for `value` in `scope`; the same inputs always give the same text."""
         message = "\x1f".join((scope, entity_type, normalised_value(entity_type, value))).encode("utf-8")
         digest = hmac.new(self._key, message, hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS]
         return f"<{entity_type}_{digest}>"
