@@ -25,8 +25,15 @@ GROUPS = {
         "response_signals",
         "daily_quality",
     },
-    "curate": {"eval_examples", "sft_examples", "dpo_pairs"},
-    "datasets": {"eval_dataset", "sft_dataset", "dpo_dataset", "dataset_versions", "dataset_row_lineage"},
+    "curate": {"eval_examples", "sft_examples", "dpo_pairs", "kto_examples"},
+    "datasets": {
+        "eval_dataset",
+        "sft_dataset",
+        "dpo_dataset",
+        "kto_dataset",
+        "dataset_versions",
+        "dataset_row_lineage",
+    },
 }
 
 EDGES = {
@@ -41,9 +48,12 @@ EDGES = {
     ("feedback_with_responses", "eval_examples"),
     ("feedback_with_responses", "sft_examples"),
     ("feedback_with_responses", "dpo_pairs"),
+    ("feedback_with_responses", "kto_examples"),
     ("eval_examples", "eval_dataset"),
     ("sft_examples", "sft_dataset"),
     ("dpo_pairs", "dpo_dataset"),
+    ("kto_examples", "kto_dataset"),
+    ("kto_dataset", "dataset_versions"),
     ("eval_dataset", "dataset_versions"),
     ("dataset_versions", "dataset_row_lineage"),
 }
@@ -65,9 +75,12 @@ PYTHON_CHECKS = {
     ("dpo_pairs", "dpo_pairs_have_unique_ids_and_both_sides"),
     ("dpo_pairs", "dpo_chosen_differs_from_rejected"),
     ("dpo_pairs", "dpo_pairs_exclude_users_who_opted_out"),
+    ("kto_examples", "kto_examples_have_unique_ids_labels_and_splits"),
+    ("kto_examples", "kto_examples_exclude_users_who_opted_out"),
     ("eval_dataset", "eval_dataset_files_match_their_version"),
     ("sft_dataset", "sft_dataset_files_match_their_version"),
     ("dpo_dataset", "dpo_dataset_files_match_their_version"),
+    ("kto_dataset", "kto_dataset_files_match_their_version"),
     ("dataset_versions", "dataset_versions_are_unique_and_complete"),
     ("dataset_row_lineage", "every_dataset_row_has_lineage"),
 }
@@ -128,5 +141,5 @@ def test_every_step_that_opens_duckdb_is_in_the_duckdb_pool(asset_graph: dg.Defi
     outside = {name for name, pool in pools.items() if pool != "duckdb"}
     # These checks re-hash dataset files on disk and never open the DuckDB file.
     assert outside == {
-        f"{name}_dataset_{name}_dataset_files_match_their_version" for name in ("eval", "sft", "dpo")
+        f"{name}_dataset_{name}_dataset_files_match_their_version" for name in ("eval", "sft", "dpo", "kto")
     }

@@ -141,14 +141,16 @@ def write_dataset_version(
     rule_version: str,
     inputs: dict,
     key_column: str,
+    rules_sha256: str | None = None,
 ) -> DatasetVersion:
     """Store ``rows`` as a version of dataset ``name``, or return the existing version with the same content.
 
     The version id is the first 16 hex characters of the content hash: SHA-256 over the schema and the rows
     sorted by ``key_column`` (which must be unique and non-null) as canonical JSON. Row order in ``rows``
-    therefore does not matter. ``rule_version`` and ``inputs`` describe how the rows were made; they go into
-    the manifest but not into the hash, so when the same content is written again the existing version and
-    its first manifest are returned unchanged (``created=False``).
+    therefore does not matter. ``rule_version``, ``rules_sha256`` (the curation rules file's hash) and
+    ``inputs`` describe how the rows were made; they go into the manifest (the first two also as ``rules``:
+    ``{"version", "sha256"}``) but not into the hash, so when the same content is written again the existing
+    version and its first manifest are returned unchanged (``created=False``).
     """
     canonical = _canonical_rows(rows, key_column)
     schema = dataset_schema(canonical)
@@ -173,6 +175,7 @@ def write_dataset_version(
             "key_column": key_column,
             "schema": schema,
             "rule_version": rule_version,
+            "rules": {"version": rule_version, "sha256": rules_sha256},
             "inputs": inputs,
             "files": {
                 file_name: sha256_hex((temp_dir / file_name).read_bytes())

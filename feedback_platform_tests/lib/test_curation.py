@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from itertools import count
-from typing import Any
-
 import duckdb
 import polars as pl
 import pytest
@@ -13,134 +9,17 @@ import pytest
 from feedback_platform.lib.curation import (
     DPO_COLUMNS,
     EVAL_COLUMNS,
-    RULE_VERSION,
     SFT_COLUMNS,
+    load_rules,
     select_dpo_pairs,
     select_eval_examples,
     select_sft_examples,
 )
 from feedback_platform.lib.curation.signals import response_signals
+from feedback_platform_tests.lib.mart_builder import MART_SCHEMA, Mart, by_response, response
 
-MESSAGE = pl.Struct({"role": pl.String, "content": pl.String})
-CONTEXT = pl.Struct({"doc_id": pl.String, "text": pl.String, "score": pl.Float64})
-
-MART_SCHEMA = pl.Schema(
-    {
-        "event_id": pl.String,
-        "response_id": pl.String,
-        "conversation_id": pl.String,
-        "tenant_id": pl.String,
-        "user_id": pl.String,
-        "response_user_id": pl.String,
-        "feedback_created_at": pl.Datetime("us"),
-        "response_created_at": pl.Datetime("us"),
-        "signal": pl.String,
-        "thumb": pl.String,
-        "rating": pl.Int32,
-        "comment_text": pl.String,
-        "edit_text": pl.String,
-        "dwell_seconds": pl.Float64,
-        "reformulated_query": pl.String,
-        "client": pl.String,
-        "is_late": pl.Boolean,
-        "messages": pl.List(MESSAGE),
-        "retrieved_context": pl.List(CONTEXT),
-        "output": pl.String,
-        "model": pl.String,
-        "model_version": pl.String,
-        "prompt_version": pl.String,
-        "feature": pl.String,
-        "language": pl.String,
-        "training_allowed": pl.Boolean,
-        "feedback_source_file": pl.String,
-        "feedback_source_line": pl.Int64,
-        "response_source_file": pl.String,
-        "response_source_line": pl.Int64,
-    }
-)
-
-T0 = datetime(2025, 3, 1, 9, 0, 0)
-_SIGNAL_VALUE_COLUMN = {
-    "thumb": "thumb",
-    "rating": "rating",
-    "comment": "comment_text",
-    "edit": "edit_text",
-    "dwell": "dwell_seconds",
-    "reformulate": "reformulated_query",
-}
-
-
-def response(
-    response_id: str,
-    *,
-    tenant: str = "acme",
-    question: str = "How do I reset my password?",
-    output: str = "Open Settings, then choose Reset password.",
-    training_allowed: bool = True,
-    model: str = "gpt-x",
-) -> dict[str, Any]:
-    """The response half of a mart row."""
-    return {
-        "response_id": response_id,
-        "conversation_id": f"conv-{response_id}",
-        "tenant_id": tenant,
-        "response_user_id": f"user-{response_id}",
-        "response_created_at": T0,
-        "messages": [
-            {"role": "system", "content": "You are a helpful support assistant."},
-            {"role": "user", "content": question},
-        ],
-        "retrieved_context": [{"doc_id": "kb-1", "text": "Password resets live in Settings.", "score": 0.91}],
-        "output": output,
-        "model": model,
-        "model_version": "2025-01",
-        "prompt_version": "p7",
-        "feature": "support_chat",
-        "language": "en",
-        "training_allowed": training_allowed,
-        "response_source_file": "2025-03-01/responses.jsonl",
-        "response_source_line": 1,
-    }
-
-
-class Mart:
-    """Builds a mart frame one feedback event at a time; event ids and times increase with each event."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-        self._sequence = count(1)
-
-    def event(self, resp: dict[str, Any], signal: str, value: Any = None) -> str:
-        number = next(self._sequence)
-        event_id = f"ev-{number:03d}"
-        row = dict.fromkeys(MART_SCHEMA.names())
-        row.update(resp)
-        row.update(
-            event_id=event_id,
-            user_id=resp["response_user_id"],
-            feedback_created_at=T0 + timedelta(minutes=number),
-            signal=signal,
-            client="web",
-            is_late=False,
-            feedback_source_file="2025-03-01/feedback.jsonl",
-            feedback_source_line=number,
-        )
-        if signal in _SIGNAL_VALUE_COLUMN:
-            row[_SIGNAL_VALUE_COLUMN[signal]] = value
-        self.rows.append(row)
-        return event_id
-
-    def frame(self) -> pl.DataFrame:
-        return pl.DataFrame(self.rows, schema=MART_SCHEMA)
-
-
-def by_response(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
-    return {row["response_id"]: row for row in frame.iter_rows(named=True)}
-
-
-def test_rule_version_is_set():
-    # Guards that manifests get a real rule version to record.
-    assert RULE_VERSION and isinstance(RULE_VERSION, str)
+RULES = load_rules()
+"""The rules file shipped in the repository: these tests pin its behaviour."""
 
 
 def test_thumbs_down_is_an_eval_example_and_not_sft():
@@ -149,7 +28,7 @@ def test_thumbs_down_is_an_eval_example_and_not_sft():
     r1 = response("r1", output="Reboot the router.")
     down = mart.event(r1, "thumb", "down")
     mart.event(r1, "copy")
-    evals = select_eval_examples(mart.frame())
+    evals = select_eval_examples(mart.frame(), RULES)
     assert evals.columns == EVAL_COLUMNS
     (row,) = evals.to_dicts()
     assert row["response_id"] == "r1"
@@ -160,7 +39,7 @@ def test_thumbs_down_is_an_eval_example_and_not_sft():
     assert row["messages"][1] == {"role": "user", "content": "How do I reset my password?"}
     assert row["retrieved_context"][0]["doc_id"] == "kb-1"
     assert (row["tenant_id"], row["model"], row["prompt_version"]) == ("acme", "gpt-x", "p7")
-    assert select_sft_examples(mart.frame()).height == 0
+    assert select_sft_examples(mart.frame(), RULES).height == 0
 
 
 def test_low_ratings_are_eval_examples_and_middle_ratings_are_not():
@@ -169,11 +48,11 @@ def test_low_ratings_are_eval_examples_and_middle_ratings_are_not():
     low = mart.event(response("r1"), "rating", 1)
     mart.event(response("r2"), "rating", 2)
     mart.event(response("r3"), "rating", 3)
-    evals = by_response(select_eval_examples(mart.frame()))
+    evals = by_response(select_eval_examples(mart.frame(), RULES))
     assert set(evals) == {"r1", "r2"}
     assert evals["r1"]["reasons"] == ["low_rating"]
     assert evals["r1"]["feedback_event_ids"] == [low]
-    assert "r3" not in by_response(select_sft_examples(mart.frame()))
+    assert "r3" not in by_response(select_sft_examples(mart.frame(), RULES))
 
 
 def test_abandon_is_an_eval_example():
@@ -182,7 +61,7 @@ def test_abandon_is_an_eval_example():
     abandon = mart.event(response("r1"), "abandon")
     mart.event(response("r2"), "dwell", 12.5)
     mart.event(response("r3"), "comment", "meh")
-    evals = by_response(select_eval_examples(mart.frame()))
+    evals = by_response(select_eval_examples(mart.frame(), RULES))
     assert set(evals) == {"r1"}
     assert evals["r1"]["reasons"] == ["abandoned"]
     assert evals["r1"]["feedback_event_ids"] == [abandon]
@@ -195,11 +74,11 @@ def test_regenerate_is_eval_and_vetoes_output_as_sft_target():
     rating = mart.event(r1, "rating", 5)
     regen = mart.event(r1, "regenerate")
     regen_again = mart.event(r1, "regenerate")
-    evals = by_response(select_eval_examples(mart.frame()))
+    evals = by_response(select_eval_examples(mart.frame(), RULES))
     assert evals["r1"]["reasons"] == ["regenerated"]
     assert evals["r1"]["feedback_event_ids"] == sorted([regen, regen_again])
     assert rating not in evals["r1"]["feedback_event_ids"]
-    assert select_sft_examples(mart.frame()).height == 0
+    assert select_sft_examples(mart.frame(), RULES).height == 0
 
 
 def test_several_eval_reasons_are_listed_sorted_with_all_their_events():
@@ -207,7 +86,7 @@ def test_several_eval_reasons_are_listed_sorted_with_all_their_events():
     mart = Mart()
     r1 = response("r1")
     events = [mart.event(r1, "thumb", "down"), mart.event(r1, "rating", 1), mart.event(r1, "abandon")]
-    (row,) = select_eval_examples(mart.frame()).to_dicts()
+    (row,) = select_eval_examples(mart.frame(), RULES).to_dicts()
     assert row["reasons"] == ["abandoned", "low_rating", "thumb_down"]
     assert row["feedback_event_ids"] == sorted(events)
 
@@ -218,7 +97,7 @@ def test_high_rating_is_sft_with_output_as_target():
     r1 = response("r1", output="Use the Reset link.")
     rating = mart.event(r1, "rating", 5)
     mart.event(response("r2"), "rating", 4)
-    sft = select_sft_examples(mart.frame())
+    sft = select_sft_examples(mart.frame(), RULES)
     assert sft.columns == SFT_COLUMNS
     rows = by_response(sft)
     assert set(rows) == {"r1", "r2"}
@@ -227,7 +106,7 @@ def test_high_rating_is_sft_with_output_as_target():
     assert rows["r1"]["reasons"] == ["high_rating"]
     assert rows["r1"]["feedback_event_ids"] == [rating]
     assert rows["r1"]["messages"][0]["role"] == "system"
-    assert select_eval_examples(mart.frame()).height == 0
+    assert select_eval_examples(mart.frame(), RULES).height == 0
 
 
 def test_thumb_up_with_copy_is_sft_but_either_alone_is_not():
@@ -238,7 +117,7 @@ def test_thumb_up_with_copy_is_sft_but_either_alone_is_not():
     copy = mart.event(r1, "copy")
     mart.event(response("r2"), "thumb", "up")
     mart.event(response("r3"), "copy")
-    rows = by_response(select_sft_examples(mart.frame()))
+    rows = by_response(select_sft_examples(mart.frame(), RULES))
     assert set(rows) == {"r1"}
     assert rows["r1"]["reasons"] == ["thumb_up_copied"]
     assert rows["r1"]["feedback_event_ids"] == sorted([up, copy])
@@ -254,8 +133,8 @@ def test_thumb_up_copy_with_regenerate_or_low_rating_is_not_sft():
         mart.event(resp, "copy")
     mart.event(r1, "regenerate")
     mart.event(r2, "rating", 1)
-    assert select_sft_examples(mart.frame()).height == 0
-    evals = by_response(select_eval_examples(mart.frame()))
+    assert select_sft_examples(mart.frame(), RULES).height == 0
+    evals = by_response(select_eval_examples(mart.frame(), RULES))
     assert evals["r1"]["reasons"] == ["regenerated"]
     assert evals["r2"]["reasons"] == ["low_rating"]
 
@@ -266,8 +145,8 @@ def test_high_rating_contradicted_by_thumbs_down_is_not_sft():
     r1 = response("r1")
     mart.event(r1, "rating", 5)
     mart.event(r1, "thumb", "down")
-    assert select_sft_examples(mart.frame()).height == 0
-    assert by_response(select_eval_examples(mart.frame()))["r1"]["reasons"] == ["thumb_down"]
+    assert select_sft_examples(mart.frame(), RULES).height == 0
+    assert by_response(select_eval_examples(mart.frame(), RULES))["r1"]["reasons"] == ["thumb_down"]
 
 
 def test_latest_rating_and_thumb_are_the_ones_in_force():
@@ -279,10 +158,10 @@ def test_latest_rating_and_thumb_are_the_ones_in_force():
     mart.event(r2, "thumb", "down")
     mart.event(r2, "thumb", "up")
     mart.event(r2, "copy")
-    sft = by_response(select_sft_examples(mart.frame()))
+    sft = by_response(select_sft_examples(mart.frame(), RULES))
     assert set(sft) == {"r1", "r2"}
     assert sft["r1"]["feedback_event_ids"] == [later_rating]
-    assert select_eval_examples(mart.frame()).height == 0
+    assert select_eval_examples(mart.frame(), RULES).height == 0
 
 
 def test_edit_gives_sft_edit_target_and_dpo_pair_against_output():
@@ -292,12 +171,12 @@ def test_edit_gives_sft_edit_target_and_dpo_pair_against_output():
     mart.event(r1, "edit", "Reboot the router, then wait a minute.")
     latest_edit = mart.event(r1, "edit", "Unplug the router for 30 seconds, then plug it back in.")
     rating = mart.event(r1, "rating", 5)
-    sft = by_response(select_sft_examples(mart.frame()))
+    sft = by_response(select_sft_examples(mart.frame(), RULES))
     assert sft["r1"]["completion"] == "Unplug the router for 30 seconds, then plug it back in."
     assert sft["r1"]["target_source"] == "user_edit"
     assert sft["r1"]["reasons"] == ["high_rating", "user_edit"]
     assert sft["r1"]["feedback_event_ids"] == sorted([latest_edit, rating])
-    dpo = select_dpo_pairs(mart.frame())
+    dpo = select_dpo_pairs(mart.frame(), RULES)
     assert dpo.columns == DPO_COLUMNS
     (pair,) = dpo.to_dicts()
     assert pair["pair_source"] == "user_edit"
@@ -315,10 +194,10 @@ def test_edit_is_sft_target_even_with_negative_feedback_and_is_eval_reference():
     r1 = response("r1", output="Wrong answer.")
     down = mart.event(r1, "thumb", "down")
     edit = mart.event(r1, "edit", "Right answer.")
-    sft = by_response(select_sft_examples(mart.frame()))
+    sft = by_response(select_sft_examples(mart.frame(), RULES))
     assert sft["r1"]["completion"] == "Right answer."
     assert sft["r1"]["reasons"] == ["user_edit"]
-    (row,) = select_eval_examples(mart.frame()).to_dicts()
+    (row,) = select_eval_examples(mart.frame(), RULES).to_dicts()
     assert row["output"] == "Wrong answer."
     assert row["reference"] == "Right answer."
     assert row["reasons"] == ["thumb_down"]
@@ -330,8 +209,8 @@ def test_whitespace_only_edit_gives_no_dpo_pair_and_blank_edit_counts_as_none():
     mart = Mart()
     mart.event(response("r1", output="Open  Settings.\n"), "edit", " Open Settings. ")
     mart.event(response("r2"), "edit", "   ")
-    assert select_dpo_pairs(mart.frame()).height == 0
-    sft = by_response(select_sft_examples(mart.frame()))
+    assert select_dpo_pairs(mart.frame(), RULES).height == 0
+    sft = by_response(select_sft_examples(mart.frame(), RULES))
     assert set(sft) == {"r1"}
 
 
@@ -343,7 +222,7 @@ def test_same_prompt_thumbs_up_and_down_pair_in_every_combination():
     down = mart.event(response("down", output="I cannot help with that."), "thumb", "down")
     mart.event(response("down-same", output="Settings > Reset password.  "), "thumb", "down")
     mart.event(response("other-prompt", question="What is my plan?", output="No idea."), "thumb", "down")
-    pairs = select_dpo_pairs(mart.frame())
+    pairs = select_dpo_pairs(mart.frame(), RULES)
     got = {
         (row["chosen_response_id"], row["rejected_response_id"]): row
         for row in pairs.filter(pl.col("pair_source") == "thumbs").iter_rows(named=True)
@@ -363,7 +242,7 @@ def test_thumbs_do_not_pair_across_tenants():
     mart = Mart()
     mart.event(response("a-up", tenant="acme", output="Good."), "thumb", "up")
     mart.event(response("b-down", tenant="globex", output="Bad."), "thumb", "down")
-    assert select_dpo_pairs(mart.frame()).height == 0
+    assert select_dpo_pairs(mart.frame(), RULES).height == 0
 
 
 def test_thumbs_pairs_use_each_responses_latest_thumb():
@@ -373,7 +252,7 @@ def test_thumbs_pairs_use_each_responses_latest_thumb():
     mart.event(flip, "thumb", "up")
     mart.event(flip, "thumb", "down")
     mart.event(response("steady", output="Second try."), "thumb", "up")
-    (pair,) = select_dpo_pairs(mart.frame()).to_dicts()
+    (pair,) = select_dpo_pairs(mart.frame(), RULES).to_dicts()
     assert (pair["chosen_response_id"], pair["rejected_response_id"]) == ("steady", "flip")
 
 
@@ -387,14 +266,14 @@ def test_opted_out_responses_are_excluded_everywhere():
     mart.event(opted_out, "regenerate")
     mart.event(response("r-up", output="Fine answer."), "thumb", "up")
     frame = mart.frame()
-    assert select_eval_examples(frame).height == 0
-    assert select_sft_examples(frame).height == 0
-    assert select_dpo_pairs(frame).height == 0
+    assert select_eval_examples(frame, RULES).height == 0
+    assert select_sft_examples(frame, RULES).height == 0
+    assert select_dpo_pairs(frame, RULES).height == 0
     # Sanity check: the same events with consent do produce rows everywhere.
     consenting = frame.with_columns(training_allowed=pl.lit(True))
-    assert select_eval_examples(consenting).height == 1
-    assert select_sft_examples(consenting).height == 1
-    assert select_dpo_pairs(consenting).height == 2
+    assert select_eval_examples(consenting, RULES).height == 1
+    assert select_sft_examples(consenting, RULES).height == 1
+    assert select_dpo_pairs(consenting, RULES).height == 2
 
 
 def test_ids_are_stable_across_input_order_and_runs():
@@ -411,11 +290,11 @@ def test_ids_are_stable_across_input_order_and_runs():
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=7)
     assert not shuffled.equals(frame)
     for select in (select_eval_examples, select_sft_examples, select_dpo_pairs):
-        first, second = select(frame), select(shuffled.lazy())
+        first, second = select(frame, RULES), select(shuffled.lazy(), RULES)
         assert first.height > 0
         assert first.equals(second)
-    eval_ids = set(select_eval_examples(frame).get_column("example_id"))
-    sft_ids = set(select_sft_examples(frame).get_column("example_id"))
+    eval_ids = set(select_eval_examples(frame, RULES).get_column("example_id"))
+    sft_ids = set(select_sft_examples(frame, RULES).get_column("example_id"))
     assert not eval_ids & sft_ids  # the dataset kind is part of the id
     assert all(len(example_id) == 32 for example_id in eval_ids)
 
@@ -423,9 +302,9 @@ def test_ids_are_stable_across_input_order_and_runs():
 def test_empty_mart_gives_empty_frames_with_the_documented_columns():
     # Guards that a day without feedback still yields typed, empty datasets.
     empty = pl.DataFrame(schema=MART_SCHEMA)
-    assert select_eval_examples(empty).columns == EVAL_COLUMNS
-    assert select_sft_examples(empty).columns == SFT_COLUMNS
-    dpo = select_dpo_pairs(empty)
+    assert select_eval_examples(empty, RULES).columns == EVAL_COLUMNS
+    assert select_sft_examples(empty, RULES).columns == SFT_COLUMNS
+    dpo = select_dpo_pairs(empty, RULES)
     assert dpo.columns == DPO_COLUMNS
     assert dpo.schema["feedback_event_ids"] == pl.List(pl.String)
     assert dpo.height == 0
@@ -440,7 +319,7 @@ def test_response_signals_aggregates_one_row_per_response():
     copies = [mart.event(r1, "copy"), mart.event(r1, "copy")]
     mart.event(r1, "edit", "draft")
     edit = mart.event(r1, "edit", "final")
-    (row,) = response_signals(mart.frame()).collect().to_dicts()
+    (row,) = response_signals(mart.frame(), RULES.thresholds).collect().to_dicts()
     assert (row["latest_thumb"], row["latest_thumb_event_id"]) == ("up", up)
     assert (row["latest_edit_text"], row["latest_edit_event_id"]) == ("final", edit)
     assert row["copy_event_ids"] == copies
@@ -464,7 +343,7 @@ def test_prompt_identity_covers_roles_contents_and_boundaries(first, second, sam
         resp = response(response_id)
         resp["messages"] = [{"role": role, "content": content} for role, content in turns]
         mart.event(resp, "thumb", "up")
-    ids = response_signals(mart.frame()).collect().get_column("prompt_id")
+    ids = response_signals(mart.frame(), RULES.thresholds).collect().get_column("prompt_id")
     assert (ids.n_unique() == 1) is same
 
 
@@ -483,5 +362,5 @@ def test_mart_read_back_from_duckdb_selects_the_same_rows(tmp_path):
     from_duckdb = con.sql("select * from feedback_with_responses").pl()
     con.close()
     for select in (select_eval_examples, select_sft_examples, select_dpo_pairs):
-        assert select(from_duckdb).height > 0
-        assert select(from_duckdb).equals(select(frame))
+        assert select(from_duckdb, RULES).height > 0
+        assert select(from_duckdb, RULES).equals(select(frame, RULES))

@@ -35,7 +35,7 @@ def stored(sample_platform: SamplePlatform) -> dict[str, pl.DataFrame]:
     rows = {name: read_dataset_version(root, name, version) for name, version in latest.iter_rows()}
     # The assertions below mean something only if the sample holds every source of rows.
     assert set(rows["sft"]["target_source"]) == {"output", "user_edit"}
-    assert set(rows["dpo"]["pair_source"]) == {"thumbs", "user_edit"}
+    assert set(rows["dpo"]["pair_source"]) == {"thumbs", "user_edit", "regenerate_then_copy"}
     assert rows["eval"]["reference"].null_count() < rows["eval"].height
     return rows
 

@@ -1,41 +1,66 @@
-"""Curated examples: the feedback-linked responses that the documented rules admit to eval, SFT and DPO.
+"""Curated examples: the feedback-linked responses that the rules file admits to eval, SFT, DPO and KTO.
 
-The rules live in `feedback_platform.lib.curation` (see docs/curation-rules.md); these assets only feed
-them the `feedback_with_responses` mart and store what they select.
+The rules are configuration (`feedback_platform/curation_rules.yaml`, read through the `curation_rules`
+resource) applied by `feedback_platform.lib.curation` (see docs/curation-rules.md); these assets only feed
+them the `feedback_with_responses` mart and store what they select, tagged with the rules' version and hash.
 """
+
+from collections.abc import Callable
 
 import dagster as dg
 import polars as pl
 
+from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.lib.curation import (
-    RULE_VERSION,
+    CurationRules,
     select_dpo_pairs,
     select_eval_examples,
+    select_kto_examples,
     select_sft_examples,
 )
 from feedback_platform.resources import DUCKDB_POOL
 
-_curated_table = {
-    "group_name": "curate",
-    "pool": DUCKDB_POOL,
-    "kinds": {"duckdb", "polars"},
-    "code_version": RULE_VERSION,
-}
+_curated_table = {"group_name": "curate", "pool": DUCKDB_POOL, "kinds": {"duckdb", "polars"}}
+
+
+def _selected(
+    select: Callable[[pl.DataFrame, CurationRules], pl.DataFrame],
+    mart: pl.DataFrame,
+    curation_rules: CurationRulesFile,
+) -> dg.Output[pl.DataFrame]:
+    rules = curation_rules.rules
+    return dg.Output(
+        select(mart, rules), metadata={"rules_version": rules.version, "rules_sha256": rules.sha256}
+    )
 
 
 @dg.asset(**_curated_table)
-def eval_examples(feedback_with_responses: pl.DataFrame) -> pl.DataFrame:
-    """Responses users were unhappy with (thumbs-down, rating ≤ 2, regenerated, abandoned)."""
-    return select_eval_examples(feedback_with_responses)
+def eval_examples(
+    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
+) -> dg.Output[pl.DataFrame]:
+    """Responses users were unhappy with (by default thumbs-down, rating ≤ 2, regenerated, abandoned)."""
+    return _selected(select_eval_examples, feedback_with_responses, curation_rules)
 
 
 @dg.asset(**_curated_table)
-def sft_examples(feedback_with_responses: pl.DataFrame) -> pl.DataFrame:
+def sft_examples(
+    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
+) -> dg.Output[pl.DataFrame]:
     """Prompt → target pairs: well-rated outputs, and users' edits as the better target."""
-    return select_sft_examples(feedback_with_responses)
+    return _selected(select_sft_examples, feedback_with_responses, curation_rules)
 
 
 @dg.asset(**_curated_table)
-def dpo_pairs(feedback_with_responses: pl.DataFrame) -> pl.DataFrame:
-    """Chosen/rejected pairs: a user's edit over the original output, thumbs-up over thumbs-down."""
-    return select_dpo_pairs(feedback_with_responses)
+def dpo_pairs(
+    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
+) -> dg.Output[pl.DataFrame]:
+    """Chosen/rejected pairs: an edit over its output, thumbs-up over thumbs-down, a copied retry."""
+    return _selected(select_dpo_pairs, feedback_with_responses, curation_rules)
+
+
+@dg.asset(**_curated_table)
+def kto_examples(
+    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
+) -> dg.Output[pl.DataFrame]:
+    """Single completions labelled desirable or not, from thumbs, ratings, edits and implicit signals."""
+    return _selected(select_kto_examples, feedback_with_responses, curation_rules)

@@ -28,6 +28,7 @@ sft_examples_have_unique_ids_and_non_empty_targets = expectation_suite_check(
         gxe.ExpectColumnValuesToNotBeNull(column="completion"),
         gxe.ExpectColumnValuesToBeBetween(column="completion_length", min_value=1),
         gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation"]),
     ],
     prepare=lambda rows: rows.with_columns(
         completion_length=pl.col("completion").str.strip_chars().str.len_chars()
@@ -42,7 +43,23 @@ dpo_pairs_have_unique_ids_and_both_sides = expectation_suite_check(
         gxe.ExpectColumnValuesToBeUnique(column="pair_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="chosen"),
         gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
-        gxe.ExpectColumnValuesToBeInSet(column="pair_source", value_set=["user_edit", "thumbs"]),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="pair_source", value_set=["user_edit", "thumbs", "regenerate_then_copy"]
+        ),
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation"]),
+    ],
+)
+
+kto_examples_have_unique_ids_labels_and_splits = expectation_suite_check(
+    asset="kto_examples",
+    name="kto_examples_have_unique_ids_labels_and_splits",
+    description="example_id is unique; every row has a completion, a label, a weight in (0, 1] and a split.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
+        gxe.ExpectColumnValuesToNotBeNull(column="label"),
+        gxe.ExpectColumnValuesToBeBetween(column="weight", min_value=0, max_value=1, strict_min=True),
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation"]),
     ],
 )
 
@@ -89,3 +106,4 @@ sft_examples_exclude_users_who_opted_out = _excludes_withheld_users("sft_example
 dpo_pairs_exclude_users_who_opted_out = _excludes_withheld_users(
     "dpo_pairs", ["chosen_response_id", "rejected_response_id"]
 )
+kto_examples_exclude_users_who_opted_out = _excludes_withheld_users("kto_examples", ["response_id"])

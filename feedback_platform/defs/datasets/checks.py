@@ -40,6 +40,7 @@ def _files_match_their_version(name: str, key_column: str) -> dg.AssetChecksDefi
     eval_dataset_files_match_their_version,
     sft_dataset_files_match_their_version,
     dpo_dataset_files_match_their_version,
+    kto_dataset_files_match_their_version,
 ) = (_files_match_their_version(name, key) for name, (_, key) in DATASETS.items())
 
 

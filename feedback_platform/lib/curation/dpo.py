@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from feedback_platform.lib.curation import rules
+from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.signals import trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
@@ -18,6 +20,7 @@ DPO_COLUMNS = [
     "chosen",
     "rejected",
     "pair_source",
+    "weight",
     "chosen_response_id",
     "rejected_response_id",
     "chosen_model",
@@ -29,9 +32,13 @@ DPO_COLUMNS = [
     "feature",
     "language",
     "feedback_event_ids",
+    "split",
 ]
 
+_PAIR_COLUMNS = [column for column in DPO_COLUMNS if column not in ("pair_id", "split")] + ["prompt_key"]
 _MODEL_COLUMNS = ["model", "model_version", "prompt_version"]
+_SHARED = ["tenant_id", "prompt_id", "prompt_key", "messages"]
+_SIDE_COLUMNS = ["response_id", "output", *_MODEL_COLUMNS]
 
 
 def _pair_id() -> pl.Expr:
@@ -44,21 +51,22 @@ def _pair_id() -> pl.Expr:
     )
 
 
-def _user_edit_pairs(signals: pl.LazyFrame) -> pl.LazyFrame:
+def _side(prefix: str, columns: list[str]) -> list[pl.Expr]:
+    return [pl.col(column).alias(f"{prefix}_{column}") for column in columns]
+
+
+def _differ(chosen: str, rejected: str) -> pl.Expr:
+    return rules.normalised_whitespace(pl.col(chosen)) != rules.normalised_whitespace(pl.col(rejected))
+
+
+def _user_edit_pairs(signals: pl.LazyFrame, weight: float) -> pl.LazyFrame:
     # The edit is written by the user, not by a model, so the chosen side has no model metadata.
-    return signals.filter(
-        rules.has_edit
-        & (
-            rules.normalised_whitespace(pl.col("latest_edit_text"))
-            != rules.normalised_whitespace(pl.col("output"))
-        )
-    ).select(
-        "tenant_id",
-        "prompt_id",
-        "messages",
+    return signals.filter(rules.changed_by_edit).select(
+        *_SHARED,
         chosen=pl.col("latest_edit_text"),
         rejected=pl.col("output"),
         pair_source=pl.lit(rules.SOURCE_USER_EDIT),
+        weight=pl.lit(weight),
         chosen_response_id=pl.col("response_id"),
         rejected_response_id=pl.col("response_id"),
         **{f"chosen_{column}": pl.lit(None, dtype=pl.String) for column in _MODEL_COLUMNS},
@@ -69,53 +77,103 @@ def _user_edit_pairs(signals: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _thumbs_pairs(signals: pl.LazyFrame) -> pl.LazyFrame:
-    side_columns = ["response_id", "output", "latest_thumb_event_id", *_MODEL_COLUMNS]
+def _preference_pairs(
+    chosen: pl.LazyFrame,
+    rejected: pl.LazyFrame,
+    *,
+    on: list[str],
+    source: str,
+    weight: float,
+    evidence: tuple[str, str],
+) -> pl.LazyFrame:
+    """Join two sides (already prefixed ``chosen_`` / ``rejected_``) into pairs of differing outputs."""
+    return (
+        chosen.join(rejected, on=on, how="inner")
+        .filter(_differ("chosen_output", "rejected_output"))
+        .with_columns(
+            chosen=pl.col("chosen_output"),
+            rejected=pl.col("rejected_output"),
+            pair_source=pl.lit(source),
+            weight=pl.lit(weight),
+            feedback_event_ids=pl.concat_list(*evidence).list.sort(),
+        )
+    )
+
+
+def _thumbs_pairs(signals: pl.LazyFrame, weight: float) -> pl.LazyFrame:
     chosen = signals.filter(rules.thumb_up).select(
-        "tenant_id", "prompt_id", "messages", *[pl.col(c).alias(f"chosen_{c}") for c in side_columns]
+        *_SHARED, *_side("chosen", [*_SIDE_COLUMNS, "latest_thumb_event_id"])
     )
     rejected = signals.filter(rules.thumb_down).select(
         "tenant_id",
         "prompt_id",
         "feature",
         "language",
-        *[pl.col(c).alias(f"rejected_{c}") for c in side_columns],
+        *_side("rejected", [*_SIDE_COLUMNS, "latest_thumb_event_id"]),
     )
-    return (
-        chosen.join(rejected, on=["tenant_id", "prompt_id"], how="inner")
-        .filter(
-            rules.normalised_whitespace(pl.col("chosen_output"))
-            != rules.normalised_whitespace(pl.col("rejected_output"))
-        )
-        .with_columns(
-            chosen=pl.col("chosen_output"),
-            rejected=pl.col("rejected_output"),
-            pair_source=pl.lit(rules.SOURCE_THUMBS),
-            feedback_event_ids=pl.concat_list(
-                pl.col("chosen_latest_thumb_event_id"), pl.col("rejected_latest_thumb_event_id")
-            ).list.sort(),
-        )
+    return _preference_pairs(
+        chosen,
+        rejected,
+        on=["tenant_id", "prompt_id"],
+        source=rules.SOURCE_THUMBS,
+        weight=weight,
+        evidence=("chosen_latest_thumb_event_id", "rejected_latest_thumb_event_id"),
     )
 
 
-def select_dpo_pairs(mart: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+def _regenerate_then_copy_pairs(signals: pl.LazyFrame, weight: float) -> pl.LazyFrame:
+    # A regenerated response, and a later answer to the same prompt in the same conversation that the user
+    # copied (and did not regenerate in turn): the copy says the new answer is the one the user wanted.
+    chosen = signals.filter(rules.copied & ~rules.regenerated).select(
+        *_SHARED,
+        "conversation_id",
+        *_side("chosen", [*_SIDE_COLUMNS, "response_created_at", "copy_event_ids"]),
+    )
+    rejected = signals.filter(rules.regenerated).select(
+        "tenant_id",
+        "conversation_id",
+        "prompt_id",
+        "feature",
+        "language",
+        *_side("rejected", [*_SIDE_COLUMNS, "response_created_at", "regenerate_event_ids"]),
+    )
+    return _preference_pairs(
+        chosen,
+        rejected,
+        on=["tenant_id", "conversation_id", "prompt_id"],
+        source=rules.SOURCE_REGENERATE_THEN_COPY,
+        weight=weight,
+        evidence=("chosen_copy_event_ids", "rejected_regenerate_event_ids"),
+    ).filter(pl.col("chosen_response_created_at") > pl.col("rejected_response_created_at"))
+
+
+def select_dpo_pairs(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules) -> pl.DataFrame:
     """All preference pairs of the ``feedback_with_responses`` mart, sorted by pair_id.
 
-    Two sources: the user's latest edit preferred over the output it edits (``pair_source='user_edit'``), and
-    every thumbs-up output preferred over every thumbs-down output to the same prompt (same ``prompt_id``) in
-    the same tenant (``'thumbs'``). Pairs whose two texts differ only in whitespace are skipped. Model
-    metadata is kept for both sides; ``feature`` and ``language`` are those of the rejected response.
+    Three sources, each switched on and weighted in ``curation.dpo``: the user's latest edit preferred over
+    the output it changed (``pair_source='user_edit'``); every thumbs-up output preferred over every
+    thumbs-down output to the same prompt (same ``prompt_id``) in the same tenant (``'thumbs'``); a later
+    answer the user copied preferred over the one they regenerated, in one conversation
+    (``'regenerate_then_copy'``). Pairs whose two texts differ only in whitespace are skipped. Model metadata
+    is kept for both sides; ``feature`` and ``language`` are those of the rejected response.
     """
-    signals = trainable_response_signals(mart)
-    return (
+    signals = trainable_response_signals(mart, curation)
+    sources = {
+        rules.SOURCE_USER_EDIT: (_user_edit_pairs, curation.dpo.user_edit),
+        rules.SOURCE_THUMBS: (_thumbs_pairs, curation.dpo.thumbs),
+        rules.SOURCE_REGENERATE_THEN_COPY: (_regenerate_then_copy_pairs, curation.dpo.regenerate_then_copy),
+    }
+    enabled = [name for name, (_, source) in sources.items() if source.enabled]
+    admitted = (
         pl.concat(
-            [
-                _user_edit_pairs(signals).select(DPO_COLUMNS[1:]),
-                _thumbs_pairs(signals).select(DPO_COLUMNS[1:]),
-            ],
+            [build(signals, source.weight).select(_PAIR_COLUMNS) for build, source in sources.values()],
             how="vertical",
         )
+        .filter(pl.col("pair_source").is_in(enabled))
         .with_columns(pair_id=_pair_id())
+    )
+    return (
+        finish_rows(admitted, curation, id_column="pair_id", completion_columns=["chosen", "rejected"])
         .select(DPO_COLUMNS)
         .sort("pair_id")
         .collect()

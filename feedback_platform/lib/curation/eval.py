@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from feedback_platform.lib.curation import rules
+from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.signals import EXAMPLE_CONTEXT_COLUMNS, trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
@@ -20,24 +22,30 @@ EVAL_COLUMNS = [
 ]
 
 
-def select_eval_examples(mart: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+def select_eval_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules) -> pl.DataFrame:
     """One eval example per admitted response of the ``feedback_with_responses`` mart, sorted by example_id.
 
-    ``reference`` is the user's latest edit, when there is one: what the user wanted instead of ``output``.
+    A response is admitted when one of the labels of ``curation.eval.admitted_by`` fires. ``reference`` is
+    the user's latest edit, when there is one: what the user wanted instead of ``output``.
     ``feedback_event_ids`` holds the events that admitted the response plus the edit event behind
-    ``reference``, so that every event whose content is in the row can be traced.
+    ``reference``, so that every event whose content is in the row can be traced. Eval rows have no split:
+    the whole set is held out.
     """
-    return (
-        trainable_response_signals(mart)
-        .filter(rules.any_fires(rules.EVAL_RULES))
+    eval_rules = rules.eval_rules(curation)
+    admitted = (
+        trainable_response_signals(mart, curation)
+        .filter(rules.any_fires(eval_rules))
         .with_columns(
             reference=pl.col("latest_edit_text"),
-            reasons=rules.reasons(rules.EVAL_RULES),
-            feedback_event_ids=rules.evidence_event_ids(rules.EVAL_RULES, rules.REFERENCE_EVIDENCE),
+            reasons=rules.reasons(eval_rules),
+            feedback_event_ids=rules.evidence_event_ids(eval_rules, rules.REFERENCE_EVIDENCE),
         )
         .with_columns(
             example_id=row_id_expr(EVAL_KIND, pl.col("response_id"), id_list(pl.col("feedback_event_ids")))
         )
+    )
+    return (
+        finish_rows(admitted, curation, id_column="example_id", with_split=False)
         .select(EVAL_COLUMNS)
         .sort("example_id")
         .collect()

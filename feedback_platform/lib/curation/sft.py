@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from feedback_platform.lib.curation import rules
+from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.signals import EXAMPLE_CONTEXT_COLUMNS, trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
@@ -17,32 +19,36 @@ SFT_COLUMNS = [
     "target_source",
     "reasons",
     "feedback_event_ids",
+    "split",
 ]
 
-_ALL_SFT_RULES = (*rules.SFT_OUTPUT_RULES, rules.SFT_EDIT_RULE)
 
-
-def select_sft_examples(mart: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+def select_sft_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules) -> pl.DataFrame:
     """One SFT example per admitted response of the ``feedback_with_responses`` mart, sorted by example_id.
 
-    The completion is the user's latest edit when there is one (``target_source='user_edit'``), otherwise the
-    model output (``'output'``). ``reasons`` lists every rule that fired, so an edited response that was also
-    rated 5 shows both ``high_rating`` and ``user_edit``.
+    The completion is the user's latest edit when there is one and edits are targets
+    (``target_source='user_edit'``), otherwise the model output (``'output'``). ``reasons`` lists every rule
+    that fired, so an edited response that was also rated 5 shows both ``high_rating`` and ``user_edit``.
     """
-    return (
-        trainable_response_signals(mart)
-        .filter(rules.any_fires(_ALL_SFT_RULES))
+    sft_rules = rules.sft_rules(curation)
+    edit_is_target = rules.has_edit & pl.lit(curation.sft.user_edits)
+    admitted = (
+        trainable_response_signals(mart, curation)
+        .filter(rules.any_fires(sft_rules))
         .with_columns(
-            completion=pl.when(rules.has_edit).then(pl.col("latest_edit_text")).otherwise(pl.col("output")),
-            target_source=pl.when(rules.has_edit)
+            completion=pl.when(edit_is_target).then(pl.col("latest_edit_text")).otherwise(pl.col("output")),
+            target_source=pl.when(edit_is_target)
             .then(pl.lit(rules.SOURCE_USER_EDIT))
             .otherwise(pl.lit(rules.SOURCE_OUTPUT)),
-            reasons=rules.reasons(_ALL_SFT_RULES),
-            feedback_event_ids=rules.evidence_event_ids(_ALL_SFT_RULES),
+            reasons=rules.reasons(sft_rules),
+            feedback_event_ids=rules.evidence_event_ids(sft_rules),
         )
         .with_columns(
             example_id=row_id_expr(SFT_KIND, pl.col("response_id"), id_list(pl.col("feedback_event_ids")))
         )
+    )
+    return (
+        finish_rows(admitted, curation, id_column="example_id", completion_columns=["completion"])
         .select(SFT_COLUMNS)
         .sort("example_id")
         .collect()

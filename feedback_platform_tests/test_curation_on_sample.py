@@ -1,0 +1,143 @@
+"""The curation rules file on the real sample platform: split stability, tenant filters, and the rules'
+version and hash in every manifest, through the real mart, assets and dataset store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import yaml
+
+from feedback_platform.defs.curate.assets import sft_examples
+from feedback_platform.defs.curate.rules_file import CurationRulesFile
+from feedback_platform.defs.datasets.assets import sft_dataset
+from feedback_platform.lib.curation import (
+    DEFAULT_RULES_PATH,
+    load_rules,
+    parse_rules,
+    select_dpo_pairs,
+    select_eval_examples,
+    select_kto_examples,
+    select_sft_examples,
+)
+from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.dataset_store import MANIFEST
+from feedback_platform.resources import build_resources
+from feedback_platform_tests.conftest import SamplePlatform, settings_for
+
+RULES = load_rules()
+TRAINING_SELECTIONS = (select_sft_examples, select_dpo_pairs, select_kto_examples)
+
+
+def _split_by_prompt(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(prompt_key=prompt_key_expr(pl.col("messages")), split="split").unique()
+
+
+# Guards split stability: a prompt's side depends on the prompt alone, so two different row sets (the whole
+# sample, and the responses of its first day only) put every shared prompt on the same side, and across SFT,
+# DPO and KTO no prompt is on both sides.
+def test_split_is_stable_across_row_sets_and_never_straddles(sample_platform: SamplePlatform):
+    mart = sample_platform.table("feedback_with_responses")
+    first_day = mart.filter(
+        pl.col("response_created_at").dt.date() == pl.col("response_created_at").dt.date().min()
+    )
+    assert 0 < first_day.height < mart.height
+    whole = pl.concat([_split_by_prompt(select(mart, RULES)) for select in TRAINING_SELECTIONS]).unique()
+    part = pl.concat([_split_by_prompt(select(first_day, RULES)) for select in TRAINING_SELECTIONS]).unique()
+    assert whole.group_by("prompt_key").len().filter(pl.col("len") > 1).height == 0
+    assert set(whole["split"]) == {"train", "validation"}
+    shared = part.join(whole, on="prompt_key", suffix="_whole")
+    assert shared.height == part.height > 0
+    assert (shared["split"] == shared["split_whole"]).all()
+
+
+# Guards the tenant filter on real data: every dataset then holds that tenant's rows and no other's.
+def test_tenant_filter_on_the_sample_holds_one_tenant(sample_platform: SamplePlatform):
+    mart = sample_platform.table("feedback_with_responses")
+    tenant = mart["tenant_id"].min()
+    only_one = parse_rules({**RULES.model_dump(mode="json"), "filters": {"tenants": [tenant]}})
+    for select in (select_eval_examples, *TRAINING_SELECTIONS):
+        assert set(select(mart, only_one)["tenant_id"]) == {tenant}
+
+
+# Guards that the curate assets apply the shipped rules file, KTO included.
+def test_curated_tables_are_the_shipped_rules_selection(sample_platform: SamplePlatform):
+    mart = sample_platform.table("feedback_with_responses")
+    for table, select in (
+        ("eval_examples", select_eval_examples),
+        ("sft_examples", select_sft_examples),
+        ("dpo_pairs", select_dpo_pairs),
+        ("kto_examples", select_kto_examples),
+    ):
+        stored = sample_platform.table(table)
+        assert stored.height > 0
+        assert set(stored.columns) == set(select(mart, RULES).columns)
+        assert stored.height == select(mart, RULES).height
+
+
+# Guards the manifest: every dataset version records the version and hash of the rules that made it.
+def test_every_manifest_records_the_rules(sample_platform: SamplePlatform):
+    manifests = sorted(sample_platform.settings.datasets_dir.glob(f"*/*/{MANIFEST}"))
+    assert {path.parent.parent.name for path in manifests} == {"eval", "sft", "dpo", "kto"}
+    for path in manifests:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        assert manifest["rules"] == {"version": RULES.version, "sha256": RULES.sha256}
+        assert manifest["rule_version"] == RULES.version
+
+
+def _materialise(
+    assets: list, data_dir: Path, instance: dg.DagsterInstance, rules_path: Path
+) -> dg.ExecuteInProcessResult:
+    resources = build_resources(settings_for(data_dir))
+    return dg.materialize(
+        assets,
+        resources={
+            "io_manager": resources["io_manager"],
+            "dataset_store": resources["dataset_store"],
+            "curation_rules": CurationRulesFile(path=str(rules_path)),
+        },
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+# Guards the manifest's truth: rows curated under one rules file are never published under another; and
+# per_tenant_datasets publishes one version per tenant holding only that tenant's rows.
+def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_versions(
+    sample_platform: SamplePlatform, tmp_path: Path
+):
+    data_dir = tmp_path / "platform"
+    shutil.copytree(
+        sample_platform.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster_home")
+    )
+    per_tenant = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8")) | {
+        "per_tenant_datasets": True
+    }
+    rules_path = tmp_path / "per_tenant.yaml"
+    rules_path.write_text(yaml.safe_dump(per_tenant), encoding="utf-8")
+    rules = load_rules(rules_path)
+
+    curated = dg.AssetSpec("sft_examples")
+    refused = _materialise([curated, sft_dataset], data_dir, sample_platform.instance, rules_path)
+    assert not refused.success
+    (failure,) = [event for event in refused.all_events if event.is_step_failure]
+    assert "sft_examples was curated under rules" in str(failure.event_specific_data.error)
+
+    mart = dg.AssetSpec("feedback_with_responses")
+    published = _materialise(
+        [mart, sft_examples, sft_dataset], data_dir, sample_platform.instance, rules_path
+    )
+    assert published.success
+    datasets_dir = settings_for(data_dir).datasets_dir
+    tenant_dirs = sorted(datasets_dir.glob("sft-*"))
+    tenants = set(sample_platform.table("sft_examples")["tenant_id"])
+    assert {path.name.removeprefix("sft-") for path in tenant_dirs} == tenants
+    for tenant_dir in tenant_dirs:
+        (version_dir,) = tenant_dir.iterdir()
+        rows = pl.read_parquet(version_dir / "data.parquet")
+        assert set(rows["tenant_id"]) == {tenant_dir.name.removeprefix("sft-")}
+        manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["rules"] == {"version": rules.version, "sha256": rules.sha256}
