@@ -1,16 +1,22 @@
-"""The feedback_platform code location: every layer under defs/, wired to the configured resources."""
+"""The feedback_platform code location: every layer under defs/, wired to the configured resources, and the
+registered training runs downstream of the datasets they used."""
 
 from pathlib import Path
 
 import dagster as dg
 
+from feedback_platform.defs.datasets.training_runs import training_run_specs
+from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR
 from feedback_platform.resources import PlatformSettings, build_resources
 
 
 def build_definitions(settings: PlatformSettings) -> dg.Definitions:
     return dg.Definitions.merge(
         dg.load_from_defs_folder(project_root=Path(__file__).parent.parent),
-        dg.Definitions(resources=build_resources(settings)),
+        dg.Definitions(
+            resources=build_resources(settings),
+            assets=training_run_specs(settings.data_dir / TRAINING_RUNS_DIR),
+        ),
     )
 
 

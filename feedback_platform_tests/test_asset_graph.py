@@ -7,9 +7,12 @@ before it reaches a nightly run or an auditor's lineage view.
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from feedback_platform.definitions import build_definitions
+from feedback_platform.lib.dataset_store import write_dataset_version
+from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR, register_training_run
 from feedback_platform_tests.conftest import settings_for
 
 GROUPS = {
@@ -143,3 +146,34 @@ def test_every_step_that_opens_duckdb_is_in_the_duckdb_pool(asset_graph: dg.Defi
     assert outside == {
         f"{name}_dataset_{name}_dataset_files_match_their_version" for name in ("eval", "sft", "dpo", "kto")
     }
+
+
+# Guards §6's auditor view: a registered training run is a node downstream of the datasets it pinned.
+def test_registered_training_runs_sit_downstream_of_their_datasets(
+    tmp_path: Path, dbt_manifest: Path
+) -> None:
+    settings = settings_for(tmp_path / "data")
+    rows = pl.DataFrame({"example_id": ["a", "b"], "response_id": ["r1", "r2"]})
+    pinned = [
+        write_dataset_version(
+            rows,
+            name=name,
+            datasets_root=settings.datasets_dir,
+            rule_version="1",
+            inputs={},
+            key_column="example_id",
+        )
+        for name in ("sft", "dpo-acme")
+    ]
+    register_training_run(
+        settings.data_dir / TRAINING_RUNS_DIR,
+        settings.datasets_dir,
+        "llama-ft-7",
+        [f"{version.name}@{version.version}" for version in pinned],
+        model="llama-3-8b",
+    )
+    spec = _specs(build_definitions(settings))["training_runs/llama-ft-7"]
+    assert {dep.asset_key.to_user_string() for dep in spec.deps} == {"sft_dataset", "dpo_dataset"}
+    assert spec.group_name == "training_runs"
+    assert spec.metadata["model"] == "llama-3-8b"
+    assert [entry["version"] for entry in spec.metadata["datasets"].value] == [v.version for v in pinned]

@@ -14,6 +14,7 @@ import yaml
 from feedback_platform.defs.curate.assets import sft_examples
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.defs.datasets.assets import sft_dataset
+from feedback_platform.defs.datasets.checks import sft_dataset_files_match_their_version
 from feedback_platform.lib.curation import (
     DEFAULT_RULES_PATH,
     load_rules,
@@ -89,11 +90,16 @@ def test_every_manifest_records_the_rules(sample_platform: SamplePlatform):
 
 
 def _materialise(
-    assets: list, data_dir: Path, instance: dg.DagsterInstance, rules_path: Path
+    assets: list,
+    data_dir: Path,
+    instance: dg.DagsterInstance,
+    rules_path: Path,
+    selection: dg.AssetSelection | None = None,
 ) -> dg.ExecuteInProcessResult:
     resources = build_resources(settings_for(data_dir))
     return dg.materialize(
         assets,
+        selection=selection,
         resources={
             "io_manager": resources["io_manager"],
             "dataset_store": resources["dataset_store"],
@@ -105,7 +111,8 @@ def _materialise(
 
 
 # Guards the manifest's truth: rows curated under one rules file are never published under another; and
-# per_tenant_datasets publishes one version per tenant holding only that tenant's rows.
+# per_tenant_datasets publishes one version per tenant holding only that tenant's rows, and the tamper check
+# re-hashes the per-tenant versions as well as the main one.
 def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_versions(
     sample_platform: SamplePlatform, tmp_path: Path
 ):
@@ -127,10 +134,11 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     assert "sft_examples was curated under rules" in str(failure.event_specific_data.error)
 
     mart = dg.AssetSpec("feedback_with_responses")
-    published = _materialise(
-        [mart, sft_examples, sft_dataset], data_dir, sample_platform.instance, rules_path
-    )
+    assets = [mart, sft_examples, sft_dataset, sft_dataset_files_match_their_version]
+    published = _materialise(assets, data_dir, sample_platform.instance, rules_path)
     assert published.success
+    (untouched,) = published.get_asset_check_evaluations()
+    assert untouched.passed
     datasets_dir = settings_for(data_dir).datasets_dir
     tenant_dirs = sorted(datasets_dir.glob("sft-*"))
     tenants = set(sample_platform.table("sft_examples")["tenant_id"])
@@ -141,3 +149,14 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
         assert set(rows["tenant_id"]) == {tenant_dir.name.removeprefix("sft-")}
         manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
         assert manifest["rules"] == {"version": rules.version, "sha256": rules.sha256}
+    tenant_versions = {path.name: next(path.iterdir()).name for path in tenant_dirs}
+    assert set(untouched.metadata["versions_checked"].value.items()) >= set(tenant_versions.items())
+
+    tampered, version = next(iter(tenant_versions.items()))
+    tampered_file = datasets_dir / tampered / version / "data.parquet"
+    pl.read_parquet(tampered_file).slice(1).write_parquet(tampered_file)
+    only_the_check = dg.AssetSelection.checks(sft_dataset_files_match_their_version)
+    rechecked = _materialise(assets, data_dir, sample_platform.instance, rules_path, only_the_check)
+    (evaluation,) = rechecked.get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert evaluation.metadata["mismatched"].value == {tampered: version}

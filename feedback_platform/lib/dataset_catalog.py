@@ -17,9 +17,10 @@ from feedback_platform.lib.dataset_exports import EXPORT_KINDS, export_formats
 from feedback_platform.lib.dataset_index import list_dataset_versions
 from feedback_platform.lib.dataset_store import read_dataset_version, read_manifest
 
-ADMISSION_COLUMNS = ("reasons", "target_source", "pair_source")
+ADMISSION_COLUMNS = ("reasons", "target_source", "pair_source", "label_reason")
 """Row columns that say which curation rule admitted a row: eval and SFT rows list the rules that fired
-(``reasons``), an SFT row also says where its completion came from, a DPO row which source paired it."""
+(``reasons``), an SFT row also says where its completion came from, a DPO row which source paired it, a KTO
+row which signal labelled it."""
 
 _REF_PATTERN = re.compile(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)(?:@(?P<version>[A-Za-z0-9][A-Za-z0-9_.-]*))?$"

@@ -27,9 +27,12 @@ REGISTRY_SCHEMA = pl.Schema(
         "path": pl.String,
         "schema_json": pl.String,
         "inputs_json": pl.String,
+        "code_version_json": pl.String,
+        "upstream_json": pl.String,
     }
 )
-"""Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC)."""
+"""Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC).
+``code_version_json`` and ``upstream_json`` are ``{}`` for versions written before manifests held them."""
 
 
 def _registry_row(version_dir: Path) -> dict[str, Any]:
@@ -46,6 +49,8 @@ def _registry_row(version_dir: Path) -> dict[str, Any]:
         "path": str(version_dir),
         "schema_json": json.dumps(manifest["schema"]),
         "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
+        "code_version_json": json.dumps(manifest.get("code_version", {}), sort_keys=True),
+        "upstream_json": json.dumps(manifest.get("upstream", {}), sort_keys=True),
     }
 
 

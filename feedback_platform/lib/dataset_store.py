@@ -29,6 +29,8 @@ import polars as pl
 from feedback_platform.lib.hashing import canonical_json, sha256_hex
 
 VERSION_HEX_CHARS = 16
+DATASET_WRITER_VERSION = "1.0.0"
+"""The code version of the writing and hashing here: bump it when a change would give other bytes or ids."""
 DATA_PARQUET = "data.parquet"
 DATA_JSONL = "data.jsonl"
 MANIFEST = "manifest.json"
@@ -142,6 +144,8 @@ def write_dataset_version(
     inputs: dict,
     key_column: str,
     rules_sha256: str | None = None,
+    code_version: dict[str, str | None] | None = None,
+    upstream: dict[str, Any] | None = None,
 ) -> DatasetVersion:
     """Store ``rows`` as a version of dataset ``name``, or return the existing version with the same content.
 
@@ -150,7 +154,9 @@ def write_dataset_version(
     therefore does not matter. ``rule_version``, ``rules_sha256`` (the curation rules file's hash) and
     ``inputs`` describe how the rows were made; they go into the manifest (the first two also as ``rules``:
     ``{"version", "sha256"}``) but not into the hash, so when the same content is written again the existing
-    version and its first manifest are returned unchanged (``created=False``).
+    version and its first manifest are returned unchanged (``created=False``). So do ``code_version`` (the
+    versions of the code that made the rows) and ``upstream`` (the data versions read, see
+    ``feedback_platform.defs.datasets.provenance``).
     """
     canonical = _canonical_rows(rows, key_column)
     schema = dataset_schema(canonical)
@@ -177,6 +183,8 @@ def write_dataset_version(
             "rule_version": rule_version,
             "rules": {"version": rule_version, "sha256": rules_sha256},
             "inputs": inputs,
+            "code_version": code_version or {},
+            "upstream": upstream or {},
             "files": {
                 file_name: sha256_hex((temp_dir / file_name).read_bytes())
                 for file_name in (DATA_PARQUET, DATA_JSONL)

@@ -12,6 +12,7 @@ import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.lib.curation import (
+    CURATION_CODE_VERSION,
     CurationRules,
     select_dpo_pairs,
     select_eval_examples,
@@ -20,7 +21,12 @@ from feedback_platform.lib.curation import (
 )
 from feedback_platform.resources import DUCKDB_POOL
 
-_curated_table = {"group_name": "curate", "pool": DUCKDB_POOL, "kinds": {"duckdb", "polars"}}
+_curated_table = {
+    "group_name": "curate",
+    "pool": DUCKDB_POOL,
+    "kinds": {"duckdb", "polars"},
+    "code_version": CURATION_CODE_VERSION,
+}
 
 
 def _selected(

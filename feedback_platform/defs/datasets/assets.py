@@ -11,9 +11,15 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
+from feedback_platform.defs.datasets.metadata import version_metadata
+from feedback_platform.defs.datasets.provenance import upstream_code_versions, upstream_data_versions
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.dataset_index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
-from feedback_platform.lib.dataset_store import DatasetVersion, read_dataset_version, write_dataset_version
+from feedback_platform.lib.dataset_store import (
+    DATASET_WRITER_VERSION,
+    read_dataset_version,
+    write_dataset_version,
+)
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
 
 DATASETS = {
@@ -32,6 +38,7 @@ def _dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDe
         group_name="datasets",
         pool=DUCKDB_POOL,
         kinds={"parquet", "json"},
+        code_version=DATASET_WRITER_VERSION,
         description=f"The {name} dataset as an immutable, content-addressed version (Parquet, JSONL).",
     )
     def _dataset(
@@ -48,20 +55,23 @@ def _dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDe
             rule_version=rules.version,
             rules_sha256=rules.sha256,
             key_column=key_column,
+            code_version=upstream_code_versions(context),
+            upstream=upstream_data_versions(context),
         )
         version = write(rows, name=name, inputs={"table": source_table, "rows": rows.height})
+        tenant_versions = {}
         if rules.per_tenant_datasets:
             for (tenant,), tenant_rows in rows.partition_by(
                 "tenant_id", as_dict=True, maintain_order=True
             ).items():
-                tenant_version = write(
+                tenant_versions[tenant] = write(
                     tenant_rows,
                     name=f"{name}-{tenant}",
                     inputs={"table": source_table, "tenant_id": tenant, "rows": tenant_rows.height},
-                )
-                context.log.info(f"{name} for tenant {tenant}: version {tenant_version.version}")
+                ).version
         return dg.MaterializeResult(
-            metadata=_version_metadata(version), data_version=dg.DataVersion(version.version)
+            metadata=version_metadata(version, rows, tenant_versions),
+            data_version=dg.DataVersion(version.version),
         )
 
     return _dataset
@@ -77,18 +87,6 @@ def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, 
             f"{source_table} was curated under rules {made_by}, but the rules file is now {rules.version}"
             f" ({rules.sha256}): materialise {source_table} again first"
         )
-
-
-def _version_metadata(version: DatasetVersion) -> dict[str, object]:
-    return {
-        "version": version.version,
-        "content_hash": version.content_hash,
-        "dagster/row_count": version.row_count,
-        "new_version": version.created,
-        "rule_version": version.manifest["rule_version"],
-        "rules_sha256": version.manifest.get("rules", {}).get("sha256"),  # absent before rules 1.1.0
-        "path": dg.MetadataValue.path(str(version.path)),
-    }
 
 
 eval_dataset, sft_dataset, dpo_dataset, kto_dataset = (

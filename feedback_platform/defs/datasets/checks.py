@@ -1,5 +1,7 @@
 """Checks on the published datasets: files unchanged since written, and lineage for every row."""
 
+from pathlib import Path
+
 import dagster as dg
 import polars as pl
 from great_expectations import expectations as gxe
@@ -16,24 +18,40 @@ def _files_match_their_version(name: str, key_column: str) -> dg.AssetChecksDefi
     @dg.asset_check(
         asset=asset_key,
         name=f"{name}_dataset_files_match_their_version",
-        description="Re-hashing the stored rows gives the content hash the version was published under.",
+        description=(
+            "Re-hashing the stored rows of the version and of each per-tenant version gives the content hash"
+            " each was published under."
+        ),
         blocking=True,
     )
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
-        materialization = context.instance.get_latest_materialization_event(asset_key)
-        version = materialization.asset_materialization.metadata["version"].value
-        manifest = read_manifest(dataset_store.path, name, version)
-        recomputed = content_hash(read_dataset_version(dataset_store.path, name, version), key_column)
+        metadata = context.instance.get_latest_materialization_event(asset_key).asset_materialization.metadata
+        tenant_versions = metadata["tenant_versions"].value if "tenant_versions" in metadata else {}
+        published = {
+            name: metadata["version"].value,
+            **{f"{name}-{tenant}": version for tenant, version in tenant_versions.items()},
+        }
+        mismatched = {
+            dataset: version
+            for dataset, version in published.items()
+            if not _matches_its_manifest(dataset_store.path, dataset, version, key_column)
+        }
         return dg.AssetCheckResult(
-            passed=recomputed == manifest["content_hash"] and manifest["content_hash"].startswith(version),
+            passed=not mismatched,
             metadata={
-                "version": version,
-                "manifest_hash": manifest["content_hash"],
-                "recomputed_hash": recomputed,
+                "versions_checked": dg.MetadataValue.json(published),
+                "mismatched": dg.MetadataValue.json(mismatched),
             },
         )
 
     return _check
+
+
+def _matches_its_manifest(datasets_root: Path, name: str, version: str, key_column: str) -> bool:
+    """The rows hash to the manifest's content hash, and the version id is that hash's prefix."""
+    manifest = read_manifest(datasets_root, name, version)
+    recomputed = content_hash(read_dataset_version(datasets_root, name, version), key_column)
+    return recomputed == manifest["content_hash"] and manifest["content_hash"].startswith(version)
 
 
 (
