@@ -28,7 +28,7 @@ GROUPS = {
         "response_signals",
         "daily_quality",
     },
-    "curate": {"eval_examples", "sft_examples", "dpo_pairs", "kto_examples"},
+    "curate": {"curation_rules", "eval_examples", "sft_examples", "dpo_pairs", "kto_examples"},
     "datasets": {
         "eval_dataset",
         "sft_dataset",
@@ -48,6 +48,8 @@ EDGES = {
     ("redacted_responses", "stg_feedback__responses"),
     ("redacted_feedback", "stg_feedback__events"),
     ("raw_consent", "stg_feedback__consent_events"),
+    ("curation_rules", "eval_examples"),
+    ("curation_rules", "kto_examples"),
     ("feedback_with_responses", "eval_examples"),
     ("feedback_with_responses", "sft_examples"),
     ("feedback_with_responses", "dpo_pairs"),
@@ -72,6 +74,7 @@ PYTHON_CHECKS = {
     ("redacted_responses", "redacted_responses_keep_every_raw_row"),
     ("redacted_feedback", "redacted_feedback_keep_every_raw_row"),
     ("redaction_audit", "redaction_audit_names_only_known_entity_types"),
+    ("curation_rules", "curation_rules_version_changes_with_content"),
     ("eval_examples", "eval_examples_have_unique_ids_and_outputs"),
     ("sft_examples", "sft_examples_have_unique_ids_and_non_empty_targets"),
     ("sft_examples", "sft_examples_exclude_users_who_opted_out"),
@@ -142,9 +145,14 @@ def test_every_step_that_opens_duckdb_is_in_the_duckdb_pool(asset_graph: dg.Defi
         for assets_def in asset_graph.resolve_asset_graph().assets_defs
     }
     outside = {name for name, pool in pools.items() if pool != "duckdb"}
-    # These checks re-hash dataset files on disk and never open the DuckDB file.
+    # These re-hash dataset files on disk or read the rules file and the event log, never the DuckDB file.
     assert outside == {
-        f"{name}_dataset_{name}_dataset_files_match_their_version" for name in ("eval", "sft", "dpo", "kto")
+        "curation_rules",
+        "curation_rules_curation_rules_version_changes_with_content",
+        *(
+            f"{name}_dataset_{name}_dataset_files_match_their_version"
+            for name in ("eval", "sft", "dpo", "kto")
+        ),
     }
 
 

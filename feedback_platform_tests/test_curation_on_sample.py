@@ -11,7 +11,8 @@ import dagster as dg
 import polars as pl
 import yaml
 
-from feedback_platform.defs.curate.assets import sft_examples
+from feedback_platform.defs.curate.assets import record_curation_rules, sft_examples
+from feedback_platform.defs.curate.checks import curation_rules_version_changes_with_content
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.defs.datasets.assets import sft_dataset
 from feedback_platform.defs.datasets.checks import sft_dataset_files_match_their_version
@@ -160,3 +161,37 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     (evaluation,) = rechecked.get_asset_check_evaluations()
     assert not evaluation.passed
     assert evaluation.metadata["mismatched"].value == {tampered: version}
+
+
+def _rules_file(path: Path, **changes: object) -> Path:
+    rules = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    rules["thresholds"] |= changes.pop("thresholds", {})
+    path.write_text(yaml.safe_dump(rules | changes), encoding="utf-8")
+    return path
+
+
+# Guards the rules' identity in every manifest: rules edited without raising their version fail the blocking
+# check and nothing is curated under them; raising the version lets curation go on.
+def test_rules_edited_without_a_version_bump_block_curation(sample_platform: SamplePlatform, tmp_path: Path):
+    data_dir = tmp_path / "platform"
+    shutil.copytree(
+        sample_platform.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster_home")
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    assets = [
+        dg.AssetSpec("feedback_with_responses"),
+        record_curation_rules,
+        curation_rules_version_changes_with_content,
+        sft_examples,
+    ]
+    edited = _rules_file(tmp_path / "edited.yaml", thresholds={"high_rating_min": 5})
+    bumped = _rules_file(tmp_path / "bumped.yaml", thresholds={"high_rating_min": 5}, version="1.2.0")
+
+    outcomes = {}
+    for name, rules_path in [("shipped", DEFAULT_RULES_PATH), ("edited", edited), ("bumped", bumped)]:
+        result = _materialise(assets, data_dir, instance, rules_path)
+        (evaluation,) = result.get_asset_check_evaluations()
+        curated = result.asset_materializations_for_node("sft_examples")
+        outcomes[name] = (evaluation.passed, len(curated))
+
+    assert outcomes == {"shipped": (True, 1), "edited": (False, 0), "bumped": (True, 1)}

@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from feedback_platform.lib.curation import CURATION_CODE_VERSION
+from feedback_platform.lib.curation import CURATION_CODE_VERSION, load_rules
 from feedback_platform.lib.dataset_store import DATASET_WRITER_VERSION, MANIFEST, read_manifest
 from feedback_platform.lib.pii.config import ENGINE_VERSION
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
@@ -52,6 +52,7 @@ def test_manifest_records_the_upstream_partitions_and_data_versions(sample_platf
         assert set(partitions.values()) <= _data_versions(sample_platform, partitioned)
     for unpartitioned in ("feedback_with_responses", "sft_examples"):
         assert upstream[unpartitioned]["data_version"] in _data_versions(sample_platform, unpartitioned)
+    assert upstream["curation_rules"]["data_version"] == load_rules().sha256
     assert "eval_examples" not in upstream  # only what sft is built from
 
 

@@ -22,11 +22,27 @@ from feedback_platform.lib.curation import (
 from feedback_platform.resources import DUCKDB_POOL
 
 _curated_table = {
+    "deps": ["curation_rules"],
     "group_name": "curate",
     "pool": DUCKDB_POOL,
     "kinds": {"duckdb", "polars"},
     "code_version": CURATION_CODE_VERSION,
 }
+
+
+@dg.asset(name="curation_rules", group_name="curate", kinds={"yaml"}, code_version=CURATION_CODE_VERSION)
+def record_curation_rules(curation_rules: CurationRulesFile) -> dg.MaterializeResult:
+    """The curation rules in force, validated, with their hash as the data version: each curated table's
+    provenance in the UI names the rules it was selected under, and a rules edit shows as a new version."""
+    rules = curation_rules.rules
+    return dg.MaterializeResult(
+        metadata={
+            "rules_version": rules.version,
+            "rules_sha256": rules.sha256,
+            "path": dg.MetadataValue.path(curation_rules.path),
+        },
+        data_version=dg.DataVersion(rules.sha256),
+    )
 
 
 def _selected(

@@ -1,4 +1,5 @@
-"""Checks on the curated examples: well-formed rows, real preferences, and no opted-out user's data."""
+"""Checks on the curated examples: well-formed rows, real preferences, and no opted-out user's data; and on
+the rules: a version names one content."""
 
 import dagster as dg
 import polars as pl
@@ -107,3 +108,41 @@ dpo_pairs_exclude_users_who_opted_out = _excludes_withheld_users(
     "dpo_pairs", ["chosen_response_id", "rejected_response_id"]
 )
 kto_examples_exclude_users_who_opted_out = _excludes_withheld_users("kto_examples", ["response_id"])
+
+
+RULES_HISTORY_LIMIT = 1000
+"""How many earlier materialisations of the rules the version check compares with (newest first)."""
+
+
+@dg.asset_check(asset="curation_rules", blocking=True)
+def curation_rules_version_changes_with_content(
+    context: dg.AssetCheckExecutionContext,
+) -> dg.AssetCheckResult:
+    """A rules version published earlier with other content fails: manifests name rules by version, so an
+    edit without a version bump would make two different selections look alike. Blocking, so nothing is
+    curated under the edited rules until their version is raised."""
+    records = context.instance.fetch_materializations(
+        dg.AssetKey("curation_rules"), limit=RULES_HISTORY_LIMIT
+    ).records
+    current, *earlier = [record.asset_materialization.metadata for record in records]
+    version, sha256 = current["rules_version"].value, current["rules_sha256"].value
+    other_contents = sorted(
+        {
+            metadata["rules_sha256"].value
+            for metadata in earlier
+            if metadata["rules_version"].value == version and metadata["rules_sha256"].value != sha256
+        }
+    )
+    return dg.AssetCheckResult(
+        passed=not other_contents,
+        metadata={
+            "rules_version": version,
+            "rules_sha256": sha256,
+            "same_version_other_content": dg.MetadataValue.json(other_contents),
+        },
+        description=(
+            f"rules version {version} was published before with other content: raise its `version`"
+            if other_contents
+            else None
+        ),
+    )
