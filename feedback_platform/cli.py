@@ -1,4 +1,8 @@
-"""The `feedback-platform` command."""
+"""The `feedback-platform` command.
+
+Dagster, dagster-dbt and the PII engine take seconds to import, so the commands that need them import them
+inside their function: `--help` and the read-only commands (datasets, runs, lineage) start without them.
+"""
 
 import datetime
 import os
@@ -14,8 +18,8 @@ from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_l
 from feedback_platform.lineage_cli import lineage_command
 from feedback_platform.pii_eval_cli import pii_eval_command
 from feedback_platform.redact_cli import redact_command
-from feedback_platform.resources import PlatformSettings
 from feedback_platform.runs_cli import runs_command
+from feedback_platform.settings import PlatformSettings
 
 SAMPLE_DEFAULTS = SampleLogConfig()
 

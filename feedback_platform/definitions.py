@@ -7,7 +7,8 @@ import dagster as dg
 
 from feedback_platform.defs.datasets.training_runs import training_run_specs
 from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR
-from feedback_platform.resources import PlatformSettings, build_resources
+from feedback_platform.resources import build_resources
+from feedback_platform.settings import PlatformSettings
 
 
 def build_definitions(settings: PlatformSettings) -> dg.Definitions:

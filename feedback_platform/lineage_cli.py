@@ -12,8 +12,8 @@ import click
 from feedback_platform.datasets_cli import echo_json, user_errors
 from feedback_platform.lib.lineage_trace import DEFAULT_ROW_LIMIT, TracePaths, trace_lineage
 from feedback_platform.lib.read_only_warehouse import read_only_warehouse
-from feedback_platform.resources import PlatformSettings
 from feedback_platform.runs_cli import training_runs_dir
+from feedback_platform.settings import PlatformSettings
 
 Tree = tuple[str, list["Tree"]]
 """A label and its children."""

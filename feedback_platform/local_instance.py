@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 
 INSTANCE_CONFIG = {
     "telemetry": {"enabled": False},

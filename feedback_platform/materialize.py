@@ -14,7 +14,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.log_validation import landing_dates
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Step-by-step events stay in the instance (and the UI); the console shows warnings and failures."""

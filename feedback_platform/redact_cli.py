@@ -22,7 +22,7 @@ from typing import IO, Any
 import click
 
 from feedback_platform.lib.pii import KeyedPseudonyms
-from feedback_platform.resources import PSEUDONYM_KEY_VARIABLE, PlatformSettings
+from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 
 DEFAULT_FIELDS = ("text",)
 DEFAULT_CHUNK_ROWS = 2000

@@ -1,10 +1,5 @@
-"""Configuration and resources: where data lives and the handles every layer uses to reach it.
-
-Settings come from the environment once, when the code location is loaded (never at import time):
-`FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
-`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`, and
-`FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
-pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
+"""Resources: the handles every layer uses to reach the warehouse, the landing logs, the dataset store,
+the PII engine and dbt, wired to the paths in `feedback_platform.settings.PlatformSettings`.
 """
 
 import os
@@ -14,61 +9,22 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import dagster as dg
 import duckdb
 import polars as pl
 from dagster_dbt import DbtCliResource
-from pydantic import BaseModel
 
 from feedback_platform.defs.join.project import dbt_project
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.pii import BulkRedactor, KeyedPseudonyms, RedactorConfig
+from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every step that opens the DuckDB file: DuckDB allows one writing process."""
 
-PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
-"""The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
-
-PlaceholderStyle = Literal["typed", "pseudonyms"]
-
 PARTITION_COLUMN_KEY = "partition_expr"
 """Asset metadata key naming the column that holds a partitioned asset's partition (dagster-duckdb's name)."""
-
-
-class PlatformSettings(BaseModel, frozen=True):
-    data_dir: Path
-    duckdb_path: Path
-    landing_dir: Path
-    datasets_dir: Path
-    pii_cache_path: Path
-    spacy_model: str = RedactorConfig().spacy_model
-    pii_workers: int = 1
-    pii_placeholders: PlaceholderStyle = "typed"
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "PlatformSettings":
-        data_dir = Path(environ.get("FEEDBACK_PLATFORM_DATA_DIR", "data")).resolve()
-        duckdb_path = environ.get("FEEDBACK_PLATFORM_DUCKDB", data_dir / "warehouse.duckdb")
-        landing_dir = environ.get("FEEDBACK_PLATFORM_LANDING_DIR", data_dir / "landing")
-        placeholders = environ.get("FEEDBACK_PLATFORM_PII_PLACEHOLDERS", "typed")
-        if placeholders == "pseudonyms" and not environ.get(PSEUDONYM_KEY_VARIABLE):
-            raise ValueError(
-                "FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms needs a secret key"
-                f" in {PSEUDONYM_KEY_VARIABLE}"
-            )
-        return cls(
-            data_dir=data_dir,
-            duckdb_path=Path(duckdb_path).resolve(),
-            landing_dir=Path(landing_dir).resolve(),
-            datasets_dir=data_dir / "datasets",
-            pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
-            spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
-            pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
-            pii_placeholders=placeholders,
-        )
 
 
 class Warehouse(dg.ConfigurableResource):

@@ -11,7 +11,7 @@ import click
 from feedback_platform.datasets_cli import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.dataset_catalog import DatasetRef
 from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR, list_training_runs, register_training_run
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 
 
 def training_runs_dir(settings: PlatformSettings) -> Path:

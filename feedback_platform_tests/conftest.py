@@ -18,7 +18,7 @@ import pytest
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
 from feedback_platform.materialize import RunOutcome, materialize_everything
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 
 SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
 

@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
 
 

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
 
 FIRST_DAY = "2026-11-01"

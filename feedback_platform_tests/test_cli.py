@@ -1,5 +1,7 @@
 """The feedback-platform command, run in-process with click's runner on real files."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,3 +27,14 @@ def test_materialize_without_logs_fails_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["materialize"], env={"FEEDBACK_PLATFORM_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 1
     assert f"Error: no landing days under {tmp_path / 'landing'}" in result.output
+
+
+# Guards CLI start-up: `feedback-platform --help` and the read-only commands must not pay for importing
+# Dagster, dagster-dbt or the PII engine (seconds); only the commands that run them import them.
+def test_importing_the_cli_leaves_dagster_and_the_pii_engine_unloaded() -> None:
+    heavy = ["dagster", "dagster_dbt", "presidio_analyzer", "spacy"]
+    probe = f"import sys, feedback_platform.cli; print([name for name in {heavy!r} if name in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

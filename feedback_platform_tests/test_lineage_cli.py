@@ -19,7 +19,7 @@ from feedback_platform.lib.training_runs import (
     list_training_runs,
     register_training_run,
 )
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import cli_env, copy_platform
 

@@ -15,7 +15,7 @@ from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.pii import KeyedPseudonyms
 from feedback_platform.lib.redaction_frames import feedback_texts, response_texts
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
-from feedback_platform.resources import PSEUDONYM_KEY_VARIABLE, PlatformSettings
+from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 
 KEY = "pseudonym key used by this test only"
 DAYS = (date(2026, 11, 1), date(2026, 11, 2))

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from feedback_platform.lib.pii import PiiRedactor
 from feedback_platform.lib.pii.engine import BulkRedactor
 from feedback_platform.redact_cli import redact_command, redact_jsonl
-from feedback_platform.resources import PSEUDONYM_KEY_VARIABLE
+from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE
 
 ROWS = [
     {"id": 1, "text": "My name is Olivia Carter.", "note": "Olivia Carter", "score": 0.5},

@@ -11,15 +11,14 @@ always be rebuilt from the folder, as ``dataset_versions`` is from the manifests
 from __future__ import annotations
 
 import json
-import os
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from feedback_platform.lib.atomic_files import write_file_atomically
 from feedback_platform.lib.dataset_catalog import DatasetRef, dataset_kind, parse_dataset_ref, resolve_version
 
 TRAINING_RUNS_DIR = "training_runs"
@@ -114,17 +113,12 @@ def register_training_run(
         notes=notes,
         registered_at=datetime.now(UTC).isoformat(),
     )
+    record = json.dumps(run.as_dict(), indent=2, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".tmp-{name}-{uuid.uuid4().hex}")
-    temp.write_text(json.dumps(run.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     try:
-        with temp.open("rb") as written:
-            os.fsync(written.fileno())
-        os.link(temp, path)
+        write_file_atomically(path, lambda temp: temp.write_text(record, encoding="utf-8"), overwrite=False)
     except FileExistsError as taken:
         raise TrainingRunExistsError(f"training run {name!r} is already registered ({path})") from taken
-    finally:
-        temp.unlink()
     return run
 
 

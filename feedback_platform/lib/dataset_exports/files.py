@@ -8,30 +8,13 @@ dataset store's pinned writer settings.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
+from feedback_platform.lib.atomic_files import write_file_atomically
 from feedback_platform.lib.dataset_store import PARQUET_OPTIONS
 from feedback_platform.lib.hashing import canonical_json
-
-
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    temp = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex}")
-    try:
-        write(temp)
-        descriptor = os.open(temp, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def write_jsonl(records: pl.DataFrame, path: Path) -> None:
@@ -39,9 +22,9 @@ def write_jsonl(records: pl.DataFrame, path: Path) -> None:
     # Polars' JSON writer promises neither key order nor float text across versions; this one pass over the
     # rows is the only per-row Python of an export, as in the dataset store.
     text = "".join(canonical_json(record) + "\n" for record in records.iter_rows(named=True))
-    _write_atomically(path, lambda temp: temp.write_bytes(text.encode("utf-8")))
+    write_file_atomically(path, lambda temp: temp.write_bytes(text.encode("utf-8")), overwrite=True)
 
 
 def write_parquet(rows: pl.DataFrame, path: Path) -> None:
     """``rows`` as one Parquet file, with the same settings as the stored versions."""
-    _write_atomically(path, lambda temp: rows.write_parquet(temp, **PARQUET_OPTIONS))
+    write_file_atomically(path, lambda temp: rows.write_parquet(temp, **PARQUET_OPTIONS), overwrite=True)

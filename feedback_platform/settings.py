@@ -1,0 +1,58 @@
+"""Where data lives and how PII is replaced, read from the environment.
+
+Kept apart from `feedback_platform.resources` so that the CLI, tests and tools can read the settings
+without importing Dagster, dagster-dbt, DuckDB or the PII engine.
+
+Settings come from the environment once, when the code location is loaded or a command runs (never at
+import time): `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
+`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`, and
+`FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
+pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
+"""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from feedback_platform.lib.pii import RedactorConfig
+
+PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
+"""The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
+
+PlaceholderStyle = Literal["typed", "pseudonyms"]
+
+
+class PlatformSettings(BaseModel, frozen=True):
+    data_dir: Path
+    duckdb_path: Path
+    landing_dir: Path
+    datasets_dir: Path
+    pii_cache_path: Path
+    spacy_model: str = RedactorConfig().spacy_model
+    pii_workers: int = 1
+    pii_placeholders: PlaceholderStyle = "typed"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "PlatformSettings":
+        data_dir = Path(environ.get("FEEDBACK_PLATFORM_DATA_DIR", "data")).resolve()
+        duckdb_path = environ.get("FEEDBACK_PLATFORM_DUCKDB", data_dir / "warehouse.duckdb")
+        landing_dir = environ.get("FEEDBACK_PLATFORM_LANDING_DIR", data_dir / "landing")
+        placeholders = environ.get("FEEDBACK_PLATFORM_PII_PLACEHOLDERS", "typed")
+        if placeholders == "pseudonyms" and not environ.get(PSEUDONYM_KEY_VARIABLE):
+            raise ValueError(
+                "FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms needs a secret key"
+                f" in {PSEUDONYM_KEY_VARIABLE}"
+            )
+        return cls(
+            data_dir=data_dir,
+            duckdb_path=Path(duckdb_path).resolve(),
+            landing_dir=Path(landing_dir).resolve(),
+            datasets_dir=data_dir / "datasets",
+            pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
+            spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
+            pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
+            pii_placeholders=placeholders,
+        )
