@@ -22,9 +22,9 @@ from feedback_platform.lib.dataset_catalog import (
     version_summary,
 )
 from feedback_platform.lib.dataset_diff import diff_dataset_versions
-from feedback_platform.lib.dataset_exports import export_dataset, export_formats
+from feedback_platform.lib.dataset_exports import UnsupportedExportError, export_dataset, export_formats
 from feedback_platform.lib.dataset_store import read_dataset_version
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 
 ALL_FORMATS = sorted({fmt for formats in export_formats().values() for fmt in formats})
 
@@ -149,19 +149,22 @@ def _rule_text(value: Any) -> str:
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
-    """Write one version in a format ML tools load as is (the latest when no @VERSION)."""
+    """Write one version in a format ML tools load as is (the latest when no @VERSION).
+
+    Which formats a kind takes is decided by the export library alone, so a refusal here names the same
+    valid kinds and formats as the library's error.
+    """
     root = _datasets_root()
     with user_errors():
         manifest = resolve_version(root, dataset)
     pinned = f"{manifest['name']}@{manifest['version']}"
-    kind = dataset_kind(manifest)
-    formats = export_formats().get(kind, []) if kind else []
-    if fmt not in formats:
-        raise click.ClickException(
-            f"{pinned} (kind {kind or 'unknown'}) exports as {', '.join(formats) or 'nothing'}, not {fmt}"
-        )
+    kind = dataset_kind(manifest) or "unknown"
     rows = read_dataset_version(root, manifest["name"], manifest["version"])
-    for path in export_dataset(rows, kind, fmt, out_dir, stem=f"{manifest['name']}-{manifest['version']}"):
+    try:
+        paths = export_dataset(rows, kind, fmt, out_dir, stem=f"{manifest['name']}-{manifest['version']}")
+    except UnsupportedExportError as error:
+        raise click.BadParameter(f"{pinned}: {error}", param_hint="'--format'") from error
+    for path in paths:
         click.echo(f"Wrote {pinned} ({manifest['row_count']:,} rows) as {fmt} to {path}")
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from feedback_platform.cli import main
 from feedback_platform.lib.dataset_index import list_dataset_versions
 from feedback_platform.lib.dataset_store import read_dataset_version, read_manifest, write_dataset_version
-from feedback_platform.resources import PlatformSettings
+from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import cli_env, copy_platform
 
@@ -137,11 +137,19 @@ def test_export_writes_the_version_in_the_format_asked(platform: PlatformSetting
     assert exported.equals(read_dataset_version(platform.datasets_dir, "sft", sft))
 
 
-# Guards clear errors: a format the kind cannot take, an unknown dataset or version, a malformed reference.
+# Guards clear errors: a format the kind cannot take (a usage error naming every valid kind and format), an
+# unknown dataset or version, a malformed reference.
 @pytest.mark.parametrize(
     ("args", "exit_code", "message"),
     [
-        (["export", "eval", "--format", "trl"], 1, "(kind eval) exports as jsonl, parquet, not trl"),
+        (["export", "eval", "--format", "trl"], 2, "--format': eval@"),
+        # KTO rows come from the kto dataset only: a dpo version is not turned into unpaired rows.
+        (
+            ["export", "dpo", "--format", "kto"],
+            2,
+            "cannot export 'dpo' rows as 'kto'; valid kinds and formats are dpo: trl, openai, parquet; "
+            "eval: jsonl, parquet; kto: kto, parquet; sft: trl, trl-prompt-completion, openai, parquet",
+        ),
         (["export", "eval@0000000000000000", "--format", "jsonl"], 1, "has no version '0000000000000000'"),
         (["show", "nosuch"], 1, "no dataset 'nosuch'"),
         (["show", "sft@deadbeef"], 1, "dataset 'sft' has no version 'deadbeef'; its versions: "),

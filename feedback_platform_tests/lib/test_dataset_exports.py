@@ -1,7 +1,7 @@
 """Dataset exports loaded the way ML teams load them, with Hugging Face `datasets`, from real stored versions.
 
-The rows are the eval, SFT and DPO versions the sample platform stored, read back from the dataset store as
-`datasets export` will read them.
+The rows are the eval, SFT, DPO and KTO versions the sample platform stored, read back from the dataset store
+as `datasets export` reads them; one test goes through `datasets export` itself.
 """
 
 from __future__ import annotations
@@ -13,23 +13,21 @@ from typing import Any
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
-from feedback_platform.lib.dataset_exports import (
-    UnsupportedExportError,
-    export_dataset,
-    export_formats,
-    kto_rows_from_pairs,
-)
+from feedback_platform.cli import main
+from feedback_platform.lib.dataset_exports import UnsupportedExportError, export_dataset, export_formats
 from feedback_platform.lib.dataset_index import list_dataset_versions
 from feedback_platform.lib.dataset_store import read_dataset_version
 from feedback_platform_tests.conftest import SamplePlatform
+from feedback_platform_tests.platform_copy import cli_env
 
 Loader = Callable[[Path], Any]
 
 
 @pytest.fixture(scope="module")
 def stored(sample_platform: SamplePlatform) -> dict[str, pl.DataFrame]:
-    """The latest stored version of each dataset, by name (eval, sft, dpo)."""
+    """The latest stored version of each dataset, by name (eval, sft, dpo, kto)."""
     root = sample_platform.settings.datasets_dir
     latest = list_dataset_versions(root).group_by("name", maintain_order=True).agg(pl.col("version").last())
     rows = {name: read_dataset_version(root, name, version) for name, version in latest.iter_rows()}
@@ -37,6 +35,7 @@ def stored(sample_platform: SamplePlatform) -> dict[str, pl.DataFrame]:
     assert set(rows["sft"]["target_source"]) == {"output", "user_edit"}
     assert set(rows["dpo"]["pair_source"]) == {"thumbs", "user_edit", "regenerate_then_copy"}
     assert rows["eval"]["reference"].null_count() < rows["eval"].height
+    assert set(rows["kto"]["label"]) == {True, False}
     return rows
 
 
@@ -120,38 +119,34 @@ def test_openai_preference_lines_hold_input_preferred_and_non_preferred(stored, 
         assert record["non_preferred_output"] == assistant(row["rejected"])
 
 
-def test_kto_from_pairs_labels_chosen_true_and_rejected_false(stored, load, tmp_path) -> None:
-    pairs = stored["dpo"]
-    loaded = load(export_one(pairs, "dpo", "kto", tmp_path))
+# Guards the kto format on the curated kto version: TRL's unpaired shape, one line per stored row.
+def test_kto_lines_are_the_prompt_an_assistant_completion_and_its_label(stored, load, tmp_path) -> None:
+    rows = stored["kto"]
+    loaded = load(export_one(rows, "kto", "kto", tmp_path))
     assert sorted(loaded.column_names) == ["completion", "label", "prompt"]
-    assert {message["role"] for record in loaded for message in record["completion"]} == {"assistant"}
-    exported = {
-        (json.dumps(record["prompt"], sort_keys=True), record["completion"][0]["content"], record["label"])
-        for record in loaded
-    }
-    expected = {
-        (json.dumps(row["messages"], sort_keys=True), row[side], label)
-        for row in pairs.iter_rows(named=True)
-        for side, label in (("chosen", True), ("rejected", False))
-    }
-    assert loaded.num_rows == len(exported) == len(expected)
-    assert exported == expected
+    assert loaded.num_rows == rows.height
+    for record, row in zip(loaded, rows.iter_rows(named=True), strict=True):
+        assert record["prompt"] == row["messages"]
+        assert record["completion"] == assistant(row["completion"])
+        assert record["label"] is row["label"]
 
 
-def test_kto_rows_are_unique_and_remember_every_pair_behind_them(stored) -> None:
-    # A thumbs-up output paired with two thumbs-down outputs must not become two identical KTO rows.
-    pairs = stored["dpo"]
-    repeated = pl.concat([pairs, pairs.with_columns(pair_id=pl.col("pair_id") + "-again")])
-    once, twice = kto_rows_from_pairs(pairs), kto_rows_from_pairs(repeated)
-    assert twice.drop("pair_ids").equals(once.drop("pair_ids"))
-    assert twice["pair_ids"].list.len().to_list() == [2 * n for n in once["pair_ids"].list.len()]
-
-
-def test_kto_kind_exports_the_same_lines_as_kto_derived_from_pairs(stored, tmp_path) -> None:
-    # A curated KTO frame (example_id, messages, completion, label) takes the same path as the derived one.
-    derived = export_one(stored["dpo"], "dpo", "kto", tmp_path / "derived")
-    curated = export_one(kto_rows_from_pairs(stored["dpo"]), "kto", "kto", tmp_path / "curated")
-    assert curated.read_bytes() == derived.read_bytes()
+# Guards the CLI path end to end: `datasets export kto@VERSION --format kto` writes the kto version's lines,
+# and `datasets` loads them as TRL's KTO trainer would.
+def test_cli_exports_a_kto_version_that_datasets_loads(sample_platform, stored, load, tmp_path) -> None:
+    (version,) = list_dataset_versions(sample_platform.settings.datasets_dir, "kto").get_column("version")
+    out = tmp_path / "exports"
+    result = CliRunner().invoke(
+        main,
+        ["datasets", "export", f"kto@{version}", "--format", "kto", "--out", str(out)],
+        env=cli_env(sample_platform.settings),
+    )
+    assert result.exit_code == 0, result.output
+    path = out / f"kto-{version}.kto.jsonl"
+    assert path.read_bytes() == export_one(stored["kto"], "kto", "kto", tmp_path / "direct").read_bytes()
+    loaded = load(path)
+    assert sorted(loaded.column_names) == ["completion", "label", "prompt"]
+    assert [record["label"] for record in loaded] == stored["kto"]["label"].to_list()
 
 
 def test_eval_records_carry_input_reference_output_signals_and_metadata(stored, load, tmp_path) -> None:
@@ -181,7 +176,7 @@ def test_eval_records_carry_input_reference_output_signals_and_metadata(stored, 
     }
 
 
-@pytest.mark.parametrize("kind", ["eval", "sft", "dpo"])
+@pytest.mark.parametrize("kind", ["eval", "sft", "dpo", "kto"])
 def test_parquet_export_is_the_stored_rows(stored, load, tmp_path, kind) -> None:
     rows = stored[kind]
     path = export_one(rows, kind, "parquet", tmp_path)
@@ -193,7 +188,7 @@ def test_parquet_export_is_the_stored_rows(stored, load, tmp_path, kind) -> None
 
 def test_same_rows_in_any_order_give_identical_bytes(stored, tmp_path) -> None:
     for kind, formats in export_formats().items():
-        rows = kto_rows_from_pairs(stored["dpo"]) if kind == "kto" else stored[kind]
+        rows = stored[kind]
         shuffled = rows.sample(fraction=1.0, shuffle=True, seed=3)
         for fmt in formats:
             first = export_one(rows, kind, fmt, tmp_path / "first")
@@ -204,8 +199,10 @@ def test_same_rows_in_any_order_give_identical_bytes(stored, tmp_path) -> None:
     assert not [path for path in (tmp_path / "first").iterdir() if path.name.startswith(".")]
 
 
+# Guards refusals that name every valid combination; ("dpo", "kto") because KTO rows come from the kto dataset
+# only, never derived from DPO pairs.
 @pytest.mark.parametrize(
-    ("kind", "fmt"), [("eval", "trl"), ("sft", "kto"), ("dpo", "jsonl"), ("runs", "parquet")]
+    ("kind", "fmt"), [("eval", "trl"), ("sft", "kto"), ("dpo", "kto"), ("dpo", "jsonl"), ("runs", "parquet")]
 )
 def test_invalid_combination_names_the_valid_ones_and_writes_nothing(stored, tmp_path, kind, fmt) -> None:
     rows = stored.get(kind, stored["eval"])
@@ -214,7 +211,8 @@ def test_invalid_combination_names_the_valid_ones_and_writes_nothing(stored, tmp
     message = str(raised.value)
     assert f"cannot export {kind!r} rows as {fmt!r}" in message
     assert "sft: trl, trl-prompt-completion, openai, parquet" in message
-    assert "dpo: trl, kto, openai, parquet" in message
+    assert "dpo: trl, openai, parquet" in message
+    assert "kto: kto, parquet" in message
     assert not (tmp_path / "out").exists()
 
 

@@ -7,15 +7,17 @@ files. What can be exported depends on the kind of rows:
 kind    formats
 ======  ==========================================================================
 sft     ``trl`` (messages), ``trl-prompt-completion``, ``openai`` (chat), ``parquet``
-dpo     ``trl`` (preference), ``kto`` (derived, unpaired), ``openai`` (preference), ``parquet``
-kto     ``kto``, ``parquet``
+dpo     ``trl`` (preference), ``openai`` (preference), ``parquet``
+kto     ``kto`` (unpaired preference), ``parquet``
 eval    ``jsonl`` (eval records), ``parquet``
 ======  ==========================================================================
 
 SFT's ``trl`` is the ``messages`` form because it is the one shape every consumer reads (TRL's SFTTrainer,
 OpenAI chat fine-tuning, chat templates); ``trl-prompt-completion`` is there for training with the loss on
 the completion only. ``parquet`` writes the stored rows with every column (ids, metadata, feedback event
-ids), the lossless form for anyone who wants to reshape them.
+ids), the lossless form for anyone who wants to reshape them. ``kto`` is exported from the kto dataset only,
+which the curation rules build from thumbs, ratings, edits and implicit signals; DPO pairs are not turned into
+KTO rows, so there is one definition of a KTO row.
 
 Rows are sorted by the kind's key column before writing, so the same rows in any order give the same bytes.
 """
@@ -30,7 +32,6 @@ import polars as pl
 
 from feedback_platform.lib.dataset_exports import records
 from feedback_platform.lib.dataset_exports.files import write_jsonl, write_parquet
-from feedback_platform.lib.dataset_exports.records import kto_rows_from_pairs
 
 PARQUET = "parquet"
 """The format that writes the rows themselves rather than a record shape."""
@@ -49,10 +50,6 @@ class ExportKind:
     shapes: dict[str, Callable[[pl.DataFrame], pl.DataFrame]]
 
 
-def _kto_from_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
-    return records.trl_kto(kto_rows_from_pairs(pairs))
-
-
 EXPORT_KINDS: dict[str, ExportKind] = {
     "sft": ExportKind(
         "example_id",
@@ -66,7 +63,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {
     "dpo": ExportKind(
         "pair_id",
         ("pair_id", "prompt_id", "messages", "chosen", "rejected"),
-        {"trl": records.trl_dpo, "kto": _kto_from_pairs, "openai": records.openai_preference},
+        {"trl": records.trl_dpo, "openai": records.openai_preference},
     ),
     "kto": ExportKind(
         "example_id", ("example_id", "messages", "completion", "label"), {"kto": records.trl_kto}
@@ -86,7 +83,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {
         {"jsonl": records.eval_records},
     ),
 }
-"""Kind of rows → how it is exported; each stored dataset (eval, sft, dpo) is a kind of its own."""
+"""Kind of rows → how it is exported; each stored dataset (eval, sft, dpo, kto) is a kind of its own."""
 
 
 def export_formats() -> dict[str, list[str]]:
@@ -167,5 +164,4 @@ __all__ = [
     "export_file_name",
     "export_formats",
     "export_records",
-    "kto_rows_from_pairs",
 ]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from feedback_platform.lib.hashing import row_id_expr, sha256_expr
-
 ASSISTANT = "assistant"
 
 OPENAI_ROLES = frozenset({"system", "user", "assistant"})
@@ -26,8 +24,6 @@ EVAL_METADATA_COLUMNS = [
     "language",
 ]
 """What an eval record says about the response it rated, to slice eval results by model, tenant or feature."""
-
-KTO_COLUMNS = ["example_id", "messages", "completion", "label", "pair_ids"]
 
 
 def _prompt() -> pl.Expr:
@@ -118,34 +114,4 @@ def eval_records(rows: pl.DataFrame) -> pl.DataFrame:
         output=pl.col("output"),
         signals=pl.struct("reasons", "feedback_event_ids"),
         metadata=pl.struct(EVAL_METADATA_COLUMNS),
-    )
-
-
-def kto_rows_from_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Unpaired KTO rows from DPO pairs: every chosen text labelled True, every rejected text False.
-
-    This stands in for a curated KTO dataset until curation has one. A thumbs-up output paired with several
-    thumbs-down outputs (or the reverse) would otherwise repeat, so rows are unique on (prompt, completion,
-    label), identified by ``example_id``, and ``pair_ids`` lists the pairs each one came from.
-    """
-    sides = [
-        pairs.select("pair_id", "prompt_id", "messages", completion=pl.col(side), label=pl.lit(label))
-        for side, label in (("chosen", True), ("rejected", False))
-    ]
-    return (
-        pl.concat(sides, how="vertical")
-        .lazy()
-        .with_columns(
-            example_id=row_id_expr(
-                "kto", pl.col("prompt_id"), pl.col("label").cast(pl.String), sha256_expr(pl.col("completion"))
-            )
-        )
-        .group_by("example_id")
-        .agg(
-            pl.col("messages", "completion", "label").first(),
-            pair_ids=pl.col("pair_id").sort(),
-        )
-        .select(KTO_COLUMNS)
-        .sort("example_id")
-        .collect()
     )
