@@ -6,7 +6,6 @@ from pathlib import Path
 import dagster as dg
 
 from feedback_platform.defs.datasets.training_runs import training_run_specs
-from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR
 from feedback_platform.resources import build_resources
 from feedback_platform.settings import PlatformSettings
 
@@ -16,7 +15,7 @@ def build_definitions(settings: PlatformSettings) -> dg.Definitions:
         dg.load_from_defs_folder(project_root=Path(__file__).parent.parent),
         dg.Definitions(
             resources=build_resources(settings),
-            assets=training_run_specs(settings.data_dir / TRAINING_RUNS_DIR),
+            assets=training_run_specs(settings.training_runs_dir),
         ),
     )
 

@@ -12,7 +12,6 @@ import click
 from feedback_platform.datasets_cli import echo_json, user_errors
 from feedback_platform.lib.lineage_trace import DEFAULT_ROW_LIMIT, TracePaths, trace_lineage
 from feedback_platform.lib.read_only_warehouse import read_only_warehouse
-from feedback_platform.runs_cli import training_runs_dir
 from feedback_platform.settings import PlatformSettings
 
 Tree = tuple[str, list["Tree"]]
@@ -38,7 +37,7 @@ def lineage_command() -> None:
 def trace_command(target: str, as_json: bool, limit: int, show_all: bool) -> None:
     """Walk TARGET back to the responses, feedback events and raw log lines behind its rows."""
     settings = PlatformSettings.from_environment()
-    paths = TracePaths(settings.datasets_dir, training_runs_dir(settings), settings.landing_dir)
+    paths = TracePaths(settings.datasets_dir, settings.training_runs_dir, settings.landing_dir)
     with user_errors(), read_only_warehouse(settings.duckdb_path) as con:
         trace = trace_lineage(con, paths, target, limit=None if show_all else limit)
     if as_json:

@@ -4,19 +4,12 @@ Training pipelines can call `feedback_platform.lib.training_runs.register_traini
 command is the same call for a shell step or a person.
 """
 
-from pathlib import Path
-
 import click
 
 from feedback_platform.datasets_cli import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.dataset_catalog import DatasetRef
-from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR, list_training_runs, register_training_run
+from feedback_platform.lib.training_runs import list_training_runs, register_training_run
 from feedback_platform.settings import PlatformSettings
-
-
-def training_runs_dir(settings: PlatformSettings) -> Path:
-    """Where the platform keeps its training-run registry."""
-    return settings.data_dir / TRAINING_RUNS_DIR
 
 
 @click.group("runs")
@@ -43,7 +36,7 @@ def register_command(
     settings = PlatformSettings.from_environment()
     with user_errors():
         run = register_training_run(
-            training_runs_dir(settings), settings.datasets_dir, name, datasets, model=model, notes=notes
+            settings.training_runs_dir, settings.datasets_dir, name, datasets, model=model, notes=notes
         )
     pins = ", ".join(f"{pin.name}@{pin.version} ({pin.row_count:,} rows)" for pin in run.datasets)
     click.echo(f"Registered training run {run.name}: {pins}")
@@ -53,7 +46,7 @@ def register_command(
 @click.option("--json", "as_json", is_flag=True, help="Every run as JSON.")
 def list_command(as_json: bool) -> None:
     """Every registered training run, oldest first."""
-    runs = list_training_runs(training_runs_dir(PlatformSettings.from_environment()))
+    runs = list_training_runs(PlatformSettings.from_environment().training_runs_dir)
     if as_json:
         echo_json([run.as_dict() for run in runs])
         return

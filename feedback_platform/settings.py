@@ -30,6 +30,7 @@ class PlatformSettings(BaseModel, frozen=True):
     duckdb_path: Path
     landing_dir: Path
     datasets_dir: Path
+    training_runs_dir: Path
     pii_cache_path: Path
     spacy_model: str = RedactorConfig().spacy_model
     pii_workers: int = 1
@@ -51,6 +52,7 @@ class PlatformSettings(BaseModel, frozen=True):
             duckdb_path=Path(duckdb_path).resolve(),
             landing_dir=Path(landing_dir).resolve(),
             datasets_dir=data_dir / "datasets",
+            training_runs_dir=data_dir / "training_runs",
             pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),

@@ -12,7 +12,7 @@ import pytest
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.dataset_store import write_dataset_version
-from feedback_platform.lib.training_runs import TRAINING_RUNS_DIR, register_training_run
+from feedback_platform.lib.training_runs import register_training_run
 from feedback_platform_tests.conftest import settings_for
 
 GROUPS = {
@@ -174,7 +174,7 @@ def test_registered_training_runs_sit_downstream_of_their_datasets(
         for name in ("sft", "dpo-acme")
     ]
     register_training_run(
-        settings.data_dir / TRAINING_RUNS_DIR,
+        settings.training_runs_dir,
         settings.datasets_dir,
         "llama-ft-7",
         [f"{version.name}@{version.version}" for version in pinned],

@@ -14,7 +14,6 @@ from feedback_platform.lib.dataset_catalog import DatasetNotFoundError
 from feedback_platform.lib.dataset_index import list_dataset_versions
 from feedback_platform.lib.dataset_store import read_dataset_version, read_manifest
 from feedback_platform.lib.training_runs import (
-    TRAINING_RUNS_DIR,
     TrainingRunExistsError,
     list_training_runs,
     register_training_run,
@@ -69,7 +68,7 @@ def test_register_and_list_runs(platform: PlatformSettings) -> None:
 
 # Guards the registry's append-only rule and its validation: no overwrite, no unknown or unpinned versions.
 def test_runs_are_never_replaced_and_need_existing_pinned_versions(platform: PlatformSettings) -> None:
-    runs_dir = platform.data_dir / TRAINING_RUNS_DIR
+    runs_dir = platform.training_runs_dir
     sft = pinned(platform, "sft")
     register_training_run(runs_dir, platform.datasets_dir, "r1", [sft], notes="first")
     stored = (runs_dir / "r1.json").read_bytes()
@@ -92,7 +91,7 @@ def test_runs_are_never_replaced_and_need_existing_pinned_versions(platform: Pla
 # feedback event (and every response) behind its rows; each line is opened and must hold that id.
 def test_trace_from_a_run_reaches_the_raw_line_of_every_feedback_event(platform: PlatformSettings) -> None:
     versions = [pinned(platform, name) for name in ("eval", "sft", "dpo")]
-    register_training_run(platform.data_dir / TRAINING_RUNS_DIR, platform.datasets_dir, "audit", versions)
+    register_training_run(platform.training_runs_dir, platform.datasets_dir, "audit", versions)
     result = run(platform, "lineage", "trace", "audit", "--json", "--all")
     assert result.exit_code == 0, result.output
     trace = json.loads(result.output)

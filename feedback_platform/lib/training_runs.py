@@ -21,9 +21,6 @@ from typing import Any
 from feedback_platform.lib.atomic_files import write_file_atomically
 from feedback_platform.lib.dataset_catalog import DatasetRef, dataset_kind, parse_dataset_ref, resolve_version
 
-TRAINING_RUNS_DIR = "training_runs"
-"""The registry's folder under the platform's data directory."""
-
 _RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
