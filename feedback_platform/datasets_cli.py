@@ -99,6 +99,11 @@ def show_command(dataset: DatasetRef, as_json: bool) -> None:
         ("rule version", summary["rule_version"]),
         ("created at", summary["created_at"]),
         ("inputs", json.dumps(summary["inputs"], sort_keys=True, default=str)),
+        (
+            "code version",
+            ", ".join(f"{part} {v}" for part, v in summary.get("code_version", {}).items()) or "-",
+        ),
+        ("upstream", _upstream_summary(summary.get("upstream", {}))),
         ("path", summary["path"]),
         ("columns", ", ".join(summary["schema"])),
         ("export formats", ", ".join(summary["export_formats"]) or "-"),
@@ -107,6 +112,15 @@ def show_command(dataset: DatasetRef, as_json: bool) -> None:
     for column, counts in summary["rows_by_rule"].items():
         tally = ", ".join(f"{rule} {rows:,}" for rule, rows in counts.items())
         click.echo(f"  {'rows by ' + column:<15} {tally}")
+
+
+def _upstream_summary(upstream: dict[str, dict[str, Any]]) -> str:
+    """``12 assets read; partitions 2026-11-01 to 2026-11-03`` (the manifest has each data version)."""
+    if not upstream:
+        return "-"
+    partitions = sorted({day for read in upstream.values() for day in read.get("partitions", {})})
+    span = f"; partitions {partitions[0]} to {partitions[-1]}" if partitions else ""
+    return f"{len(upstream)} assets read{span} (data versions in the manifest)"
 
 
 @datasets_command.command("diff")
