@@ -98,17 +98,21 @@ def admission_columns(rows: pl.DataFrame) -> list[str]:
     return [column for column in ADMISSION_COLUMNS if column in rows.columns]
 
 
+def value_tally(values: pl.Series) -> dict[Any, int]:
+    """How often each non-null value occurs, most frequent first (ties by value); the items of a list column
+    are counted one by one."""
+    if isinstance(values.dtype, pl.List):
+        values = values.explode()
+    tally = (
+        values.drop_nulls().value_counts(name="rows").sort(["rows", values.name], descending=[True, False])
+    )
+    return dict(zip(tally.get_column(values.name), tally.get_column("rows"), strict=True))
+
+
 def rows_by_rule(rows: pl.DataFrame) -> dict[str, dict[str, int]]:
     """For each admission column, how many rows each rule (or source) admitted; a row may count under
     several rules of a list column."""
-    counts: dict[str, dict[str, int]] = {}
-    for column in admission_columns(rows):
-        values = rows.get_column(column)
-        if isinstance(values.dtype, pl.List):
-            values = values.explode()
-        tally = values.drop_nulls().value_counts(name="rows").sort(["rows", column], descending=[True, False])
-        counts[column] = dict(zip(tally.get_column(column), tally.get_column("rows"), strict=True))
-    return counts
+    return {column: value_tally(rows.get_column(column)) for column in admission_columns(rows)}
 
 
 def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:

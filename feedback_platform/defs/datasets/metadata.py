@@ -6,7 +6,7 @@ import json
 import dagster as dg
 import polars as pl
 
-from feedback_platform.lib.dataset_catalog import rows_by_rule
+from feedback_platform.lib.dataset_catalog import rows_by_rule, value_tally
 from feedback_platform.lib.dataset_store import MANIFEST, DatasetVersion
 
 PREVIEW_ROWS = 5
@@ -37,14 +37,7 @@ def version_metadata(
 
 def rows_by_tenant(rows: pl.DataFrame) -> dict[str, int]:
     """Row count per tenant, largest first; ``{}`` for rows without a tenant column."""
-    if "tenant_id" not in rows.columns:
-        return {}
-    tally = (
-        rows.get_column("tenant_id")
-        .value_counts(name="rows")
-        .sort(["rows", "tenant_id"], descending=[True, False])
-    )
-    return dict(zip(tally.get_column("tenant_id"), tally.get_column("rows"), strict=True))
+    return value_tally(rows.get_column("tenant_id")) if "tenant_id" in rows.columns else {}
 
 
 def preview_table(rows: pl.DataFrame) -> dg.TableMetadataValue:
