@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from feedback_platform.check_cli import check_command
 from feedback_platform.cli_options import sample_size_options
 from feedback_platform.datasets_cli import datasets_command
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
@@ -61,6 +62,7 @@ main.add_command(pii_eval_command)
 main.add_command(datasets_command)
 main.add_command(runs_command)
 main.add_command(lineage_command)
+main.add_command(check_command)
 
 
 @main.command()
@@ -128,6 +130,8 @@ def _materialize_and_report(settings: PlatformSettings) -> None:
     for outcome in outcomes:
         status = "succeeded" if outcome.success else "FAILED"
         click.echo(f"{outcome.job} {status}: {outcome.checks_passed} checks passed")
+        if outcome.warnings:
+            click.echo(f"  warnings: {', '.join(outcome.warnings)}")
         if not outcome.success:
             click.echo(f"  failed steps: {outcome.failed_steps or '-'}")
             click.echo(f"  failed checks: {outcome.failed_checks or '-'}")

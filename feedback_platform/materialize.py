@@ -34,6 +34,8 @@ class RunOutcome:
     success: bool
     checks_passed: int
     failed_checks: list[str]
+    warnings: list[str]
+    """Failed checks of severity WARN: reported, but they do not fail the run."""
     failed_steps: list[str]
     published: list[PublishedVersion]
 
@@ -64,29 +66,36 @@ def _execute(
         run_config=QUIET_CONSOLE, instance=instance, tags=tags, raise_on_error=False
     )
     evaluations = result.get_asset_check_evaluations()
+    failed = [evaluation for evaluation in evaluations if not evaluation.passed]
     failed_checks = sorted(
-        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        for evaluation in evaluations
-        if not evaluation.passed
+        _check_name(evaluation) for evaluation in failed if evaluation.severity != dg.AssetCheckSeverity.WARN
+    )
+    warnings = sorted(
+        _check_name(evaluation) for evaluation in failed if evaluation.severity == dg.AssetCheckSeverity.WARN
     )
     failed_steps = [event.step_key for event in result.all_events if event.is_step_failure and event.step_key]
     return RunOutcome(
         job=job_name,
         success=result.success and not failed_checks,
-        checks_passed=len(evaluations) - len(failed_checks),
+        checks_passed=len(evaluations) - len(failed),
         failed_checks=failed_checks,
+        warnings=warnings,
         failed_steps=failed_steps,
         published=_published_versions(result),
     )
 
 
+def _check_name(evaluation: dg.AssetCheckEvaluation) -> str:
+    return f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+
+
 def _published_versions(result: dg.ExecuteInProcessResult) -> list[PublishedVersion]:
-    """The dataset versions a run materialised, from the metadata the dataset assets attach."""
+    """The dataset versions a run published, from the metadata the publishing assets attach."""
     published = []
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         metadata = {key: value.value for key, value in materialization.metadata.items()}
-        if "version" in metadata:
+        if "new_version" in metadata:
             published.append(
                 PublishedVersion(
                     dataset=materialization.asset_key.to_user_string(),

@@ -6,6 +6,7 @@ DuckDB, Presidio, dbt and Great Expectations into a temporary data directory, ex
 """
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -75,3 +76,12 @@ def sample_platform(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path
     instance = dg.DagsterInstance.ephemeral()
     outcomes = materialize_everything(settings, instance)
     return SamplePlatform(settings, generation, outcomes, instance)
+
+
+@pytest.fixture
+def platform_copy(sample_platform: SamplePlatform, tmp_path: Path) -> PlatformSettings:
+    """A private copy of the sample platform's data (without its Dagster home), for tests that tamper."""
+    shutil.copytree(
+        sample_platform.settings.data_dir, tmp_path / "data", ignore=shutil.ignore_patterns("dagster_home")
+    )
+    return settings_for(tmp_path / "data")

@@ -27,9 +27,14 @@ GROUPS = {
         "feedback_with_responses",
         "response_signals",
         "daily_quality",
+        "daily_feedback_distribution",
     },
     "curate": {"curation_rules", "eval_examples", "sft_examples", "dpo_pairs", "kto_examples"},
     "datasets": {
+        "staged_eval_dataset",
+        "staged_sft_dataset",
+        "staged_dpo_dataset",
+        "staged_kto_dataset",
         "eval_dataset",
         "sft_dataset",
         "dpo_dataset",
@@ -54,10 +59,14 @@ EDGES = {
     ("feedback_with_responses", "sft_examples"),
     ("feedback_with_responses", "dpo_pairs"),
     ("feedback_with_responses", "kto_examples"),
-    ("eval_examples", "eval_dataset"),
-    ("sft_examples", "sft_dataset"),
-    ("dpo_pairs", "dpo_dataset"),
-    ("kto_examples", "kto_dataset"),
+    ("eval_examples", "staged_eval_dataset"),
+    ("sft_examples", "staged_sft_dataset"),
+    ("dpo_pairs", "staged_dpo_dataset"),
+    ("kto_examples", "staged_kto_dataset"),
+    ("staged_eval_dataset", "eval_dataset"),  # write, audit, publish
+    ("staged_sft_dataset", "sft_dataset"),
+    ("staged_dpo_dataset", "dpo_dataset"),
+    ("staged_kto_dataset", "kto_dataset"),
     ("kto_dataset", "dataset_versions"),
     ("eval_dataset", "dataset_versions"),
     ("dataset_versions", "dataset_row_lineage"),
@@ -89,6 +98,45 @@ PYTHON_CHECKS = {
     ("kto_dataset", "kto_dataset_files_match_their_version"),
     ("dataset_versions", "dataset_versions_are_unique_and_complete"),
     ("dataset_row_lineage", "every_dataset_row_has_lineage"),
+    *(
+        (f"staged_{name}_dataset", f"staged_{name}_dataset_{audit}")
+        for name in ("eval", "sft", "dpo", "kto")
+        for audit in (
+            "passes_its_suite",
+            "holds_no_residual_pii",
+            "traces_to_feedback_events",
+            "excludes_users_who_opted_out",
+            "tenant_versions_hold_one_tenant",
+        )
+    ),
+    *(
+        (f"staged_{name}_dataset", f"staged_{name}_dataset_keeps_each_prompt_in_one_split")
+        for name in ("sft", "dpo", "kto")
+    ),
+    ("staged_sft_dataset", "staged_sft_dataset_shares_no_prompt_with_eval"),
+    ("staged_dpo_dataset", "staged_dpo_dataset_prefers_a_different_non_empty_text"),
+    *(
+        (table, f"{table}_schema_matches_contract")
+        for table in (
+            "raw_responses",
+            "raw_feedback",
+            "raw_consent",
+            "quarantined_rows",
+            "redacted_responses",
+            "redacted_feedback",
+        )
+    ),
+    ("redacted_responses", "redacted_responses_have_unique_ids_and_valid_fields"),
+    ("redacted_feedback", "redacted_feedback_has_unique_ids_and_valid_values"),
+    ("feedback_with_responses", "feedback_with_responses_values_are_complete_and_consistent"),
+    ("response_signals", "response_signals_counts_are_consistent"),
+    ("daily_quality", "daily_quality_figures_are_consistent"),
+    ("raw_responses", "raw_responses_volume_near_trailing_median"),
+    ("raw_feedback", "raw_feedback_volume_near_trailing_median"),
+    ("raw_responses", "raw_responses_last_event_near_end_of_landing_day"),
+    ("raw_feedback", "raw_feedback_last_event_near_end_of_landing_day"),
+    ("raw_feedback", "raw_feedback_late_event_share_within_limit"),
+    ("daily_feedback_distribution", "feedback_rates_have_not_dropped"),
 }
 
 

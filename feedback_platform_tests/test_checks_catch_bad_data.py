@@ -4,182 +4,133 @@ Each test copies the sample platform, injects one defect into a real table or da
 only the check that must catch it, through Dagster with the real resources.
 """
 
-import shutil
-from collections.abc import Callable
-from pathlib import Path
-
-import dagster as dg
-import duckdb
 import polars as pl
-import pytest
 
-from feedback_platform.definitions import build_definitions
 from feedback_platform.settings import PlatformSettings
-from feedback_platform_tests.conftest import SamplePlatform, settings_for
+from feedback_platform_tests.check_runs import assert_fails, run_check, tamper
+from feedback_platform_tests.conftest import SamplePlatform
 
 FIRST_DAY = "2026-11-01"
-
-
-@pytest.fixture
-def platform_copy(sample_platform: SamplePlatform, tmp_path: Path) -> PlatformSettings:
-    shutil.copytree(
-        sample_platform.settings.data_dir, tmp_path / "data", ignore=shutil.ignore_patterns("dagster_home")
-    )
-    return settings_for(tmp_path / "data")
-
-
-def _tamper(settings: PlatformSettings, *statements: str) -> None:
-    with duckdb.connect(str(settings.duckdb_path)) as con:
-        for statement in statements:
-            con.execute(statement)
-
-
-def _run_check(
-    settings: PlatformSettings,
-    instance: dg.DagsterInstance,
-    asset: str,
-    check: str,
-    partition_key: str | None = None,
-) -> dg.AssetCheckEvaluation:
-    only_this_check = dg.define_asset_job(
-        "only_this_check",
-        selection=dg.AssetSelection.checks(dg.AssetCheckKey(dg.AssetKey(asset), check)),
-    )
-    definitions = dg.Definitions.merge(build_definitions(settings), dg.Definitions(jobs=[only_this_check]))
-    # A check-only selection has no asset to take the partitions from: pass the partition as a run tag.
-    result = definitions.resolve_job_def("only_this_check").execute_in_process(
-        instance=instance,
-        tags={"dagster/partition": partition_key} if partition_key else {},
-        raise_on_error=False,
-    )
-    (evaluation,) = result.get_asset_check_evaluations()
-    return evaluation
-
-
-def _assert_fails(evaluation: dg.AssetCheckEvaluation, found_in_metadata: Callable[[str], bool]) -> None:
-    assert evaluation.passed is False
-    rendered = str({key: value.value for key, value in evaluation.metadata.items()})
-    assert found_in_metadata(rendered), rendered
 
 
 # A rating of 7 is accepted by the contract (it is an integer) and must be caught by the range check.
 def test_rating_of_seven_fails_the_range_check(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "update raw_feedback set value = '7' where event_id = (select min(event_id) from raw_feedback "
         f"where signal = 'rating' and landing_date = '{FIRST_DAY}')",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy, sample_platform.instance, "raw_feedback", "rating_within_one_to_five", FIRST_DAY
     )
-    _assert_fails(evaluation, lambda text: "'unexpected_count': 1" in text and "[7]" in text)
+    assert_fails(evaluation, lambda text: "'unexpected_count': 1" in text and "[7]" in text)
 
 
 # A response id repeated within one landing day fails the raw uniqueness suite.
 def test_duplicate_response_id_fails_uniqueness(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         f"insert into raw_responses select * from raw_responses where landing_date = '{FIRST_DAY}' limit 1",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy,
         sample_platform.instance,
         "raw_responses",
         "raw_responses_have_unique_ids_and_required_fields",
         FIRST_DAY,
     )
-    _assert_fails(evaluation, lambda text: "expect_compound_columns_to_be_unique" in text)
+    assert_fails(evaluation, lambda text: "expect_compound_columns_to_be_unique" in text)
 
 
 # A landing line neither kept nor quarantined breaks the line balance.
 def test_a_lost_line_fails_the_line_balance(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "delete from raw_feedback where rowid = "
         f"(select min(rowid) from raw_feedback where landing_date = '{FIRST_DAY}')",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy,
         sample_platform.instance,
         "quarantined_rows",
         "every_landing_line_is_accounted_for",
         FIRST_DAY,
     )
-    _assert_fails(evaluation, lambda text: "'stream': 'feedback'" in text)
+    assert_fails(evaluation, lambda text: "'stream': 'feedback'" in text)
 
 
 # An email left in a redacted comment is found by the residual scan, and the value itself is masked.
 def test_an_email_left_in_redacted_feedback_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "update redacted_feedback set value = 'write to jane.roe@example.org please' where event_id = "
         "(select min(event_id) from redacted_feedback "
         f"where signal = 'comment' and landing_date = '{FIRST_DAY}')",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy,
         sample_platform.instance,
         "redacted_feedback",
         "redacted_feedback_holds_no_emails_phones_cards_or_keys",
         FIRST_DAY,
     )
-    _assert_fails(evaluation, lambda text: "email" in text and "jane.roe@example.org" not in text)
+    assert_fails(evaluation, lambda text: "email" in text and "jane.roe@example.org" not in text)
 
 
 # A row lost between the raw and redacted tables is reported.
 def test_a_row_lost_in_redaction_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "delete from redacted_responses where response_id = "
         f"(select min(response_id) from redacted_responses where landing_date = '{FIRST_DAY}')",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy,
         sample_platform.instance,
         "redacted_responses",
         "redacted_responses_keep_every_raw_row",
         FIRST_DAY,
     )
-    _assert_fails(evaluation, lambda text: "'missing': 1" in text)
+    assert_fails(evaluation, lambda text: "'missing': 1" in text)
 
 
 # A DPO pair whose chosen text equals its rejected text teaches nothing and is refused.
 def test_chosen_equal_to_rejected_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "update dpo_pairs set rejected = chosen where pair_id = (select min(pair_id) from dpo_pairs)",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy, sample_platform.instance, "dpo_pairs", "dpo_chosen_differs_from_rejected"
     )
-    _assert_fails(evaluation, lambda text: "'violations': 1" in text)
+    assert_fails(evaluation, lambda text: "'violations': 1" in text)
 
 
 # A user who opts out after curation must not have rows in SFT.
 def test_an_opted_out_users_sft_row_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "update response_signals set training_allowed = false "
         "where response_id = (select min(response_id) from sft_examples)",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy, sample_platform.instance, "sft_examples", "sft_examples_exclude_users_who_opted_out"
     )
-    _assert_fails(evaluation, lambda text: "'offending_responses': 1" in text)
+    assert_fails(evaluation, lambda text: "'offending_responses': 1" in text)
 
 
 # A published dataset file changed after the fact no longer matches its content hash.
@@ -190,22 +141,22 @@ def test_a_tampered_dataset_file_fails(
     version = versions["version"].item()
     data_file = platform_copy.datasets_dir / "eval" / version / "data.parquet"
     pl.read_parquet(data_file).slice(1).write_parquet(data_file)
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy, sample_platform.instance, "eval_dataset", "eval_dataset_files_match_their_version"
     )
-    _assert_fails(evaluation, lambda text: version in text)
+    assert_fails(evaluation, lambda text: version in text)
 
 
 # A dataset row without lineage breaks the auditor's trace.
 def test_a_row_without_lineage_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    _tamper(
+    tamper(
         platform_copy,
         "delete from dataset_row_lineage where row_id = "
         "(select min(row_id) from dataset_row_lineage where dataset = 'sft')",
     )
-    evaluation = _run_check(
+    evaluation = run_check(
         platform_copy, sample_platform.instance, "dataset_row_lineage", "every_dataset_row_has_lineage"
     )
-    _assert_fails(evaluation, lambda text: "'dataset': 'sft'" in text)
+    assert_fails(evaluation, lambda text: "'dataset': 'sft'" in text)

@@ -11,10 +11,10 @@ import dagster as dg
 import polars as pl
 import yaml
 
+from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.curate.assets import record_curation_rules, sft_examples
 from feedback_platform.defs.curate.checks import curation_rules_version_changes_with_content
-from feedback_platform.defs.curate.rules_file import CurationRulesFile
-from feedback_platform.defs.datasets.assets import sft_dataset
+from feedback_platform.defs.curate.rules_file import CURATION_RULES_KEY, CurationRulesFile
 from feedback_platform.defs.datasets.checks import sft_dataset_files_match_their_version
 from feedback_platform.lib.curation import (
     DEFAULT_RULES_PATH,
@@ -26,6 +26,7 @@ from feedback_platform.lib.curation import (
     select_sft_examples,
 )
 from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.dataset_publication import latest_version
 from feedback_platform.lib.dataset_store import MANIFEST
 from feedback_platform.resources import build_resources
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
@@ -95,17 +96,28 @@ def _materialise(
     data_dir: Path,
     instance: dg.DagsterInstance,
     rules_path: Path,
-    selection: dg.AssetSelection | None = None,
 ) -> dg.ExecuteInProcessResult:
     resources = build_resources(settings_for(data_dir))
     return dg.materialize(
         assets,
-        selection=selection,
         resources={
             "io_manager": resources["io_manager"],
             "dataset_store": resources["dataset_store"],
             "curation_rules": CurationRulesFile(path=str(rules_path)),
         },
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def _run_selected(
+    selection: dg.AssetSelection, data_dir: Path, instance: dg.DagsterInstance, rules_path: Path
+) -> dg.ExecuteInProcessResult:
+    """Run `selection` (with the checks on it) with every real resource, under the rules at `rules_path`."""
+    job = dg.define_asset_job("selected", selection=selection)
+    definitions = dg.Definitions.merge(build_definitions(settings_for(data_dir)), dg.Definitions(jobs=[job]))
+    return definitions.resolve_job_def("selected").execute_in_process(
+        run_config={"resources": {CURATION_RULES_KEY: {"config": {"path": str(rules_path)}}}},
         instance=instance,
         raise_on_error=False,
     )
@@ -128,36 +140,42 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     rules_path.write_text(yaml.safe_dump(per_tenant), encoding="utf-8")
     rules = load_rules(rules_path)
 
-    curated = dg.AssetSpec("sft_examples")
-    refused = _materialise([curated, sft_dataset], data_dir, sample_platform.instance, rules_path)
+    staged = dg.AssetSelection.assets("staged_sft_dataset")
+    refused = _run_selected(staged, data_dir, sample_platform.instance, rules_path)
     assert not refused.success
     (failure,) = [event for event in refused.all_events if event.is_step_failure]
     assert "sft_examples was curated under rules" in str(failure.event_specific_data.error)
 
-    mart = dg.AssetSpec("feedback_with_responses")
-    assets = [mart, sft_examples, sft_dataset, sft_dataset_files_match_their_version]
-    published = _materialise(assets, data_dir, sample_platform.instance, rules_path)
-    assert published.success
-    (untouched,) = published.get_asset_check_evaluations()
-    assert untouched.passed
+    published = _run_selected(
+        dg.AssetSelection.assets("sft_examples", "staged_sft_dataset", "sft_dataset"),
+        data_dir,
+        sample_platform.instance,
+        rules_path,
+    )
+    evaluations = {
+        evaluation.check_name: evaluation for evaluation in published.get_asset_check_evaluations()
+    }
+    assert published.success and all(evaluation.passed for evaluation in evaluations.values())
+    assert evaluations["staged_sft_dataset_tenant_versions_hold_one_tenant"].metadata["tenant_versions"].value
+    untouched = evaluations["sft_dataset_files_match_their_version"]
     datasets_dir = settings_for(data_dir).datasets_dir
     tenant_dirs = sorted(datasets_dir.glob("sft-*"))
     tenants = set(sample_platform.table("sft_examples")["tenant_id"])
     assert {path.name.removeprefix("sft-") for path in tenant_dirs} == tenants
     for tenant_dir in tenant_dirs:
-        (version_dir,) = tenant_dir.iterdir()
+        (version_dir,) = [path for path in tenant_dir.iterdir() if path.is_dir()]
         rows = pl.read_parquet(version_dir / "data.parquet")
         assert set(rows["tenant_id"]) == {tenant_dir.name.removeprefix("sft-")}
         manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
         assert manifest["rules"] == {"version": rules.version, "sha256": rules.sha256}
-    tenant_versions = {path.name: next(path.iterdir()).name for path in tenant_dirs}
+    tenant_versions = {path.name: latest_version(datasets_dir, path.name) for path in tenant_dirs}
     assert set(untouched.metadata["versions_checked"].value.items()) >= set(tenant_versions.items())
 
     tampered, version = next(iter(tenant_versions.items()))
     tampered_file = datasets_dir / tampered / version / "data.parquet"
     pl.read_parquet(tampered_file).slice(1).write_parquet(tampered_file)
     only_the_check = dg.AssetSelection.checks(sft_dataset_files_match_their_version)
-    rechecked = _materialise(assets, data_dir, sample_platform.instance, rules_path, only_the_check)
+    rechecked = _run_selected(only_the_check, data_dir, sample_platform.instance, rules_path)
     (evaluation,) = rechecked.get_asset_check_evaluations()
     assert not evaluation.passed
     assert evaluation.metadata["mismatched"].value == {tampered: version}
@@ -185,7 +203,7 @@ def test_rules_edited_without_a_version_bump_block_curation(sample_platform: Sam
         sft_examples,
     ]
     edited = _rules_file(tmp_path / "edited.yaml", thresholds={"high_rating_min": 5})
-    bumped = _rules_file(tmp_path / "bumped.yaml", thresholds={"high_rating_min": 5}, version="1.2.0")
+    bumped = _rules_file(tmp_path / "bumped.yaml", thresholds={"high_rating_min": 5}, version="1.3.0")
 
     outcomes = {}
     for name, rules_path in [("shipped", DEFAULT_RULES_PATH), ("edited", edited), ("bumped", bumped)]:

@@ -36,7 +36,7 @@ def test_manifest_records_the_code_versions_upstream(sample_platform: SamplePlat
     source = "dpo_pairs" if dataset == "dpo" else f"{dataset}_examples"
     assert code_version["feedback_platform"]
     assert code_version[source] == CURATION_CODE_VERSION
-    assert code_version[f"{dataset}_dataset"] == DATASET_WRITER_VERSION
+    assert code_version[f"staged_{dataset}_dataset"] == DATASET_WRITER_VERSION
     assert code_version["redacted_responses"] == ENGINE_VERSION
     assert code_version["feedback_with_responses"]  # dagster-dbt's checksum of the model's SQL
 

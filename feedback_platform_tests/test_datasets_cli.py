@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from feedback_platform.cli import main
 from feedback_platform.lib.dataset_index import list_dataset_versions
+from feedback_platform.lib.dataset_publication import publish_dataset_version, staging_root
 from feedback_platform.lib.dataset_store import read_dataset_version, read_manifest, write_dataset_version
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
@@ -30,7 +31,8 @@ def only_version(settings: PlatformSettings, name: str) -> str:
 
 
 def write_changed_eval(settings: PlatformSettings) -> tuple[str, pl.DataFrame, pl.DataFrame]:
-    """A second eval version: the first three rows dropped, one row re-admitted under a new id and rule.
+    """A second eval version, staged and published: the first three rows dropped, one row re-admitted under
+    a new id and rule.
 
     Returns (its version, the rows removed, the row added)."""
     old_rows = read_dataset_version(settings.datasets_dir, "eval", only_version(settings, "eval"))
@@ -42,12 +44,12 @@ def write_changed_eval(settings: PlatformSettings) -> tuple[str, pl.DataFrame, p
     version = write_dataset_version(
         new_rows,
         name="eval",
-        datasets_root=settings.datasets_dir,
+        datasets_root=staging_root(settings.datasets_dir),
         rule_version="test-changed",
         inputs={"table": "eval_examples", "rows": new_rows.height},
         key_column="example_id",
     )
-    assert version.created
+    assert publish_dataset_version(settings.datasets_dir, "eval", version.version).created
     return version.version, removed, added
 
 

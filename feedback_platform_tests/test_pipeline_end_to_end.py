@@ -3,6 +3,7 @@
 import polars as pl
 import pytest
 
+from feedback_platform.lib.curation.signals import prompt_key_expr
 from feedback_platform.lib.pii import ENGINE_VERSION
 from feedback_platform.materialize import materialize_everything
 from feedback_platform_tests.conftest import SamplePlatform
@@ -46,13 +47,25 @@ def test_an_edit_yields_sft_target_and_dpo_pair(sample_platform: SamplePlatform)
         (pl.col("signal") == "edit") & pl.col("training_allowed")
     )
     assert edits.height > 0
-    latest = edits.sort("feedback_created_at").group_by("response_id").last()
+    latest = (
+        edits.sort("feedback_created_at")
+        .group_by("response_id")
+        .last()
+        .with_columns(prompt_key=prompt_key_expr(pl.col("messages")))
+    )
+    eval_prompts = set(
+        sample_platform.table("eval_examples").select(prompt_key_expr(pl.col("messages")))[:, 0]
+    )
     sft = sample_platform.table("sft_examples").filter(pl.col("target_source") == "user_edit")
     dpo = sample_platform.table("dpo_pairs").filter(pl.col("pair_source") == "user_edit")
     sft_targets = dict(sft.select("response_id", "completion").iter_rows())
     dpo_by_response = {row["chosen_response_id"]: row for row in dpo.iter_rows(named=True)}
-    for response_id, edit_text, output in latest.select("response_id", "edit_text", "output").iter_rows():
-        assert sft_targets[response_id] == edit_text
+    assert 0 < latest.filter(pl.col("prompt_key").is_in(list(eval_prompts))).height < latest.height
+    for response_id, edit_text, output, prompt_key in latest.select(
+        "response_id", "edit_text", "output", "prompt_key"
+    ).iter_rows():
+        # An eval prompt is held out of SFT (rules' eval_holdout), not out of DPO.
+        assert sft_targets.get(response_id) == (None if prompt_key in eval_prompts else edit_text)
         if edit_text.split() != output.split():
             assert dpo_by_response[response_id]["chosen"] == edit_text
             assert dpo_by_response[response_id]["rejected"] == output

@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 from great_expectations.expectations import Expectation
 
-from feedback_platform.lib.quality import SuiteOutcome, run_suite
+from feedback_platform.lib.quality import run_suite
 from feedback_platform.resources import DUCKDB_POOL
 
 
@@ -30,13 +30,10 @@ def expectation_suite_check(
     metadata unless an expectation is about it. `prepare` derives columns first where needed, e.g.
     ratings parsed from the feedback value.
     """
-    columns = _referenced_columns(expectations)
 
     @_table_check(asset, name, description, partitions_def, blocking)
     def _suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
-        prepared = prepare(rows) if prepare else rows
-        outcome = run_suite(name, prepared.select(columns), expectations)
-        return _suite_check_result(outcome, row_count=rows.height)
+        return suite_check_result(name, rows, expectations, prepare)
 
     return _suite_check
 
@@ -54,17 +51,40 @@ def predicate_check(
 
     @_table_check(asset, name, description, partitions_def, blocking)
     def _predicate_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
-        violations = find_violations(rows)
-        return dg.AssetCheckResult(
-            passed=violations.height == 0,
-            metadata={
-                "rows_checked": rows.height,
-                "violations": violations.height,
-                "sample": dg.MetadataValue.md(_markdown_table(violations.head(5))),
-            },
-        )
+        return violations_check_result(rows, find_violations(rows))
 
     return _predicate_check
+
+
+def suite_check_result(
+    name: str,
+    rows: pl.DataFrame,
+    expectations: Sequence[Expectation],
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> dg.AssetCheckResult:
+    """Run the suite `name` on `rows` (after `prepare`), handing GX only the columns it names."""
+    prepared = prepare(rows) if prepare else rows
+    outcome = run_suite(name, prepared.select(_referenced_columns(expectations)), expectations)
+    return dg.AssetCheckResult(
+        passed=outcome.success,
+        metadata={
+            "rows_checked": rows.height,
+            "summary": outcome.summary(),
+            "expectations": dg.MetadataValue.json(outcome.as_records()),
+        },
+    )
+
+
+def violations_check_result(rows: pl.DataFrame, violations: pl.DataFrame) -> dg.AssetCheckResult:
+    """Passed when there are no `violations` among `rows`; the first five go to metadata as a sample."""
+    return dg.AssetCheckResult(
+        passed=violations.height == 0,
+        metadata={
+            "rows_checked": rows.height,
+            "violations": violations.height,
+            "sample": dg.MetadataValue.md(_markdown_table(violations.head(5))),
+        },
+    )
 
 
 def _table_check(
@@ -82,17 +102,6 @@ def _table_check(
         blocking=blocking,
         partitions_def=partitions_def,
         pool=DUCKDB_POOL,
-    )
-
-
-def _suite_check_result(outcome: SuiteOutcome, row_count: int) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        passed=outcome.success,
-        metadata={
-            "rows_checked": row_count,
-            "summary": outcome.summary(),
-            "expectations": dg.MetadataValue.json(outcome.as_records()),
-        },
     )
 
 

@@ -55,9 +55,9 @@ def parse_dataset_ref(text: str, *, require_version: bool = False) -> DatasetRef
 
 
 def latest_versions(datasets_root: Path) -> pl.DataFrame:
-    """The registry's newest row per dataset, with ``versions``: how many versions the dataset has."""
-    registry = list_dataset_versions(datasets_root)
-    return registry.group_by("name", maintain_order=True).agg(pl.all().last(), versions=pl.len()).sort("name")
+    """The registry's latest row per dataset, with ``versions``: how many versions the dataset has."""
+    registry = list_dataset_versions(datasets_root).with_columns(versions=pl.len().over("name"))
+    return registry.filter(pl.col("latest")).sort("name")
 
 
 def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
@@ -69,10 +69,11 @@ def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
     if not (root / ref.name).is_dir():
         known = ", ".join(latest_versions(root).get_column("name")) or "none yet"
         raise DatasetNotFoundError(f"no dataset {ref.name!r} under {root}; datasets: {known}")
-    versions = list_dataset_versions(root, ref.name).get_column("version").to_list()
+    registry = list_dataset_versions(root, ref.name)
+    versions = registry.get_column("version").to_list()
     if not versions:
         raise DatasetNotFoundError(f"dataset {ref.name!r} has no stored version under {root}")
-    version = versions[-1] if ref.version is None else ref.version
+    version = registry.filter(pl.col("latest"))["version"].item() if ref.version is None else ref.version
     if version not in versions:
         raise DatasetNotFoundError(
             f"dataset {ref.name!r} has no version {version!r}; its versions: {', '.join(versions)}"

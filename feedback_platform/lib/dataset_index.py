@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from feedback_platform.lib.dataset_publication import latest_version
 from feedback_platform.lib.dataset_store import MANIFEST
 
 REGISTRY_SCHEMA = pl.Schema(
@@ -29,13 +30,16 @@ REGISTRY_SCHEMA = pl.Schema(
         "inputs_json": pl.String,
         "code_version_json": pl.String,
         "upstream_json": pl.String,
+        "latest": pl.Boolean,
     }
 )
 """Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC).
-``code_version_json`` and ``upstream_json`` are ``{}`` for versions written before manifests held them."""
+``code_version_json`` and ``upstream_json`` are ``{}`` for versions written before manifests held them.
+``latest`` marks the version ``latest.json`` points at (see :mod:`feedback_platform.lib.dataset_publication`),
+or the newest one of a dataset that has no pointer."""
 
 
-def _registry_row(version_dir: Path) -> dict[str, Any]:
+def _registry_row(version_dir: Path, latest: str | None) -> dict[str, Any]:
     manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
     created_at = datetime.fromisoformat(manifest["created_at"]).astimezone(UTC).replace(tzinfo=None)
     return {
@@ -51,28 +55,34 @@ def _registry_row(version_dir: Path) -> dict[str, Any]:
         "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
         "code_version_json": json.dumps(manifest.get("code_version", {}), sort_keys=True),
         "upstream_json": json.dumps(manifest.get("upstream", {}), sort_keys=True),
+        "latest": manifest["version"] == latest,
     }
 
 
 def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.DataFrame:
-    """The registry: one row per stored version (of every dataset, or of ``name``), from the manifests.
+    """The registry: one row per published version (of every dataset, or of ``name``), from the manifests.
 
-    Hidden directories (temporary ones left by a killed writer) are not versions and are skipped. Rows are
-    sorted by dataset name, then creation time, then version id.
+    Hidden directories (staged versions, temporary ones left by a killed writer) are not published versions
+    and are skipped. Rows are sorted by dataset name, then creation time, then version id.
     """
     root = Path(datasets_root)
     dataset_dirs = [root / name] if name is not None else (sorted(root.iterdir()) if root.is_dir() else [])
     rows = [
-        _registry_row(version_dir)
+        _registry_row(version_dir, latest_version(root, dataset_dir.name))
         for dataset_dir in dataset_dirs
         if dataset_dir.is_dir() and not dataset_dir.name.startswith(".")
         for version_dir in dataset_dir.iterdir()
         if version_dir.is_dir() and not version_dir.name.startswith(".") and (version_dir / MANIFEST).exists()
     ]
-    return pl.DataFrame(rows, schema=REGISTRY_SCHEMA).sort(["name", "created_at", "version"])
+    registry = pl.DataFrame(rows, schema=REGISTRY_SCHEMA).sort(["name", "created_at", "version"])
+    unpointed_newest = ~pl.col("latest").any().over("name") & (
+        pl.int_range(pl.len()).over("name") == pl.len().over("name") - 1
+    )
+    return registry.with_columns(latest=pl.col("latest") | unpointed_newest)
 
 
-def _response_id_columns(rows: pl.DataFrame) -> list[str]:
+def response_id_columns(rows: pl.DataFrame) -> list[str]:
+    """``response_id`` and every ``*_response_id`` column of dataset rows (a DPO pair has two)."""
     return [column for column in rows.columns if column == "response_id" or column.endswith("_response_id")]
 
 
@@ -96,7 +106,7 @@ def lineage_rows(rows: pl.DataFrame, *, name: str, version: str, key_column: str
     (their cross product within the row); a row without events keeps one lineage row with a null event id.
     Joining ``feedback_event_id`` back to the mart reaches the raw log file and line.
     """
-    response_columns = _response_id_columns(rows)
+    response_columns = response_id_columns(rows)
     if not response_columns:
         raise ValueError(f"rows have no response id column: {rows.columns}")
     if "feedback_event_ids" not in rows.columns:

@@ -26,6 +26,7 @@ MODELS = [
     "feedback_with_responses",
     "response_signals",
     "daily_quality",
+    "daily_feedback_distribution",
 ]
 
 FEEDBACK_WITH_RESPONSES_SCHEMA = [

@@ -3,79 +3,43 @@ the rules: a version names one content."""
 
 import dagster as dg
 import polars as pl
-from great_expectations import expectations as gxe
 
+from feedback_platform.defs.curate.suites import ROW_SUITES
 from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
+from feedback_platform.lib.dataset_audits import pairs_without_a_preference, rows_of_withheld_users
 from feedback_platform.resources import DUCKDB_POOL
 
-eval_examples_have_unique_ids_and_outputs = expectation_suite_check(
-    asset="eval_examples",
-    name="eval_examples_have_unique_ids_and_outputs",
-    description="example_id is unique; every example has the rated output and the reasons it was admitted.",
-    expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="example_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="output"),
-        gxe.ExpectColumnValuesToNotBeNull(column="reasons"),
-    ],
-)
 
-sft_examples_have_unique_ids_and_non_empty_targets = expectation_suite_check(
-    asset="sft_examples",
-    name="sft_examples_have_unique_ids_and_non_empty_targets",
-    description="example_id is unique; every target is non-empty text from the output or the user's edit.",
-    expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
-        gxe.ExpectColumnValuesToBeBetween(column="completion_length", min_value=1),
-        gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
-        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation"]),
-    ],
-    prepare=lambda rows: rows.with_columns(
-        completion_length=pl.col("completion").str.strip_chars().str.len_chars()
-    ),
-)
+def _curated_suite_check(kind: str, table: str, name: str) -> dg.AssetChecksDefinition:
+    suite = ROW_SUITES[kind]
+    return expectation_suite_check(
+        asset=table,
+        name=name,
+        description=suite.description,
+        expectations=suite.expectations,
+        prepare=suite.prepare,
+    )
 
-dpo_pairs_have_unique_ids_and_both_sides = expectation_suite_check(
-    asset="dpo_pairs",
-    name="dpo_pairs_have_unique_ids_and_both_sides",
-    description="pair_id is unique; chosen and rejected are both present.",
-    expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="pair_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="chosen"),
-        gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="pair_source", value_set=["user_edit", "thumbs", "regenerate_then_copy"]
-        ),
-        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation"]),
-    ],
-)
 
-kto_examples_have_unique_ids_labels_and_splits = expectation_suite_check(
-    asset="kto_examples",
-    name="kto_examples_have_unique_ids_labels_and_splits",
-    description="example_id is unique; every row has a completion, a label, a weight in (0, 1] and a split.",
-    expectations=[
-        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
-        gxe.ExpectColumnValuesToNotBeNull(column="label"),
-        gxe.ExpectColumnValuesToBeBetween(column="weight", min_value=0, max_value=1, strict_min=True),
-        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation"]),
-    ],
+eval_examples_have_unique_ids_and_outputs = _curated_suite_check(
+    "eval", "eval_examples", "eval_examples_have_unique_ids_and_outputs"
+)
+sft_examples_have_unique_ids_and_non_empty_targets = _curated_suite_check(
+    "sft", "sft_examples", "sft_examples_have_unique_ids_and_non_empty_targets"
+)
+dpo_pairs_have_unique_ids_and_both_sides = _curated_suite_check(
+    "dpo", "dpo_pairs", "dpo_pairs_have_unique_ids_and_both_sides"
+)
+kto_examples_have_unique_ids_labels_and_splits = _curated_suite_check(
+    "kto", "kto_examples", "kto_examples_have_unique_ids_labels_and_splits"
 )
 
 dpo_chosen_differs_from_rejected = predicate_check(
     asset="dpo_pairs",
     name="dpo_chosen_differs_from_rejected",
     description="No pair prefers a text over itself (whitespace normalised), nor an empty text.",
-    find_violations=lambda rows: rows.filter(
-        (_normalised("chosen") == _normalised("rejected")) | (_normalised("chosen") == "")
-    ).select("pair_id", "pair_source", "chosen_response_id", "rejected_response_id"),
+    find_violations=pairs_without_a_preference,
 )
-
-
-def _normalised(column: str) -> pl.Expr:
-    return pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 def _excludes_withheld_users(asset: str, response_id_columns: list[str]) -> dg.AssetChecksDefinition:
@@ -88,13 +52,11 @@ def _excludes_withheld_users(asset: str, response_id_columns: list[str]) -> dg.A
         pool=DUCKDB_POOL,
     )
     def _check(rows: pl.DataFrame, response_signals: pl.DataFrame) -> dg.AssetCheckResult:
-        withheld = response_signals.filter(~pl.col("training_allowed")).select("response_id")
-        used = pl.concat([rows.select(response_id=pl.col(column)) for column in response_id_columns]).unique()
-        offending = used.join(withheld, on="response_id", how="semi")
+        offending = rows_of_withheld_users(rows, response_id_columns, response_signals)
         return dg.AssetCheckResult(
             passed=offending.height == 0,
             metadata={
-                "withheld_responses": withheld.height,
+                "withheld_responses": response_signals.filter(~pl.col("training_allowed")).height,
                 "offending_responses": offending.height,
                 "sample": ", ".join(offending["response_id"].head(5).to_list()) or "none",
             },

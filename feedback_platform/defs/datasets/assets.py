@@ -1,8 +1,12 @@
-"""Immutable dataset versions, and the registry and row lineage that index them.
+"""Immutable dataset versions, written, audited and published; and the registry and row lineage.
 
-The version folders on disk are the source of truth: a dataset asset writes a new folder only when the
-content changes, and `dataset_versions` / `dataset_row_lineage` are rebuilt from every folder ever
-written, so a table can be lost and rebuilt but a published version never changes.
+Write-audit-publish: `staged_<name>_dataset` writes the curated rows as a content-addressed version into
+staging; the blocking checks on it (defs/datasets/checks.py) audit the staged files; `<name>_dataset` then
+publishes the version and points `latest.json` at it. When a blocking check fails, Dagster does not run the
+publishing step, so the previous version stays latest and the failed check says why.
+
+The version folders on disk are the source of truth: `dataset_versions` / `dataset_row_lineage` are rebuilt
+from every published folder, so a table can be lost and rebuilt but a published version never changes.
 """
 
 from functools import partial
@@ -11,13 +15,16 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
-from feedback_platform.defs.datasets.metadata import version_metadata
+from feedback_platform.defs.datasets.audit import audited_staged_version
+from feedback_platform.defs.datasets.metadata import staged_metadata, version_metadata
 from feedback_platform.defs.datasets.provenance import upstream_code_versions, upstream_data_versions
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.dataset_index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
+from feedback_platform.lib.dataset_publication import publish_dataset_version, staging_root
 from feedback_platform.lib.dataset_store import (
     DATASET_WRITER_VERSION,
     read_dataset_version,
+    read_manifest,
     write_dataset_version,
 )
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
@@ -31,17 +38,17 @@ DATASETS = {
 """Dataset name → (the curated table it versions, the column that identifies a row)."""
 
 
-def _dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDefinition:
+def _staged_dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=f"{name}_dataset",
+        name=f"staged_{name}_dataset",
         ins={"rows": dg.AssetIn(source_table)},
         group_name="datasets",
         pool=DUCKDB_POOL,
         kinds={"parquet", "json"},
         code_version=DATASET_WRITER_VERSION,
-        description=f"The {name} dataset as an immutable, content-addressed version (Parquet, JSONL).",
+        description=f"The {name} dataset written as a content-addressed version into staging, to be audited.",
     )
-    def _dataset(
+    def _staged(
         context: dg.AssetExecutionContext,
         rows: pl.DataFrame,
         dataset_store: DatasetStore,
@@ -51,7 +58,7 @@ def _dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDe
         _require_rows_made_by(context, source_table, rules)
         write = partial(
             write_dataset_version,
-            datasets_root=dataset_store.path,
+            datasets_root=staging_root(dataset_store.path),
             rule_version=rules.version,
             rules_sha256=rules.sha256,
             key_column=key_column,
@@ -70,11 +77,11 @@ def _dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDe
                     inputs={"table": source_table, "tenant_id": tenant, "rows": tenant_rows.height},
                 ).version
         return dg.MaterializeResult(
-            metadata=version_metadata(version, rows, tenant_versions),
+            metadata=staged_metadata(version.version, version.path, rows.height, tenant_versions),
             data_version=dg.DataVersion(version.version),
         )
 
-    return _dataset
+    return _staged
 
 
 def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, rules: CurationRules) -> None:
@@ -89,8 +96,49 @@ def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, 
         )
 
 
+def _published_dataset_asset(name: str, staged: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=f"{name}_dataset",
+        deps=[staged],
+        group_name="datasets",
+        pool=DUCKDB_POOL,
+        kinds={"parquet", "json"},
+        code_version=DATASET_WRITER_VERSION,
+        description=(
+            f"The latest {name} dataset version: the staged version, published once every blocking check on "
+            f"{staged.key.to_user_string()} passed."
+        ),
+    )
+    def _published(context: dg.AssetExecutionContext, dataset_store: DatasetStore) -> dg.MaterializeResult:
+        audited = audited_staged_version(context, staged.key)
+        root = dataset_store.path
+        publication = publish_dataset_version(root, name, audited.version)
+        for tenant, version in audited.tenant_versions.items():
+            publish_dataset_version(root, f"{name}-{tenant}", version)
+        return dg.MaterializeResult(
+            metadata=version_metadata(
+                publication,
+                root / name / publication.version,
+                read_manifest(root, name, publication.version),
+                read_dataset_version(root, name, publication.version),
+                audited.tenant_versions,
+            ),
+            data_version=dg.DataVersion(publication.version),
+        )
+
+    return _published
+
+
+staged_eval_dataset, staged_sft_dataset, staged_dpo_dataset, staged_kto_dataset = (
+    _staged_dataset_asset(name, *source) for name, source in DATASETS.items()
+)
 eval_dataset, sft_dataset, dpo_dataset, kto_dataset = (
-    _dataset_asset(name, *source) for name, source in DATASETS.items()
+    _published_dataset_asset(name, staged)
+    for name, staged in zip(
+        DATASETS,
+        (staged_eval_dataset, staged_sft_dataset, staged_dpo_dataset, staged_kto_dataset),
+        strict=True,
+    )
 )
 
 

@@ -1,4 +1,5 @@
-"""Checks on the published datasets: files unchanged since written, and lineage for every row."""
+"""Checks on the datasets: the audit of each staged version, which gates its publication; and on the
+published ones, files unchanged since written and lineage for every row."""
 
 from pathlib import Path
 

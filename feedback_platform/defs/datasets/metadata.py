@@ -2,36 +2,54 @@
 how many rows each signal and tenant contributed, and a preview of the rows."""
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from feedback_platform.lib.dataset_catalog import rows_by_rule, value_tally
-from feedback_platform.lib.dataset_store import MANIFEST, DatasetVersion
+from feedback_platform.lib.dataset_publication import Publication
+from feedback_platform.lib.dataset_store import MANIFEST
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80
 
 
 def version_metadata(
-    version: DatasetVersion, rows: pl.DataFrame, tenant_versions: dict[str, str]
+    publication: Publication,
+    version_dir: Path,
+    manifest: dict,
+    rows: pl.DataFrame,
+    tenant_versions: dict[str, str],
 ) -> dict[str, object]:
-    """Metadata of one dataset materialisation; ``tenant_versions`` maps tenant → its per-tenant version."""
-    manifest = version.manifest
+    """Metadata of one dataset publication; ``tenant_versions`` maps tenant → its per-tenant version."""
     return {
-        "version": version.version,
-        "content_hash": version.content_hash,
-        "dagster/row_count": version.row_count,
-        "new_version": version.created,
+        "version": publication.version,
+        "content_hash": manifest["content_hash"],
+        "dagster/row_count": manifest["row_count"],
+        "new_version": publication.created,
+        "previous_latest": publication.previous or "none",
         "rule_version": manifest["rule_version"],
         "rules_sha256": manifest.get("rules", {}).get("sha256"),  # absent before rules 1.1.0
         "code_version": dg.MetadataValue.json(manifest.get("code_version", {})),
-        "path": dg.MetadataValue.path(str(version.path)),
-        "manifest_path": dg.MetadataValue.path(str(version.path / MANIFEST)),
+        "path": dg.MetadataValue.path(str(version_dir)),
+        "manifest_path": dg.MetadataValue.path(str(version_dir / MANIFEST)),
         "rows_by_signal": dg.MetadataValue.json(rows_by_rule(rows)),
         "rows_by_tenant": dg.MetadataValue.json(rows_by_tenant(rows)),
         "tenant_versions": dg.MetadataValue.json(tenant_versions),
         "preview": preview_table(rows),
+    }
+
+
+def staged_metadata(
+    version: str, version_dir: Path, row_count: int, tenant_versions: dict[str, str]
+) -> dict[str, object]:
+    """Metadata of a staged version: what its checks read, and what publishing will move."""
+    return {
+        "version": version,
+        "dagster/row_count": row_count,
+        "path": dg.MetadataValue.path(str(version_dir)),
+        "tenant_versions": dg.MetadataValue.json(tenant_versions),
     }
 
 

@@ -8,6 +8,7 @@ from great_expectations import expectations as gxe
 
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.defs.schema_checks import table_schema_check
 from feedback_platform.lib.log_validation import STREAMS, count_landing_lines
 from feedback_platform.resources import DUCKDB_POOL, LandingZone
 
@@ -67,6 +68,11 @@ raw_consent_has_known_actions = expectation_suite_check(
     ],
     partitions_def=daily_landing_partitions,
 )
+
+raw_responses_schema_matches_contract = table_schema_check("raw_responses")
+raw_feedback_schema_matches_contract = table_schema_check("raw_feedback")
+raw_consent_schema_matches_contract = table_schema_check("raw_consent")
+quarantined_rows_schema_matches_contract = table_schema_check("quarantined_rows")
 
 
 @dg.asset_check(

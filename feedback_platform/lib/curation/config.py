@@ -110,6 +110,15 @@ class Split(_Strict):
     validation_percent: int = Field(ge=0, le=100)
 
 
+TrainingDataset = Literal["sft", "dpo", "kto"]
+
+
+class EvalHoldout(_Strict):
+    """The training datasets that leave out every prompt (up to near-duplicates) of the eval set."""
+
+    datasets: list[TrainingDataset]
+
+
 class CurationRules(_Strict):
     """The whole rules file. ``version`` is the file's own; ``sha256`` identifies its exact content."""
 
@@ -123,6 +132,7 @@ class CurationRules(_Strict):
     min_lengths: MinLengths
     dedup_prompts: PromptDedup
     split: Split
+    eval_holdout: EvalHoldout
     per_tenant_datasets: bool
 
     @property

@@ -6,6 +6,7 @@ import polars as pl
 
 from feedback_platform.lib.curation import rules
 from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.eval import held_out_prompt_keys
 from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.signals import trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
@@ -173,7 +174,13 @@ def select_dpo_pairs(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules)
         .with_columns(pair_id=_pair_id())
     )
     return (
-        finish_rows(admitted, curation, id_column="pair_id", completion_columns=["chosen", "rejected"])
+        finish_rows(
+            admitted,
+            curation,
+            id_column="pair_id",
+            completion_columns=["chosen", "rejected"],
+            held_out_prompt_keys=held_out_prompt_keys(mart, curation, "dpo"),
+        )
         .select(DPO_COLUMNS)
         .sort("pair_id")
         .collect()

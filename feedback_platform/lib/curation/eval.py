@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from feedback_platform.lib.curation import rules
-from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.config import CurationRules, TrainingDataset
 from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.signals import EXAMPLE_CONTEXT_COLUMNS, trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
@@ -33,8 +33,7 @@ def select_eval_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRu
     """
     eval_rules = rules.eval_rules(curation)
     admitted = (
-        trainable_response_signals(mart, curation)
-        .filter(rules.any_fires(eval_rules))
+        _admitted_responses(mart, curation)
         .with_columns(
             reference=pl.col("latest_edit_text"),
             reasons=rules.reasons(eval_rules),
@@ -50,3 +49,20 @@ def select_eval_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRu
         .sort("example_id")
         .collect()
     )
+
+
+def held_out_prompt_keys(
+    mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules, dataset: TrainingDataset
+) -> pl.LazyFrame | None:
+    """The normalised prompts of the eval set when ``dataset`` leaves them out (``eval_holdout``), else None.
+
+    Eval keeps every admitted prompt (it has no completion floor, and dedup keeps one row per prompt), so
+    these are exactly the prompts of :func:`select_eval_examples` under the same rules.
+    """
+    if dataset not in curation.eval_holdout.datasets:
+        return None
+    return _admitted_responses(mart, curation).select("prompt_key").unique()
+
+
+def _admitted_responses(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules) -> pl.LazyFrame:
+    return trainable_response_signals(mart, curation).filter(rules.any_fires(rules.eval_rules(curation)))

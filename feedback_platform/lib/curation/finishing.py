@@ -37,14 +37,19 @@ def finish_rows(
     id_column: str,
     completion_columns: Sequence[str] = (),
     with_split: bool = True,
+    held_out_prompt_keys: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """Apply the completion length floor, near-duplicate prompt dedup and (optionally) the ``split`` column.
+    """Drop held-out prompts, apply the completion length floor, near-duplicate prompt dedup and (optionally)
+    the ``split`` column.
 
-    ``rows`` must hold ``tenant_id``, ``prompt_key`` and ``id_column``. Dedup keeps, per tenant and
-    normalised prompt, the ``keep_per_prompt`` rows with the smallest ids: ids are hashes, so that is an
-    arbitrary but deterministic choice that does not favour any model or time.
+    ``rows`` must hold ``tenant_id``, ``prompt_key`` and ``id_column``; ``held_out_prompt_keys`` (a
+    ``prompt_key`` column, e.g. the eval set's) names prompts this dataset must not contain. Dedup keeps,
+    per tenant and normalised prompt, the ``keep_per_prompt`` rows with the smallest ids: ids are hashes,
+    so that is an arbitrary but deterministic choice that does not favour any model or time.
     """
     floor = rules.min_lengths.completion_chars
+    if held_out_prompt_keys is not None:
+        rows = rows.join(held_out_prompt_keys, on="prompt_key", how="anti")
     finished = rows.filter(
         pl.all_horizontal(
             pl.lit(True), *[pl.col(c).str.strip_chars().str.len_chars() >= floor for c in completion_columns]

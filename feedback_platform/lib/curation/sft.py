@@ -6,6 +6,7 @@ import polars as pl
 
 from feedback_platform.lib.curation import rules
 from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.eval import held_out_prompt_keys
 from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.signals import EXAMPLE_CONTEXT_COLUMNS, trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
@@ -48,7 +49,13 @@ def select_sft_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRul
         )
     )
     return (
-        finish_rows(admitted, curation, id_column="example_id", completion_columns=["completion"])
+        finish_rows(
+            admitted,
+            curation,
+            id_column="example_id",
+            completion_columns=["completion"],
+            held_out_prompt_keys=held_out_prompt_keys(mart, curation, "sft"),
+        )
         .select(SFT_COLUMNS)
         .sort("example_id")
         .collect()

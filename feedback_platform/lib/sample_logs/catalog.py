@@ -143,6 +143,8 @@ def system_prompt(tenant: Tenant, feature: str, prompt_version: PromptVersion) -
     )
 
 
-def quality(model: Model, prompt_version: PromptVersion, feature: str) -> float:
-    """The chance that a response of this model, prompt version and feature is a good one."""
-    return min(0.97, max(0.05, model.quality + prompt_version.quality_delta + FEATURE_QUALITY_DELTA[feature]))
+def quality(model: Model, prompt_version: PromptVersion, feature: str, drop: float = 0.0) -> float:
+    """The chance that a response of this model, prompt version and feature is a good one, `drop` lower
+    on a day the model is degraded (see ModelDegradation)."""
+    chance = model.quality + prompt_version.quality_delta + FEATURE_QUALITY_DELTA[feature]
+    return max(0.05, min(0.97, chance) - drop)

@@ -6,6 +6,7 @@ new response to the very same messages, and a reformulate signal becomes the use
 
 import datetime
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from feedback_platform.lib.sample_logs.catalog import MODELS, PROMPT_VERSION_WEIGHTS, PROMPT_VERSIONS, quality
@@ -59,8 +60,12 @@ def serve_conversation(
     engaged: bool,
     rng: random.Random,
     factory: PiiFactory,
+    quality_drops: Mapping[str, float],
 ) -> list[ServedResponse]:
-    """At most `budget` responses of a conversation starting at `start_ms`; the first is always served."""
+    """At most `budget` responses of a conversation starting at `start_ms`; the first is always served.
+
+    `quality_drops` lowers the chance of a good answer of the models it names (see ModelDegradation).
+    """
     tenant = tenant_world.tenant
     feature = _pick(rng, tenant.features)
     model = MODELS[_pick(rng, tenant.models)]
@@ -68,7 +73,7 @@ def serve_conversation(
     topics, cum_weights = tenant_world.topics_by_feature[feature]
     topic = rng.choices(topics, cum_weights=cum_weights)[0]
     other_topics = tuple(t for t in topics if t is not topic)
-    good_chance = quality(model, prompt_version, feature)
+    good_chance = quality(model, prompt_version, feature, quality_drops.get(model.name, 0.0))
     conversation_id = new_uuid(rng)
     messages: list[dict[str, str]] = [
         {"role": "system", "content": build_system_prompt(tenant, feature, prompt_version)}

@@ -80,6 +80,7 @@ def simulate_day(
     last_day = day_index == config.days - 1
     responses: list[LogLine] = []
     deliveries = Deliveries()
+    quality_drops = config.quality_drops(day_index)
     while len(responses) < config.responses_per_day:
         tenant_world = rng.choices(world.tenants, cum_weights=world.tenant_cum_weights)[0]
         user = _pick_user(tenant_world, world, day_index, rng)
@@ -92,6 +93,7 @@ def simulate_day(
             engaged=user.user_id in world.consent.engaged_user_ids,
             rng=rng,
             factory=factory,
+            quality_drops=quality_drops,
         )
         for served in conversation:
             arrival = min(DAY_MS - 1, served.ms + rng.randint(50, 2_000))

@@ -63,8 +63,11 @@ class GenerationSummary:
 
 
 def write_summary(summary: GenerationSummary, config: SampleLogConfig, path: Path) -> None:
-    """Writes the summary and the config that produced it as indented JSON."""
+    """Writes the summary and the config that produced it as indented JSON (a degradation only when set,
+    so that a default config's summary keeps its bytes)."""
     config_data = {**dataclasses.asdict(config), "start_date": config.start_date.isoformat()}
+    if config.degradation is None:
+        del config_data["degradation"]
     data = {"config": config_data, **summary.to_dict()}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -1,0 +1,80 @@
+"""The audit rules of dataset versions, on small frames shaped like stored rows."""
+
+import polars as pl
+
+from feedback_platform.lib.dataset_audits import (
+    pairs_without_a_preference,
+    prompts_in_both_splits,
+    prompts_shared_with,
+    residual_pii_in_rows,
+    rows_of_other_tenants,
+    rows_without_known_events,
+)
+
+
+def _messages(text: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": text}]
+
+
+# Guards the split audit: near-duplicate prompts (case, punctuation) on both sides are one leak.
+def test_a_prompt_in_both_splits_is_found_up_to_near_duplicates() -> None:
+    rows = pl.DataFrame(
+        {
+            "messages": [_messages("Reset my password?"), _messages("reset my  password"), _messages("Hi")],
+            "split": ["train", "validation", "train"],
+        }
+    )
+    leaks = prompts_in_both_splits(rows)
+    assert leaks.height == 1 and leaks["rows"].item() == 2
+
+
+# Guards the eval holdout audit.
+def test_prompts_shared_with_eval_are_found() -> None:
+    sft = pl.DataFrame({"messages": [_messages("How do refunds work?"), _messages("Opening hours?")]})
+    eval_rows = pl.DataFrame({"messages": [_messages("how do refunds work")]})
+    assert prompts_shared_with(sft, eval_rows).height == 1
+    assert prompts_shared_with(sft.tail(1), eval_rows).is_empty()
+
+
+# Guards the DPO audit: equal after whitespace normalisation, or an empty side, is no preference.
+def test_pairs_without_a_preference() -> None:
+    pairs = pl.DataFrame(
+        {
+            "pair_id": ["p1", "p2", "p3"],
+            "pair_source": ["thumbs"] * 3,
+            "chosen_response_id": ["r1", "r2", "r3"],
+            "rejected_response_id": ["r4", "r5", "r6"],
+            "chosen": ["Same  text", "", "Better"],
+            "rejected": ["Same text ", "Something", "Worse"],
+        }
+    )
+    assert pairs_without_a_preference(pairs)["pair_id"].to_list() == ["p1", "p2"]
+
+
+# Guards the residual scan of dataset texts: nested message contents are scanned, values are masked.
+def test_residual_pii_is_found_in_nested_texts_and_masked() -> None:
+    rows = pl.DataFrame(
+        {
+            "example_id": ["e1", "e2"],
+            "messages": [_messages("mail jane.roe@example.org"), _messages("hello")],
+            "completion": ["fine", "call <PHONE_NUMBER>"],
+        }
+    )
+    findings = residual_pii_in_rows(rows, "example_id")
+    assert findings.select("id", "field", "kind").rows() == [("e1", "messages.content", "email")]
+    assert "jane.roe@example.org" not in findings["masked"].item()
+
+
+# Guards lineage and tenant audits.
+def test_rows_without_known_events_and_other_tenants() -> None:
+    rows = pl.DataFrame(
+        {
+            "example_id": ["e1", "e2", "e3"],
+            "response_id": ["r1", "r2", "r3"],
+            "tenant_id": ["acme", "acme", "globex"],
+            "feedback_event_ids": [["f1"], ["f404"], []],
+        }
+    )
+    missing = rows_without_known_events(rows, "example_id", pl.Series(["f1"]))
+    assert missing["row_id"].to_list() == ["e2", "e3"]
+    assert rows_of_other_tenants(rows, "acme").rows() == [("globex", 1)]

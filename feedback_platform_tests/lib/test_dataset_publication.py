@@ -1,0 +1,72 @@
+"""Staging and publishing dataset versions on a real folder: what consumers see before and after."""
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from feedback_platform.lib.dataset_catalog import DatasetRef, latest_versions, resolve_version
+from feedback_platform.lib.dataset_index import list_dataset_versions
+from feedback_platform.lib.dataset_publication import (
+    LATEST_POINTER,
+    latest_version,
+    publish_dataset_version,
+    read_staged_version,
+    staging_root,
+)
+from feedback_platform.lib.dataset_store import write_dataset_version
+
+
+def _stage(root: Path, rows: pl.DataFrame) -> str:
+    return write_dataset_version(
+        rows,
+        name="sft",
+        datasets_root=staging_root(root),
+        rule_version="1.0.0",
+        inputs={},
+        key_column="example_id",
+    ).version
+
+
+FIRST = pl.DataFrame({"example_id": ["a", "b"], "completion": ["x", "y"]})
+SECOND = pl.DataFrame({"example_id": ["a", "b", "c"], "completion": ["x", "y", "z"]})
+
+
+# Guards write-audit-publish: a staged version is invisible to consumers until it is published.
+def test_a_staged_version_is_not_listed_until_published(tmp_path: Path) -> None:
+    version = _stage(tmp_path, FIRST)
+    assert list_dataset_versions(tmp_path).is_empty()
+    assert latest_version(tmp_path, "sft") is None
+    assert read_staged_version(tmp_path, "sft", version).equals(FIRST)
+
+    publication = publish_dataset_version(tmp_path, "sft", version)
+
+    assert (publication.created, publication.previous) == (True, None)
+    assert not (staging_root(tmp_path) / "sft" / version).exists()
+    assert list_dataset_versions(tmp_path)["version"].to_list() == [version]
+    assert read_staged_version(tmp_path, "sft", version).equals(FIRST)  # found where publishing moved it
+
+
+# Guards the latest pointer: it follows publication order, and republishing old content moves it back
+# without rewriting the published folder.
+def test_latest_follows_publication_not_creation(tmp_path: Path) -> None:
+    first = _stage(tmp_path, FIRST)
+    publish_dataset_version(tmp_path, "sft", first)
+    second = _stage(tmp_path, SECOND)
+    publish_dataset_version(tmp_path, "sft", second)
+    assert resolve_version(tmp_path, DatasetRef("sft"))["version"] == second
+
+    again = publish_dataset_version(tmp_path, "sft", _stage(tmp_path, FIRST))
+
+    assert (again.version, again.created, again.previous) == (first, False, second)
+    pointer = json.loads((tmp_path / "sft" / LATEST_POINTER).read_text())
+    assert pointer["version"] == first and pointer["previous"] == second
+    assert latest_versions(tmp_path).select("version", "versions").row(0) == (first, 2)
+    assert list_dataset_versions(tmp_path).filter("latest")["version"].to_list() == [first]
+
+
+# Guards against publishing what was never staged.
+def test_publishing_an_unknown_version_fails(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no staged version"):
+        publish_dataset_version(tmp_path, "sft", "0123456789abcdef")
