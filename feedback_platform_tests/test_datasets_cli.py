@@ -97,7 +97,7 @@ def test_show_json_is_the_manifest_with_rows_by_rule(platform: PlatformSettings)
     assert text.exit_code == 0, text.output
     assert f"eval@{old_eval}  (eval)" in text.output
     assert f"rows            {manifest['row_count']}" in text.output
-    assert f"eval_dataset {manifest['code_version']['eval_dataset']}" in text.output
+    assert f"staged_eval_dataset {manifest['code_version']['staged_eval_dataset']}" in text.output
     assert "upstream        " in text.output and "partitions 2026-11-01 to 2026-11-03" in text.output
 
 
