@@ -6,6 +6,7 @@ exactly the jobs the nightly schedules run.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import dagster as dg
 import duckdb
@@ -46,17 +47,28 @@ def materialize_everything(
     on_job_start: Callable[[str], None] = lambda job: None,
 ) -> list[RunOutcome]:
     """Ingest and redact every landing day in one run, then join, curate and publish datasets."""
-    days = landing_dates(settings.landing_dir)
-    if not days:
-        raise FileNotFoundError(f"no landing days under {settings.landing_dir}: generate or copy logs first")
+    days = landing_days(settings)
+    range_tags = day_range_tags(days)
     defs = build_definitions(settings)
-    range_tags = {ASSET_PARTITION_RANGE_START_TAG: str(days[0]), ASSET_PARTITION_RANGE_END_TAG: str(days[-1])}
     on_job_start(f"landing_day_job: ingest and redact {len(days)} landing days ({days[0]} to {days[-1]})")
     outcomes = [_execute(defs, "landing_day_job", instance, range_tags)]
     if outcomes[0].success:
         on_job_start("datasets_job: join (dbt), curate and publish dataset versions")
         outcomes.append(_execute(defs, "datasets_job", instance, {}))
     return outcomes
+
+
+def landing_days(settings: PlatformSettings) -> list[date]:
+    """The landing days under the landing folder, oldest first; FileNotFoundError when there are none."""
+    days = landing_dates(settings.landing_dir)
+    if not days:
+        raise FileNotFoundError(f"no landing days under {settings.landing_dir}: generate or copy logs first")
+    return days
+
+
+def day_range_tags(days: list[date]) -> dict[str, str]:
+    """Run tags that make one run cover the partitions from the first to the last of `days`."""
+    return {ASSET_PARTITION_RANGE_START_TAG: str(days[0]), ASSET_PARTITION_RANGE_END_TAG: str(days[-1])}
 
 
 def _execute(

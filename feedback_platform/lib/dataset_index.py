@@ -68,9 +68,10 @@ def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.Da
     root = Path(datasets_root)
     dataset_dirs = [root / name] if name is not None else (sorted(root.iterdir()) if root.is_dir() else [])
     rows = [
-        _registry_row(version_dir, latest_version(root, dataset_dir.name))
+        _registry_row(version_dir, latest)
         for dataset_dir in dataset_dirs
         if dataset_dir.is_dir() and not dataset_dir.name.startswith(".")
+        for latest in [latest_version(root, dataset_dir.name)]
         for version_dir in dataset_dir.iterdir()
         if version_dir.is_dir() and not version_dir.name.startswith(".") and (version_dir / MANIFEST).exists()
     ]

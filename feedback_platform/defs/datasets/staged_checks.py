@@ -100,47 +100,51 @@ def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
     )
 
 
+def _mart_audit(
+    name: str,
+    check: str,
+    description: str,
+    mart: str,
+    query: str,
+    audit: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+) -> dg.AssetChecksDefinition:
+    """A check of the staged rows against `query` over one mart: passes when `audit(rows, mart_rows)` finds
+    no violation."""
+
+    @_staged_check(name, check, description, additional_deps=[mart])
+    def _check(
+        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
+    ) -> dg.AssetCheckResult:
+        version, _ = _staged_version(context.instance, name)
+        rows = read_staged_version(dataset_store.path, name, version)
+        with warehouse.connect() as con:
+            mart_rows = con.sql(query).pl()
+        return _stamped(violations_check_result(rows, audit(rows, mart_rows)), staged_version=version)
+
+    return _check
+
+
 def _traces_to_feedback_events(name: str, key_column: str) -> dg.AssetChecksDefinition:
-    @_staged_check(
+    return _mart_audit(
         name,
         "traces_to_feedback_events",
         "Every row names the feedback events it was selected by, and each is an event of "
         "feedback_with_responses (dataset row → lineage → feedback event).",
-        additional_deps=["feedback_with_responses"],
+        "feedback_with_responses",
+        "select event_id from feedback_with_responses",
+        lambda rows, events: rows_without_known_events(rows, key_column, events.get_column("event_id")),
     )
-    def _check(
-        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
-    ) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
-        rows = read_staged_version(dataset_store.path, name, version)
-        with warehouse.connect() as con:
-            event_ids = con.sql("select event_id from feedback_with_responses").pl().get_column("event_id")
-        result = violations_check_result(rows, rows_without_known_events(rows, key_column, event_ids))
-        return _stamped(result, staged_version=version)
-
-    return _check
 
 
 def _excludes_users_who_opted_out(name: str) -> dg.AssetChecksDefinition:
-    @_staged_check(
+    return _mart_audit(
         name,
         "excludes_users_who_opted_out",
         "No row comes from a response whose user opted out of training or asked for erasure.",
-        additional_deps=["response_signals"],
+        "response_signals",
+        "select response_id, training_allowed from response_signals",
+        lambda rows, consent: rows_of_withheld_users(rows, response_id_columns(rows), consent),
     )
-    def _check(
-        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
-    ) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
-        rows = read_staged_version(dataset_store.path, name, version)
-        with warehouse.connect() as con:
-            consent = con.sql("select response_id, training_allowed from response_signals").pl()
-        result = violations_check_result(
-            rows, rows_of_withheld_users(rows, response_id_columns(rows), consent)
-        )
-        return _stamped(result, staged_version=version)
-
-    return _check
 
 
 def _tenant_versions_hold_one_tenant(name: str) -> dg.AssetChecksDefinition:
