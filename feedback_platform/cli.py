@@ -111,7 +111,11 @@ def _generate(config: SampleLogConfig, out_dir: Path) -> None:
 
 def _materialize_and_report(settings: PlatformSettings) -> None:
     from feedback_platform.local_instance import local_instance
-    from feedback_platform.materialize import materialize_everything, table_row_counts
+    from feedback_platform.materialize import (
+        feedback_conversion_by_day,
+        materialize_everything,
+        table_row_counts,
+    )
 
     try:
         outcomes = materialize_everything(settings, local_instance(settings), on_job_start=click.echo)
@@ -126,6 +130,11 @@ def _materialize_and_report(settings: PlatformSettings) -> None:
         for published in outcome.published:
             state = "new" if published.new else "unchanged"
             click.echo(f"  {published.dataset:<12} {published.version}  {published.rows:>7,} rows  ({state})")
+    conversion = feedback_conversion_by_day(settings)
+    if conversion.height:
+        click.echo("\nFeedback reaching the latest datasets, by feedback day (daily_feedback_conversion):")
+    for day, signals, reached, rate in conversion.iter_rows():
+        click.echo(f"  {day}  {reached:>7,} of {signals:>7,} signals  {rate:6.1%}")
     click.echo("")
     for outcome in outcomes:
         status = "succeeded" if outcome.success else "FAILED"

@@ -14,6 +14,8 @@ import polars as pl
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from feedback_platform.definitions import build_definitions
+from feedback_platform.lib import warehouse
+from feedback_platform.lib.feedback_conversion import conversion_by_day
 from feedback_platform.lib.log_validation import landing_dates
 from feedback_platform.settings import PlatformSettings
 
@@ -127,3 +129,11 @@ def table_row_counts(settings: PlatformSettings) -> pl.DataFrame:
         ]
         counts = [(name, con.execute(f'select count(*) from "{name}"').fetchall()[0][0]) for name in tables]
     return pl.DataFrame(counts, schema={"table": pl.String, "rows": pl.Int64}, orient="row")
+
+
+def feedback_conversion_by_day(settings: PlatformSettings) -> pl.DataFrame:
+    """Per feedback day, the signals and the share that reached a dataset (empty before the first run)."""
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        if not warehouse.table_exists(con, "daily_feedback_conversion"):
+            return pl.DataFrame()
+        return conversion_by_day(warehouse.read_table(con, "daily_feedback_conversion"))

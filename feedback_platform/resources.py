@@ -78,13 +78,15 @@ class DuckDBPolarsIOManager(dg.ConfigurableIOManager):
         context.add_output_metadata({"table": table, "dagster/row_count": obj.height})
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        """The upstream table; only the columns an input names in its metadata (`"columns"`), if any."""
         table = context.asset_key.path[-1]
+        columns = (context.definition_metadata or {}).get("columns")
         with self.warehouse.connect() as con:
             if context.has_asset_partitions:
                 upstream = context.upstream_output
                 column = _partition_column(upstream.definition_metadata if upstream else {})
-                return warehouse.read_table(con, table, column, _partition_dates(context))
-            return warehouse.read_table(con, table)
+                return warehouse.read_table(con, table, column, _partition_dates(context), columns)
+            return warehouse.read_table(con, table, columns=columns)
 
 
 class LandingZone(dg.ConfigurableResource):

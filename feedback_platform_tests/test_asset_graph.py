@@ -41,6 +41,7 @@ GROUPS = {
         "kto_dataset",
         "dataset_versions",
         "dataset_row_lineage",
+        "daily_feedback_conversion",
     },
 }
 
@@ -70,6 +71,9 @@ EDGES = {
     ("kto_dataset", "dataset_versions"),
     ("eval_dataset", "dataset_versions"),
     ("dataset_versions", "dataset_row_lineage"),
+    ("feedback_with_responses", "daily_feedback_conversion"),
+    ("dataset_row_lineage", "daily_feedback_conversion"),
+    ("dataset_versions", "daily_feedback_conversion"),
 }
 
 PYTHON_CHECKS = {
@@ -98,6 +102,8 @@ PYTHON_CHECKS = {
     ("kto_dataset", "kto_dataset_files_match_their_version"),
     ("dataset_versions", "dataset_versions_are_unique_and_complete"),
     ("dataset_row_lineage", "every_dataset_row_has_lineage"),
+    ("daily_feedback_conversion", "daily_feedback_conversion_counts_are_consistent"),
+    ("daily_feedback_conversion", "daily_feedback_conversion_counts_every_event_in_the_latest_datasets"),
     *(
         (f"staged_{name}_dataset", f"staged_{name}_dataset_{audit}")
         for name in ("eval", "sft", "dpo", "kto")

@@ -76,11 +76,13 @@ def read_table(
     table: str,
     partition_column: str | None = None,
     partitions: Sequence[date] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """Read a table, or only some partitions of it, in a stable order."""
+    """Read a table, or only some partitions of it, with all its columns or only `columns`."""
     if not table_exists(con, table):
         raise LookupError(f"table {table} does not exist yet: materialise it first")
-    query = f"select * from {_quote(table)}"
+    selected = ", ".join(_quote(column) for column in columns) if columns else "*"
+    query = f"select {selected} from {_quote(table)}"
     params: list[object] = []
     if partition_column is not None and partitions is not None:
         query += f" where {_quote(partition_column)} in ({', '.join('?' for _ in partitions)})"

@@ -11,6 +11,7 @@ import dataclasses
 import dagster as dg
 import polars as pl
 
+from feedback_platform.defs.table_metadata import frame_as_table
 from feedback_platform.lib.feedback_drift import (
     DriftTestSettings,
     daily_thumbs_up_rate_by_model,
@@ -74,27 +75,8 @@ def feedback_rates_have_not_dropped(distribution: pl.DataFrame) -> dg.AssetCheck
                 f"{group} ({metric})" for group, metric in flagged.select("group", "metric").iter_rows()
             )
             or "none",
-            "flagged": _table(flagged.select(_SHOWN_COLUMNS)),
-            "all_groups": _table(results.select(_SHOWN_COLUMNS)),
-            "daily_thumbs_up_rate_by_model": _table(daily_thumbs_up_rate_by_model(distribution)),
+            "flagged": frame_as_table(flagged.select(_SHOWN_COLUMNS)),
+            "all_groups": frame_as_table(results.select(_SHOWN_COLUMNS)),
+            "daily_thumbs_up_rate_by_model": frame_as_table(daily_thumbs_up_rate_by_model(distribution)),
         },
     )
-
-
-def _table(frame: pl.DataFrame) -> dg.TableMetadataValue:
-    """A frame as a Dagster table: dates as text, rates to four decimals."""
-    shown = frame.with_columns(pl.col(pl.Date).cast(pl.String), pl.col(pl.Float64).round(4))
-    return dg.MetadataValue.table(
-        records=[dg.TableRecord(row) for row in shown.iter_rows(named=True)],
-        schema=dg.TableSchema(
-            columns=[dg.TableColumn(name, _column_type(dtype)) for name, dtype in shown.schema.items()]
-        ),
-    )
-
-
-def _column_type(dtype: pl.DataType) -> str:
-    if dtype.is_float():
-        return "float"
-    if dtype.is_integer():
-        return "int"
-    return "bool" if dtype == pl.Boolean else "string"
