@@ -78,6 +78,24 @@ def test_a_check_that_cannot_run_is_an_error(platform_copy: PlatformSettings) ->
     assert report.failed
 
 
+# Guards the checks that read a recorded version: on a copied data folder without its Dagster home they
+# cannot tell which version to audit, and say so; the checks on the tables still run and pass.
+def test_dataset_checks_without_the_recorded_versions_say_what_is_missing(
+    platform_copy: PlatformSettings,
+) -> None:
+    report = run_layer_checks(platform_copy, dg.DagsterInstance.ephemeral(), ["datasets"])
+    outcomes = _by_check(report)
+
+    staged_suite = outcomes["staged_sft_dataset_passes_its_suite"]
+    assert staged_suite.status == CheckStatus.ERROR
+    assert "no materialisation of staged_sft_dataset" in staged_suite.details["error"]
+    assert outcomes["sft_dataset_files_match_their_version"].status == CheckStatus.ERROR
+    assert outcomes["daily_feedback_conversion_counts_every_event_in_the_latest_datasets"].status == (
+        CheckStatus.PASS
+    )
+    assert report.failed
+
+
 # Guards the exit rule: a check failed at WARN severity is reported but does not fail the report.
 def test_warnings_alone_do_not_fail_the_report() -> None:
     warned = CheckOutcome("join", "daily_quality", "thumbs_up_rate_in_range", CheckStatus.WARN)

@@ -8,6 +8,7 @@ import polars as pl
 from great_expectations import expectations as gxe
 
 from feedback_platform.defs.datasets.assets import DATASETS
+from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.lib.dataset_store import content_hash, read_dataset_version, read_manifest
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
@@ -26,7 +27,7 @@ def _files_match_their_version(name: str, key_column: str) -> dg.AssetChecksDefi
         blocking=True,
     )
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
-        metadata = context.instance.get_latest_materialization_event(asset_key).asset_materialization.metadata
+        metadata = recorded_metadata(context.instance, asset_key)
         tenant_versions = metadata["tenant_versions"].value if "tenant_versions" in metadata else {}
         published = {
             name: metadata["version"].value,

@@ -2,6 +2,7 @@
 how many rows each signal and tenant contributed, and a preview of the rows."""
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +14,21 @@ from feedback_platform.lib.dataset_store import MANIFEST
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80
+
+
+def recorded_metadata(instance: dg.DagsterInstance, asset_key: dg.AssetKey) -> Mapping[str, dg.MetadataValue]:
+    """The metadata of the asset's latest materialisation: the checks on a dataset read the version from it.
+
+    LookupError when this instance recorded none, e.g. for checks run on a copied data folder without its
+    Dagster home.
+    """
+    event = instance.get_latest_materialization_event(asset_key)
+    if event is None or event.asset_materialization is None:
+        raise LookupError(
+            f"this Dagster instance holds no materialisation of {asset_key.to_user_string()}, so it cannot"
+            " tell which version to check: materialise it (or use the data folder's dagster_home) first"
+        )
+    return event.asset_materialization.metadata
 
 
 def version_metadata(

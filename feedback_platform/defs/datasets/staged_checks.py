@@ -12,6 +12,7 @@ import polars as pl
 
 from feedback_platform.defs.curate.suites import ROW_SUITES
 from feedback_platform.defs.datasets.assets import DATASETS
+from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import suite_check_result, violations_check_result
 from feedback_platform.lib.dataset_audits import (
     pairs_without_a_preference,
@@ -36,8 +37,7 @@ StagedAudit = Callable[[pl.DataFrame], dg.AssetCheckResult]
 
 def _staged_version(instance: dg.DagsterInstance, name: str) -> tuple[str, dict[str, str]]:
     """The version id and per-tenant versions of the latest staging of dataset `name`."""
-    event = instance.get_latest_materialization_event(dg.AssetKey(f"staged_{name}_dataset"))
-    metadata = event.asset_materialization.metadata
+    metadata = recorded_metadata(instance, dg.AssetKey(f"staged_{name}_dataset"))
     return metadata["version"].value, dict(metadata["tenant_versions"].value)
 
 
