@@ -20,7 +20,8 @@ def test_every_run_succeeds_and_every_check_passes(sample_platform: SamplePlatfo
         assert outcome.success
 
 
-# Guards the redaction gate: no planted email, phone, card or key survives into any table past the raw layer.
+# Guards the redaction gate: no planted email, phone, card or key survives into any table past the raw layer,
+# or into any dataset file (the JSONL copy holds the same rows as the Parquet one).
 @pytest.mark.parametrize("entity", ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "API_KEY"])
 def test_planted_pii_never_appears_below_the_raw_layer(sample_platform: SamplePlatform, entity: str) -> None:
     planted = sorted({value for kind, value in sample_platform.generation.planted_pii if kind == entity})
@@ -31,6 +32,12 @@ def test_planted_pii_never_appears_below_the_raw_layer(sample_platform: SamplePl
         text = sample_platform.table_text(table)
         leaked = [value for value in planted if value in text]
         assert leaked == [], f"{table} holds planted {entity} values {leaked[:3]}"
+    dataset_files = sorted(sample_platform.settings.datasets_dir.rglob("*.json*"))
+    assert any(path.name == "data.jsonl" for path in dataset_files)
+    for path in dataset_files:
+        text = path.read_text(encoding="utf-8")
+        leaked = [value for value in planted if value in text]
+        assert leaked == [], f"{path} holds planted {entity} values {leaked[:3]}"
 
 
 # Guards the eval rule: every response with a thumbs-down lands in the eval dataset.
