@@ -64,7 +64,7 @@ def daily_conversion(
             for dataset in datasets
         },
     )
-    counted = [reached_column(dataset) for dataset in ("any_dataset", *datasets)]
+    counted = ["reached_any_dataset", *(reached_column(dataset) for dataset in datasets)]
     schema = conversion_schema(datasets)
     return (
         flagged.group_by(DAY_COLUMNS)

@@ -22,6 +22,8 @@ from feedback_platform.lib.feedback_conversion import (
 )
 from feedback_platform.resources import DUCKDB_POOL
 
+DATASET_NAMES = tuple(DATASETS)
+
 
 @dg.asset(
     ins={
@@ -38,7 +40,9 @@ def daily_feedback_conversion(
 ) -> dg.Output[pl.DataFrame]:
     """Per feedback day and signal: the events, how many the latest version of each dataset draws on, and
     the conversion rate (events in any dataset / events)."""
-    conversion = daily_conversion(feedback_with_responses, dataset_row_lineage, dataset_versions, DATASETS)
+    conversion = daily_conversion(
+        feedback_with_responses, dataset_row_lineage, dataset_versions, DATASET_NAMES
+    )
     by_day = conversion_by_day(conversion)
     metadata: dict[str, dg.RawMetadataValue] = {"conversion_rate_by_day": frame_as_table(by_day)}
     if by_day.height:
@@ -71,7 +75,7 @@ daily_feedback_conversion_counts_are_consistent = expectation_suite_check(
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="reached_any_dataset", column_B=reached_column(dataset), or_equal=True
             )
-            for dataset in DATASETS
+            for dataset in DATASET_NAMES
         ),
     ],
     blocking=False,
@@ -94,11 +98,13 @@ def daily_feedback_conversion_counts_every_event_in_the_latest_datasets(
     """Per dataset, the events counted as reaching it equal the distinct events its latest version's rows
     trace to: fewer means the latest version draws on events the mart no longer holds."""
     in_lineage = events_in_latest_versions(dataset_row_lineage, dataset_versions)
-    traced = {dataset: in_lineage.filter(pl.col("dataset") == dataset).height for dataset in DATASETS}
-    counted = {dataset: int(daily_feedback_conversion[reached_column(dataset)].sum()) for dataset in DATASETS}
+    traced = {dataset: in_lineage.filter(pl.col("dataset") == dataset).height for dataset in DATASET_NAMES}
+    counted = {
+        dataset: int(daily_feedback_conversion[reached_column(dataset)].sum()) for dataset in DATASET_NAMES
+    }
     uncounted = {
         dataset: traced[dataset] - counted[dataset]
-        for dataset in DATASETS
+        for dataset in DATASET_NAMES
         if traced[dataset] != counted[dataset]
     }
     return dg.AssetCheckResult(
