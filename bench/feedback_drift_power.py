@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from feedback_platform.lib.feedback_drift import DriftTestSettings, detect_feedback_drift
+from feedback_platform.lib.monitoring.drift import DriftTestSettings, detect_feedback_drift
 from feedback_platform.settings import PlatformSettings
 
 DEGRADED_MODEL = "atlas-large"

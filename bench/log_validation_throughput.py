@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from feedback_platform.lib.log_validation import STREAMS, validate_landing_day
+from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 
 DAY = date(2026, 11, 1)

@@ -40,7 +40,7 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_anonymizer import AnonymizerEngine
 
 from feedback_platform.lib.pii import RedactorConfig
-from feedback_platform.lib.pii.engine import BulkRedactor
+from feedback_platform.lib.pii.bulk import BulkRedactor
 from feedback_platform.lib.pii.nlp import NER_COMPONENTS
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs

@@ -1,5 +1,6 @@
 """Resources: the handles every layer uses to reach the warehouse, the landing logs, the dataset store,
-the PII engine and dbt, wired to the paths in `feedback_platform.settings.PlatformSettings`.
+the PII engine and dbt, wired to the paths in `feedback_platform.settings.PlatformSettings`; and the dbt
+project behind the join layer.
 """
 
 import os
@@ -13,9 +14,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtProject
+from dagster_duckdb import DuckDBResource
 
-from feedback_platform.defs.join.project import dbt_project
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.pii import BulkRedactor, KeyedPseudonyms, RedactorConfig
 from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
@@ -26,20 +27,33 @@ DUCKDB_POOL = "duckdb"
 PARTITION_COLUMN_KEY = "partition_expr"
 """Asset metadata key naming the column that holds a partitioned asset's partition (dagster-duckdb's name)."""
 
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
-class Warehouse(dg.ConfigurableResource):
-    """The embedded DuckDB file that holds every table."""
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+"""The dbt project of the join layer, prepared once so its manifest exists before its assets load."""
+if dbt_project.manifest_path.exists():
+    dbt_project.prepare_if_dev()
+else:
+    # A fresh checkout has no manifest yet: parse once (a few seconds) rather than fail to load.
+    dbt_project.preparer.prepare(dbt_project)
 
-    database: str
+
+class Warehouse(DuckDBResource):
+    """The embedded DuckDB file that holds every table.
+
+    Connections come from dagster-duckdb's `DuckDBResource.get_connection`, which retries while another
+    process holds the file's lock; `connect` also creates the folder and closes the connection when the
+    block raises (`get_connection` closes it only on success, and an open connection keeps the lock).
+    """
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.database)
-        try:
-            yield con
-        finally:
-            con.close()
+        with self.get_connection() as con:
+            try:
+                yield con
+            finally:
+                con.close()
 
     @contextmanager
     def visible_to_dbt(self) -> Iterator[None]:

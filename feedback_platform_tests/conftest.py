@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
-from feedback_platform.materialize import RunOutcome, materialize_everything
+from feedback_platform.local.materialize import RunOutcome, materialize_everything
 from feedback_platform.settings import PlatformSettings
 
 SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
@@ -59,7 +59,7 @@ def _environment() -> None:
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """A fresh `dbt parse` of the project, so tests never build assets from a stale manifest."""
-    from feedback_platform.defs.join.project import dbt_project
+    from feedback_platform.resources import dbt_project
 
     dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path

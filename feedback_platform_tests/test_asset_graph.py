@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.lib.dataset_store import write_dataset_version
-from feedback_platform.lib.training_runs import register_training_run
+from feedback_platform.lib.datasets.store import write_dataset_version
+from feedback_platform.lib.datasets.training_runs import register_training_run
 from feedback_platform_tests.conftest import settings_for
 
 GROUPS = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from feedback_platform.quality_report import CheckOutcome, CheckStatus, QualityReport, run_layer_checks
+from feedback_platform.local.check_report import CheckOutcome, CheckStatus, QualityReport, run_layer_checks
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.check_runs import tamper
 from feedback_platform_tests.conftest import SamplePlatform

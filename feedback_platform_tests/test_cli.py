@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from feedback_platform.cli import main
+from feedback_platform.cli.main import main
 from feedback_platform.lib.sample_logs import read_generation_summary
 
 
@@ -33,7 +33,9 @@ def test_materialize_without_logs_fails_clearly(tmp_path: Path) -> None:
 # Dagster, dagster-dbt or the PII engine (seconds); only the commands that run them import them.
 def test_importing_the_cli_leaves_dagster_and_the_pii_engine_unloaded() -> None:
     heavy = ["dagster", "dagster_dbt", "presidio_analyzer", "spacy"]
-    probe = f"import sys, feedback_platform.cli; print([name for name in {heavy!r} if name in sys.modules])"
+    probe = (
+        f"import sys, feedback_platform.cli.main; print([name for name in {heavy!r} if name in sys.modules])"
+    )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()

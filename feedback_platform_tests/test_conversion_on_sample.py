@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.materialize import feedback_conversion_by_day
+from feedback_platform.local.materialize import feedback_conversion_by_day
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.check_runs import run_checks, tamper
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform

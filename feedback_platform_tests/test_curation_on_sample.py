@@ -26,8 +26,8 @@ from feedback_platform.lib.curation import (
     select_sft_examples,
 )
 from feedback_platform.lib.curation.signals import prompt_key_expr
-from feedback_platform.lib.dataset_publication import latest_version
-from feedback_platform.lib.dataset_store import MANIFEST
+from feedback_platform.lib.datasets.publication import latest_version
+from feedback_platform.lib.datasets.store import MANIFEST
 from feedback_platform.resources import build_resources
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
 

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from feedback_platform.lib.curation import CURATION_CODE_VERSION, load_rules
-from feedback_platform.lib.dataset_store import DATASET_WRITER_VERSION, MANIFEST, read_manifest
+from feedback_platform.lib.datasets.store import DATASET_WRITER_VERSION, MANIFEST, read_manifest
 from feedback_platform.lib.pii.config import ENGINE_VERSION
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
 

@@ -19,8 +19,8 @@ from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.curate.rules_file import CURATION_RULES_KEY
 from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.lib.curation import DEFAULT_RULES_PATH, CurationRules, load_rules
-from feedback_platform.lib.dataset_index import list_dataset_versions
-from feedback_platform.lib.dataset_store import MANIFEST, read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.store import MANIFEST, read_dataset_version, read_manifest
 from feedback_platform.lib.hashing import sha256_hex
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform

@@ -7,10 +7,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner, Result
 
-from feedback_platform.cli import main
-from feedback_platform.lib.dataset_index import list_dataset_versions
-from feedback_platform.lib.dataset_publication import publish_dataset_version, staging_root
-from feedback_platform.lib.dataset_store import read_dataset_version, read_manifest, write_dataset_version
+from feedback_platform.cli.main import main
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.publication import publish_dataset_version, staging_root
+from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest, write_dataset_version
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import cli_env, copy_platform

@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.lib.dataset_index import list_dataset_versions
+from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.check_runs import assert_fails, run_check, run_checks, tamper
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from feedback_platform.cli import main
-from feedback_platform.lib.dataset_catalog import DatasetNotFoundError
-from feedback_platform.lib.dataset_index import list_dataset_versions
-from feedback_platform.lib.dataset_store import read_dataset_version, read_manifest
-from feedback_platform.lib.training_runs import (
+from feedback_platform.cli.main import main
+from feedback_platform.lib.datasets.catalog import DatasetNotFoundError
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.training_runs import (
     TrainingRunExistsError,
     list_training_runs,
     register_training_run,

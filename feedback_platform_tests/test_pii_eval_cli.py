@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedback_platform.cli import main
+from feedback_platform.cli.main import main
 from feedback_platform.lib.pii_eval import NoLabelledSetError, labelled_groups
 
 CAUGHT = "Please send the report to lena.fischer@example.com before the meeting."

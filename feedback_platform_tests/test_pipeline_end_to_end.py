@@ -5,7 +5,7 @@ import pytest
 
 from feedback_platform.lib.curation.signals import prompt_key_expr
 from feedback_platform.lib.pii import ENGINE_VERSION
-from feedback_platform.materialize import materialize_everything
+from feedback_platform.local.materialize import materialize_everything
 from feedback_platform_tests.conftest import SamplePlatform
 
 RAW_LAYER = {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"}

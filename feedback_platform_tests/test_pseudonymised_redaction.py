@@ -13,7 +13,7 @@ import pytest
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.pii import KeyedPseudonyms
-from feedback_platform.lib.redaction_frames import feedback_texts, response_texts
+from feedback_platform.lib.redaction.frames import feedback_texts, response_texts
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 

@@ -9,7 +9,7 @@ import pytest
 
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.lib.sample_logs.config import ModelDegradation
-from feedback_platform.materialize import materialize_everything
+from feedback_platform.local.materialize import materialize_everything
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
 
 DRIFT_CHECK = dg.AssetCheckKey(dg.AssetKey("daily_feedback_distribution"), "feedback_rates_have_not_dropped")

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from feedback_platform.cli.redact import redact_command
 from feedback_platform.lib.pii import PiiRedactor
-from feedback_platform.lib.pii.engine import BulkRedactor
-from feedback_platform.redact_cli import redact_command, redact_jsonl
+from feedback_platform.lib.pii.bulk import BulkRedactor
+from feedback_platform.lib.redaction.jsonl import redact_jsonl
 from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE
 
 ROWS = [

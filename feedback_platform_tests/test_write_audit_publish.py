@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.lib.dataset_index import list_dataset_versions
-from feedback_platform.lib.dataset_publication import LATEST_POINTER, latest_version, staging_root
-from feedback_platform.materialize import QUIET_CONSOLE, materialize_everything
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.publication import LATEST_POINTER, latest_version, staging_root
+from feedback_platform.local.materialize import QUIET_CONSOLE, materialize_everything
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import copy_platform

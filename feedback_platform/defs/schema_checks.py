@@ -11,8 +11,8 @@ import polars as pl
 from great_expectations import expectations as gxe
 
 from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.lib.logs.table_schema import declared_columns, stored_columns, type_mismatches
 from feedback_platform.lib.quality import run_suite
-from feedback_platform.lib.table_schema import declared_columns, stored_columns, type_mismatches
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 

@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from feedback_platform.lib.dataset_audits import (
+from feedback_platform.lib.datasets.audits import (
     pairs_without_a_preference,
     prompts_in_both_splits,
     prompts_shared_with,

@@ -15,10 +15,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from feedback_platform.cli import main
-from feedback_platform.lib.dataset_exports import UnsupportedExportError, export_dataset, export_formats
-from feedback_platform.lib.dataset_index import list_dataset_versions
-from feedback_platform.lib.dataset_store import read_dataset_version
+from feedback_platform.cli.main import main
+from feedback_platform.lib.datasets.exports import UnsupportedExportError, export_dataset, export_formats
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import cli_env
 

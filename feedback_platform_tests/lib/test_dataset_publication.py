@@ -6,16 +6,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from feedback_platform.lib.dataset_catalog import DatasetRef, latest_versions, resolve_version
-from feedback_platform.lib.dataset_index import list_dataset_versions
-from feedback_platform.lib.dataset_publication import (
+from feedback_platform.lib.datasets.catalog import DatasetRef, latest_versions, resolve_version
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.publication import (
     LATEST_POINTER,
     latest_version,
     publish_dataset_version,
     read_staged_version,
     staging_root,
 )
-from feedback_platform.lib.dataset_store import write_dataset_version
+from feedback_platform.lib.datasets.store import write_dataset_version
 
 
 def _stage(root: Path, rows: pl.DataFrame) -> str:

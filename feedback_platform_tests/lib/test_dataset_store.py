@@ -8,13 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from feedback_platform.lib.dataset_index import (
+from feedback_platform.lib.datasets.index import (
     LINEAGE_SCHEMA,
     REGISTRY_SCHEMA,
     lineage_rows,
     list_dataset_versions,
 )
-from feedback_platform.lib.dataset_store import (
+from feedback_platform.lib.datasets.store import (
     DatasetVersion,
     content_hash,
     read_dataset_version,

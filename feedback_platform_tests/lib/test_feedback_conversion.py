@@ -5,7 +5,7 @@ from datetime import date, datetime
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from feedback_platform.lib.feedback_conversion import conversion_by_day, daily_conversion
+from feedback_platform.lib.monitoring.conversion import conversion_by_day, daily_conversion
 
 DAY_1, DAY_2 = date(2026, 11, 1), date(2026, 11, 2)
 

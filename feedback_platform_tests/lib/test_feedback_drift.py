@@ -1,5 +1,5 @@
-"""The quality-drift test (feedback_platform.lib.feedback_drift) on daily_feedback_distribution-shaped frames,
-and on counts built from generated sample logs with one model degraded."""
+"""The quality-drift test (feedback_platform.lib.monitoring.drift) on frames shaped like
+daily_feedback_distribution, and on counts built from generated sample logs with one model degraded."""
 
 import datetime
 import gzip
@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from scipy.stats import norm
 
-from feedback_platform.lib.feedback_drift import (
+from feedback_platform.lib.monitoring.drift import (
     DriftTestSettings,
     detect_feedback_drift,
     min_detectable_drop,

@@ -17,16 +17,16 @@ import jsonschema
 import polars as pl
 import pytest
 
-from feedback_platform.lib.contract_rules import UnsupportedSchemaError
-from feedback_platform.lib.landing import LINE_SCHEMA, read_landing_lines
-from feedback_platform.lib.log_contract import (
+from feedback_platform.lib.logs.contract import (
     LINEAGE_COLUMNS,
     UnknownStreamError,
     json_schema,
     quarantine_polars_schema,
     raw_polars_schema,
 )
-from feedback_platform.lib.log_validation import (
+from feedback_platform.lib.logs.contract_rules import UnsupportedSchemaError
+from feedback_platform.lib.logs.landing import LINE_SCHEMA, read_landing_lines
+from feedback_platform.lib.logs.validation import (
     STREAMS,
     ValidatedBatch,
     count_landing_lines,

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from feedback_platform.lib.partition_health import VolumeBand, day_arrivals, day_volume
+from feedback_platform.lib.monitoring.arrival import VolumeBand, day_arrivals, day_volume
 
 DAY = date(2026, 11, 10)
 BAND = VolumeBand(low=0.5, high=2.0, window_days=7, min_history_days=2)

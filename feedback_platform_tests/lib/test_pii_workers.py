@@ -3,7 +3,7 @@
 import pytest
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
-from feedback_platform.lib.pii.engine import BulkRedactor
+from feedback_platform.lib.pii.bulk import BulkRedactor
 from feedback_platform.lib.pii.workers import RedactorPool, shard
 
 TEXTS = [

@@ -3,8 +3,8 @@
 import duckdb
 import pytest
 
-from feedback_platform.lib.log_contract import raw_columns
-from feedback_platform.lib.table_schema import (
+from feedback_platform.lib.logs.contract import raw_columns
+from feedback_platform.lib.logs.table_schema import (
     declared_columns,
     signal_value_rules,
     stored_columns,

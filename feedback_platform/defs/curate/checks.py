@@ -4,9 +4,9 @@ the rules: a version names one content."""
 import dagster as dg
 import polars as pl
 
-from feedback_platform.defs.curate.suites import ROW_SUITES
 from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
-from feedback_platform.lib.dataset_audits import pairs_without_a_preference, rows_of_withheld_users
+from feedback_platform.lib.curation.suites import ROW_SUITES
+from feedback_platform.lib.datasets.audits import pairs_without_a_preference, rows_of_withheld_users
 from feedback_platform.resources import DUCKDB_POOL
 
 

@@ -15,13 +15,13 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
-from feedback_platform.defs.datasets.audit import audited_staged_version
 from feedback_platform.defs.datasets.metadata import staged_metadata, version_metadata
 from feedback_platform.defs.datasets.provenance import upstream_code_versions, upstream_data_versions
+from feedback_platform.defs.datasets.publication_gate import audited_staged_version
 from feedback_platform.lib.curation import CurationRules
-from feedback_platform.lib.dataset_index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
-from feedback_platform.lib.dataset_publication import publish_dataset_version, staging_root
-from feedback_platform.lib.dataset_store import (
+from feedback_platform.lib.datasets.index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
+from feedback_platform.lib.datasets.publication import publish_dataset_version, staging_root
+from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
     read_dataset_version,
     read_manifest,

@@ -10,7 +10,7 @@ from great_expectations import expectations as gxe
 from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import expectation_suite_check
-from feedback_platform.lib.dataset_store import content_hash, read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.store import content_hash, read_dataset_version, read_manifest
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
 
 

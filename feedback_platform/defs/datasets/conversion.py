@@ -1,7 +1,8 @@
 """The feedback-to-training conversion rate, per feedback day: how many signals reach a dataset.
 
 `daily_feedback_conversion` counts, per day and signal, the feedback events of `feedback_with_responses`
-and those that a row of each dataset's latest version traces to (`feedback_platform.lib.feedback_conversion`).
+and those that a row of each dataset's latest version traces to
+(`feedback_platform.lib.monitoring.conversion`).
 Its metadata holds the daily rates and the latest day's rate as a number, which the UI plots across
 materialisations. Two checks keep the counts honest: the table's own arithmetic, and a reconciliation with
 the row lineage, which fails when the latest datasets draw on events the mart no longer holds.
@@ -14,7 +15,7 @@ from great_expectations import expectations as gxe
 from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.table_metadata import frame_as_table
-from feedback_platform.lib.feedback_conversion import (
+from feedback_platform.lib.monitoring.conversion import (
     conversion_by_day,
     daily_conversion,
     events_in_latest_versions,

@@ -8,9 +8,9 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from feedback_platform.lib.dataset_catalog import rows_by_rule, value_tally
-from feedback_platform.lib.dataset_publication import Publication
-from feedback_platform.lib.dataset_store import MANIFEST
+from feedback_platform.lib.datasets.catalog import rows_by_rule, value_tally
+from feedback_platform.lib.datasets.publication import Publication
+from feedback_platform.lib.datasets.store import MANIFEST
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from feedback_platform.lib.training_runs import TrainingRun, list_training_runs
+from feedback_platform.lib.datasets.training_runs import TrainingRun, list_training_runs
 
 TRAINING_RUNS_GROUP = "training_runs"
 

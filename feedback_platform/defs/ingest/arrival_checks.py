@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import dagster as dg
 
 from feedback_platform.defs.partitions import daily_landing_partitions
-from feedback_platform.lib.partition_health import (
+from feedback_platform.lib.monitoring.arrival import (
     DayArrival,
     DayVolume,
     VolumeBand,

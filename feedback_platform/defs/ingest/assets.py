@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions
-from feedback_platform.lib.log_validation import STREAMS, validate_landing_day
+from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
 from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, LandingZone
 
 LANDING_DATE = "landing_date"

@@ -9,7 +9,7 @@ from great_expectations import expectations as gxe
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.defs.schema_checks import table_schema_check
-from feedback_platform.lib.log_validation import STREAMS, count_landing_lines
+from feedback_platform.lib.logs.validation import STREAMS, count_landing_lines
 from feedback_platform.resources import DUCKDB_POOL, LandingZone
 
 raw_responses_have_unique_ids_and_required_fields = expectation_suite_check(

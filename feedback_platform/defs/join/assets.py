@@ -6,8 +6,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from feedback_platform.defs.join.project import dbt_project
-from feedback_platform.resources import DUCKDB_POOL, Warehouse
+from feedback_platform.resources import DUCKDB_POOL, Warehouse, dbt_project
 
 
 class FeedbackDbtTranslator(DagsterDbtTranslator):

@@ -11,7 +11,7 @@ import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.lib.pii import ENGINE_VERSION
-from feedback_platform.lib.redaction_frames import (
+from feedback_platform.lib.redaction.frames import (
     UNSCOPED,
     feedback_texts,
     placeholder_counts,

@@ -8,9 +8,9 @@ from great_expectations import expectations as gxe
 from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.defs.schema_checks import table_schema_check
+from feedback_platform.lib.logs.table_schema import allowed_values, required_columns, signal_value_rules
 from feedback_platform.lib.pii import REDACTED_ENTITIES, find_residual_pii
-from feedback_platform.lib.redaction_frames import feedback_texts, residual_pii, response_texts
-from feedback_platform.lib.table_schema import allowed_values, required_columns, signal_value_rules
+from feedback_platform.lib.redaction.frames import feedback_texts, residual_pii, response_texts
 from feedback_platform.resources import DUCKDB_POOL
 
 redacted_responses_hold_no_emails_phones_cards_or_keys = predicate_check(

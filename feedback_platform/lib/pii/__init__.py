@@ -17,11 +17,12 @@ from feedback_platform.lib.pii.placeholders import PLACEHOLDER, KeyedPseudonyms,
 from feedback_platform.lib.pii.residual import find_residual_pii
 
 if TYPE_CHECKING:
-    from feedback_platform.lib.pii.engine import BulkRedactor, PiiRedactor
+    from feedback_platform.lib.pii.bulk import BulkRedactor
+    from feedback_platform.lib.pii.engine import PiiRedactor
     from feedback_platform.lib.pii.nlp import SpacyModelNotInstalledError
 
 _LAZY = {
-    "BulkRedactor": "feedback_platform.lib.pii.engine",
+    "BulkRedactor": "feedback_platform.lib.pii.bulk",
     "PiiRedactor": "feedback_platform.lib.pii.engine",
     "SpacyModelNotInstalledError": "feedback_platform.lib.pii.nlp",
 }

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from feedback_platform.lib.pii.config import RedactorConfig
+from feedback_platform.lib.pii.engine import PiiRedactor
 from feedback_platform.lib.pii.spans import Spans
 
 SHARDS_PER_WORKER = 4
@@ -25,8 +26,6 @@ _worker_redactor = None
 
 def _load_worker_redactor(config: RedactorConfig) -> None:
     global _worker_redactor
-    from feedback_platform.lib.pii.engine import PiiRedactor
-
     _worker_redactor = PiiRedactor(config)
 
 

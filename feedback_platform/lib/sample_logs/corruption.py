@@ -7,8 +7,8 @@ only to a line where it makes sense (a rating becomes a word, a thumb becomes "s
 import json
 import random
 from functools import cache
-from pathlib import Path
 
+from feedback_platform.lib.logs.contract import json_schema
 from feedback_platform.lib.sample_logs.config import STREAMS
 from feedback_platform.lib.sample_logs.lines import LogLine
 
@@ -35,7 +35,6 @@ KIND_CYCLES: dict[str, tuple[str, ...]] = {
 """Kinds in the order they are used; the part after `:` says which feedback signal the kind applies to."""
 _UNKNOWN_SIGNALS = ("share", "thumbs_up", "like", "bookmark")
 _RATING_WORDS = ("four", "excellent", "five stars", "three")
-_CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 
 
 def dumps(record: object) -> str:
@@ -46,8 +45,7 @@ def dumps(record: object) -> str:
 @cache
 def required_fields(stream: str) -> tuple[str, ...]:
     """The top-level required fields of a stream, read from its JSON Schema contract."""
-    schema = json.loads((_CONTRACTS / f"{stream}.schema.json").read_text(encoding="utf-8"))
-    return tuple(schema["required"])
+    return tuple(json_schema(stream)["required"])
 
 
 def _fits(kind: str, line: LogLine) -> bool:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import regex as re
 
-from feedback_platform.lib.landing import landing_dates, landing_files
-from feedback_platform.lib.redaction_frames import FREE_TEXT_SIGNALS
+from feedback_platform.lib.logs.landing import landing_dates, landing_files
+from feedback_platform.lib.redaction.frames import FREE_TEXT_SIGNALS
 from feedback_platform.lib.sample_logs.summary import read_generation_summary
 
 TEXT_STREAMS: tuple[str, ...] = ("responses", "feedback")

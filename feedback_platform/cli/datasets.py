@@ -1,0 +1,191 @@
+"""`feedback-platform datasets`: list, show, diff and export the stored dataset versions.
+
+Reads only the version folders under the data directory, so it works while a Dagster run writes the
+warehouse. ``NAME`` alone means the dataset's latest version; ``NAME@VERSION`` pins one.
+"""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import polars as pl
+
+from feedback_platform.lib.datasets.catalog import (
+    DatasetRef,
+    dataset_kind,
+    latest_versions,
+    parse_dataset_ref,
+    resolve_version,
+    version_summary,
+)
+from feedback_platform.lib.datasets.diff import diff_dataset_versions
+from feedback_platform.lib.datasets.exports import UnsupportedExportError, export_dataset, export_formats
+from feedback_platform.lib.datasets.store import read_dataset_version
+from feedback_platform.settings import PlatformSettings
+
+ALL_FORMATS = sorted({fmt for formats in export_formats().values() for fmt in formats})
+
+
+class DatasetRefType(click.ParamType):
+    """A ``NAME[@VERSION]`` argument; ``pinned`` demands the version."""
+
+    name = "NAME@VERSION"
+
+    def __init__(self, pinned: bool = False) -> None:
+        self.pinned = pinned
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> DatasetRef:
+        if isinstance(value, DatasetRef):
+            return value
+        try:
+            return parse_dataset_ref(value, require_version=self.pinned)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _datasets_root() -> Path:
+    return PlatformSettings.from_environment().datasets_dir
+
+
+@click.group("datasets")
+def datasets_command() -> None:
+    """The versioned eval, SFT and DPO datasets: list, show, diff, export."""
+
+
+@datasets_command.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per dataset, in a list.")
+def list_command(as_json: bool) -> None:
+    """Each dataset with its latest version."""
+    latest = latest_versions(_datasets_root()).select(
+        "name",
+        "version",
+        rows="row_count",
+        created_at=pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
+        versions="versions",
+    )
+    if as_json:
+        echo_json(latest.to_dicts())
+        return
+    if latest.is_empty():
+        click.echo(f"No dataset versions under {_datasets_root()}.")
+        return
+    click.echo(f"{'NAME':<16} {'VERSION':<16} {'ROWS':>9} {'VERSIONS':>8}  CREATED_AT")
+    for name, version, rows, created_at, versions in latest.iter_rows():
+        click.echo(f"{name:<16} {version:<16} {rows:>9,} {versions:>8}  {created_at}")
+
+
+@datasets_command.command("show")
+@click.argument("dataset", type=DatasetRefType())
+@click.option("--json", "as_json", is_flag=True, help="The manifest and summary as JSON.")
+def show_command(dataset: DatasetRef, as_json: bool) -> None:
+    """The manifest of one version (the latest when no @VERSION), with its rows by curation rule."""
+    with user_errors():
+        summary = version_summary(_datasets_root(), dataset)
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo(f"{summary['name']}@{summary['version']}  ({summary['kind'] or 'unknown kind'})")
+    for label, value in (
+        ("rows", f"{summary['row_count']:,}"),
+        ("content hash", summary["content_hash"]),
+        ("key column", summary["key_column"]),
+        ("rule version", summary["rule_version"]),
+        ("created at", summary["created_at"]),
+        ("inputs", json.dumps(summary["inputs"], sort_keys=True, default=str)),
+        (
+            "code version",
+            ", ".join(f"{part} {v}" for part, v in summary.get("code_version", {}).items()) or "-",
+        ),
+        ("upstream", _upstream_summary(summary.get("upstream", {}))),
+        ("path", summary["path"]),
+        ("columns", ", ".join(summary["schema"])),
+        ("export formats", ", ".join(summary["export_formats"]) or "-"),
+    ):
+        click.echo(f"  {label:<15} {value}")
+    for column, counts in summary["rows_by_rule"].items():
+        tally = ", ".join(f"{rule} {rows:,}" for rule, rows in counts.items())
+        click.echo(f"  {'rows by ' + column:<15} {tally}")
+
+
+def _upstream_summary(upstream: dict[str, dict[str, Any]]) -> str:
+    """``12 assets read; partitions 2026-11-01 to 2026-11-03`` (the manifest has each data version)."""
+    if not upstream:
+        return "-"
+    partitions = sorted({day for read in upstream.values() for day in read.get("partitions", {})})
+    span = f"; partitions {partitions[0]} to {partitions[-1]}" if partitions else ""
+    return f"{len(upstream)} assets read{span} (data versions in the manifest)"
+
+
+@datasets_command.command("diff")
+@click.argument("old", type=DatasetRefType())
+@click.argument("new", type=DatasetRefType())
+@click.option("--json", "as_json", is_flag=True, help="Added and removed rows as JSON.")
+def diff_command(old: DatasetRef, new: DatasetRef, as_json: bool) -> None:
+    """Rows added and removed from OLD to NEW, each with the rule that admitted it."""
+    with user_errors():
+        diff = diff_dataset_versions(_datasets_root(), old, new)
+    if as_json:
+        echo_json(diff.as_dict())
+        return
+    click.echo(
+        f"{diff.old['name']}@{diff.old['version']} -> {diff.new['name']}@{diff.new['version']}: "
+        f"{diff.added.height:,} added, {diff.removed.height:,} removed, "
+        f"{diff.changed:,} changed, {diff.unchanged:,} unchanged"
+    )
+    for sign, rows in (("+", diff.added), ("-", diff.removed)):
+        for row in rows.iter_rows(named=True):
+            admitted = "; ".join(
+                f"{column}={_rule_text(value)}" for column, value in row.items() if column != diff.key_column
+            )
+            click.echo(f"{sign} {row[diff.key_column]}  {admitted}")
+
+
+def _rule_text(value: Any) -> str:
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
+@datasets_command.command("export")
+@click.argument("dataset", type=DatasetRefType())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(ALL_FORMATS),
+    required=True,
+    help="Formats per kind: "
+    + "; ".join(f"{kind}: {', '.join(formats)}" for kind, formats in export_formats().items()),
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
+    """Write one version in a format ML tools load as is (the latest when no @VERSION).
+
+    Which formats a kind takes is decided by the export library alone, so a refusal here names the same
+    valid kinds and formats as the library's error.
+    """
+    root = _datasets_root()
+    with user_errors():
+        manifest = resolve_version(root, dataset)
+    pinned = f"{manifest['name']}@{manifest['version']}"
+    kind = dataset_kind(manifest) or "unknown"
+    rows = read_dataset_version(root, manifest["name"], manifest["version"])
+    try:
+        paths = export_dataset(rows, kind, fmt, out_dir, stem=f"{manifest['name']}-{manifest['version']}")
+    except UnsupportedExportError as error:
+        raise click.BadParameter(f"{pinned}: {error}", param_hint="'--format'") from error
+    for path in paths:
+        click.echo(f"Wrote {pinned} ({manifest['row_count']:,} rows) as {fmt} to {path}")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """An unknown dataset, version or run, or an impossible request, becomes a one-line CLI error."""
+    try:
+        yield
+    except (LookupError, ValueError, RuntimeError, OSError) as error:
+        raise click.ClickException(str(error)) from error

@@ -1,0 +1,220 @@
+"""The audit of a staged dataset version: the blocking checks that decide whether it is published.
+
+Each check reads the staged version's files (the bytes that will be published, not the curated table) and,
+where it needs them, the current marts. A failure keeps the version out of the published store and
+`latest.json` where it was; the check's metadata says what was found, with texts masked or left out.
+"""
+
+from collections.abc import Callable
+
+import dagster as dg
+import polars as pl
+
+from feedback_platform.defs.datasets.assets import DATASETS
+from feedback_platform.defs.datasets.metadata import recorded_metadata
+from feedback_platform.defs.expectation_checks import suite_check_result, violations_check_result
+from feedback_platform.lib.curation.suites import ROW_SUITES
+from feedback_platform.lib.datasets.audits import (
+    pairs_without_a_preference,
+    prompts_in_both_splits,
+    prompts_shared_with,
+    residual_pii_in_rows,
+    rows_of_other_tenants,
+    rows_of_withheld_users,
+    rows_without_known_events,
+)
+from feedback_platform.lib.datasets.index import response_id_columns
+from feedback_platform.lib.datasets.publication import read_staged_version
+from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
+
+SPLIT_DATASETS = ("sft", "dpo", "kto")
+"""Datasets with a train/validation split."""
+EVAL_HOLDOUT_DATASETS = ("sft",)
+"""Datasets that must share no prompt with the eval version staged beside them."""
+
+StagedAudit = Callable[[pl.DataFrame], dg.AssetCheckResult]
+
+
+def _staged_version(instance: dg.DagsterInstance, name: str) -> tuple[str, dict[str, str]]:
+    """The version id and per-tenant versions of the latest staging of dataset `name`."""
+    metadata = recorded_metadata(instance, dg.AssetKey(f"staged_{name}_dataset"))
+    return metadata["version"].value, dict(metadata["tenant_versions"].value)
+
+
+def _stamped(result: dg.AssetCheckResult, **metadata: str) -> dg.AssetCheckResult:
+    """`result` with `metadata` (the versions it audited) put first."""
+    return dg.AssetCheckResult(passed=result.passed, metadata={**metadata, **result.metadata})
+
+
+def _staged_check(
+    name: str, check: str, description: str, *, additional_deps: list[str] | None = None
+) -> Callable[[Callable[..., dg.AssetCheckResult]], dg.AssetChecksDefinition]:
+    return dg.asset_check(
+        asset=f"staged_{name}_dataset",
+        name=f"staged_{name}_dataset_{check}",
+        description=description,
+        blocking=True,
+        pool=DUCKDB_POOL,
+        additional_deps=additional_deps,
+    )
+
+
+def _row_audit(name: str, check: str, description: str, audit: StagedAudit) -> dg.AssetChecksDefinition:
+    """A check that needs only the staged rows of the version."""
+
+    @_staged_check(name, check, description)
+    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
+        version, _ = _staged_version(context.instance, name)
+        result = audit(read_staged_version(dataset_store.path, name, version))
+        return _stamped(result, staged_version=version)
+
+    return _check
+
+
+def _passes_its_suite(name: str) -> dg.AssetChecksDefinition:
+    suite = ROW_SUITES[name]
+    return _row_audit(
+        name,
+        "passes_its_suite",
+        suite.description,
+        lambda rows: suite_check_result(f"staged_{name}_dataset", rows, suite.expectations, suite.prepare),
+    )
+
+
+def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefinition:
+    return _row_audit(
+        name,
+        "holds_no_residual_pii",
+        "A pattern scan of every text in the version (prompts, context, outputs, targets) finds no email, "
+        "phone number, card number or credential.",
+        lambda rows: violations_check_result(rows, residual_pii_in_rows(rows, key_column)),
+    )
+
+
+def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
+    return _row_audit(
+        name,
+        "keeps_each_prompt_in_one_split",
+        "No normalised prompt has rows in both the train and the validation split.",
+        lambda rows: violations_check_result(rows, prompts_in_both_splits(rows)),
+    )
+
+
+def _mart_audit(
+    name: str,
+    check: str,
+    description: str,
+    mart: str,
+    query: str,
+    audit: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+) -> dg.AssetChecksDefinition:
+    """A check of the staged rows against `query` over one mart: passes when `audit(rows, mart_rows)` finds
+    no violation."""
+
+    @_staged_check(name, check, description, additional_deps=[mart])
+    def _check(
+        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
+    ) -> dg.AssetCheckResult:
+        version, _ = _staged_version(context.instance, name)
+        rows = read_staged_version(dataset_store.path, name, version)
+        with warehouse.connect() as con:
+            mart_rows = con.sql(query).pl()
+        return _stamped(violations_check_result(rows, audit(rows, mart_rows)), staged_version=version)
+
+    return _check
+
+
+def _traces_to_feedback_events(name: str, key_column: str) -> dg.AssetChecksDefinition:
+    return _mart_audit(
+        name,
+        "traces_to_feedback_events",
+        "Every row names the feedback events it was selected by, and each is an event of "
+        "feedback_with_responses (dataset row → lineage → feedback event).",
+        "feedback_with_responses",
+        "select event_id from feedback_with_responses",
+        lambda rows, events: rows_without_known_events(rows, key_column, events.get_column("event_id")),
+    )
+
+
+def _excludes_users_who_opted_out(name: str) -> dg.AssetChecksDefinition:
+    return _mart_audit(
+        name,
+        "excludes_users_who_opted_out",
+        "No row comes from a response whose user opted out of training or asked for erasure.",
+        "response_signals",
+        "select response_id, training_allowed from response_signals",
+        lambda rows, consent: rows_of_withheld_users(rows, response_id_columns(rows), consent),
+    )
+
+
+def _tenant_versions_hold_one_tenant(name: str) -> dg.AssetChecksDefinition:
+    @_staged_check(
+        name,
+        "tenant_versions_hold_one_tenant",
+        "Each per-tenant version staged beside the dataset holds that tenant's rows only.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
+        _, tenant_versions = _staged_version(context.instance, name)
+        foreign = (
+            pl.concat(
+                [
+                    rows_of_other_tenants(
+                        read_staged_version(dataset_store.path, f"{name}-{tenant}", version), tenant
+                    ).select(
+                        version=pl.lit(f"{name}-{tenant}@{version}"), other_tenant="tenant_id", rows="rows"
+                    )
+                    for tenant, version in tenant_versions.items()
+                ],
+                how="vertical",
+            )
+            if tenant_versions
+            else pl.DataFrame()
+        )
+        return dg.AssetCheckResult(
+            passed=foreign.height == 0,
+            metadata={
+                "tenant_versions": dg.MetadataValue.json(tenant_versions),
+                "rows_of_other_tenants": dg.MetadataValue.json(foreign.to_dicts()),
+            },
+        )
+
+    return _check
+
+
+@_staged_check(
+    "sft",
+    "shares_no_prompt_with_eval",
+    "No normalised prompt of the staged SFT version is in the eval version staged beside it: a model is not "
+    "trained on what it is evaluated on.",
+    additional_deps=["staged_eval_dataset"],
+)
+def staged_sft_dataset_shares_no_prompt_with_eval(
+    context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore
+) -> dg.AssetCheckResult:
+    sft_version, _ = _staged_version(context.instance, "sft")
+    eval_version, _ = _staged_version(context.instance, "eval")
+    sft_rows = read_staged_version(dataset_store.path, "sft", sft_version)
+    shared = prompts_shared_with(sft_rows, read_staged_version(dataset_store.path, "eval", eval_version))
+    result = violations_check_result(sft_rows, shared)
+    return _stamped(result, staged_version=sft_version, eval_version=eval_version)
+
+
+staged_dpo_dataset_prefers_a_different_non_empty_text = _row_audit(
+    "dpo",
+    "prefers_a_different_non_empty_text",
+    "No pair prefers a text over itself (whitespace normalised), and neither side is empty.",
+    lambda rows: violations_check_result(rows, pairs_without_a_preference(rows)),
+)
+
+_AUDITS = [
+    check
+    for name, (_, key_column) in DATASETS.items()
+    for check in (
+        _passes_its_suite(name),
+        _holds_no_residual_pii(name, key_column),
+        _traces_to_feedback_events(name, key_column),
+        _excludes_users_who_opted_out(name),
+        _tenant_versions_hold_one_tenant(name),
+        *((_keeps_each_prompt_in_one_split(name),) if name in SPLIT_DATASETS else ()),
+    )
+]

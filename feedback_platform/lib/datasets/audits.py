@@ -1,0 +1,113 @@
+"""What the audit of a dataset version looks for, as functions that return the offending rows.
+
+Each function takes a version's rows (as stored: see `feedback_platform.lib.datasets.store`) and returns the
+rows, or findings, that break one rule; an empty frame means the rule holds. The Dagster checks that gate
+publication (defs/datasets/checks.py) and those on the curated tables (defs/curate/checks.py) call them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.datasets.index import lineage_rows
+from feedback_platform.lib.pii import find_residual_pii
+from feedback_platform.lib.redaction.frames import residual_pii
+
+FREE_TEXT_COLUMNS = ("output", "reference", "completion", "chosen", "rejected")
+"""Columns of dataset rows that hold text a person or a model wrote."""
+NESTED_TEXT_FIELDS = {"messages": "content", "retrieved_context": "text"}
+"""List-of-struct columns of dataset rows, and the struct field that holds their text."""
+
+
+def pairs_without_a_preference(pairs: pl.DataFrame) -> pl.DataFrame:
+    """DPO pairs whose chosen text equals the rejected one (whitespace normalised), or either is empty."""
+    chosen, rejected = _normalised("chosen"), _normalised("rejected")
+    return pairs.filter((chosen == rejected) | (chosen == "") | (rejected == "")).select(
+        "pair_id", "pair_source", "chosen_response_id", "rejected_response_id"
+    )
+
+
+def _normalised(column: str) -> pl.Expr:
+    return pl.col(column).fill_null("").str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def rows_of_withheld_users(
+    rows: pl.DataFrame, response_id_columns: list[str], response_signals: pl.DataFrame
+) -> pl.DataFrame:
+    """The responses used by `rows` whose user opted out of training or asked for erasure.
+
+    `response_signals` needs `response_id` and `training_allowed` (false once the user opted out or erased).
+    """
+    withheld = response_signals.filter(~pl.col("training_allowed")).select("response_id")
+    used = pl.concat([rows.select(response_id=pl.col(column)) for column in response_id_columns]).unique()
+    return used.join(withheld, on="response_id", how="semi").sort("response_id")
+
+
+def prompts_in_both_splits(rows: pl.DataFrame) -> pl.DataFrame:
+    """Normalised prompts with rows in both train and validation, with their row counts per split."""
+    return (
+        rows.with_columns(prompt_key=prompt_key_expr(pl.col("messages")))
+        .group_by("prompt_key")
+        .agg(splits=pl.col("split").unique().sort(), rows=pl.len())
+        .filter(pl.col("splits").list.len() > 1)
+        .sort("prompt_key")
+    )
+
+
+def prompts_shared_with(rows: pl.DataFrame, other_rows: pl.DataFrame) -> pl.DataFrame:
+    """Normalised prompts that `rows` and `other_rows` both hold (e.g. an SFT and an eval version)."""
+    keys = rows.select(prompt_key=prompt_key_expr(pl.col("messages"))).unique()
+    other_keys = other_rows.select(prompt_key=prompt_key_expr(pl.col("messages"))).unique()
+    return keys.join(other_keys, on="prompt_key", how="semi").sort("prompt_key")
+
+
+def rows_of_other_tenants(rows: pl.DataFrame, tenant_id: str) -> pl.DataFrame:
+    """Row counts per tenant other than `tenant_id`: a per-tenant version must have none."""
+    return (
+        rows.filter(pl.col("tenant_id").ne_missing(tenant_id))
+        .group_by("tenant_id")
+        .agg(rows=pl.len())
+        .sort("tenant_id")
+    )
+
+
+def rows_without_known_events(
+    rows: pl.DataFrame, key_column: str, known_event_ids: pl.Series
+) -> pl.DataFrame:
+    """Rows whose lineage names no feedback event, or an event that is not among `known_event_ids`."""
+    lineage = lineage_rows(rows, name="audit", version="staged", key_column=key_column)
+    unknown = lineage.filter(
+        pl.col("feedback_event_id").is_null() | ~pl.col("feedback_event_id").is_in(known_event_ids.implode())
+    )
+    return (
+        unknown.group_by("row_id")
+        .agg(unknown_events=pl.col("feedback_event_id").drop_nulls().unique().sort())
+        .sort("row_id")
+    )
+
+
+def residual_pii_in_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
+    """Emails, phone numbers, card numbers and credentials left in the rows' texts, masked: (id, field, kind,
+    masked)."""
+    return residual_pii(dataset_texts(rows, key_column), find_residual_pii)
+
+
+def dataset_texts(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
+    """Every free text of the rows, long: (id, field, text); ids and categorical columns are left out."""
+    key = pl.col(key_column).cast(pl.String).alias("id")
+    flat = [
+        rows.select(key, field=pl.lit(column), text=pl.col(column))
+        for column in FREE_TEXT_COLUMNS
+        if column in rows.columns
+    ]
+    nested = [
+        rows.select(key, field=pl.lit(f"{column}.{field}"), text=pl.col(column))
+        .explode("text", empty_as_null=False)
+        .with_columns(pl.col("text").struct.field(field).alias("text"))
+        for column, field in NESTED_TEXT_FIELDS.items()
+        if column in rows.columns
+    ]
+    texts = [frame.cast({"text": pl.String}) for frame in (*flat, *nested)]
+    empty = pl.DataFrame(schema={"id": pl.String, "field": pl.String, "text": pl.String})
+    return pl.concat([empty, *texts], how="vertical").drop_nulls("text")

@@ -1,0 +1,130 @@
+"""The tables that index the stored dataset versions: the registry and row-level lineage.
+
+Both are derived from the version folders that `feedback_platform.lib.datasets.store` writes, so they can
+always be rebuilt from disk.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from feedback_platform.lib.datasets.publication import latest_version
+from feedback_platform.lib.datasets.store import MANIFEST
+
+REGISTRY_SCHEMA = pl.Schema(
+    {
+        "name": pl.String,
+        "version": pl.String,
+        "content_hash": pl.String,
+        "row_count": pl.Int64,
+        "key_column": pl.String,
+        "rule_version": pl.String,
+        "created_at": pl.Datetime("us"),
+        "path": pl.String,
+        "schema_json": pl.String,
+        "inputs_json": pl.String,
+        "code_version_json": pl.String,
+        "upstream_json": pl.String,
+        "latest": pl.Boolean,
+    }
+)
+"""Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC).
+``code_version_json`` and ``upstream_json`` are ``{}`` for versions written before manifests held them.
+``latest`` marks the version ``latest.json`` points at (see
+:mod:`feedback_platform.lib.datasets.publication`), or the newest one of a dataset that has no pointer."""
+
+
+def _registry_row(version_dir: Path, latest: str | None) -> dict[str, Any]:
+    manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+    created_at = datetime.fromisoformat(manifest["created_at"]).astimezone(UTC).replace(tzinfo=None)
+    return {
+        "name": manifest["name"],
+        "version": manifest["version"],
+        "content_hash": manifest["content_hash"],
+        "row_count": manifest["row_count"],
+        "key_column": manifest["key_column"],
+        "rule_version": manifest["rule_version"],
+        "created_at": created_at,
+        "path": str(version_dir),
+        "schema_json": json.dumps(manifest["schema"]),
+        "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
+        "code_version_json": json.dumps(manifest.get("code_version", {}), sort_keys=True),
+        "upstream_json": json.dumps(manifest.get("upstream", {}), sort_keys=True),
+        "latest": manifest["version"] == latest,
+    }
+
+
+def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.DataFrame:
+    """The registry: one row per published version (of every dataset, or of ``name``), from the manifests.
+
+    Hidden directories (staged versions, temporary ones left by a killed writer) are not published versions
+    and are skipped. Rows are sorted by dataset name, then creation time, then version id.
+    """
+    root = Path(datasets_root)
+    dataset_dirs = [root / name] if name is not None else (sorted(root.iterdir()) if root.is_dir() else [])
+    rows = [
+        _registry_row(version_dir, latest)
+        for dataset_dir in dataset_dirs
+        if dataset_dir.is_dir() and not dataset_dir.name.startswith(".")
+        for latest in [latest_version(root, dataset_dir.name)]
+        for version_dir in dataset_dir.iterdir()
+        if version_dir.is_dir() and not version_dir.name.startswith(".") and (version_dir / MANIFEST).exists()
+    ]
+    registry = pl.DataFrame(rows, schema=REGISTRY_SCHEMA).sort(["name", "created_at", "version"])
+    unpointed_newest = ~pl.col("latest").any().over("name") & (
+        pl.int_range(pl.len()).over("name") == pl.len().over("name") - 1
+    )
+    return registry.with_columns(latest=pl.col("latest") | unpointed_newest)
+
+
+def response_id_columns(rows: pl.DataFrame) -> list[str]:
+    """``response_id`` and every ``*_response_id`` column of dataset rows (a DPO pair has two)."""
+    return [column for column in rows.columns if column == "response_id" or column.endswith("_response_id")]
+
+
+LINEAGE_SCHEMA = pl.Schema(
+    {
+        "dataset": pl.String,
+        "version": pl.String,
+        "row_id": pl.String,
+        "response_id": pl.String,
+        "feedback_event_id": pl.String,
+    }
+)
+"""Columns of :func:`lineage_rows` (use ``pl.DataFrame(schema=LINEAGE_SCHEMA)`` for an empty table)."""
+
+
+def lineage_rows(rows: pl.DataFrame, *, name: str, version: str, key_column: str) -> pl.DataFrame:
+    """Row-level lineage: one row per (dataset, version, row_id, response_id, feedback_event_id).
+
+    Response ids come from ``response_id`` and every ``*_response_id`` column (a DPO pair has two), event ids
+    from ``feedback_event_ids``. Each row id is linked to every response and every event it was built from
+    (their cross product within the row); a row without events keeps one lineage row with a null event id.
+    Joining ``feedback_event_id`` back to the mart reaches the raw log file and line.
+    """
+    response_columns = response_id_columns(rows)
+    if not response_columns:
+        raise ValueError(f"rows have no response id column: {rows.columns}")
+    if "feedback_event_ids" not in rows.columns:
+        raise ValueError(f"rows have no feedback_event_ids column: {rows.columns}")
+    return (
+        rows.lazy()
+        .select(
+            dataset=pl.lit(name, dtype=pl.String),
+            version=pl.lit(version, dtype=pl.String),
+            row_id=pl.col(key_column).cast(pl.String),
+            response_id=pl.concat_list(response_columns).list.drop_nulls().list.unique(),
+            feedback_event_id=pl.col("feedback_event_ids"),
+        )
+        .explode("response_id", empty_as_null=True)
+        .explode("feedback_event_id", empty_as_null=True)
+        .unique()
+        .sort(["row_id", "response_id", "feedback_event_id"], nulls_last=True)
+        .cast(dict(LINEAGE_SCHEMA))
+        .collect()
+    )

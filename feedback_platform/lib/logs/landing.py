@@ -1,0 +1,138 @@
+"""Finding and reading the landing area: `<landing root>/<stream>/<YYYY-MM-DD>/*.jsonl[.gz]`.
+
+Reading never fails on a file's content. A line that is not UTF-8 comes back with a `read_error`
+naming the bad byte; a gzip file that is corrupt or cut short keeps every complete line before the
+damage and ends with one line carrying the gzip error (and whatever partial text was recovered), so
+the damage is visible in quarantine with a line number rather than crashing the day. A file that
+cannot be opened at all (permissions, vanished) still raises the operating system's error, which
+names the file.
+"""
+
+import gzip
+import zlib
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from feedback_platform.lib.logs.contract import STREAMS
+
+LINE_SCHEMA = pl.Schema(
+    {
+        "source_file": pl.String(),
+        "source_line": pl.Int64(),
+        "raw_line": pl.String(),
+        "read_error": pl.String(),
+    }
+)
+_SUFFIXES = (".jsonl", ".jsonl.gz")
+_GZIP_CHUNK = 1 << 20
+
+
+def landing_files(landing_root: Path, stream: str, landing_date: date) -> list[Path]:
+    """The day's log files of one stream, sorted by name; empty when the day folder is absent."""
+    day = landing_root / stream / landing_date.isoformat()
+    if not day.is_dir():
+        return []
+    return sorted(
+        (p for p in day.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES)), key=lambda p: p.name
+    )
+
+
+def landing_dates(landing_root: Path) -> list[date]:
+    """Every day folder present under any stream, sorted; folders not named YYYY-MM-DD are ignored."""
+    found: set[date] = set()
+    for stream in STREAMS:
+        stream_dir = landing_root / stream
+        if not stream_dir.is_dir():
+            continue
+        for child in stream_dir.iterdir():
+            if child.is_dir() and len(child.name) == 10:
+                try:
+                    found.add(date.fromisoformat(child.name))
+                except ValueError:
+                    continue
+    return sorted(found)
+
+
+def _gunzip(path: Path) -> tuple[bytes, str | None]:
+    """The decompressed bytes and, when the stream is damaged, the error that stopped reading.
+
+    `read1` returns after one decompression step, so everything decoded before the damage is kept;
+    `read(n)` would drop its partial result when the stream breaks inside it.
+    """
+    chunks: list[bytes] = []
+    try:
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read1(_GZIP_CHUNK):
+                chunks.append(chunk)
+    except (OSError, EOFError, zlib.error) as error:
+        return b"".join(chunks), f"unreadable gzip data: {error}"
+    return b"".join(chunks), None
+
+
+def _file_bytes(path: Path) -> tuple[bytes, str | None]:
+    return _gunzip(path) if path.name.endswith(".gz") else (path.read_bytes(), None)
+
+
+def count_landing_lines(landing_root: Path, stream: str, landing_date: date) -> int:
+    """How many lines the day's files of `stream` hold, counted on the raw bytes.
+
+    An independent recount for the "nothing went missing" check: newlines, plus a last line without
+    one, plus the one quarantine line standing for a damaged gzip tail. It must equal `lines_read`.
+    """
+    total = 0
+    for path in landing_files(landing_root, stream, landing_date):
+        data, gzip_error = _file_bytes(path)
+        unterminated = bool(data) and not data.endswith(b"\n")
+        total += data.count(b"\n") + (1 if gzip_error or unterminated else 0)
+    return total
+
+
+def _decoded_lines(lines: list[bytes]) -> pl.DataFrame:
+    """Decode line by line: only for a file that is not valid UTF-8 as a whole (the rare, bad case)."""
+    texts: list[str] = []
+    errors: list[str | None] = []
+    for line in lines:
+        try:
+            texts.append(line.decode("utf-8"))
+            errors.append(None)
+        except UnicodeDecodeError as error:
+            texts.append(line.decode("utf-8", errors="replace"))
+            errors.append(f"line is not valid UTF-8 ({error.reason} at byte {error.start})")
+    return pl.DataFrame(
+        {"raw_line": texts, "read_error": errors}, schema={"raw_line": pl.String, "read_error": pl.String}
+    )
+
+
+def read_file_lines(landing_root: Path, path: Path) -> pl.DataFrame:
+    """One row per line of `path` (LINE_SCHEMA), numbered from 1; a trailing CR is dropped."""
+    data, gzip_error = _file_bytes(path)
+    cut = data.rfind(b"\n") + 1
+    complete, tail = data[:cut], data[cut:]  # tail: a last line without newline, or a gzip fragment
+    try:
+        # The common case stays cheap: one decode and one split for the whole file.
+        texts = complete.decode("utf-8").split("\n")[:-1]
+        lines = pl.DataFrame({"raw_line": texts}, schema={"raw_line": pl.String}).with_columns(
+            read_error=pl.lit(None, pl.String)
+        )
+    except UnicodeDecodeError:
+        lines = _decoded_lines(complete.split(b"\n")[:-1])
+    if tail or gzip_error:
+        last = _decoded_lines([tail])
+        if gzip_error:
+            last = last.with_columns(read_error=pl.lit(f"{gzip_error} (after line {lines.height})"))
+        lines = pl.concat([lines, last])
+    return lines.select(
+        source_file=pl.lit(path.relative_to(landing_root).as_posix()),
+        source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+        raw_line=pl.col("raw_line").str.strip_suffix("\r"),
+        read_error=pl.col("read_error"),
+    )
+
+
+def read_landing_lines(landing_root: Path, paths: Sequence[Path]) -> pl.DataFrame:
+    """All lines of `paths` (LINE_SCHEMA), in file then line order."""
+    frames = [read_file_lines(landing_root, path) for path in paths]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)

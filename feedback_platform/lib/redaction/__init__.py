@@ -1,0 +1,1 @@
+"""Redaction of tables and files: the frames the redact assets build, the JSONL redaction the CLI streams."""

@@ -1,0 +1,1 @@
+"""In-process Dagster runs behind the CLI: materialising the graph, checking layers, the local instance."""
