@@ -12,10 +12,9 @@ import polars as pl
 import yaml
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.defs.curate.assets import record_curation_rules, sft_examples
+from feedback_platform.defs.curate.assets import CURATED_TABLES, record_curation_rules
 from feedback_platform.defs.curate.checks import curation_rules_version_changes_with_content
 from feedback_platform.defs.curate.rules_file import CURATION_RULES_KEY, CurationRulesFile
-from feedback_platform.defs.datasets.checks import sft_dataset_files_match_their_version
 from feedback_platform.lib.curation import (
     DEFAULT_RULES_PATH,
     load_rules,
@@ -174,7 +173,9 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     tampered, version = next(iter(tenant_versions.items()))
     tampered_file = datasets_dir / tampered / version / "data.parquet"
     pl.read_parquet(tampered_file).slice(1).write_parquet(tampered_file)
-    only_the_check = dg.AssetSelection.checks(sft_dataset_files_match_their_version)
+    only_the_check = dg.AssetSelection.checks(
+        dg.AssetCheckKey(dg.AssetKey("sft_dataset"), "sft_dataset_files_match_their_version")
+    )
     rechecked = _run_selected(only_the_check, data_dir, sample_platform.instance, rules_path)
     (evaluation,) = rechecked.get_asset_check_evaluations()
     assert not evaluation.passed
@@ -200,7 +201,7 @@ def test_rules_edited_without_a_version_bump_block_curation(sample_platform: Sam
         dg.AssetSpec("feedback_with_responses"),
         record_curation_rules,
         curation_rules_version_changes_with_content,
-        sft_examples,
+        CURATED_TABLES["sft"],
     ]
     edited = _rules_file(tmp_path / "edited.yaml", thresholds={"high_rating_min": 5})
     bumped = _rules_file(tmp_path / "bumped.yaml", thresholds={"high_rating_min": 5}, version="1.3.0")

@@ -17,9 +17,9 @@ import yaml
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.curate.rules_file import CURATION_RULES_KEY
-from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.lib.curation import DEFAULT_RULES_PATH, CurationRules, load_rules
 from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.datasets.store import MANIFEST, read_dataset_version, read_manifest
 from feedback_platform.lib.hashing import sha256_hex
 from feedback_platform.settings import PlatformSettings
@@ -100,7 +100,7 @@ def write_changed_rules(path: Path) -> Path:
 
 def publications(result: dg.ExecuteInProcessResult) -> dict[str, Publication]:
     """Dataset name → what its dataset asset published in the run."""
-    assets = {f"{name}_dataset": name for name in DATASETS}
+    assets = {f"{name}_dataset": name for name in DATASET_KINDS}
     published = {}
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
@@ -117,7 +117,7 @@ def assert_files_match_their_versions(result: dg.ExecuteInProcessResult) -> None
     evaluations = {
         evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()
     }
-    for name in DATASETS:
+    for name in DATASET_KINDS:
         assert evaluations[f"{name}_dataset_files_match_their_version"] is True
 
 
@@ -147,7 +147,7 @@ def history(sample_platform: SamplePlatform, tmp_path_factory: pytest.TempPathFa
 # every dataset, no new version folder, and not one changed byte in data.parquet, data.jsonl or manifest.json.
 def test_unchanged_inputs_and_rules_republish_the_same_versions(history: VersioningHistory) -> None:
     assert_files_match_their_versions(history.rerun)
-    assert sorted(history.before.versions) == sorted(DATASETS)
+    assert sorted(history.before.versions) == sorted(DATASET_KINDS)
     published = publications(history.rerun)
     assert published == {
         name: Publication(version, new_version=False) for name, (version,) in history.before.versions.items()
@@ -164,7 +164,7 @@ def test_a_changed_rule_publishes_a_new_version_under_the_new_rules(history: Ver
     assert_files_match_their_versions(history.changed)
     old = {name: version for name, (version,) in history.before.versions.items()}
     published = publications(history.changed)
-    assert sorted(published) == sorted(DATASETS)
+    assert sorted(published) == sorted(DATASET_KINDS)
     assert published["sft"].new_version and published["sft"].version != old["sft"]
     assert published["eval"] == Publication(old["eval"], new_version=False)
     for name, publication in published.items():

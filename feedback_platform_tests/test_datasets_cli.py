@@ -73,6 +73,31 @@ def test_list_json_gives_each_datasets_latest_version(platform: PlatformSettings
     assert f"eval             {new_eval}" in text.output
 
 
+# Guards `datasets versions`: every version of one dataset, newest first, the latest marked, as the
+# manifests say; an unknown dataset is a one-line error naming the ones that exist.
+def test_versions_lists_every_version_newest_first(platform: PlatformSettings) -> None:
+    old_eval = only_version(platform, "eval")
+    new_eval, _, _ = write_changed_eval(platform)
+    result = run(platform, "datasets", "versions", "eval", "--json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [entry["version"] for entry in listed] == [new_eval, old_eval]
+    assert [entry["latest"] for entry in listed] == [True, False]
+    for entry in listed:
+        manifest = read_manifest(platform.datasets_dir, "eval", entry["version"])
+        assert entry["rows"] == manifest["row_count"]
+        assert entry["created_at"] == manifest["created_at"]
+        assert entry["rule_version"] == manifest["rule_version"]
+    text = run(platform, "datasets", "versions", "eval")
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[1].startswith(new_eval) and lines[1].rstrip().endswith("*")
+    assert lines[2].startswith(old_eval) and not lines[2].rstrip().endswith("*")
+    unknown = run(platform, "datasets", "versions", "sft_dataset")
+    assert unknown.exit_code == 1
+    assert "no dataset 'sft_dataset'" in unknown.output and "sft" in unknown.output
+
+
 # Guards `datasets show`: the manifest of the latest version, or of a pinned one, with rows per rule.
 def test_show_json_is_the_manifest_with_rows_by_rule(platform: PlatformSettings) -> None:
     old_eval = only_version(platform, "eval")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from feedback_platform.cli.datasets import echo_json
+from feedback_platform.cli.options import echo_json
 from feedback_platform.settings import PlatformSettings
 
 if TYPE_CHECKING:

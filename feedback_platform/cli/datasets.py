@@ -1,53 +1,37 @@
-"""`feedback-platform datasets`: list, show, diff and export the stored dataset versions.
+"""`feedback-platform datasets`: list, show, diff and export the stored dataset versions, and list every
+version of one dataset.
 
 Reads only the version folders under the data directory, so it works while a Dagster run writes the
 warehouse. ``NAME`` alone means the dataset's latest version; ``NAME@VERSION`` pins one.
 """
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 import polars as pl
 
+from feedback_platform.cli.options import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.datasets.catalog import (
     DatasetRef,
-    dataset_kind,
+    export_version,
     latest_versions,
-    parse_dataset_ref,
     resolve_version,
+    version_history,
     version_summary,
 )
 from feedback_platform.lib.datasets.diff import diff_dataset_versions
-from feedback_platform.lib.datasets.exports import UnsupportedExportError, export_dataset, export_formats
-from feedback_platform.lib.datasets.store import read_dataset_version
+from feedback_platform.lib.datasets.exports.formats import (
+    UnsupportedExportError,
+    export_formats,
+)
 from feedback_platform.settings import PlatformSettings
 
 ALL_FORMATS = sorted({fmt for formats in export_formats().values() for fmt in formats})
 
-
-class DatasetRefType(click.ParamType):
-    """A ``NAME[@VERSION]`` argument; ``pinned`` demands the version."""
-
-    name = "NAME@VERSION"
-
-    def __init__(self, pinned: bool = False) -> None:
-        self.pinned = pinned
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> DatasetRef:
-        if isinstance(value, DatasetRef):
-            return value
-        try:
-            return parse_dataset_ref(value, require_version=self.pinned)
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+_CREATED_AT = pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+"""A version's creation time as the ISO text its manifest holds (the registry keeps naive UTC)."""
 
 
 def _datasets_root() -> Path:
@@ -56,7 +40,7 @@ def _datasets_root() -> Path:
 
 @click.group("datasets")
 def datasets_command() -> None:
-    """The versioned eval, SFT and DPO datasets: list, show, diff, export."""
+    """The versioned datasets (eval, SFT, DPO, KTO): list, versions, show, diff, export."""
 
 
 @datasets_command.command("list")
@@ -64,11 +48,7 @@ def datasets_command() -> None:
 def list_command(as_json: bool) -> None:
     """Each dataset with its latest version."""
     latest = latest_versions(_datasets_root()).select(
-        "name",
-        "version",
-        rows="row_count",
-        created_at=pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
-        versions="versions",
+        "name", "version", rows="row_count", created_at=_CREATED_AT, versions="versions"
     )
     if as_json:
         echo_json(latest.to_dicts())
@@ -79,6 +59,24 @@ def list_command(as_json: bool) -> None:
     click.echo(f"{'NAME':<16} {'VERSION':<16} {'ROWS':>9} {'VERSIONS':>8}  CREATED_AT")
     for name, version, rows, created_at, versions in latest.iter_rows():
         click.echo(f"{name:<16} {version:<16} {rows:>9,} {versions:>8}  {created_at}")
+
+
+@datasets_command.command("versions")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per version, newest first.")
+def versions_command(name: str, as_json: bool) -> None:
+    """Every stored version of dataset NAME, newest first, and which one is latest."""
+    with user_errors():
+        history = version_history(_datasets_root(), name)
+    history = history.select(
+        "version", rows="row_count", created_at=_CREATED_AT, rule_version="rule_version", latest="latest"
+    )
+    if as_json:
+        echo_json(history.to_dicts())
+        return
+    click.echo(f"{'VERSION':<16} {'ROWS':>9}  {'CREATED_AT':<32}  {'RULES':<8}  LATEST")
+    for version, rows, created_at, rule_version, latest in history.iter_rows():
+        click.echo(f"{version:<16} {rows:>9,}  {created_at:<32}  {rule_version:<8}  {'*' if latest else ''}")
 
 
 @datasets_command.command("show")
@@ -168,24 +166,12 @@ def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
     Which formats a kind takes is decided by the export library alone, so a refusal here names the same
     valid kinds and formats as the library's error.
     """
-    root = _datasets_root()
     with user_errors():
-        manifest = resolve_version(root, dataset)
+        manifest = resolve_version(_datasets_root(), dataset)
     pinned = f"{manifest['name']}@{manifest['version']}"
-    kind = dataset_kind(manifest) or "unknown"
-    rows = read_dataset_version(root, manifest["name"], manifest["version"])
     try:
-        paths = export_dataset(rows, kind, fmt, out_dir, stem=f"{manifest['name']}-{manifest['version']}")
+        paths = export_version(_datasets_root(), manifest, fmt, out_dir)
     except UnsupportedExportError as error:
         raise click.BadParameter(f"{pinned}: {error}", param_hint="'--format'") from error
     for path in paths:
         click.echo(f"Wrote {pinned} ({manifest['row_count']:,} rows) as {fmt} to {path}")
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """An unknown dataset, version or run, or an impossible request, becomes a one-line CLI error."""
-    try:
-        yield
-    except (LookupError, ValueError, RuntimeError, OSError) as error:
-        raise click.ClickException(str(error)) from error

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from feedback_platform.cli.datasets import echo_json, user_errors
+from feedback_platform.cli.options import echo_json, user_errors
 from feedback_platform.lib.datasets.lineage import DEFAULT_ROW_LIMIT, TracePaths, trace_lineage
 from feedback_platform.lib.warehouse import read_only_warehouse
 from feedback_platform.settings import PlatformSettings

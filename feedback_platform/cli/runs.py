@@ -6,7 +6,7 @@ directly; this command is the same call for a shell step or a person.
 
 import click
 
-from feedback_platform.cli.datasets import DatasetRefType, echo_json, user_errors
+from feedback_platform.cli.options import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.datasets.catalog import DatasetRef
 from feedback_platform.lib.datasets.training_runs import list_training_runs, register_training_run
 from feedback_platform.settings import PlatformSettings

@@ -1,16 +1,20 @@
-"""The Dagster instance `make run` and `make ui` share, kept under the data directory.
+"""The Dagster instance `make run` and `make ui` share, kept under the data directory, and the UI on it.
 
 Its dagster.yaml turns telemetry off and limits the `duckdb` pool (the default limit) to one step at a
 time, because DuckDB allows a single writing process per file.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 import yaml
 
 from feedback_platform.settings import PlatformSettings
+
+WORKSPACE_FILE = Path(__file__).resolve().parents[2] / "workspace.yaml"
 
 INSTANCE_CONFIG = {
     "telemetry": {"enabled": False},
@@ -32,3 +36,15 @@ def local_instance(settings: PlatformSettings) -> dg.DagsterInstance:
     home = prepare_dagster_home(settings)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
+
+
+def run_dagster_ui(settings: PlatformSettings, port: int) -> int:
+    """Run `dagster dev` on the workspace with this instance and data until it exits; its exit status."""
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(prepare_dagster_home(settings)),
+        "FEEDBACK_PLATFORM_DATA_DIR": str(settings.data_dir),
+        "FEEDBACK_PLATFORM_DUCKDB": str(settings.duckdb_path),
+    }
+    dagster = Path(sys.executable).with_name("dagster")
+    return subprocess.call([str(dagster), "dev", "-w", str(WORKSPACE_FILE), "-p", str(port)], env=env)

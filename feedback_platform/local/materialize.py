@@ -26,6 +26,7 @@ QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 @dataclass(frozen=True)
 class PublishedVersion:
     dataset: str
+    """The dataset's name, as the CLI takes it (`sft`, not the asset `sft_dataset`)."""
     version: str
     rows: int
     new: bool
@@ -112,7 +113,7 @@ def _published_versions(result: dg.ExecuteInProcessResult) -> list[PublishedVers
         if "new_version" in metadata:
             published.append(
                 PublishedVersion(
-                    dataset=materialization.asset_key.to_user_string(),
+                    dataset=metadata["dataset"],
                     version=metadata["version"],
                     rows=metadata["dagster/row_count"],
                     new=metadata["new_version"],

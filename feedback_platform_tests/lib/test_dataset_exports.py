@@ -16,7 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from feedback_platform.cli.main import main
-from feedback_platform.lib.datasets.exports import UnsupportedExportError, export_dataset, export_formats
+from feedback_platform.lib.datasets.exports.formats import (
+    UnsupportedExportError,
+    export_dataset,
+    export_formats,
+)
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform_tests.conftest import SamplePlatform

@@ -13,7 +13,7 @@ import jsonschema
 import phonenumbers
 import pytest
 
-import feedback_platform.lib
+from feedback_platform.lib.logs.contract import json_schema
 from feedback_platform.lib.sample_logs import (
     ENTITY_TYPES,
     STREAMS,
@@ -25,7 +25,6 @@ from feedback_platform.lib.sample_logs import (
 )
 from feedback_platform.lib.sample_logs.pii import luhn_check_digit
 
-CONTRACTS = Path(feedback_platform.lib.__file__).parent / "contracts"
 MALFORMED_KINDS = {
     "truncated_json",
     "not_an_object",
@@ -51,9 +50,7 @@ def _validators() -> dict[str, jsonschema.Draft202012Validator]:
     checker = jsonschema.FormatChecker()
     checker.checks("date-time", raises=ValueError)(_is_rfc3339)
     return {
-        stream: jsonschema.Draft202012Validator(
-            json.loads((CONTRACTS / f"{stream}.schema.json").read_text()), format_checker=checker
-        )
+        stream: jsonschema.Draft202012Validator(json_schema(stream), format_checker=checker)
         for stream in STREAMS
     }
 

@@ -3,31 +3,16 @@
 The rules are configuration (`feedback_platform/curation_rules.yaml`, read through the `curation_rules`
 resource) applied by `feedback_platform.lib.curation` (see docs/curation-rules.md); these assets only feed
 them the `feedback_with_responses` mart and store what they select, tagged with the rules' version and hash.
+There is one curated table per dataset kind (`feedback_platform.lib.datasets.kinds`).
 """
-
-from collections.abc import Callable
 
 import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
-from feedback_platform.lib.curation import (
-    CURATION_CODE_VERSION,
-    CurationRules,
-    select_dpo_pairs,
-    select_eval_examples,
-    select_kto_examples,
-    select_sft_examples,
-)
+from feedback_platform.lib.curation import CURATION_CODE_VERSION
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.resources import DUCKDB_POOL
-
-_curated_table = {
-    "deps": ["curation_rules"],
-    "group_name": "curate",
-    "pool": DUCKDB_POOL,
-    "kinds": {"duckdb", "polars"},
-    "code_version": CURATION_CODE_VERSION,
-}
 
 
 @dg.asset(name="curation_rules", group_name="curate", kinds={"yaml"}, code_version=CURATION_CODE_VERSION)
@@ -45,44 +30,30 @@ def record_curation_rules(curation_rules: CurationRulesFile) -> dg.MaterializeRe
     )
 
 
-def _selected(
-    select: Callable[[pl.DataFrame, CurationRules], pl.DataFrame],
-    mart: pl.DataFrame,
-    curation_rules: CurationRulesFile,
-) -> dg.Output[pl.DataFrame]:
-    rules = curation_rules.rules
-    return dg.Output(
-        select(mart, rules), metadata={"rules_version": rules.version, "rules_sha256": rules.sha256}
+def _curated_asset(kind: DatasetKind) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=kind.curated_table,
+        description=kind.description,
+        tags=kind.asset_tags,
+        deps=["curation_rules"],
+        group_name="curate",
+        pool=DUCKDB_POOL,
+        kinds={"duckdb", "polars"},
+        code_version=CURATION_CODE_VERSION,
     )
+    def _curated(
+        feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
+    ) -> dg.Output[pl.DataFrame]:
+        rules = curation_rules.rules
+        return dg.Output(
+            kind.select(feedback_with_responses, rules),
+            metadata={"rules_version": rules.version, "rules_sha256": rules.sha256},
+        )
+
+    return _curated
 
 
-@dg.asset(**_curated_table)
-def eval_examples(
-    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
-) -> dg.Output[pl.DataFrame]:
-    """Responses users were unhappy with (by default thumbs-down, rating ≤ 2, regenerated, abandoned)."""
-    return _selected(select_eval_examples, feedback_with_responses, curation_rules)
-
-
-@dg.asset(**_curated_table)
-def sft_examples(
-    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
-) -> dg.Output[pl.DataFrame]:
-    """Prompt → target pairs: well-rated outputs, and users' edits as the better target."""
-    return _selected(select_sft_examples, feedback_with_responses, curation_rules)
-
-
-@dg.asset(**_curated_table)
-def dpo_pairs(
-    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
-) -> dg.Output[pl.DataFrame]:
-    """Chosen/rejected pairs: an edit over its output, thumbs-up over thumbs-down, a copied retry."""
-    return _selected(select_dpo_pairs, feedback_with_responses, curation_rules)
-
-
-@dg.asset(**_curated_table)
-def kto_examples(
-    feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
-) -> dg.Output[pl.DataFrame]:
-    """Single completions labelled desirable or not, from thumbs, ratings, edits and implicit signals."""
-    return _selected(select_kto_examples, feedback_with_responses, curation_rules)
+CURATED_TABLES = {name: _curated_asset(kind) for name, kind in DATASET_KINDS.items()}
+"""Dataset name → the asset of its curated table (`sft` → `sft_examples`)."""
+_curated_table_assets = list(CURATED_TABLES.values())
+"""The same assets as a list, the form Dagster's module loader collects."""

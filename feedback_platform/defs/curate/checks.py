@@ -5,44 +5,35 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
-from feedback_platform.lib.curation.suites import ROW_SUITES
 from feedback_platform.lib.datasets.audits import pairs_without_a_preference, rows_of_withheld_users
+from feedback_platform.lib.datasets.index import response_id_columns
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.resources import DUCKDB_POOL
 
 
-def _curated_suite_check(kind: str, table: str, name: str) -> dg.AssetChecksDefinition:
-    suite = ROW_SUITES[kind]
+def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    suite = kind.row_suite
     return expectation_suite_check(
-        asset=table,
-        name=name,
+        asset=kind.curated_table,
+        name=f"{kind.curated_table}_{suite.name}",
         description=suite.description,
         expectations=suite.expectations,
         prepare=suite.prepare,
     )
 
 
-eval_examples_have_unique_ids_and_outputs = _curated_suite_check(
-    "eval", "eval_examples", "eval_examples_have_unique_ids_and_outputs"
-)
-sft_examples_have_unique_ids_and_non_empty_targets = _curated_suite_check(
-    "sft", "sft_examples", "sft_examples_have_unique_ids_and_non_empty_targets"
-)
-dpo_pairs_have_unique_ids_and_both_sides = _curated_suite_check(
-    "dpo", "dpo_pairs", "dpo_pairs_have_unique_ids_and_both_sides"
-)
-kto_examples_have_unique_ids_labels_and_splits = _curated_suite_check(
-    "kto", "kto_examples", "kto_examples_have_unique_ids_labels_and_splits"
-)
-
-dpo_chosen_differs_from_rejected = predicate_check(
-    asset="dpo_pairs",
-    name="dpo_chosen_differs_from_rejected",
-    description="No pair prefers a text over itself (whitespace normalised), nor an empty text.",
-    find_violations=pairs_without_a_preference,
-)
+def _prefers_a_different_text(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    return predicate_check(
+        asset=kind.curated_table,
+        name=f"{kind.name}_chosen_differs_from_rejected",
+        description="No pair prefers a text over itself (whitespace normalised), nor an empty text.",
+        find_violations=pairs_without_a_preference,
+    )
 
 
-def _excludes_withheld_users(asset: str, response_id_columns: list[str]) -> dg.AssetChecksDefinition:
+def _excludes_withheld_users(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    asset = kind.curated_table
+
     @dg.asset_check(
         asset=asset,
         name=f"{asset}_exclude_users_who_opted_out",
@@ -52,7 +43,7 @@ def _excludes_withheld_users(asset: str, response_id_columns: list[str]) -> dg.A
         pool=DUCKDB_POOL,
     )
     def _check(rows: pl.DataFrame, response_signals: pl.DataFrame) -> dg.AssetCheckResult:
-        offending = rows_of_withheld_users(rows, response_id_columns, response_signals)
+        offending = rows_of_withheld_users(rows, response_id_columns(rows), response_signals)
         return dg.AssetCheckResult(
             passed=offending.height == 0,
             metadata={
@@ -65,11 +56,16 @@ def _excludes_withheld_users(asset: str, response_id_columns: list[str]) -> dg.A
     return _check
 
 
-sft_examples_exclude_users_who_opted_out = _excludes_withheld_users("sft_examples", ["response_id"])
-dpo_pairs_exclude_users_who_opted_out = _excludes_withheld_users(
-    "dpo_pairs", ["chosen_response_id", "rejected_response_id"]
-)
-kto_examples_exclude_users_who_opted_out = _excludes_withheld_users("kto_examples", ["response_id"])
+_curated_table_checks = [
+    check
+    for kind in DATASET_KINDS.values()
+    for check in (
+        _passes_its_suite(kind),
+        *((_prefers_a_different_text(kind),) if kind.pairs_preferences else ()),
+        *((_excludes_withheld_users(kind),) if kind.for_training else ()),
+    )
+]
+"""Per dataset kind: its row suite; a real preference in every pair; no opted-out user in training rows."""
 
 
 RULES_HISTORY_LIMIT = 1000

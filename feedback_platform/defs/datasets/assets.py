@@ -1,9 +1,10 @@
 """Immutable dataset versions, written, audited and published; and the registry and row lineage.
 
-Write-audit-publish: `staged_<name>_dataset` writes the curated rows as a content-addressed version into
-staging; the blocking checks on it (defs/datasets/checks.py) audit the staged files; `<name>_dataset` then
-publishes the version and points `latest.json` at it. When a blocking check fails, Dagster does not run the
-publishing step, so the previous version stays latest and the failed check says why.
+Write-audit-publish, for each kind of `feedback_platform.lib.datasets.kinds`: `staged_<name>_dataset`
+writes the curated rows as a content-addressed version into staging; the blocking checks on it
+(defs/datasets/staged_audits.py) audit the staged files; `<name>_dataset` then publishes the version and
+points `latest.json` at it. When a blocking check fails, Dagster does not run the publishing step, so the
+previous version stays latest and the failed check says why.
 
 The version folders on disk are the source of truth: `dataset_versions` / `dataset_row_lineage` are rebuilt
 from every published folder, so a table can be lost and rebuilt but a published version never changes.
@@ -20,6 +21,7 @@ from feedback_platform.defs.datasets.provenance import upstream_code_versions, u
 from feedback_platform.defs.datasets.publication_gate import audited_staged_version
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.datasets.index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.publication import publish_dataset_version, staging_root
 from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
@@ -29,18 +31,13 @@ from feedback_platform.lib.datasets.store import (
 )
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
 
-DATASETS = {
-    "eval": ("eval_examples", "example_id"),
-    "sft": ("sft_examples", "example_id"),
-    "dpo": ("dpo_pairs", "pair_id"),
-    "kto": ("kto_examples", "example_id"),
-}
-"""Dataset name → (the curated table it versions, the column that identifies a row)."""
 
+def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
+    name, source_table = kind.name, kind.curated_table
 
-def _staged_dataset_asset(name: str, source_table: str, key_column: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=f"staged_{name}_dataset",
+        name=kind.staged_asset,
+        tags=kind.asset_tags,
         ins={"rows": dg.AssetIn(source_table)},
         group_name="datasets",
         pool=DUCKDB_POOL,
@@ -61,7 +58,7 @@ def _staged_dataset_asset(name: str, source_table: str, key_column: str) -> dg.A
             datasets_root=staging_root(dataset_store.path),
             rule_version=rules.version,
             rules_sha256=rules.sha256,
-            key_column=key_column,
+            key_column=kind.key_column,
             code_version=upstream_code_versions(context),
             upstream=upstream_data_versions(context),
         )
@@ -96,9 +93,12 @@ def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, 
         )
 
 
-def _published_dataset_asset(name: str, staged: dg.AssetsDefinition) -> dg.AssetsDefinition:
+def _published_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
+    name, staged = kind.name, dg.AssetKey(kind.staged_asset)
+
     @dg.asset(
-        name=f"{name}_dataset",
+        name=kind.published_asset,
+        tags=kind.asset_tags,
         deps=[staged],
         group_name="datasets",
         pool=DUCKDB_POOL,
@@ -106,11 +106,11 @@ def _published_dataset_asset(name: str, staged: dg.AssetsDefinition) -> dg.Asset
         code_version=DATASET_WRITER_VERSION,
         description=(
             f"The latest {name} dataset version: the staged version, published once every blocking check on "
-            f"{staged.key.to_user_string()} passed."
+            f"{staged.to_user_string()} passed."
         ),
     )
     def _published(context: dg.AssetExecutionContext, dataset_store: DatasetStore) -> dg.MaterializeResult:
-        audited = audited_staged_version(context, staged.key)
+        audited = audited_staged_version(context, staged)
         root = dataset_store.path
         publication = publish_dataset_version(root, name, audited.version)
         for tenant, version in audited.tenant_versions.items():
@@ -129,21 +129,17 @@ def _published_dataset_asset(name: str, staged: dg.AssetsDefinition) -> dg.Asset
     return _published
 
 
-staged_eval_dataset, staged_sft_dataset, staged_dpo_dataset, staged_kto_dataset = (
-    _staged_dataset_asset(name, *source) for name, source in DATASETS.items()
-)
-eval_dataset, sft_dataset, dpo_dataset, kto_dataset = (
-    _published_dataset_asset(name, staged)
-    for name, staged in zip(
-        DATASETS,
-        (staged_eval_dataset, staged_sft_dataset, staged_dpo_dataset, staged_kto_dataset),
-        strict=True,
-    )
-)
+_dataset_assets = [
+    asset
+    for kind in DATASET_KINDS.values()
+    for asset in (_staged_dataset_asset(kind), _published_dataset_asset(kind))
+]
+"""Per dataset kind, the staged version and its publication."""
+PUBLISHED_DATASETS = [dg.AssetKey(kind.published_asset) for kind in DATASET_KINDS.values()]
 
 
 @dg.asset(
-    deps=[eval_dataset, sft_dataset, dpo_dataset, kto_dataset],
+    deps=PUBLISHED_DATASETS,
     group_name="datasets",
     pool=DUCKDB_POOL,
     kinds={"duckdb"},
@@ -154,7 +150,7 @@ def dataset_versions(dataset_store: DatasetStore) -> pl.DataFrame:
 
 
 @dg.asset(
-    deps=[eval_dataset, sft_dataset, dpo_dataset, kto_dataset],
+    deps=PUBLISHED_DATASETS,
     group_name="datasets",
     pool=DUCKDB_POOL,
     kinds={"duckdb"},

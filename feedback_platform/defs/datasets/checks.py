@@ -7,15 +7,15 @@ import dagster as dg
 import polars as pl
 from great_expectations import expectations as gxe
 
-from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import expectation_suite_check
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.store import content_hash, read_dataset_version, read_manifest
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore
 
 
-def _files_match_their_version(name: str, key_column: str) -> dg.AssetChecksDefinition:
-    asset_key = dg.AssetKey(f"{name}_dataset")
+def _files_match_their_version(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    name, key_column, asset_key = kind.name, kind.key_column, dg.AssetKey(kind.published_asset)
 
     @dg.asset_check(
         asset=asset_key,
@@ -56,12 +56,7 @@ def _matches_its_manifest(datasets_root: Path, name: str, version: str, key_colu
     return recomputed == manifest["content_hash"] and manifest["content_hash"].startswith(version)
 
 
-(
-    eval_dataset_files_match_their_version,
-    sft_dataset_files_match_their_version,
-    dpo_dataset_files_match_their_version,
-    kto_dataset_files_match_their_version,
-) = (_files_match_their_version(name, key) for name, (_, key) in DATASETS.items())
+_published_dataset_checks = [_files_match_their_version(kind) for kind in DATASET_KINDS.values()]
 
 
 dataset_versions_are_unique_and_complete = expectation_suite_check(

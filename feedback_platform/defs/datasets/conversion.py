@@ -12,9 +12,9 @@ import dagster as dg
 import polars as pl
 from great_expectations import expectations as gxe
 
-from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.table_metadata import frame_as_table
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.monitoring.conversion import (
     conversion_by_day,
     daily_conversion,
@@ -23,7 +23,7 @@ from feedback_platform.lib.monitoring.conversion import (
 )
 from feedback_platform.resources import DUCKDB_POOL
 
-DATASET_NAMES = tuple(DATASETS)
+DATASET_NAMES = tuple(DATASET_KINDS)
 
 
 @dg.asset(

@@ -40,6 +40,7 @@ def version_metadata(
 ) -> dict[str, object]:
     """Metadata of one dataset publication; ``tenant_versions`` maps tenant → its per-tenant version."""
     return {
+        "dataset": manifest["name"],
         "version": publication.version,
         "content_hash": manifest["content_hash"],
         "dagster/row_count": manifest["row_count"],

@@ -10,10 +10,9 @@ from collections.abc import Callable
 import dagster as dg
 import polars as pl
 
-from feedback_platform.defs.datasets.assets import DATASETS
 from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import suite_check_result, violations_check_result
-from feedback_platform.lib.curation.suites import ROW_SUITES
+from feedback_platform.lib.curation.eval import EVAL_KIND
 from feedback_platform.lib.datasets.audits import (
     pairs_without_a_preference,
     prompts_in_both_splits,
@@ -24,13 +23,9 @@ from feedback_platform.lib.datasets.audits import (
     rows_without_known_events,
 )
 from feedback_platform.lib.datasets.index import response_id_columns
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.publication import read_staged_version
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
-
-SPLIT_DATASETS = ("sft", "dpo", "kto")
-"""Datasets with a train/validation split."""
-EVAL_HOLDOUT_DATASETS = ("sft",)
-"""Datasets that must share no prompt with the eval version staged beside them."""
 
 StagedAudit = Callable[[pl.DataFrame], dg.AssetCheckResult]
 
@@ -71,8 +66,8 @@ def _row_audit(name: str, check: str, description: str, audit: StagedAudit) -> d
     return _check
 
 
-def _passes_its_suite(name: str) -> dg.AssetChecksDefinition:
-    suite = ROW_SUITES[name]
+def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    name, suite = kind.name, kind.row_suite
     return _row_audit(
         name,
         "passes_its_suite",
@@ -181,40 +176,47 @@ def _tenant_versions_hold_one_tenant(name: str) -> dg.AssetChecksDefinition:
     return _check
 
 
-@_staged_check(
-    "sft",
-    "shares_no_prompt_with_eval",
-    "No normalised prompt of the staged SFT version is in the eval version staged beside it: a model is not "
-    "trained on what it is evaluated on.",
-    additional_deps=["staged_eval_dataset"],
-)
-def staged_sft_dataset_shares_no_prompt_with_eval(
-    context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore
-) -> dg.AssetCheckResult:
-    sft_version, _ = _staged_version(context.instance, "sft")
-    eval_version, _ = _staged_version(context.instance, "eval")
-    sft_rows = read_staged_version(dataset_store.path, "sft", sft_version)
-    shared = prompts_shared_with(sft_rows, read_staged_version(dataset_store.path, "eval", eval_version))
-    result = violations_check_result(sft_rows, shared)
-    return _stamped(result, staged_version=sft_version, eval_version=eval_version)
+def _shares_no_prompt_with_eval(name: str) -> dg.AssetChecksDefinition:
+    @_staged_check(
+        name,
+        "shares_no_prompt_with_eval",
+        f"No normalised prompt of the staged {name} version is in the eval version staged beside it: a model "
+        "is not trained on what it is evaluated on.",
+        additional_deps=[DATASET_KINDS[EVAL_KIND].staged_asset],
+    )
+    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
+        version, _ = _staged_version(context.instance, name)
+        eval_version, _ = _staged_version(context.instance, EVAL_KIND)
+        rows = read_staged_version(dataset_store.path, name, version)
+        shared = prompts_shared_with(rows, read_staged_version(dataset_store.path, EVAL_KIND, eval_version))
+        result = violations_check_result(rows, shared)
+        return _stamped(result, staged_version=version, eval_version=eval_version)
+
+    return _check
 
 
-staged_dpo_dataset_prefers_a_different_non_empty_text = _row_audit(
-    "dpo",
-    "prefers_a_different_non_empty_text",
-    "No pair prefers a text over itself (whitespace normalised), and neither side is empty.",
-    lambda rows: violations_check_result(rows, pairs_without_a_preference(rows)),
-)
+def _prefers_a_different_non_empty_text(name: str) -> dg.AssetChecksDefinition:
+    return _row_audit(
+        name,
+        "prefers_a_different_non_empty_text",
+        "No pair prefers a text over itself (whitespace normalised), and neither side is empty.",
+        lambda rows: violations_check_result(rows, pairs_without_a_preference(rows)),
+    )
 
-_AUDITS = [
-    check
-    for name, (_, key_column) in DATASETS.items()
-    for check in (
-        _passes_its_suite(name),
-        _holds_no_residual_pii(name, key_column),
-        _traces_to_feedback_events(name, key_column),
+
+def _audits_of(kind: DatasetKind) -> list[dg.AssetChecksDefinition]:
+    """The blocking checks on a staged version of `kind`: every kind's, then those its flags call for."""
+    name = kind.name
+    return [
+        _passes_its_suite(kind),
+        _holds_no_residual_pii(name, kind.key_column),
+        _traces_to_feedback_events(name, kind.key_column),
         _excludes_users_who_opted_out(name),
         _tenant_versions_hold_one_tenant(name),
-        *((_keeps_each_prompt_in_one_split(name),) if name in SPLIT_DATASETS else ()),
-    )
-]
+        *((_keeps_each_prompt_in_one_split(name),) if kind.for_training else ()),
+        *((_shares_no_prompt_with_eval(name),) if kind.shares_no_prompt_with_eval else ()),
+        *((_prefers_a_different_non_empty_text(name),) if kind.pairs_preferences else ()),
+    ]
+
+
+_AUDITS = [check for kind in DATASET_KINDS.values() for check in _audits_of(kind)]

@@ -1,7 +1,8 @@
-"""The expectations every curated row must meet, per dataset kind.
+"""The expectations every curated row must meet, one suite per dataset kind.
 
 The same suites run twice: on the curated tables (defs/curate/checks.py), and on each staged dataset version
-before it is published (defs/datasets/checks.py), so a version is audited on the bytes it will be read as.
+before it is published (defs/datasets/staged_audits.py), so a version is audited on the bytes it will be
+read as. Each kind names its suite in `feedback_platform.lib.datasets.kinds`.
 """
 
 from collections.abc import Callable
@@ -18,6 +19,8 @@ SPLITS = ["train", "validation"]
 class RowSuite:
     """Expectations over rows, after `prepare` derived the columns they need (e.g. text lengths)."""
 
+    name: str
+    """What the rows have, as the end of the check's name: `sft_examples_<name>`."""
     description: str
     expectations: list[Expectation]
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = field(default=None)
@@ -34,52 +37,59 @@ def _non_empty(*columns: str) -> list[Expectation]:
     return [gxe.ExpectColumnValuesToBeBetween(column=f"{column}_length", min_value=1) for column in columns]
 
 
-ROW_SUITES: dict[str, RowSuite] = {
-    "eval": RowSuite(
-        description="example_id is unique; every example has the rated output and why it was admitted.",
-        expectations=[
-            gxe.ExpectColumnValuesToBeUnique(column="example_id"),
-            gxe.ExpectColumnValuesToNotBeNull(column="example_id"),
-            gxe.ExpectColumnValuesToNotBeNull(column="output"),
-            gxe.ExpectColumnValuesToNotBeNull(column="reasons"),
-        ],
-    ),
-    "sft": RowSuite(
-        description="example_id is unique; every target is non-empty, from the output or the user's edit.",
-        expectations=[
-            gxe.ExpectColumnValuesToBeUnique(column="example_id"),
-            gxe.ExpectColumnValuesToNotBeNull(column="completion"),
-            *_non_empty("completion"),
-            gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
-            gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
-        ],
-        prepare=_with_lengths("completion"),
-    ),
-    "dpo": RowSuite(
-        description="pair_id is unique; chosen and rejected are both non-empty; known sources and splits.",
-        expectations=[
-            gxe.ExpectColumnValuesToBeUnique(column="pair_id"),
-            gxe.ExpectColumnValuesToNotBeNull(column="chosen"),
-            gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
-            *_non_empty("chosen", "rejected"),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="pair_source", value_set=["user_edit", "thumbs", "regenerate_then_copy"]
-            ),
-            gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
-        ],
-        prepare=_with_lengths("chosen", "rejected"),
-    ),
-    "kto": RowSuite(
-        description="example_id is unique; each row has a non-empty completion, a label, a weight in (0, 1].",
-        expectations=[
-            gxe.ExpectColumnValuesToBeUnique(column="example_id"),
-            gxe.ExpectColumnValuesToNotBeNull(column="completion"),
-            *_non_empty("completion"),
-            gxe.ExpectColumnValuesToNotBeNull(column="label"),
-            gxe.ExpectColumnValuesToBeBetween(column="weight", min_value=0, max_value=1, strict_min=True),
-            gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
-        ],
-        prepare=_with_lengths("completion"),
-    ),
-}
-"""Dataset kind → the suite its rows pass."""
+EVAL_ROWS = RowSuite(
+    name="have_unique_ids_and_outputs",
+    description="example_id is unique; every example has the rated output and why it was admitted.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="output"),
+        gxe.ExpectColumnValuesToNotBeNull(column="reasons"),
+    ],
+)
+
+
+SFT_ROWS = RowSuite(
+    name="have_unique_ids_and_non_empty_targets",
+    description="example_id is unique; every target is non-empty, from the output or the user's edit.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
+        *_non_empty("completion"),
+        gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
+    ],
+    prepare=_with_lengths("completion"),
+)
+
+
+DPO_ROWS = RowSuite(
+    name="have_unique_ids_and_both_sides",
+    description="pair_id is unique; chosen and rejected are both non-empty; known sources and splits.",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="pair_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="chosen"),
+        gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
+        *_non_empty("chosen", "rejected"),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="pair_source", value_set=["user_edit", "thumbs", "regenerate_then_copy"]
+        ),
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
+    ],
+    prepare=_with_lengths("chosen", "rejected"),
+)
+
+
+KTO_ROWS = RowSuite(
+    name="have_unique_ids_labels_and_splits",
+    description="example_id is unique; each row has a non-empty completion, a label, a weight in (0, 1].",
+    expectations=[
+        gxe.ExpectColumnValuesToBeUnique(column="example_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
+        *_non_empty("completion"),
+        gxe.ExpectColumnValuesToNotBeNull(column="label"),
+        gxe.ExpectColumnValuesToBeBetween(column="weight", min_value=0, max_value=1, strict_min=True),
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
+    ],
+    prepare=_with_lengths("completion"),
+)

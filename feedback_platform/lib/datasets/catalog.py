@@ -13,8 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from feedback_platform.lib.datasets.exports import EXPORT_KINDS, export_formats
+from feedback_platform.lib.datasets.exports.formats import export_dataset, export_formats
 from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
 
 ADMISSION_COLUMNS = ("reasons", "target_source", "pair_source", "label_reason")
@@ -66,19 +67,34 @@ def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
     Raises :class:`DatasetNotFoundError` naming the datasets, or the versions of the dataset, that exist.
     """
     root = Path(datasets_root)
-    if not (root / ref.name).is_dir():
-        known = ", ".join(latest_versions(root).get_column("name")) or "none yet"
-        raise DatasetNotFoundError(f"no dataset {ref.name!r} under {root}; datasets: {known}")
-    registry = list_dataset_versions(root, ref.name)
+    registry = _stored_versions(root, ref.name)
     versions = registry.get_column("version").to_list()
-    if not versions:
-        raise DatasetNotFoundError(f"dataset {ref.name!r} has no stored version under {root}")
     version = registry.filter(pl.col("latest"))["version"].item() if ref.version is None else ref.version
     if version not in versions:
         raise DatasetNotFoundError(
             f"dataset {ref.name!r} has no version {version!r}; its versions: {', '.join(versions)}"
         )
     return read_manifest(root, ref.name, version)
+
+
+def version_history(datasets_root: Path, name: str) -> pl.DataFrame:
+    """Every stored version of dataset ``name``, newest first, with its rows, creation time, rules version and
+    whether it is the latest; :class:`DatasetNotFoundError` when there is no such dataset."""
+    registry = _stored_versions(Path(datasets_root), name)
+    return registry.sort(["created_at", "version"], descending=True).select(
+        "version", "row_count", "created_at", "rule_version", "latest"
+    )
+
+
+def _stored_versions(root: Path, name: str) -> pl.DataFrame:
+    """The registry rows of dataset ``name``; :class:`DatasetNotFoundError` naming what exists otherwise."""
+    if not (root / name).is_dir():
+        known = ", ".join(latest_versions(root).get_column("name")) or "none yet"
+        raise DatasetNotFoundError(f"no dataset {name!r} under {root}; datasets: {known}")
+    registry = list_dataset_versions(root, name)
+    if registry.is_empty():
+        raise DatasetNotFoundError(f"dataset {name!r} has no stored version under {root}")
+    return registry
 
 
 def dataset_kind(manifest: dict[str, Any]) -> str | None:
@@ -91,7 +107,7 @@ def dataset_kind(manifest: dict[str, Any]) -> str | None:
         return manifest["kind"]
     name = manifest["name"]
     leading = re.split(r"[_.-]", name, maxsplit=1)[0]
-    return next((kind for kind in (name, leading) if kind in EXPORT_KINDS), None)
+    return next((kind for kind in (name, leading) if kind in DATASET_KINDS), None)
 
 
 def admission_columns(rows: pl.DataFrame) -> list[str]:
@@ -129,3 +145,15 @@ def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
         "export_formats": export_formats().get(kind, []) if kind else [],
         "rows_by_rule": rows_by_rule(rows),
     }
+
+
+def export_version(datasets_root: Path, manifest: dict[str, Any], fmt: str, out_dir: Path) -> list[Path]:
+    """Export the version ``manifest`` describes as ``fmt`` into ``out_dir``, as ``<name>-<version>.*``.
+
+    Raises :class:`~feedback_platform.lib.datasets.exports.formats.UnsupportedExportError` naming the valid
+    kinds and formats when the version's kind cannot be exported so.
+    """
+    name, version = manifest["name"], manifest["version"]
+    rows = read_dataset_version(datasets_root, name, version)
+    kind = dataset_kind(manifest) or "unknown"
+    return export_dataset(rows, kind, fmt, out_dir, stem=f"{name}-{version}")

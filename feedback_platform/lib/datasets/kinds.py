@@ -1,0 +1,162 @@
+"""The dataset kinds: eval, SFT, DPO and KTO, each defined once.
+
+Everything that differs between kinds is an entry here: the curated table and how it is selected, the
+column that identifies a row, the suite its rows pass, whether it is split for training, and the formats it
+exports to. The curated assets, the staged and published dataset assets, their checks, the exports and the
+CLI all iterate over :data:`DATASET_KINDS`, so adding a fifth kind is one entry plus its curation code.
+
+A kind's ``name`` is the one name a user sees: ``feedback-platform datasets show sft``, ``make run``'s
+summary, and the tag ``dataset=sft`` on the ``sft_examples``, ``staged_sft_dataset`` and ``sft_dataset``
+assets in the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import polars as pl
+
+from feedback_platform.lib.curation import (
+    CurationRules,
+    select_dpo_pairs,
+    select_eval_examples,
+    select_kto_examples,
+    select_sft_examples,
+)
+from feedback_platform.lib.curation.dpo import DPO_KIND
+from feedback_platform.lib.curation.eval import EVAL_KIND
+from feedback_platform.lib.curation.kto import KTO_KIND
+from feedback_platform.lib.curation.sft import SFT_KIND
+from feedback_platform.lib.curation.suites import DPO_ROWS, EVAL_ROWS, KTO_ROWS, SFT_ROWS, RowSuite
+from feedback_platform.lib.datasets.exports import records
+
+RecordShape = Callable[[pl.DataFrame], pl.DataFrame]
+"""Stored rows → one exported record per row (see :mod:`feedback_platform.lib.datasets.exports.records`)."""
+
+
+@dataclass(frozen=True)
+class DatasetKind:
+    """One kind of dataset, from the curated table to the files ML tools load."""
+
+    name: str
+    """The dataset's name (``sft``): its version folders, the CLI's NAME, the ``<name>_dataset`` asset."""
+    curated_table: str
+    """The curate layer's table of selected rows (``sft_examples``)."""
+    description: str
+    """What the curated rows are, shown on the curated asset."""
+    key_column: str
+    """The column that identifies a row; a version's content hash and its exports are ordered by it."""
+    select: Callable[[pl.DataFrame, CurationRules], pl.DataFrame]
+    """The curation: the ``feedback_with_responses`` mart and the rules in, the kind's rows out."""
+    row_suite: RowSuite
+    """The expectations every row meets, on the curated table and again on each staged version."""
+    for_training: bool
+    """Rows a model trains on: split into train and validation, and never from a user who opted out."""
+    export_columns: tuple[str, ...]
+    """The columns the record shapes read."""
+    record_shapes: MappingProxyType[str, RecordShape] = field(default_factory=lambda: MappingProxyType({}))
+    """Export format → record shape; every kind also exports as ``parquet`` (the rows themselves)."""
+    shares_no_prompt_with_eval: bool = False
+    """Audited to share no prompt with the eval version staged beside it."""
+    pairs_preferences: bool = False
+    """Rows pair a chosen text with a rejected one, so each must prefer a different, non-empty text."""
+
+    @property
+    def asset_tags(self) -> dict[str, str]:
+        """The tag on the kind's curated, staged and published assets: `tag:dataset=sft` in the UI."""
+        return {"dataset": self.name}
+
+    @property
+    def staged_asset(self) -> str:
+        return f"staged_{self.name}_dataset"
+
+    @property
+    def published_asset(self) -> str:
+        return f"{self.name}_dataset"
+
+
+def _shapes(**shapes: RecordShape) -> MappingProxyType[str, RecordShape]:
+    """Format names with dashes (``trl-prompt-completion``) given as keywords with underscores."""
+    return MappingProxyType({name.replace("_", "-"): shape for name, shape in shapes.items()})
+
+
+DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
+    {
+        kind.name: kind
+        for kind in (
+            DatasetKind(
+                name=EVAL_KIND,
+                curated_table="eval_examples",
+                description=(
+                    "Responses users were unhappy with (by default thumbs-down, rating ≤ 2, regenerated, "
+                    "abandoned)."
+                ),
+                key_column="example_id",
+                select=select_eval_examples,
+                row_suite=EVAL_ROWS,
+                for_training=False,
+                export_columns=(
+                    "example_id",
+                    "messages",
+                    "retrieved_context",
+                    "reference",
+                    "output",
+                    "reasons",
+                    "feedback_event_ids",
+                    *records.EVAL_METADATA_COLUMNS,
+                ),
+                record_shapes=_shapes(jsonl=records.eval_records),
+            ),
+            DatasetKind(
+                name=SFT_KIND,
+                curated_table="sft_examples",
+                description=(
+                    "Prompt → target pairs: well-rated outputs, and users' edits as the better target."
+                ),
+                key_column="example_id",
+                select=select_sft_examples,
+                row_suite=SFT_ROWS,
+                for_training=True,
+                export_columns=("example_id", "messages", "completion"),
+                record_shapes=_shapes(
+                    trl=records.trl_sft_messages,
+                    trl_prompt_completion=records.trl_sft_prompt_completion,
+                    openai=records.openai_chat,
+                ),
+                shares_no_prompt_with_eval=True,
+            ),
+            DatasetKind(
+                name=DPO_KIND,
+                curated_table="dpo_pairs",
+                description=(
+                    "Chosen/rejected pairs: an edit over its output, thumbs-up over thumbs-down, a copied "
+                    "retry."
+                ),
+                key_column="pair_id",
+                select=select_dpo_pairs,
+                row_suite=DPO_ROWS,
+                for_training=True,
+                export_columns=("pair_id", "prompt_id", "messages", "chosen", "rejected"),
+                record_shapes=_shapes(trl=records.trl_dpo, openai=records.openai_preference),
+                pairs_preferences=True,
+            ),
+            DatasetKind(
+                name=KTO_KIND,
+                curated_table="kto_examples",
+                description=(
+                    "Single completions labelled desirable or not, from thumbs, ratings, edits and implicit "
+                    "signals."
+                ),
+                key_column="example_id",
+                select=select_kto_examples,
+                row_suite=KTO_ROWS,
+                for_training=True,
+                export_columns=("example_id", "messages", "completion", "label"),
+                record_shapes=_shapes(kto=records.trl_kto),
+            ),
+        )
+    }
+)
+"""Dataset name → its kind, in pipeline order (eval first: the training kinds hold out its prompts)."""
