@@ -22,7 +22,7 @@ from feedback_platform.lib.datasets.catalog import (
     version_summary,
 )
 from feedback_platform.lib.datasets.diff import diff_dataset_versions
-from feedback_platform.lib.datasets.exports.formats import (
+from feedback_platform.lib.datasets.exports import (
     UnsupportedExportError,
     export_formats,
 )

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedback_platform.cli.main import main
-from feedback_platform.lib.datasets.exports.formats import (
+from feedback_platform.lib.datasets.exports import (
     UnsupportedExportError,
     export_dataset,
     export_formats,

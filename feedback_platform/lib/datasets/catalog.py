@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from feedback_platform.lib.datasets.exports.formats import export_dataset, export_formats
+from feedback_platform.lib.datasets.exports import export_dataset, export_formats
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
@@ -150,7 +150,7 @@ def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
 def export_version(datasets_root: Path, manifest: dict[str, Any], fmt: str, out_dir: Path) -> list[Path]:
     """Export the version ``manifest`` describes as ``fmt`` into ``out_dir``, as ``<name>-<version>.*``.
 
-    Raises :class:`~feedback_platform.lib.datasets.exports.formats.UnsupportedExportError` naming the valid
+    Raises :class:`~feedback_platform.lib.datasets.exports.UnsupportedExportError` naming the valid
     kinds and formats when the version's kind cannot be exported so.
     """
     name, version = manifest["name"], manifest["version"]

@@ -30,10 +30,10 @@ from feedback_platform.lib.curation.eval import EVAL_KIND
 from feedback_platform.lib.curation.kto import KTO_KIND
 from feedback_platform.lib.curation.sft import SFT_KIND
 from feedback_platform.lib.curation.suites import DPO_ROWS, EVAL_ROWS, KTO_ROWS, SFT_ROWS, RowSuite
-from feedback_platform.lib.datasets.exports import records
+from feedback_platform.lib.datasets import export_records
 
 RecordShape = Callable[[pl.DataFrame], pl.DataFrame]
-"""Stored rows → one exported record per row (see :mod:`feedback_platform.lib.datasets.exports.records`)."""
+"""Stored rows → one exported record per row (see :mod:`feedback_platform.lib.datasets.export_records`)."""
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,9 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "output",
                     "reasons",
                     "feedback_event_ids",
-                    *records.EVAL_METADATA_COLUMNS,
+                    *export_records.EVAL_METADATA_COLUMNS,
                 ),
-                record_shapes=_shapes(jsonl=records.eval_records),
+                record_shapes=_shapes(jsonl=export_records.eval_records),
             ),
             DatasetKind(
                 name=SFT_KIND,
@@ -121,9 +121,9 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 for_training=True,
                 export_columns=("example_id", "messages", "completion"),
                 record_shapes=_shapes(
-                    trl=records.trl_sft_messages,
-                    trl_prompt_completion=records.trl_sft_prompt_completion,
-                    openai=records.openai_chat,
+                    trl=export_records.trl_sft_messages,
+                    trl_prompt_completion=export_records.trl_sft_prompt_completion,
+                    openai=export_records.openai_chat,
                 ),
                 shares_no_prompt_with_eval=True,
             ),
@@ -139,7 +139,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 row_suite=DPO_ROWS,
                 for_training=True,
                 export_columns=("pair_id", "prompt_id", "messages", "chosen", "rejected"),
-                record_shapes=_shapes(trl=records.trl_dpo, openai=records.openai_preference),
+                record_shapes=_shapes(trl=export_records.trl_dpo, openai=export_records.openai_preference),
                 pairs_preferences=True,
             ),
             DatasetKind(
@@ -154,7 +154,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 row_suite=KTO_ROWS,
                 for_training=True,
                 export_columns=("example_id", "messages", "completion", "label"),
-                record_shapes=_shapes(kto=records.trl_kto),
+                record_shapes=_shapes(kto=export_records.trl_kto),
             ),
         )
     }

@@ -21,6 +21,9 @@ which the curation rules build from thumbs, ratings, edits and implicit signals;
 KTO rows, so there is one definition of a KTO row.
 
 Rows are sorted by the kind's key column before writing, so the same rows in any order give the same bytes.
+A file appears under its final name only once complete (written to a hidden temporary sibling, synced, then
+renamed over any earlier export), so a consumer never loads half an export. JSON lines are canonical (sorted
+keys, fixed separators and float text) and Parquet uses the dataset store's pinned writer settings.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from pathlib import Path
 
 import polars as pl
 
-from feedback_platform.lib.datasets.exports.files import write_jsonl, write_parquet
+from feedback_platform.lib.atomic_files import write_file_atomically
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
+from feedback_platform.lib.datasets.store import PARQUET_OPTIONS
+from feedback_platform.lib.hashing import canonical_json
 
 PARQUET = "parquet"
 """The format that writes the rows themselves rather than a record shape."""
@@ -103,7 +108,20 @@ def export_dataset(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / export_file_name(kind, fmt, stem)
     if fmt == PARQUET:
-        write_parquet(shaped, path)
+        _write_parquet(shaped, path)
     else:
-        write_jsonl(shaped, path)
+        _write_jsonl(shaped, path)
     return [path]
+
+
+def _write_jsonl(records: pl.DataFrame, path: Path) -> None:
+    """One canonical JSON object per row of ``records``, in row order."""
+    # Polars' JSON writer promises neither key order nor float text across versions; this one pass over the
+    # rows is the only per-row Python of an export, as in the dataset store.
+    text = "".join(canonical_json(record) + "\n" for record in records.iter_rows(named=True))
+    write_file_atomically(path, lambda temp: temp.write_bytes(text.encode("utf-8")), overwrite=True)
+
+
+def _write_parquet(rows: pl.DataFrame, path: Path) -> None:
+    """``rows`` as one Parquet file, with the same settings as the stored versions."""
+    write_file_atomically(path, lambda temp: rows.write_parquet(temp, **PARQUET_OPTIONS), overwrite=True)
