@@ -7,7 +7,6 @@ spans that are lost. The definitions, the label mapping and the targets are in
 `feedback_platform.lib.pii_eval`. Exit status 0 when every target is met, 1 when one is not.
 """
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,8 +15,7 @@ from feedback_platform.cli.options import sample_size_options
 from feedback_platform.lib.pii_eval import (
     GENERATED_DEFAULTS,
     NoLabelledSetError,
-    candidate_entities,
-    entity_ablation,
+    ablate_entity_types,
     evaluate_group,
     format_ablation,
     format_group_evaluation,
@@ -67,7 +65,7 @@ def pii_eval_command(
     Without SET, the dev set ../shared/pii_dev/synth_dataset_v2.json beside the checkout is used when
     present.
     """
-    from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
+    from feedback_platform.lib.pii import PiiRedactor
 
     sample = SampleLogConfig(days=days, responses_per_day=responses_per_day, seed=seed) if generated else None
     try:
@@ -82,12 +80,9 @@ def pii_eval_command(
         evaluations.append(evaluate_group(redactor.redact, group))
         click.echo(format_group_evaluation(evaluations[-1], examples))
     if subsets:
-        config = RedactorConfig()
-        candidates = PiiRedactor(replace(config, entities=candidate_entities(config.entities)))
-        for group in groups:
+        for group, variants in ablate_entity_types(groups):
             click.echo(f"\nentity types toggled on {group.name} (detections masked, one analysis):")
-            detections = candidates.analyze([record.text for record in group.records])
-            click.echo(format_ablation(entity_ablation(group, detections, config.entities)))
+            click.echo(format_ablation(variants))
     click.echo(f"\n{format_verdict(evaluations)}")
     if any(evaluation.failed for evaluation in evaluations):
         raise SystemExit(1)

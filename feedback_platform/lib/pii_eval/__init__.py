@@ -7,6 +7,7 @@ it on the dev set; any redaction function can be scored, since only its output t
 from feedback_platform.lib.pii_eval.entity_ablation import (
     OPTIONAL_ENTITIES,
     AblationVariant,
+    ablate_entity_types,
     candidate_entities,
     entity_ablation,
     format_ablation,
@@ -57,6 +58,7 @@ __all__ = [
     "LabelledText",
     "NoLabelledSetError",
     "Target",
+    "ablate_entity_types",
     "candidate_entities",
     "entity_ablation",
     "evaluate",

@@ -8,9 +8,10 @@ variant's figures therefore match a plain run of the engine closely but not to t
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
+from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii_eval.labelled_groups import LabelledGroup
 from feedback_platform.lib.pii_eval.metrics import EvaluationReport, evaluate
 from feedback_platform.lib.pii_eval.report import target_results
@@ -56,6 +57,23 @@ def entity_ablation(
     ]
     return [
         AblationVariant(name, entities, _score(group, detections, entities)) for name, entities in variants
+    ]
+
+
+def ablate_entity_types(
+    groups: Sequence[LabelledGroup],
+    config: RedactorConfig = RedactorConfig(),  # noqa: B008 - frozen, immutable
+) -> list[tuple[LabelledGroup, list[AblationVariant]]]:
+    """For each group, what redacting each optional entity type besides `config`'s would change.
+
+    One analysis per group by an engine that detects every candidate type; each variant masks a subset of
+    those detections."""
+    from feedback_platform.lib.pii import PiiRedactor  # Presidio and spaCy load only when asked for
+
+    candidates = PiiRedactor(replace(config, entities=candidate_entities(config.entities)))
+    return [
+        (group, entity_ablation(group, candidates.analyze([r.text for r in group.records]), config.entities))
+        for group in groups
     ]
 
 
