@@ -21,7 +21,7 @@ ui: manifest
 	$(BIN)/feedback-platform ui
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
