@@ -72,6 +72,32 @@ def test_over_redaction_counts_ordinary_words_lost() -> None:
     assert report.overall.spans == 1
 
 
+# Guards the text-level over-redaction metric: a text with no labelled value must come out byte-identical,
+# counted overall and per field, so one placeholder in a system prompt fails its target however few words
+# it took.
+def test_pii_free_texts_must_come_out_unchanged() -> None:
+    prompt = "You are the email assistant of Acme Retail. Draft replies to customers."
+    records = [
+        jsonl_record({**labelled(prompt), "field": "messages.system"}),
+        jsonl_record({**labelled("Where is my parcel?"), "field": "messages.user"}),
+        jsonl_record({**labelled("Thanks, Anna!", ("PERSON", "Anna")), "field": "messages.user"}),
+    ]
+    redacted = [prompt.replace("Draft", "<PERSON>"), "Where is my parcel?", "Thanks, <PERSON>!"]
+    report = evaluate(records, redacted, TARGETED_ENTITIES)
+    assert (report.pii_free.texts, report.pii_free.unchanged) == (2, 1)
+    assert report.pii_free.changed_examples == [redacted[0]]
+    assert report.pii_free_by_field["messages.system"].changed_rate == 1.0
+    assert report.pii_free_by_field["messages.user"].unchanged_rate == 1.0
+    results = target_results(report)
+    assert results["PII-free texts unchanged"] is False
+    assert results["PII-free system prompts changed"] is False
+    table = format_report(report)
+    assert "PII-free texts unchanged" in table and "PII-free system prompts changed" in table
+    unchanged = evaluate(records, [prompt, "Where is my parcel?", "Thanks, <PERSON>!"], TARGETED_ENTITIES)
+    assert target_results(unchanged)["PII-free system prompts changed"] is True
+    assert target_results(unchanged)["PII-free texts unchanged"] is True
+
+
 def test_report_per_entity_overall_and_targets() -> None:
     # Guards the report: per-type rows, an overall over targeted types only, and PASS/FAIL per target.
     records = [
@@ -93,7 +119,7 @@ def test_report_per_entity_overall_and_targets() -> None:
         "PERSON": False,
         "PHONE_NUMBER": True,
         "non-PII words kept": True,
-    }
+    }  # no PII-free text in the set: that row has nothing to judge
     table = format_report(report)
     assert "PERSON" in table and "FAIL" in table and "PASS" in table
 

@@ -34,6 +34,8 @@ class LabelledText:
 
     text: str
     spans: tuple[LabelledSpan, ...]
+    field: str | None = None
+    """Where the text was found (`messages.system`, `output`, ...), when the set says."""
 
 
 class LabelledSetError(ValueError):
@@ -64,10 +66,13 @@ def jsonl_record(record: dict[str, Any]) -> LabelledText:
     return _labelled(
         record["text"],
         [(span["entity_type"], span["start"], span["end"], span.get("value")) for span in record["spans"]],
+        record.get("field"),
     )
 
 
-def _labelled(text: str, spans: list[tuple[str, int, int, str | None]]) -> LabelledText:
+def _labelled(
+    text: str, spans: list[tuple[str, int, int, str | None]], field: str | None = None
+) -> LabelledText:
     labelled = []
     for label, start, end, value in spans:
         if not 0 <= start < end <= len(text):
@@ -75,4 +80,4 @@ def _labelled(text: str, spans: list[tuple[str, int, int, str | None]]) -> Label
         if value is not None and text[start:end] != value:
             raise LabelledSetError(f"span {start}:{end} of {label} reads {text[start:end]!r}, not {value!r}")
         labelled.append(LabelledSpan(engine_entity(label), start, end, text[start:end], label))
-    return LabelledText(text, tuple(sorted(labelled, key=lambda span: span.start)))
+    return LabelledText(text, tuple(sorted(labelled, key=lambda span: span.start)), field)

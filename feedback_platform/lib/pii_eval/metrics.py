@@ -1,4 +1,5 @@
-"""Scores of a redaction against a labelled set: leaks per entity type, and ordinary words lost.
+"""Scores of a redaction against a labelled set: leaks per entity type, ordinary words lost, and texts
+without personal data that redaction changed at all.
 
 Only the redacted texts are needed, not the engine's detections, so any redaction can be scored.
 Which words of the original survive is found by aligning the original's words with the redacted text's
@@ -47,6 +48,30 @@ class EntityScore:
 
 
 @dataclass
+class TextTally:
+    """Texts counted, and how many of them came out of redaction unchanged, byte for byte."""
+
+    texts: int = 0
+    unchanged: int = 0
+    changed_examples: list[str] = field(default_factory=list)
+    """The first few redactions that changed such a text, to see what was taken."""
+
+    @property
+    def unchanged_rate(self) -> float:
+        return self.unchanged / self.texts if self.texts else 1.0
+
+    @property
+    def changed_rate(self) -> float:
+        return 1.0 - self.unchanged_rate
+
+    def count(self, original: str, redacted: str) -> None:
+        self.texts += 1
+        self.unchanged += original == redacted
+        if original != redacted and len(self.changed_examples) < EXAMPLES_KEPT:
+            self.changed_examples.append(redacted)
+
+
+@dataclass
 class EvaluationReport:
     """Per-entity leaks, their total over `overall_entities`, and over-redaction of ordinary words."""
 
@@ -56,6 +81,10 @@ class EvaluationReport:
     non_pii_words_kept: int
     lost_words: dict[str, int]
     """Ordinary words lost, by word, for the most frequent few."""
+    pii_free: TextTally = field(default_factory=lambda: TextTally())
+    """Texts with no labelled span at all, and how many of them redaction left byte-identical."""
+    pii_free_by_field: dict[str, TextTally] = field(default_factory=dict)
+    """The same, per field of the texts (`messages.system`, `output`, ...), when the set names fields."""
 
     @property
     def non_pii_kept_rate(self) -> float:
@@ -82,7 +111,12 @@ def evaluate(
     overall = EntityScore("overall")
     non_pii = kept = 0
     lost: dict[str, int] = defaultdict(int)
+    pii_free, pii_free_by_field = TextTally(), defaultdict(TextTally)
     for record, output in zip(records, redacted, strict=True):
+        if not record.spans:
+            pii_free.count(record.text, output)
+            if record.field is not None:
+                pii_free_by_field[record.field].count(record.text, output)
         words = list(WORD.finditer(record.text))
         survived = surviving_words(record.text, output)
         labelled = _label_of_each_word(words, record.spans)
@@ -107,7 +141,9 @@ def evaluate(
                     row.leaked_values.append(span.value)
     top_lost = dict(sorted(lost.items(), key=lambda item: -item[1])[:EXAMPLES_KEPT])
     ordered = dict(sorted(scores.items(), key=lambda item: -item[1].spans))
-    return EvaluationReport(ordered, overall, non_pii, kept, top_lost)
+    return EvaluationReport(
+        ordered, overall, non_pii, kept, top_lost, pii_free, dict(sorted(pii_free_by_field.items()))
+    )
 
 
 def surviving_words(original: str, redacted: str) -> list[bool]:

@@ -2,8 +2,19 @@
 
 from collections.abc import Sequence
 
-from feedback_platform.lib.pii_eval.metrics import EntityScore, EvaluationReport
-from feedback_platform.lib.pii_eval.targets import ISSUE_TARGETS, NON_PII_KEPT, OVERALL, Target
+from feedback_platform.lib.pii_eval.metrics import EntityScore, EvaluationReport, TextTally
+from feedback_platform.lib.pii_eval.targets import (
+    ISSUE_TARGETS,
+    NON_PII_KEPT,
+    OVERALL,
+    PII_FREE_SYSTEM_PROMPTS_CHANGED,
+    PII_FREE_UNCHANGED,
+    SYSTEM_PROMPT_FIELD,
+    Target,
+)
+
+ROW_WIDTH = 32
+"""Characters of the first column: the longest row name fits."""
 
 
 def target_results(report: EvaluationReport, targets: Sequence[Target] = ISSUE_TARGETS) -> dict[str, bool]:
@@ -17,21 +28,40 @@ def target_results(report: EvaluationReport, targets: Sequence[Target] = ISSUE_T
 
 
 def format_report(report: EvaluationReport, targets: Sequence[Target] = ISSUE_TARGETS) -> str:
-    """One line per entity type, then overall and non-PII words kept, each with its target and verdict."""
+    """One line per entity type, then overall, then what was kept (ordinary words, PII-free texts, PII-free
+    system prompts when the set names fields), each with its target and verdict."""
     by_row = {target.row: target for target in targets}
     header = (
-        f"{'entity type':<20}{'spans':>7}{'leaked':>8}{'leak':>8}{'words left':>12}   {'target':<10}result"
+        f"{'entity type':<{ROW_WIDTH}}{'spans':>7}{'leaked':>8}{'leak':>8}{'words left':>12}"
+        f"   {'target':<10}result"
     )
     lines = [header, "-" * len(header)]
     for score in [*report.entities.values(), report.overall]:
         lines.append(_score_line(score, by_row.get(score.entity_type)))
-    kept = by_row.get(NON_PII_KEPT)
-    verdict = _verdict(kept, report.non_pii_kept_rate)
+    lost = report.non_pii_words - report.non_pii_words_kept
+    lines.append(_kept_line(NON_PII_KEPT, report.non_pii_words, lost, report.non_pii_kept_rate, by_row))
+    tally = report.pii_free
     lines.append(
-        f"{NON_PII_KEPT:<20}{report.non_pii_words:>7}{report.non_pii_words - report.non_pii_words_kept:>8}"
-        f"{report.non_pii_kept_rate:>8.1%}{'':>12}   {verdict}"
+        _kept_line(
+            PII_FREE_UNCHANGED, tally.texts, tally.texts - tally.unchanged, tally.unchanged_rate, by_row
+        )
     )
+    if (prompts := _system_prompts(report)) is not None:
+        changed = prompts.texts - prompts.unchanged
+        lines.append(
+            _kept_line(PII_FREE_SYSTEM_PROMPTS_CHANGED, prompts.texts, changed, prompts.changed_rate, by_row)
+        )
     return "\n".join(lines)
+
+
+def _kept_line(row: str, counted: int, lost: int, rate: float, by_row: dict[str, Target]) -> str:
+    """A row about what redaction keeps: how many words or texts were counted, lost, and the rate."""
+    return f"{row:<{ROW_WIDTH}}{counted:>7}{lost:>8}{rate:>8.1%}{'':>12}   {_verdict(by_row.get(row), rate)}"
+
+
+def _system_prompts(report: EvaluationReport) -> TextTally | None:
+    """The PII-free system prompts of the set, None when its records do not say which texts those are."""
+    return report.pii_free_by_field.get(SYSTEM_PROMPT_FIELD)
 
 
 def format_examples(report: EvaluationReport, per_type: int = 8) -> str:
@@ -43,12 +73,14 @@ def format_examples(report: EvaluationReport, per_type: int = 8) -> str:
             lines.append(f"leaked {score.entity_type}: {shown}")
     if report.lost_words:
         lines.append("ordinary words lost: " + ", ".join(f"{w} ({n})" for w, n in report.lost_words.items()))
+    for changed in report.pii_free.changed_examples[:per_type]:
+        lines.append(f"PII-free text changed: {changed!r}")
     return "\n".join(lines)
 
 
 def _score_line(score: EntityScore, target: Target | None) -> str:
     return (
-        f"{score.entity_type:<20}{score.spans:>7}{score.leaked:>8}{score.leak_rate:>8.1%}"
+        f"{score.entity_type:<{ROW_WIDTH}}{score.spans:>7}{score.leaked:>8}{score.leak_rate:>8.1%}"
         f"{score.words_left_rate:>12.1%}   {_verdict(target, score.leak_rate)}"
     )
 
@@ -62,6 +94,11 @@ def _verdict(target: Target | None, value: float) -> str:
 def _row_value(report: EvaluationReport, row: str) -> float | None:
     if row == NON_PII_KEPT:
         return report.non_pii_kept_rate
+    if row == PII_FREE_UNCHANGED:
+        return report.pii_free.unchanged_rate if report.pii_free.texts else None
+    if row == PII_FREE_SYSTEM_PROMPTS_CHANGED:
+        prompts = _system_prompts(report)
+        return prompts.changed_rate if prompts is not None else None
     if row == OVERALL:
         return report.overall.leak_rate
     score = report.entities.get(row)

@@ -1,9 +1,15 @@
-"""The targets the redaction engine is held to (issue 3), as data the evaluation report checks."""
+"""The targets the redaction engine is held to (issue 13), as data the evaluation report checks."""
 
 from dataclasses import dataclass
 
 OVERALL = "overall"
 NON_PII_KEPT = "non-PII words kept"
+PII_FREE_UNCHANGED = "PII-free texts unchanged"
+"""Texts without a labelled value that come out of redaction byte-identical."""
+SYSTEM_PROMPT_FIELD = "messages.system"
+PII_FREE_SYSTEM_PROMPTS_CHANGED = "PII-free system prompts changed"
+"""System prompts (operator-written) without a labelled value that redaction changed; only in sets whose
+records name their field, such as the generated one."""
 
 
 @dataclass(frozen=True)
@@ -24,20 +30,27 @@ class Target:
 
 
 ISSUE_TARGETS: tuple[Target, ...] = (
-    Target(OVERALL, 0.05),
-    Target("PERSON", 0.08),
-    Target("STREET_ADDRESS", 0.10),
-    Target("EMAIL_ADDRESS", 0.01),
+    Target(OVERALL, 0.02),
+    Target("PERSON", 0.04),
+    Target("STREET_ADDRESS", 0.04),
     Target("PHONE_NUMBER", 0.01),
-    Target("CREDIT_CARD", 0.01),
-    Target("IBAN_CODE", 0.01),
-    Target("US_SSN", 0.01),
-    Target("IP_ADDRESS", 0.01),
-    Target("API_KEY", 0.01),
-    Target(NON_PII_KEPT, 0.97, at_least=True),
+    Target("US_DRIVER_LICENSE", 0.10),
+    Target("EMAIL_ADDRESS", 0.005),
+    Target("CREDIT_CARD", 0.005),
+    Target("IBAN_CODE", 0.005),
+    Target("US_SSN", 0.005),
+    Target("IP_ADDRESS", 0.005),
+    Target("API_KEY", 0.005),
+    Target(NON_PII_KEPT, 0.99, at_least=True),
+    Target(PII_FREE_UNCHANGED, 0.995, at_least=True),
+    Target(PII_FREE_SYSTEM_PROMPTS_CHANGED, 0.0),
 )
-"""Leak at most 5 % overall, 8 % of names, 10 % of street addresses, 1 % of each identifier and secret
-(secrets "at least 99 % caught"); at least 97 % of ordinary words kept."""
+"""Leak at most 2 % overall, 4 % of names and of street addresses, 1 % of phone numbers, 10 % of driver's
+licences, 0.5 % of each other identifier and secret; keep at least 99 % of ordinary words and 99.5 % of the
+texts without personal data byte for byte, and change no system prompt that holds none."""
 
-TARGETED_ENTITIES = frozenset(target.row for target in ISSUE_TARGETS) - {OVERALL, NON_PII_KEPT}
+TEXT_ROWS = frozenset({NON_PII_KEPT, PII_FREE_UNCHANGED, PII_FREE_SYSTEM_PROMPTS_CHANGED})
+"""Target rows about what redaction keeps rather than about one entity type's leaks."""
+
+TARGETED_ENTITIES = frozenset(target.row for target in ISSUE_TARGETS) - {OVERALL, *TEXT_ROWS}
 """The entity types summed into the overall leak rate: those with a target of their own."""
