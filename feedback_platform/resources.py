@@ -133,6 +133,8 @@ class PiiRedaction(dg.ConfigurableResource):
     """
 
     spacy_model: str = RedactorConfig().spacy_model
+    allow_list: list[str] = []
+    """Names never redacted (from the tenants file, see `PlatformSettings.redactor_config`)."""
     cache_path: str | None = None
     workers: int = 1
     pseudonym_key: str | None = None
@@ -143,7 +145,10 @@ class PiiRedaction(dg.ConfigurableResource):
 
     def redactor(self) -> BulkRedactor:
         return _load_redactor(
-            RedactorConfig(spacy_model=self.spacy_model), self.cache_path, self.workers, self.pseudonym_key
+            RedactorConfig(spacy_model=self.spacy_model, allow_list=tuple(self.allow_list)),
+            self.cache_path,
+            self.workers,
+            self.pseudonym_key,
         )
 
 
@@ -158,13 +163,15 @@ def _load_redactor(
 def build_resources(settings: PlatformSettings) -> dict[str, object]:
     """The resources of the code location, wired to the paths in `settings`."""
     warehouse_resource = Warehouse(database=str(settings.duckdb_path))
+    redactor = settings.redactor_config()
     return {
         "io_manager": DuckDBPolarsIOManager(warehouse=warehouse_resource),
         "warehouse": warehouse_resource,
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
         "pii": PiiRedaction(
-            spacy_model=settings.spacy_model,
+            spacy_model=redactor.spacy_model,
+            allow_list=list(redactor.allow_list),
             cache_path=str(settings.pii_cache_path),
             workers=settings.pii_workers,
             pseudonym_key=dg.EnvVar(PSEUDONYM_KEY_VARIABLE)

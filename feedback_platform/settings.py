@@ -5,7 +5,9 @@ without importing Dagster, dagster-dbt, DuckDB or the PII engine.
 
 Settings come from the environment once, when the code location is loaded or a command runs (never at
 import time): `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
-`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`, and
+`FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`,
+`FEEDBACK_PLATFORM_TENANTS_FILE` (the tenants and the names redaction keeps; default the shipped
+`feedback_platform/tenants.yaml`), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
 pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
 """
@@ -18,6 +20,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from feedback_platform.lib.pii import RedactorConfig
+from feedback_platform.lib.pii.allow_list import load_allow_list
+
+DEFAULT_TENANTS_FILE = Path(__file__).resolve().parent / "tenants.yaml"
 
 PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
 """The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
@@ -35,6 +40,13 @@ class PlatformSettings(BaseModel, frozen=True):
     spacy_model: str = RedactorConfig().spacy_model
     pii_workers: int = 1
     pii_placeholders: PlaceholderStyle = "typed"
+    tenants_file: Path = DEFAULT_TENANTS_FILE
+
+    def redactor_config(self) -> RedactorConfig:
+        """The PII engine's configuration: the spaCy model, and the tenants file's names as its allow list.
+
+        Raises `AllowListError` naming the file and key when the tenants file is malformed."""
+        return RedactorConfig(spacy_model=self.spacy_model, allow_list=load_allow_list(self.tenants_file))
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "PlatformSettings":
@@ -57,4 +69,5 @@ class PlatformSettings(BaseModel, frozen=True):
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
             pii_placeholders=placeholders,
+            tenants_file=Path(environ.get("FEEDBACK_PLATFORM_TENANTS_FILE", DEFAULT_TENANTS_FILE)).resolve(),
         )

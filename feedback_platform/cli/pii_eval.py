@@ -23,6 +23,7 @@ from feedback_platform.lib.pii_eval import (
     labelled_groups,
 )
 from feedback_platform.lib.sample_logs import SampleLogConfig
+from feedback_platform.settings import PlatformSettings
 
 
 @click.command("pii-eval")
@@ -72,7 +73,8 @@ def pii_eval_command(
         groups = labelled_groups(sets, secrets, sample)
     except NoLabelledSetError as error:
         raise click.UsageError(str(error)) from error
-    redactor = PiiRedactor()
+    config = PlatformSettings.from_environment().redactor_config()
+    redactor = PiiRedactor(config)
     evaluations = []
     for group in groups:
         if evaluations:
@@ -80,7 +82,7 @@ def pii_eval_command(
         evaluations.append(evaluate_group(redactor.redact, group))
         click.echo(format_group_evaluation(evaluations[-1], examples))
     if subsets:
-        for group, variants in ablate_entity_types(groups):
+        for group, variants in ablate_entity_types(groups, config):
             click.echo(f"\nentity types toggled on {group.name} (detections masked, one analysis):")
             click.echo(format_ablation(variants))
     click.echo(f"\n{format_verdict(evaluations)}")

@@ -87,9 +87,12 @@ def redact_command(
 
     if not source.is_file():
         raise click.ClickException(f"cannot read {source}: no such file")
-    cache = None if no_cache else (cache_path or PlatformSettings.from_environment().pii_cache_path)
+    settings = PlatformSettings.from_environment()
+    cache = None if no_cache else (cache_path or settings.pii_cache_path)
     pseudonyms = _pseudonyms_from_environment() if scope_field is not None else None
-    with BulkRedactor(cache_path=cache, workers=workers, pseudonyms=pseudonyms) as redactor:
+    with BulkRedactor(
+        settings.redactor_config(), cache_path=cache, workers=workers, pseudonyms=pseudonyms
+    ) as redactor:
         try:
             summary = _run_with_progress(source, target, fields, chunk_rows, redactor.redact, scope_field)
         except RedactInputError as error:

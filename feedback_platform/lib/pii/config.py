@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-ENGINE_VERSION = "1.4.0"
+ENGINE_VERSION = "1.5.0"
 """Recorded with every redacted row. Bump it whenever recognizers, patterns, entities or defaults change,
 so that data redacted under older rules can be found and redone."""
 
@@ -46,3 +46,6 @@ class RedactorConfig:
     """Texts per spaCy `nlp.pipe` batch."""
     entities: tuple[str, ...] = REDACTED_ENTITIES
     phone_regions: tuple[str, ...] = PHONE_REGIONS
+    allow_list: tuple[str, ...] = ()
+    """Names never redacted: the tenants', their products' and a deployment's own terms (see
+    `feedback_platform.lib.pii.allow_list`)."""

@@ -14,6 +14,7 @@ from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRes
 from presidio_anonymizer import AnonymizerEngine, ConflictResolutionStrategy
 from presidio_anonymizer.entities import OperatorConfig
 
+from feedback_platform.lib.pii.allow_list import allow_list_pattern
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
@@ -41,6 +42,11 @@ class PiiRedactor:
             default_score_threshold=config.score_threshold,
         )
         self._batch_analyzer = BatchAnalyzerEngine(analyzer)
+        pattern = allow_list_pattern(config.allow_list)
+        self._allow_list = (
+            {"allow_list": [pattern], "allow_list_match": "regex", "regex_flags": 0} if pattern else {}
+        )
+        """Presidio's allow list: one case-sensitive pattern a kept span matches in full."""
         self._anonymizer = AnonymizerEngine()
         self.texts_analysed = 0
         """How many texts this engine has run through NER and the recognizers (after deduplication)."""
@@ -54,6 +60,7 @@ class PiiRedactor:
             language=LANGUAGE,
             batch_size=self.config.batch_size,
             entities=list(self.config.entities),
+            **self._allow_list,
         )
         by_text = dict(zip(distinct, found, strict=True))
         return [by_text[text] if text else [] for text in texts]

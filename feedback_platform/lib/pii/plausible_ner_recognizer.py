@@ -6,6 +6,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences
+from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
 
 
 class PlausibleNerRecognizer(SpacyRecognizer):
@@ -21,15 +22,21 @@ class PlausibleNerRecognizer(SpacyRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has, and
+        """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has or
+        that are ordinary words (see `feedback_platform.lib.pii.ordinary_words`), and
         with each name extended to the capitalised words that continue it, spread to the other members
         of its list or the other speakers of its dialogue, and repeated where it recurs."""
-        results = [
-            result
-            for result in super().analyze(text, entities, nlp_artifacts)
-            if result.entity_type not in self.CHECKED_ENTITIES
-            or not self._NOT_A_NAME.search(text[result.start : result.end])
-        ]
+        results = without_ordinary_words(
+            text,
+            [
+                result
+                for result in super().analyze(text, entities, nlp_artifacts)
+                if result.entity_type not in self.CHECKED_ENTITIES
+                or not self._NOT_A_NAME.search(text[result.start : result.end])
+            ],
+            nlp_artifacts,
+            self.supported_language,
+        )
         people = [result for result in results if result.entity_type == "PERSON"]
         if not people:
             return results

@@ -1,0 +1,75 @@
+"""Spans the spaCy model reads as names or places that are ordinary words: a capitalised word opening a
+sentence ("Draft replies that ...", "Check the order"), and identifiers inside code ("from globex import
+Client").
+
+The small English model's NER takes many sentence-initial capitalised words for people. Its own tagger,
+which the engine does not run on every text, tells them apart: for a one-word PERSON span that opens a
+sentence, the sentence is tagged on demand, and the span is dropped when the word is tagged as an ordinary
+word (a verb, a common noun, an interjection ...) rather than a proper noun. A proper noun, a modal
+("Will asked ...") or any other tag keeps the span, and so does a word followed by a colon (a dialogue's
+speaker), so a name is not let through on a doubt.
+"""
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.language import Language
+
+ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
+"""Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
+adjectives, adverbs, prepositions, determiners, pronouns."""
+
+TAGGING_COMPONENTS = ("tok2vec", "tagger")
+"""The model's components that tag a sentence; loaded with the model, run only on demand."""
+
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)\Z")
+"""What stands right before a word that opens a sentence (matched against the text before it)."""
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?]?")
+_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
+"""Markdown code: fenced blocks and inline code."""
+
+
+def without_ordinary_words(
+    text: str, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None, language: str
+) -> list[RecognizerResult]:
+    """`results` minus the PERSON and LOCATION spans inside code, and the one-word PERSON spans opening a
+    sentence that the model's tagger reads as an ordinary word."""
+    code = [match.span() for match in _CODE.finditer(text)]
+    nlp = _tagging_pipeline(nlp_artifacts, language)
+    return [
+        result
+        for result in results
+        if not (
+            result.entity_type in ("PERSON", "LOCATION")
+            and any(start <= result.start and result.end <= end for start, end in code)
+        )
+        and not (
+            nlp is not None
+            and result.entity_type == "PERSON"
+            and _opens_sentence_as_common_word(text, result, nlp)
+        )
+    ]
+
+
+def _opens_sentence_as_common_word(text: str, result: RecognizerResult, nlp: Language) -> bool:
+    word = text[result.start : result.end]
+    if (
+        " " in word
+        or text.startswith(":", result.end)  # a dialogue's speaker: "Alice: Who are you?"
+        or not _SENTENCE_START.search(text[max(0, result.start - 4) : result.start])
+    ):
+        return False
+    sentence = _SENTENCE.match(text, result.start).group()
+    doc = nlp.make_doc(sentence)
+    for name in TAGGING_COMPONENTS:
+        doc = dict(nlp.components)[name](doc)
+    return len(doc) > 0 and doc[0].text == word and doc[0].tag_ in ORDINARY_WORD_TAGS
+
+
+def _tagging_pipeline(nlp_artifacts: NlpArtifacts | None, language: str) -> Language | None:
+    """The loaded spaCy pipeline of `language`, when it has the components that tag; None otherwise."""
+    if nlp_artifacts is None or nlp_artifacts.nlp_engine is None:
+        return None
+    nlp = nlp_artifacts.nlp_engine.nlp.get(language)
+    names = {name for name, _ in nlp.components} if nlp is not None else set()
+    return nlp if set(TAGGING_COMPONENTS) <= names else None

@@ -1,0 +1,105 @@
+"""What redaction must keep: tenant and product names from the tenants file, sentence-opening words the
+model's tagger reads as ordinary words, and identifiers inside code; real names next to them still go."""
+
+from pathlib import Path
+
+import pytest
+import regex as re
+
+from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
+from feedback_platform.lib.pii.allow_list import AllowListError, allow_list_pattern, load_allow_list
+from feedback_platform.lib.sample_logs.catalog import TENANTS
+from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
+
+SYSTEM_PROMPT = "You are the customer support assistant of Acme Retail. Help customers with their orders."
+
+
+@pytest.fixture(scope="module")
+def redactor() -> PiiRedactor:
+    return PiiRedactor(RedactorConfig(allow_list=load_allow_list(DEFAULT_TENANTS_FILE)))
+
+
+@pytest.fixture(scope="module")
+def redactor_without_allow_list() -> PiiRedactor:
+    return PiiRedactor()
+
+
+# Guards the allow list: the tenant's name survives where the model reads it as a person, while a
+# customer's name in the same text is still replaced.
+def test_tenant_names_are_kept_and_people_are_not(
+    redactor: PiiRedactor, redactor_without_allow_list: PiiRedactor
+) -> None:
+    assert "<PERSON>" in redactor_without_allow_list.redact([SYSTEM_PROMPT])[0]
+    texts = [SYSTEM_PROMPT, "Thanks for shopping at Acme Retail, Olivia Carter! Acme gift cards ship free."]
+    assert redactor.redact(texts) == [
+        SYSTEM_PROMPT,
+        "Thanks for shopping at Acme Retail, <PERSON>! Acme gift cards ship free.",
+    ]
+
+
+# Guards the allow list's reach: a term or its first words, with a possessive; never a later word alone.
+def test_allow_list_pattern_takes_terms_and_their_first_words_only() -> None:
+    pattern = re.compile(allow_list_pattern(["Acme Retail", "Jordan Smith Consulting"]))
+    for kept in ("Acme", "Acme Retail", "Acme Retail's", "Acme  Retail", "Jordan Smith"):
+        assert pattern.search(kept), kept
+    for redacted in ("Retail", "Smith", "Consulting", "Acme Retail Group", "acme"):
+        assert not pattern.search(redacted), redacted
+    assert allow_list_pattern([]) is None
+
+
+# Guards the tenants file's validation: a wrong key is named with the file, a missing file is a clear error.
+def test_a_malformed_tenants_file_names_the_file_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "tenants.yaml"
+    bad.write_text("tenants:\n  - id: acme\n    nmae: Acme Retail\n", encoding="utf-8")
+    with pytest.raises(AllowListError, match=r"tenants\.yaml: tenants\.0\.name: Field required"):
+        load_allow_list(bad)
+    with pytest.raises(AllowListError, match="cannot read the tenants file"):
+        load_allow_list(tmp_path / "missing.yaml")
+
+
+# Guards the setting: a deployment points the platform at its own tenants file and its names reach the engine.
+def test_a_deployment_names_its_own_tenants_file(tmp_path: Path) -> None:
+    own = tmp_path / "tenants.yaml"
+    own.write_text("tenants:\n  - {id: initech, name: Initech}\nallow: [TPS Reports]\n", encoding="utf-8")
+    settings = PlatformSettings.from_environment({"FEEDBACK_PLATFORM_TENANTS_FILE": str(own)})
+    assert settings.redactor_config().allow_list == ("Initech", "TPS Reports")
+
+
+# Guards the shipped file against drifting from the sample it describes: every sample tenant is named.
+def test_the_shipped_tenants_file_names_every_sample_tenant() -> None:
+    terms = load_allow_list(DEFAULT_TENANTS_FILE)
+    assert {tenant.display_name for tenant in TENANTS} <= set(terms)
+
+
+# Guards sentence-opening words: a verb or common noun opening a sentence is kept, a name opening one is not,
+# nor a dialogue's speaker.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "You are the email assistant of Northwind Bank. Draft replies that support agents send.",
+            "You are the email assistant of Northwind Bank. Draft replies that support agents send.",
+        ),
+        ("Mark called me yesterday about the refund.", "<PERSON> called me yesterday about the refund."),
+        (
+            'Alice: "Who are you?" Alice: "I am the new tenant."',
+            '<PERSON>: "Who are you?" <PERSON>: "I am the new tenant."',
+        ),
+    ],
+)
+def test_sentence_opening_words_are_names_only_when_tagged_so(
+    redactor: PiiRedactor, text: str, expected: str
+) -> None:
+    assert redactor.redact([text]) == [expected]
+
+
+# Guards code: identifiers in code are not people, but an email or a name outside the code still goes.
+def test_identifiers_in_code_are_kept(redactor: PiiRedactor) -> None:
+    text = (
+        "Create the client like this:\n```python\nfrom globex import Client\nclient = Client()\n```\n"
+        "Mail me at olivia.carter@gmail.com. Thanks, Olivia Carter"
+    )
+    assert redactor.redact([text]) == [
+        "Create the client like this:\n```python\nfrom globex import Client\nclient = Client()\n```\n"
+        "Mail me at <EMAIL_ADDRESS>. Thanks, <PERSON>"
+    ]
