@@ -4,6 +4,9 @@ import polars as pl
 import pytest
 
 from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.datasets.index import list_dataset_versions
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS
+from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform.lib.pii import ENGINE_VERSION
 from feedback_platform.local.materialize import materialize_everything
 from feedback_platform_tests.conftest import SamplePlatform
@@ -163,3 +166,26 @@ def test_redaction_audit_counts_entities_per_row(sample_platform: SamplePlatform
     )
     assert set(raw["event_id"]) <= set(audited_emails["row_id"])
     assert audit["engine_version"].unique().to_list() == [ENGINE_VERSION]
+
+
+# Guards the over-redaction target of issue 13: the sample plants no personal data in system prompts, so no
+# row of any published dataset may carry a placeholder in one (tenant names and sentence-opening verbs were
+# once taken for people: "the assistant of <PERSON>", "<PERSON> replies that ...").
+def test_no_dataset_row_has_a_placeholder_in_its_system_prompt(sample_platform: SamplePlatform) -> None:
+    planted = {value for _, value in sample_platform.generation.planted_pii}
+    raw = sample_platform.table("raw_responses").select(
+        pl.col("messages").list.first().struct.field("content")
+    )
+    raw_prompts = set(raw.to_series())
+    assert raw_prompts and not any(value in prompt for prompt in raw_prompts for value in planted)
+    root = sample_platform.settings.datasets_dir
+    latest = list_dataset_versions(root).filter(pl.col("latest"))
+    assert set(latest["name"]) >= set(DATASET_KINDS)
+    for name, version in latest.select("name", "version").iter_rows():
+        prompts = (
+            read_dataset_version(root, name, version)
+            .select(pl.col("messages").list.first().struct.field("content"))
+            .to_series()
+        )
+        assert prompts.len() > 0 and prompts.is_in(raw_prompts).all(), f"{name}@{version}"
+        assert not prompts.str.contains(r"<[A-Z][A-Z_]*>").any(), f"{name}@{version}"
