@@ -148,22 +148,51 @@ def test_diff_lists_rows_added_and_removed_with_their_rules(platform: PlatformSe
     assert f"- {first['example_id']}  reasons={','.join(first['reasons'])}" in text.output
 
 
-# Guards `datasets export`: a version's files land in --out, in a format its kind supports.
+# Guards `datasets export`: a version's files land in --out, in a format its kind supports, one per split with
+# the export manifest saying which is which, and each is printed with its split and rows.
 def test_export_writes_the_version_in_the_format_asked(platform: PlatformSettings, tmp_path: Path) -> None:
     dpo = only_version(platform, "dpo")
     out = tmp_path / "exports"
     result = run(platform, "datasets", "export", f"dpo@{dpo}", "--format", "trl", "--out", str(out))
     assert result.exit_code == 0, result.output
-    trl = out / f"dpo-{dpo}.trl.jsonl"
-    records = [json.loads(line) for line in trl.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == read_manifest(platform.datasets_dir, "dpo", dpo)["row_count"]
-    assert set(records[0]) >= {"prompt", "chosen", "rejected"}
+    rows = read_dataset_version(platform.datasets_dir, "dpo", dpo)
+    manifest = json.loads((out / f"dpo-{dpo}.trl.export.json").read_text(encoding="utf-8"))
+    assert (manifest["name"], manifest["version"], manifest["kind"], manifest["format"]) == (
+        "dpo",
+        dpo,
+        "dpo",
+        "trl",
+    )
+    assert manifest["splits"] == {
+        split: {"file": f"dpo-{dpo}.trl.{split}.jsonl", "rows": count}
+        for split, count in rows.group_by("split").len().sort("split").iter_rows()
+    }
+    for split, entry in manifest["splits"].items():
+        records = [
+            json.loads(line) for line in (out / entry["file"]).read_text(encoding="utf-8").splitlines()
+        ]
+        assert len(records) == entry["rows"]
+        assert set(records[0]) >= {"prompt", "chosen", "rejected"}
+        assert f"Wrote dpo@{dpo} {split} split ({entry['rows']:,} rows) as trl to {out / entry['file']}" in (
+            result.output
+        )
+    assert f"Wrote dpo@{dpo} export manifest to {out / f'dpo-{dpo}.trl.export.json'}" in result.output
 
     result = run(platform, "datasets", "export", "sft", "--format", "parquet", "--out", str(out))
     assert result.exit_code == 0, result.output
     sft = only_version(platform, "sft")
-    exported = pl.read_parquet(out / f"sft-{sft}.parquet")
-    assert exported.equals(read_dataset_version(platform.datasets_dir, "sft", sft))
+    stored = read_dataset_version(platform.datasets_dir, "sft", sft)
+    for split in ("train", "validation"):
+        exported = pl.read_parquet(out / f"sft-{sft}.{split}.parquet")
+        assert exported.equals(stored.filter(pl.col("split") == split))
+
+    result = run(platform, "datasets", "export", "eval", "--format", "jsonl", "--out", str(tmp_path / "eval"))
+    assert result.exit_code == 0, result.output
+    eval_version = only_version(platform, "eval")
+    (path,) = (tmp_path / "eval").iterdir()
+    assert path.name == f"eval-{eval_version}.jsonl"
+    rows = read_manifest(platform.datasets_dir, "eval", eval_version)["row_count"]
+    assert result.output == f"Wrote eval@{eval_version} ({rows:,} rows) as jsonl to {path}\n"
 
 
 # Guards clear errors: a format the kind cannot take (a usage error naming every valid kind and format), an

@@ -23,8 +23,10 @@ from feedback_platform.lib.datasets.catalog import (
 )
 from feedback_platform.lib.datasets.diff import diff_dataset_versions
 from feedback_platform.lib.datasets.exports import (
+    ExportedFile,
     UnsupportedExportError,
     export_formats,
+    exported_files,
 )
 from feedback_platform.settings import PlatformSettings
 
@@ -163,8 +165,10 @@ def _rule_text(value: Any) -> str:
 def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
     """Write one version in a format ML tools load as is (the latest when no @VERSION).
 
-    Which formats a kind takes is decided by the export library alone, so a refusal here names the same
-    valid kinds and formats as the library's error.
+    An sft, dpo or kto version is written one file per split, with an export manifest saying which file holds
+    which split; each written file is printed with its split and rows. Which formats a kind takes is decided
+    by the export library alone, so a refusal here names the same valid kinds and formats as the library's
+    error.
     """
     with user_errors():
         manifest = resolve_version(_datasets_root(), dataset)
@@ -173,5 +177,13 @@ def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
         paths = export_version(_datasets_root(), manifest, fmt, out_dir)
     except UnsupportedExportError as error:
         raise click.BadParameter(f"{pinned}: {error}", param_hint="'--format'") from error
-    for path in paths:
-        click.echo(f"Wrote {pinned} ({manifest['row_count']:,} rows) as {fmt} to {path}")
+    for file in exported_files(paths):
+        click.echo(f"Wrote {pinned} {_contents(file, fmt)} to {file.path}")
+
+
+def _contents(file: ExportedFile, fmt: str) -> str:
+    """``train split (1,234 rows) as trl``, ``(120 rows) as jsonl`` when unsplit, or ``export manifest``."""
+    if file.rows is None:
+        return "export manifest"
+    split = f"{file.split} split " if file.split else ""
+    return f"{split}({file.rows:,} rows) as {fmt}"

@@ -1,7 +1,9 @@
 """Dataset exports loaded the way ML teams load them, with Hugging Face `datasets`, from real stored versions.
 
 The rows are the eval, SFT, DPO and KTO versions the sample platform stored, read back from the dataset store
-as `datasets export` reads them; one test goes through `datasets export` itself.
+as `datasets export` reads them; one test goes through `datasets export` itself. An export folder is loaded as
+a user would load it, `load_dataset(str(folder))`, naming neither a builder nor the files, so the splits are
+the ones `datasets` infers from the file names.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ import pytest
 from click.testing import CliRunner
 
 from feedback_platform.cli.main import main
+from feedback_platform.lib.curation.config import Split, load_rules
 from feedback_platform.lib.datasets.exports import (
     UnsupportedExportError,
     export_dataset,
     export_formats,
+    export_records,
+    read_export_manifest,
 )
 from feedback_platform.lib.datasets.index import list_dataset_versions
-from feedback_platform.lib.datasets.store import read_dataset_version
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS
+from feedback_platform.lib.datasets.store import read_dataset_version, write_dataset_version
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import cli_env
 
@@ -30,113 +36,192 @@ Loader = Callable[[Path], Any]
 
 
 @pytest.fixture(scope="module")
-def stored(sample_platform: SamplePlatform) -> dict[str, pl.DataFrame]:
-    """The latest stored version of each dataset, by name (eval, sft, dpo, kto)."""
+def stored(
+    sample_platform: SamplePlatform, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, pl.DataFrame]:
+    """The latest stored version of each dataset, by name (eval, sft, dpo, kto), each split kind with rows in
+    both splits."""
     root = sample_platform.settings.datasets_dir
     latest = list_dataset_versions(root).group_by("name", maintain_order=True).agg(pl.col("version").last())
     rows = {name: read_dataset_version(root, name, version) for name, version in latest.iter_rows()}
-    # The assertions below mean something only if the sample holds every source of rows.
+    # The sample's 20 DPO pairs all fall on the train side of the shipped 10 %, so the dpo rows are curated
+    # again from the sample's mart with half the prompts for validation, and stored and read back as the rest.
+    rows["dpo"] = stored_with_validation_percent(sample_platform, "dpo", 50, tmp_path_factory.mktemp("dpo"))
+    # The assertions below mean something only if the sample holds every source of rows and both splits.
     assert set(rows["sft"]["target_source"]) == {"output", "user_edit"}
     assert set(rows["dpo"]["pair_source"]) == {"thumbs", "user_edit", "regenerate_then_copy"}
     assert rows["eval"]["reference"].null_count() < rows["eval"].height
     assert set(rows["kto"]["label"]) == {True, False}
+    assert all(set(rows[kind]["split"]) == {"train", "validation"} for kind in ("sft", "dpo", "kto"))
     return rows
+
+
+def stored_with_validation_percent(
+    sample_platform: SamplePlatform, kind: str, percent: int, datasets_root: Path
+) -> pl.DataFrame:
+    """The rows of ``kind`` the shipped rules select from the sample's mart, but ``percent`` % of the prompts
+    for validation, as a version in ``datasets_root`` reads them back."""
+    rules = load_rules()
+    rules = rules.model_copy(update={"split": Split(validation_percent=percent)})
+    spec = DATASET_KINDS[kind]
+    version = write_dataset_version(
+        spec.select(sample_platform.table("feedback_with_responses"), rules),
+        name=kind,
+        datasets_root=datasets_root,
+        rule_version=rules.version,
+        inputs={"table": spec.curated_table, "validation_percent": percent},
+        key_column=spec.key_column,
+    )
+    return read_dataset_version(datasets_root, kind, version.version)
 
 
 @pytest.fixture
 def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Loader:
-    """Loads an export file with `datasets`, offline, with its cache in tmp_path."""
+    """Loads an export folder with `datasets`, offline, with its cache in tmp_path (outside the folder)."""
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     import datasets  # after the variables: `datasets` reads them on import
 
     monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
 
-    def _load(path: Path) -> Any:
-        builder = "parquet" if path.suffix == ".parquet" else "json"
-        return datasets.load_dataset(
-            builder, data_files=str(path), split="train", cache_dir=str(tmp_path / "hf-cache")
-        )
+    def _load(folder: Path) -> Any:
+        return datasets.load_dataset(str(folder), cache_dir=str(tmp_path / "hf-cache"))
 
     return _load
+
+
+TRAINING_EXPORTS = [
+    (kind, fmt) for kind, formats in export_formats().items() if kind != "eval" for fmt in formats
+]
+"""Every format of every kind a model trains on, whose rows carry a split."""
 
 
 def assistant(text: str) -> list[dict[str, str]]:
     return [{"role": "assistant", "content": text}]
 
 
-def export_one(rows: pl.DataFrame, kind: str, fmt: str, out_dir: Path) -> Path:
-    (path,) = export_dataset(rows, kind, fmt, out_dir)
-    return path
+def export_folder(rows: pl.DataFrame, kind: str, fmt: str, tmp_path: Path) -> Path:
+    """A folder holding just the export of ``rows``."""
+    folder = tmp_path / f"{kind}-{fmt}"
+    export_dataset(rows, kind, fmt, folder)
+    return folder
+
+
+def by_split(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The stored rows of each split, in key order (as the store keeps them and the exports write them)."""
+    return {split: rows.filter(pl.col("split") == split) for split in ("train", "validation")}
 
 
 def test_sft_trl_messages_are_the_prompt_then_the_completion(stored, load, tmp_path) -> None:
-    rows = stored["sft"]
-    loaded = load(export_one(rows, "sft", "trl", tmp_path))
-    assert loaded.column_names == ["messages"]
-    assert loaded.num_rows == rows.height
-    for record, row in zip(loaded, rows.iter_rows(named=True), strict=True):
-        assert record["messages"] == [*row["messages"], *assistant(row["completion"])]
+    loaded = load(export_folder(stored["sft"], "sft", "trl", tmp_path))
+    for split, rows in by_split(stored["sft"]).items():
+        assert loaded[split].column_names == ["messages"]
+        for record, row in zip(loaded[split], rows.iter_rows(named=True), strict=True):
+            assert record["messages"] == [*row["messages"], *assistant(row["completion"])]
 
 
 def test_sft_prompt_completion_splits_off_the_assistant_turn(stored, load, tmp_path) -> None:
-    rows = stored["sft"]
-    loaded = load(export_one(rows, "sft", "trl-prompt-completion", tmp_path))
-    assert sorted(loaded.column_names) == ["completion", "prompt"]
-    for record, row in zip(loaded, rows.iter_rows(named=True), strict=True):
-        assert record["prompt"] == row["messages"]
-        assert record["completion"] == assistant(row["completion"])
+    loaded = load(export_folder(stored["sft"], "sft", "trl-prompt-completion", tmp_path))
+    for split, rows in by_split(stored["sft"]).items():
+        assert sorted(loaded[split].column_names) == ["completion", "prompt"]
+        for record, row in zip(loaded[split], rows.iter_rows(named=True), strict=True):
+            assert record["prompt"] == row["messages"]
+            assert record["completion"] == assistant(row["completion"])
 
 
 def test_openai_chat_lines_are_trl_messages_with_openai_roles_only(stored, load, tmp_path) -> None:
     # One shape serves both consumers; OpenAI refuses other roles, so the export checks them up front.
-    openai = export_one(stored["sft"], "sft", "openai", tmp_path / "openai")
-    trl = export_one(stored["sft"], "sft", "trl", tmp_path / "trl")
-    assert openai.read_bytes() == trl.read_bytes()
-    roles = {message["role"] for record in load(openai) for message in record["messages"]}
+    *openai, _ = export_dataset(stored["sft"], "sft", "openai", tmp_path / "openai")
+    *trl, _ = export_dataset(stored["sft"], "sft", "trl", tmp_path / "trl")
+    assert [path.read_bytes() for path in openai] == [path.read_bytes() for path in trl]
+    loaded = load(tmp_path / "openai")
+    roles = {
+        message["role"] for split in loaded.values() for record in split for message in record["messages"]
+    }
     assert roles == {"system", "user", "assistant"}
 
 
 def test_dpo_trl_prompt_chosen_and_rejected(stored, load, tmp_path) -> None:
-    rows = stored["dpo"]
-    loaded = load(export_one(rows, "dpo", "trl", tmp_path))
-    assert sorted(loaded.column_names) == ["chosen", "prompt", "rejected"]
-    assert loaded.num_rows == rows.height
-    for record, row in zip(loaded, rows.iter_rows(named=True), strict=True):
-        assert record["prompt"] == row["messages"]
-        assert record["prompt"][-1]["role"] == "user"
-        assert record["chosen"] == assistant(row["chosen"])
-        assert record["rejected"] == assistant(row["rejected"])
+    loaded = load(export_folder(stored["dpo"], "dpo", "trl", tmp_path))
+    for split, rows in by_split(stored["dpo"]).items():
+        assert sorted(loaded[split].column_names) == ["chosen", "prompt", "rejected"]
+        for record, row in zip(loaded[split], rows.iter_rows(named=True), strict=True):
+            assert record["prompt"] == row["messages"]
+            assert record["prompt"][-1]["role"] == "user"
+            assert record["chosen"] == assistant(row["chosen"])
+            assert record["rejected"] == assistant(row["rejected"])
 
 
 def test_openai_preference_lines_hold_input_preferred_and_non_preferred(stored, load, tmp_path) -> None:
-    rows = stored["dpo"]
-    path = export_one(rows, "dpo", "openai", tmp_path)
-    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    train, _validation, _manifest = export_dataset(stored["dpo"], "dpo", "openai", tmp_path / "out")
+    first = json.loads(train.read_text(encoding="utf-8").splitlines()[0])
     assert set(first) == {"input", "preferred_output", "non_preferred_output"}
     assert set(first["input"]) == {"messages"}
-    loaded = load(path)
-    assert loaded.num_rows == rows.height
-    for record, row in zip(loaded, rows.iter_rows(named=True), strict=True):
-        assert record["input"]["messages"] == row["messages"]
-        assert record["preferred_output"] == assistant(row["chosen"])
-        assert record["non_preferred_output"] == assistant(row["rejected"])
+    loaded = load(tmp_path / "out")
+    for split, rows in by_split(stored["dpo"]).items():
+        for record, row in zip(loaded[split], rows.iter_rows(named=True), strict=True):
+            assert record["input"]["messages"] == row["messages"]
+            assert record["preferred_output"] == assistant(row["chosen"])
+            assert record["non_preferred_output"] == assistant(row["rejected"])
 
 
 # Guards the kto format on the curated kto version: TRL's unpaired shape, one line per stored row.
 def test_kto_lines_are_the_prompt_an_assistant_completion_and_its_label(stored, load, tmp_path) -> None:
-    rows = stored["kto"]
-    loaded = load(export_one(rows, "kto", "kto", tmp_path))
-    assert sorted(loaded.column_names) == ["completion", "label", "prompt"]
-    assert loaded.num_rows == rows.height
-    for record, row in zip(loaded, rows.iter_rows(named=True), strict=True):
-        assert record["prompt"] == row["messages"]
-        assert record["completion"] == assistant(row["completion"])
-        assert record["label"] is row["label"]
+    loaded = load(export_folder(stored["kto"], "kto", "kto", tmp_path))
+    for split, rows in by_split(stored["kto"]).items():
+        assert sorted(loaded[split].column_names) == ["completion", "label", "prompt"]
+        for record, row in zip(loaded[split], rows.iter_rows(named=True), strict=True):
+            assert record["prompt"] == row["messages"]
+            assert record["completion"] == assistant(row["completion"])
+            assert record["label"] is row["label"]
 
 
-# Guards the CLI path end to end: `datasets export kto@VERSION --format kto` writes the kto version's lines,
-# and `datasets` loads them as TRL's KTO trainer would.
+# Guards the split a trainer must see: a training kind's export folder, loaded as it is, is exactly a train
+# and a validation split, each with the records of the stored rows of that split; the manifest is no data.
+@pytest.mark.parametrize(("kind", "fmt"), TRAINING_EXPORTS)
+def test_training_export_folder_loads_as_train_and_validation(stored, load, tmp_path, kind, fmt) -> None:
+    rows = stored[kind]
+    loaded = load(export_folder(rows, kind, fmt, tmp_path))
+    assert list(loaded) == ["train", "validation"]
+    for split, split_rows in by_split(rows).items():
+        assert 0 < loaded[split].num_rows == split_rows.height
+        if fmt == "parquet":
+            assert loaded[split].column_names == rows.columns
+            key = DATASET_KINDS[kind].key_column
+            assert loaded[split][key] == split_rows[key].to_list()
+        else:
+            assert loaded[split].to_list() == export_records(split_rows, kind, fmt).to_dicts()
+
+
+# Guards "which is which": the export manifest names the version, and each split's file and rows.
+def test_export_manifest_names_each_splits_file_and_rows(stored, tmp_path) -> None:
+    rows = stored["dpo"]
+    paths = export_dataset(rows, "dpo", "trl", tmp_path, stem="dpo-v1", name="dpo", version="v1")
+    assert [path.name for path in paths] == [
+        "dpo-v1.trl.train.jsonl",
+        "dpo-v1.trl.validation.jsonl",
+        "dpo-v1.trl.export.json",
+    ]
+    manifest = read_export_manifest(paths[-1])
+    assert manifest == {
+        "name": "dpo",
+        "version": "v1",
+        "kind": "dpo",
+        "format": "trl",
+        "splits": {
+            split: {"file": f"dpo-v1.trl.{split}.jsonl", "rows": split_rows.height}
+            for split, split_rows in by_split(rows).items()
+        },
+    }
+    for entry in manifest["splits"].values():
+        assert len((tmp_path / entry["file"]).read_text(encoding="utf-8").splitlines()) == entry["rows"]
+    unnamed = read_export_manifest(export_dataset(rows, "dpo", "parquet", tmp_path)[-1])
+    assert unnamed["name"] is None and unnamed["version"] is None
+    assert unnamed["splits"]["train"]["file"] == "dpo.train.parquet"
+
+
+# Guards the CLI path end to end: `datasets export kto@VERSION --format kto` writes the kto version's lines
+# per split with a manifest naming the version, prints each file, and `datasets` loads them as TRL would.
 def test_cli_exports_a_kto_version_that_datasets_loads(sample_platform, stored, load, tmp_path) -> None:
     (version,) = list_dataset_versions(sample_platform.settings.datasets_dir, "kto").get_column("version")
     out = tmp_path / "exports"
@@ -146,16 +231,30 @@ def test_cli_exports_a_kto_version_that_datasets_loads(sample_platform, stored, 
         env=cli_env(sample_platform.settings),
     )
     assert result.exit_code == 0, result.output
-    path = out / f"kto-{version}.kto.jsonl"
-    assert path.read_bytes() == export_one(stored["kto"], "kto", "kto", tmp_path / "direct").read_bytes()
-    loaded = load(path)
-    assert sorted(loaded.column_names) == ["completion", "label", "prompt"]
-    assert [record["label"] for record in loaded] == stored["kto"]["label"].to_list()
+    splits = by_split(stored["kto"])
+    assert result.output.splitlines() == [
+        *(
+            f"Wrote kto@{version} {split} split ({rows.height:,} rows) as kto to "
+            f"{out / f'kto-{version}.kto.{split}.jsonl'}"
+            for split, rows in splits.items()
+        ),
+        f"Wrote kto@{version} export manifest to {out / f'kto-{version}.kto.export.json'}",
+    ]
+    manifest = read_export_manifest(out / f"kto-{version}.kto.export.json")
+    assert (manifest["name"], manifest["version"], manifest["kind"]) == ("kto", version, "kto")
+    direct = export_dataset(stored["kto"], "kto", "kto", tmp_path / "direct", stem=f"kto-{version}")
+    for path in direct[:-1]:
+        assert (out / path.name).read_bytes() == path.read_bytes()
+    loaded = load(out)
+    assert sorted(loaded["train"].column_names) == ["completion", "label", "prompt"]
+    for split, rows in splits.items():
+        assert loaded[split]["label"] == rows["label"].to_list()
 
 
 def test_eval_records_carry_input_reference_output_signals_and_metadata(stored, load, tmp_path) -> None:
     rows = stored["eval"]
-    loaded = load(export_one(rows, "eval", "jsonl", tmp_path))
+    # Eval rows are not split; `datasets` takes the one file, named after the kind, for its test split.
+    (loaded,) = load(export_folder(rows, "eval", "jsonl", tmp_path)).values()
     assert sorted(loaded.column_names) == sorted(
         ["example_id", "input", "retrieved_context", "reference", "output", "signals", "metadata"]
     )
@@ -180,14 +279,24 @@ def test_eval_records_carry_input_reference_output_signals_and_metadata(stored, 
     }
 
 
+# Guards that eval, which has no split, is still exported as one file and nothing else.
+@pytest.mark.parametrize(("fmt", "name"), [("jsonl", "eval-v1.jsonl"), ("parquet", "eval-v1.parquet")])
+def test_eval_export_is_one_file(stored, tmp_path, fmt, name) -> None:
+    (path,) = export_dataset(stored["eval"], "eval", fmt, tmp_path / "out", stem="eval-v1")
+    assert path.name == name
+    assert list((tmp_path / "out").iterdir()) == [path]
+
+
 @pytest.mark.parametrize("kind", ["eval", "sft", "dpo", "kto"])
-def test_parquet_export_is_the_stored_rows(stored, load, tmp_path, kind) -> None:
+def test_parquet_export_is_the_stored_rows(stored, tmp_path, kind) -> None:
     rows = stored[kind]
-    path = export_one(rows, kind, "parquet", tmp_path)
-    assert pl.read_parquet(path).equals(rows)
-    loaded = load(path)
-    assert loaded.column_names == rows.columns
-    assert loaded.num_rows == rows.height
+    paths = export_dataset(rows, kind, "parquet", tmp_path)
+    files = paths if kind == "eval" else paths[:-1]
+    exported = pl.concat([pl.read_parquet(path) for path in files])
+    assert exported.sort(DATASET_KINDS[kind].key_column).equals(rows)
+    if kind != "eval":
+        for path, split_rows in zip(files, by_split(rows).values(), strict=True):
+            assert pl.read_parquet(path).equals(split_rows)
 
 
 def test_same_rows_in_any_order_give_identical_bytes(stored, tmp_path) -> None:
@@ -195,10 +304,12 @@ def test_same_rows_in_any_order_give_identical_bytes(stored, tmp_path) -> None:
         rows = stored[kind]
         shuffled = rows.sample(fraction=1.0, shuffle=True, seed=3)
         for fmt in formats:
-            first = export_one(rows, kind, fmt, tmp_path / "first")
-            second = export_one(shuffled, kind, fmt, tmp_path / "second")
-            assert first.name == second.name
-            assert first.read_bytes() == second.read_bytes(), f"{kind} as {fmt} differs between exports"
+            first = export_dataset(rows, kind, fmt, tmp_path / "first")
+            second = export_dataset(shuffled, kind, fmt, tmp_path / "second")
+            assert [path.name for path in first] == [path.name for path in second]
+            assert len(first) == (1 if kind == "eval" else 3)
+            for one, other in zip(first, second, strict=True):
+                assert one.read_bytes() == other.read_bytes(), f"{one.name} differs between exports"
     # Only the finished files remain: no temporary names are left behind.
     assert not [path for path in (tmp_path / "first").iterdir() if path.name.startswith(".")]
 
@@ -220,11 +331,20 @@ def test_invalid_combination_names_the_valid_ones_and_writes_nothing(stored, tmp
     assert not (tmp_path / "out").exists()
 
 
-def test_rows_without_the_needed_columns_or_a_unique_key_are_refused(stored, tmp_path) -> None:
+def test_rows_without_the_needed_columns_a_unique_key_or_a_known_split_are_refused(stored, tmp_path) -> None:
     with pytest.raises(ValueError, match=r"lack the columns \['completion'\]"):
         export_dataset(stored["sft"].drop("completion"), "sft", "trl", tmp_path)
+    with pytest.raises(ValueError, match=r"lack the columns \['split'\]"):
+        export_dataset(stored["kto"].drop("split"), "kto", "parquet", tmp_path)
     with pytest.raises(ValueError, match="unique, non-null values in 'pair_id'"):
         export_dataset(pl.concat([stored["dpo"], stored["dpo"].head(1)]), "dpo", "trl", tmp_path)
+    # `datasets` would leave a file of a split it does not know out of the folder's splits.
+    holdout = stored["sft"].with_columns(
+        split=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("holdout")).otherwise("split")
+    )
+    with pytest.raises(ValueError, match=r"also have \['holdout'\]"):
+        export_dataset(holdout, "sft", "trl", tmp_path)
+    assert not any(tmp_path.iterdir())
 
 
 def test_openai_export_refuses_roles_openai_does_not_accept(stored, tmp_path) -> None:
@@ -238,12 +358,12 @@ def test_openai_export_refuses_roles_openai_does_not_accept(stored, tmp_path) ->
     )
     with pytest.raises(ValueError, match=r"also hold \['tool'\]"):
         export_dataset(rows, "sft", "openai", tmp_path)
-    assert not list(tmp_path.glob("*.jsonl"))
+    assert not any(tmp_path.iterdir())
 
 
 def test_export_replaces_an_earlier_file_of_the_same_name(stored, tmp_path) -> None:
-    stale = tmp_path / "sft-v1.trl.jsonl"
+    stale = tmp_path / "sft-v1.trl.train.jsonl"
     stale.write_text("half a file", encoding="utf-8")
-    (path,) = export_dataset(stored["sft"], "sft", "trl", tmp_path, stem="sft-v1")
-    assert path == stale
-    assert len(path.read_text(encoding="utf-8").splitlines()) == stored["sft"].height
+    train, *_ = export_dataset(stored["sft"], "sft", "trl", tmp_path, stem="sft-v1")
+    assert train == stale
+    assert len(train.read_text(encoding="utf-8").splitlines()) == by_split(stored["sft"])["train"].height

@@ -150,10 +150,12 @@ def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
 def export_version(datasets_root: Path, manifest: dict[str, Any], fmt: str, out_dir: Path) -> list[Path]:
     """Export the version ``manifest`` describes as ``fmt`` into ``out_dir``, as ``<name>-<version>.*``.
 
-    Raises :class:`~feedback_platform.lib.datasets.exports.UnsupportedExportError` naming the valid
-    kinds and formats when the version's kind cannot be exported so.
+    Returns the files written, as :func:`~feedback_platform.lib.datasets.exports.export_dataset` does; a split
+    export's manifest names the version. Raises
+    :class:`~feedback_platform.lib.datasets.exports.UnsupportedExportError` naming the valid kinds and formats
+    when the version's kind cannot be exported so.
     """
     name, version = manifest["name"], manifest["version"]
     rows = read_dataset_version(datasets_root, name, version)
     kind = dataset_kind(manifest) or "unknown"
-    return export_dataset(rows, kind, fmt, out_dir, stem=f"{name}-{version}")
+    return export_dataset(rows, kind, fmt, out_dir, stem=f"{name}-{version}", name=name, version=version)
