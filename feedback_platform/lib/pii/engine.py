@@ -17,6 +17,7 @@ from presidio_anonymizer.entities import OperatorConfig
 from feedback_platform.lib.pii.allow_list import allow_list_pattern
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.nlp import build_nlp_engine
+from feedback_platform.lib.pii.normalisation import fold
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
 from feedback_platform.lib.pii.placeholders import typed_placeholder
 from feedback_platform.lib.pii.registry import build_recognizer_registry
@@ -66,10 +67,16 @@ class PiiRedactor:
         return [by_text[text] if text else [] for text in texts]
 
     def find_spans(self, texts: Sequence[str | None]) -> list[Spans]:
-        """The non-overlapping entity spans of each text, in input order; None and empty texts have none."""
+        """The non-overlapping entity spans of each text, in input order; None and empty texts have none.
+
+        Each text is analysed in its folded form (`feedback_platform.lib.pii.normalisation`), so that
+        zero-width characters and full-width digits hide nothing; the spans are positions in the text
+        as given."""
+        folded = [fold(text) if text else None for text in texts]
+        analysed = self.analyze([copy.text if copy else None for copy in folded])
         return [
-            self._resolve(text, results) if text else ()
-            for text, results in zip(texts, self.analyze(texts), strict=True)
+            copy.original_spans(self._resolve(copy.text, results)) if copy else ()
+            for copy, results in zip(folded, analysed, strict=True)
         ]
 
     def redact(self, texts: Sequence[str | None]) -> list[str | None]:

@@ -1,0 +1,51 @@
+"""Obfuscated PII: invisible characters and full-width forms are folded before analysis, and the spans
+found map back onto the original text, which keeps its own characters outside them."""
+
+import pytest
+
+from feedback_platform.lib.pii import PiiRedactor
+from feedback_platform.lib.pii.normalisation import fold
+from feedback_platform.lib.pii.spans import EntitySpan
+
+ZERO_WIDTH_SPACE = "\u200b"
+SOFT_HYPHEN = "\u00ad"
+NO_BREAK_SPACE = "\u00a0"
+FULL_WIDTH_PHONE = "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in "020 7946 0898")
+
+
+@pytest.fixture(scope="module")
+def redactor() -> PiiRedactor:
+    return PiiRedactor()
+
+
+# Guards the fold: invisible characters go, width variants become their plain forms, positions map back.
+def test_fold_drops_invisible_characters_and_maps_back() -> None:
+    text = f"j{ZERO_WIDTH_SPACE}ohn@example.com {FULL_WIDTH_PHONE}"
+    folded = fold(text)
+    assert folded.text == "john@example.com 020 7946 0898"
+    email = EntitySpan(0, len("john@example.com"), "EMAIL_ADDRESS")
+    phone = EntitySpan(len("john@example.com "), len(folded.text), "PHONE_NUMBER")
+    assert folded.original_spans((email, phone)) == (
+        EntitySpan(0, len("j\u200bohn@example.com"), "EMAIL_ADDRESS"),
+        EntitySpan(len("j\u200bohn@example.com "), len(text), "PHONE_NUMBER"),
+    )
+
+
+# Guards the fast path: a text folding leaves alone needs no mapping.
+@pytest.mark.parametrize("text", ["plain ascii", "Grüße aus Köln"])
+def test_fold_leaves_ordinary_text_alone(text: str) -> None:
+    assert fold(text).text == text
+    assert fold(text).origins is None
+
+
+# Guards issue 13's examples: an email split by a zero-width space and a phone number in full-width digits
+# are caught, and the characters outside them (a no-break space, a soft hyphen) are stored as they were.
+def test_obfuscated_email_and_phone_are_redacted_in_place(redactor: PiiRedactor) -> None:
+    text = (
+        f"Mail j{ZERO_WIDTH_SPACE}ohn@example.com or call {FULL_WIDTH_PHONE}, thanks{NO_BREAK_SPACE}a lot, "
+        f"re{SOFT_HYPHEN}fund please."
+    )
+    assert redactor.redact([text]) == [
+        f"Mail <EMAIL_ADDRESS> or call <PHONE_NUMBER>, thanks{NO_BREAK_SPACE}a lot, "
+        f"re{SOFT_HYPHEN}fund please."
+    ]
