@@ -10,6 +10,12 @@ from feedback_platform.lib.pii.residual import luhn_valid
     ("text", "expected"),
     [
         ("write to jane.doe+ai@example.co.uk today", [("email", "jane.doe+ai@example.co.uk")]),
+        # obfuscated: a zero-width space inside the address, full-width digits in the number
+        ("write to jane\u200b.doe@example.com", [("email", "jane.doe@example.com")]),
+        (
+            "call +44 " + "".join(chr(0xFF10 + int(d)) for d in "2079460958"),
+            [("phone_number", "+44 2079460958")],
+        ),
         (
             "call +44 20 7946 0958 or +1 (415) 555-0142",
             [("phone_number", "+44 20 7946 0958"), ("phone_number", "+1 (415) 555-0142")],

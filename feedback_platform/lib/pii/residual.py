@@ -8,6 +8,7 @@ ordinary ids, timestamps, prices and version strings, or the check would fail on
 
 import regex as re
 
+from feedback_platform.lib.pii.normalisation import fold
 from feedback_platform.lib.pii.secret_patterns import SECRET_PATTERNS
 
 _EMAIL = re.compile(
@@ -39,8 +40,11 @@ def find_residual_pii(text: str) -> list[tuple[str, str]]:
     """(kind, matched text) for every email, phone number, card number or credential left in `text`.
 
     Kinds are "email", "phone_number", "credit_card" and "api_key", in order of position in the text; a
-    match inside another one (a North American number inside a +1 number) is reported once.
+    match inside another one (a North American number inside a +1 number) is reported once. The text is
+    scanned folded, as the engine analyses it, so a zero-width space or full-width digits hide nothing
+    (the matched text is reported folded).
     """
+    text = fold(text).text
     matches = [("email", match) for match in _EMAIL.finditer(text)]
     for index, pattern in enumerate(_PHONES):
         low, high = _PHONE_DIGITS[index]
