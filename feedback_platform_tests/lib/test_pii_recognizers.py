@@ -511,3 +511,36 @@ def test_street_line_above_a_unit_line_is_still_redacted(redactor: PiiRedactor, 
     redacted = redact_one(redactor, text)
     assert "calle de la luna" not in redacted
     assert "Deliver to:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("my driver's license number is 2270-66-1551", "2270-66-1551"),
+        ("DL# D1234567, expires 2029", "D1234567"),
+        ("Meine Führerscheinnummer ist B072RRE2I55.", "B072RRE2I55"),
+        ("Mon permis de conduire n° 12AB34567 a expiré.", "12AB34567"),
+    ],
+)
+def test_a_licence_number_after_a_licence_cue_is_redacted(
+    redactor: PiiRedactor, text: str, number: str
+) -> None:
+    # Guards the DRIVER_LICENSE recognizer: the number after a cue in any of the product's languages is
+    # replaced as a DRIVER_LICENSE (German text's other words are the English model's to judge).
+    redacted = redact_one(redactor, text)
+    assert number not in redacted
+    assert "<DRIVER_LICENSE>" in redacted
+    assert redacted.endswith(text.split(number)[1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The license of the SDK is MIT 2024.",
+        "Your order number is 12345678.",
+        "A driver's license is required.",
+    ],
+)
+def test_no_licence_without_a_cue_and_a_number(redactor: PiiRedactor, text: str) -> None:
+    # Guards against over-redaction: an order number, a software licence, a licence with no number stay.
+    assert redact_one(redactor, text) == text

@@ -19,6 +19,7 @@ REDACTED_ENTITIES: tuple[str, ...] = (
     "IP_ADDRESS",
     "STREET_ADDRESS",
     "API_KEY",
+    "DRIVER_LICENSE",
     "LOCATION",
 )
 """Entity types replaced by a placeholder, chosen by measuring on a span-labelled dev set (see
@@ -26,7 +27,8 @@ REDACTED_ENTITIES: tuple[str, ...] = (
 quarter of a percent of ordinary words lost. DATE_TIME is out: it redacted 3 % of ordinary words ("the year",
 "morning", "last month"). NRP is out: it takes languages for nationalities ("translate into <NRP>"),
 which AI-product prompts are full of. URL is out: its recognizer takes file names ("main.py",
-"README.md") for domains. ORGANIZATION is out: company and product names are not personal data."""
+"README.md") for domains. ORGANIZATION is out: company and product names are not personal data.
+DRIVER_LICENSE is in, found only after a licence cue (see `driver_licence_recognizer.py`)."""
 
 PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "BR")
 """Regions whose national number formats (without a +country prefix) Presidio's PhoneRecognizer tries.

@@ -13,6 +13,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from feedback_platform.lib.pii.api_key_recognizer import ApiKeyRecognizer
 from feedback_platform.lib.pii.config import RedactorConfig
+from feedback_platform.lib.pii.driver_licence_recognizer import DriverLicenceRecognizer
 from feedback_platform.lib.pii.iban_recognizer import CaseInsensitiveIbanRecognizer
 from feedback_platform.lib.pii.person_cue_recognizer import PersonCueRecognizer
 from feedback_platform.lib.pii.phone import (
@@ -52,6 +53,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         UrlRecognizer(),
         DateRecognizer(),
         ApiKeyRecognizer(),
+        DriverLicenceRecognizer(),
         StreetAddressRecognizer(),
         address_block_recognizer(),
         PersonCueRecognizer(),
