@@ -148,15 +148,16 @@ def test_diff_lists_rows_added_and_removed_with_their_rules(platform: PlatformSe
     assert f"- {first['example_id']}  reasons={','.join(first['reasons'])}" in text.output
 
 
-# Guards `datasets export`: a version's files land in --out, in a format its kind supports, one per split with
-# the export manifest saying which is which, and each is printed with its split and rows.
+# Guards `datasets export`: a version's files land in its folder under --out, in a format its kind supports,
+# one per split with the export manifest saying which is which, and each is printed with its split and rows.
 def test_export_writes_the_version_in_the_format_asked(platform: PlatformSettings, tmp_path: Path) -> None:
     dpo = only_version(platform, "dpo")
     out = tmp_path / "exports"
     result = run(platform, "datasets", "export", f"dpo@{dpo}", "--format", "trl", "--out", str(out))
     assert result.exit_code == 0, result.output
     rows = read_dataset_version(platform.datasets_dir, "dpo", dpo)
-    manifest = json.loads((out / f"dpo-{dpo}.trl.export.json").read_text(encoding="utf-8"))
+    folder = out / f"dpo-{dpo}.trl"
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
     assert (manifest["name"], manifest["version"], manifest["kind"], manifest["format"]) == (
         "dpo",
         dpo,
@@ -164,35 +165,41 @@ def test_export_writes_the_version_in_the_format_asked(platform: PlatformSetting
         "trl",
     )
     assert manifest["splits"] == {
-        split: {"file": f"dpo-{dpo}.trl.{split}.jsonl", "rows": count}
+        split: {"file": f"{split}.jsonl", "rows": count}
         for split, count in rows.group_by("split").len().sort("split").iter_rows()
     }
     for split, entry in manifest["splits"].items():
         records = [
-            json.loads(line) for line in (out / entry["file"]).read_text(encoding="utf-8").splitlines()
+            json.loads(line) for line in (folder / entry["file"]).read_text(encoding="utf-8").splitlines()
         ]
         assert len(records) == entry["rows"]
         assert set(records[0]) >= {"prompt", "chosen", "rejected"}
-        assert f"Wrote dpo@{dpo} {split} split ({entry['rows']:,} rows) as trl to {out / entry['file']}" in (
-            result.output
-        )
-    assert f"Wrote dpo@{dpo} export manifest to {out / f'dpo-{dpo}.trl.export.json'}" in result.output
+        assert f"  {split} split ({entry['rows']:,} rows): {folder / entry['file']}\n" in result.output
+    assert result.output.startswith(
+        f"Wrote dpo@{dpo} as trl to {folder} (load it with datasets.load_dataset("
+    )
+    assert result.output.endswith(f"  export manifest: {folder / 'export.json'}\n")
 
     result = run(platform, "datasets", "export", "sft", "--format", "parquet", "--out", str(out))
     assert result.exit_code == 0, result.output
     sft = only_version(platform, "sft")
     stored = read_dataset_version(platform.datasets_dir, "sft", sft)
     for split in ("train", "validation"):
-        exported = pl.read_parquet(out / f"sft-{sft}.{split}.parquet")
+        exported = pl.read_parquet(out / f"sft-{sft}.parquet" / f"{split}.parquet")
         assert exported.equals(stored.filter(pl.col("split") == split))
 
     result = run(platform, "datasets", "export", "eval", "--format", "jsonl", "--out", str(tmp_path / "eval"))
     assert result.exit_code == 0, result.output
     eval_version = only_version(platform, "eval")
-    (path,) = (tmp_path / "eval").iterdir()
-    assert path.name == f"eval-{eval_version}.jsonl"
+    (folder,) = (tmp_path / "eval").iterdir()
+    assert folder.name == f"eval-{eval_version}.jsonl"
     rows = read_manifest(platform.datasets_dir, "eval", eval_version)["row_count"]
-    assert result.output == f"Wrote eval@{eval_version} ({rows:,} rows) as jsonl to {path}\n"
+    assert result.output.splitlines() == [
+        f"Wrote eval@{eval_version} as jsonl to {folder} "
+        f"(load it with datasets.load_dataset({str(folder)!r}))",
+        f"  test split ({rows:,} rows): {folder / 'test.jsonl'}",
+        f"  export manifest: {folder / 'export.json'}",
+    ]
 
 
 # Guards clear errors: a format the kind cannot take (a usage error naming every valid kind and format), an

@@ -165,10 +165,11 @@ def _rule_text(value: Any) -> str:
 def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
     """Write one version in a format ML tools load as is (the latest when no @VERSION).
 
-    An sft, dpo or kto version is written one file per split, with an export manifest saying which file holds
-    which split; each written file is printed with its split and rows. Which formats a kind takes is decided
-    by the export library alone, so a refusal here names the same valid kinds and formats as the library's
-    error.
+    The version gets a folder of its own, OUT/NAME-VERSION.FORMAT, which `datasets.load_dataset` loads as
+    its splits whatever the name holds: an sft, dpo or kto version one file per split (train, validation), an
+    eval version one test file, beside an export manifest saying which file holds which split. The folder is
+    printed, then each file with its split and rows. Which formats a kind takes is decided by the export
+    library alone, so a refusal here names the same valid kinds and formats as the library's error.
     """
     with user_errors():
         manifest = resolve_version(_datasets_root(), dataset)
@@ -177,13 +178,14 @@ def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
         paths = export_version(_datasets_root(), manifest, fmt, out_dir)
     except UnsupportedExportError as error:
         raise click.BadParameter(f"{pinned}: {error}", param_hint="'--format'") from error
+    folder = paths[-1].parent
+    click.echo(f"Wrote {pinned} as {fmt} to {folder} (load it with datasets.load_dataset({str(folder)!r}))")
     for file in exported_files(paths):
-        click.echo(f"Wrote {pinned} {_contents(file, fmt)} to {file.path}")
+        click.echo(f"  {_contents(file)}: {file.path}")
 
 
-def _contents(file: ExportedFile, fmt: str) -> str:
-    """``train split (1,234 rows) as trl``, ``(120 rows) as jsonl`` when unsplit, or ``export manifest``."""
+def _contents(file: ExportedFile) -> str:
+    """``train split (1,234 rows)`` or ``export manifest``."""
     if file.rows is None:
         return "export manifest"
-    split = f"{file.split} split " if file.split else ""
-    return f"{split}({file.rows:,} rows) as {fmt}"
+    return f"{file.split} split ({file.rows:,} rows)"

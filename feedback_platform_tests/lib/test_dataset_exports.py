@@ -3,7 +3,7 @@
 The rows are the eval, SFT, DPO and KTO versions the sample platform stored, read back from the dataset store
 as `datasets export` reads them; one test goes through `datasets export` itself. An export folder is loaded as
 a user would load it, `load_dataset(str(folder))`, naming neither a builder nor the files, so the splits are
-the ones `datasets` infers from the file names.
+the ones `datasets` infers from the paths in the folder.
 """
 
 from __future__ import annotations
@@ -100,11 +100,9 @@ def assistant(text: str) -> list[dict[str, str]]:
     return [{"role": "assistant", "content": text}]
 
 
-def export_folder(rows: pl.DataFrame, kind: str, fmt: str, tmp_path: Path) -> Path:
-    """A folder holding just the export of ``rows``."""
-    folder = tmp_path / f"{kind}-{fmt}"
-    export_dataset(rows, kind, fmt, folder)
-    return folder
+def export_folder(rows: pl.DataFrame, kind: str, fmt: str, tmp_path: Path, stem: str | None = None) -> Path:
+    """The folder of the export of ``rows``, the last path's parent."""
+    return export_dataset(rows, kind, fmt, tmp_path, stem=stem)[-1].parent
 
 
 def by_split(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -134,7 +132,7 @@ def test_openai_chat_lines_are_trl_messages_with_openai_roles_only(stored, load,
     *openai, _ = export_dataset(stored["sft"], "sft", "openai", tmp_path / "openai")
     *trl, _ = export_dataset(stored["sft"], "sft", "trl", tmp_path / "trl")
     assert [path.read_bytes() for path in openai] == [path.read_bytes() for path in trl]
-    loaded = load(tmp_path / "openai")
+    loaded = load(openai[0].parent)
     roles = {
         message["role"] for split in loaded.values() for record in split for message in record["messages"]
     }
@@ -157,7 +155,7 @@ def test_openai_preference_lines_hold_input_preferred_and_non_preferred(stored, 
     first = json.loads(train.read_text(encoding="utf-8").splitlines()[0])
     assert set(first) == {"input", "preferred_output", "non_preferred_output"}
     assert set(first["input"]) == {"messages"}
-    loaded = load(tmp_path / "out")
+    loaded = load(train.parent)
     for split, rows in by_split(stored["dpo"]).items():
         for record, row in zip(loaded[split], rows.iter_rows(named=True), strict=True):
             assert record["input"]["messages"] == row["messages"]
@@ -193,14 +191,46 @@ def test_training_export_folder_loads_as_train_and_validation(stored, load, tmp_
             assert loaded[split].to_list() == export_records(split_rows, kind, fmt).to_dicts()
 
 
+KEYWORD_STEMS = [
+    "{kind}-globex_dev-6a204e3824c58fce",
+    "eval-{kind}-6a204e3824c58fce",
+    "{kind}-initech.test2",
+    "train_{kind}",
+    "{kind} validation-val",
+]
+"""Stems holding `datasets`' split keywords (dev, eval, test, train, validation, val) between its separators,
+as a per-tenant dataset's name and an eval version's name do."""
+
+
+def rows_by_export_split(rows: pl.DataFrame, kind: str) -> dict[str, pl.DataFrame]:
+    """The stored rows each split of an export holds: train and validation, or eval's one test split."""
+    return by_split(rows) if DATASET_KINDS[kind].for_training else {"test": rows}
+
+
+# Guards the split a trainer must see whatever the dataset is called: a stem holding split keywords (a
+# tenant's `..._dev`, an `eval-...` version) names the folder only, so it loads as the export's own splits,
+# each with the records of its rows, rather than everything in the split the stem's keyword names.
+@pytest.mark.parametrize("stem", KEYWORD_STEMS)
+@pytest.mark.parametrize("kind", ["sft", "dpo", "kto", "eval"])
+def test_split_keywords_in_the_stem_do_not_change_the_splits(stored, load, tmp_path, kind, stem) -> None:
+    fmt = export_formats()[kind][0]
+    folder = export_folder(stored[kind], kind, fmt, tmp_path, stem.format(kind=kind))
+    assert folder.name == f"{stem.format(kind=kind)}.{fmt}"
+    loaded = load(folder)
+    expected = rows_by_export_split(stored[kind], kind)
+    assert list(loaded) == list(expected)
+    for split, split_rows in expected.items():
+        assert loaded[split].to_list() == export_records(split_rows, kind, fmt).to_dicts()
+
+
 # Guards "which is which": the export manifest names the version, and each split's file and rows.
 def test_export_manifest_names_each_splits_file_and_rows(stored, tmp_path) -> None:
     rows = stored["dpo"]
     paths = export_dataset(rows, "dpo", "trl", tmp_path, stem="dpo-v1", name="dpo", version="v1")
-    assert [path.name for path in paths] == [
-        "dpo-v1.trl.train.jsonl",
-        "dpo-v1.trl.validation.jsonl",
-        "dpo-v1.trl.export.json",
+    assert [path.relative_to(tmp_path).as_posix() for path in paths] == [
+        "dpo-v1.trl/train.jsonl",
+        "dpo-v1.trl/validation.jsonl",
+        "dpo-v1.trl/export.json",
     ]
     manifest = read_export_manifest(paths[-1])
     assert manifest == {
@@ -209,19 +239,23 @@ def test_export_manifest_names_each_splits_file_and_rows(stored, tmp_path) -> No
         "kind": "dpo",
         "format": "trl",
         "splits": {
-            split: {"file": f"dpo-v1.trl.{split}.jsonl", "rows": split_rows.height}
+            split: {"file": f"{split}.jsonl", "rows": split_rows.height}
             for split, split_rows in by_split(rows).items()
         },
     }
     for entry in manifest["splits"].values():
-        assert len((tmp_path / entry["file"]).read_text(encoding="utf-8").splitlines()) == entry["rows"]
-    unnamed = read_export_manifest(export_dataset(rows, "dpo", "parquet", tmp_path)[-1])
-    assert unnamed["name"] is None and unnamed["version"] is None
-    assert unnamed["splits"]["train"]["file"] == "dpo.train.parquet"
+        lines = (paths[-1].parent / entry["file"]).read_text(encoding="utf-8").splitlines()
+        assert len(lines) == entry["rows"]
+    unnamed_path = export_dataset(rows, "dpo", "parquet", tmp_path)[-1]
+    assert unnamed_path == tmp_path / "dpo.parquet" / "export.json"
+    unnamed = read_export_manifest(unnamed_path)
+    assert (unnamed["name"], unnamed["version"]) == (None, None)
+    assert unnamed["splits"]["train"]["file"] == "train.parquet"
 
 
 # Guards the CLI path end to end: `datasets export kto@VERSION --format kto` writes the kto version's lines
-# per split with a manifest naming the version, prints each file, and `datasets` loads them as TRL would.
+# per split with a manifest naming the version into the version's folder, prints the folder and each file,
+# and `datasets` loads the folder as TRL would.
 def test_cli_exports_a_kto_version_that_datasets_loads(sample_platform, stored, load, tmp_path) -> None:
     (version,) = list_dataset_versions(sample_platform.settings.datasets_dir, "kto").get_column("version")
     out = tmp_path / "exports"
@@ -232,20 +266,21 @@ def test_cli_exports_a_kto_version_that_datasets_loads(sample_platform, stored, 
     )
     assert result.exit_code == 0, result.output
     splits = by_split(stored["kto"])
+    folder = out / f"kto-{version}.kto"
     assert result.output.splitlines() == [
+        f"Wrote kto@{version} as kto to {folder} (load it with datasets.load_dataset({str(folder)!r}))",
         *(
-            f"Wrote kto@{version} {split} split ({rows.height:,} rows) as kto to "
-            f"{out / f'kto-{version}.kto.{split}.jsonl'}"
+            f"  {split} split ({rows.height:,} rows): {folder / f'{split}.jsonl'}"
             for split, rows in splits.items()
         ),
-        f"Wrote kto@{version} export manifest to {out / f'kto-{version}.kto.export.json'}",
+        f"  export manifest: {folder / 'export.json'}",
     ]
-    manifest = read_export_manifest(out / f"kto-{version}.kto.export.json")
+    manifest = read_export_manifest(folder / "export.json")
     assert (manifest["name"], manifest["version"], manifest["kind"]) == ("kto", version, "kto")
     direct = export_dataset(stored["kto"], "kto", "kto", tmp_path / "direct", stem=f"kto-{version}")
     for path in direct[:-1]:
-        assert (out / path.name).read_bytes() == path.read_bytes()
-    loaded = load(out)
+        assert (folder / path.name).read_bytes() == path.read_bytes()
+    loaded = load(folder)
     assert sorted(loaded["train"].column_names) == ["completion", "label", "prompt"]
     for split, rows in splits.items():
         assert loaded[split]["label"] == rows["label"].to_list()
@@ -253,8 +288,8 @@ def test_cli_exports_a_kto_version_that_datasets_loads(sample_platform, stored, 
 
 def test_eval_records_carry_input_reference_output_signals_and_metadata(stored, load, tmp_path) -> None:
     rows = stored["eval"]
-    # Eval rows are not split; `datasets` takes the one file, named after the kind, for its test split.
-    (loaded,) = load(export_folder(rows, "eval", "jsonl", tmp_path)).values()
+    # Eval rows are not split; the one file is named for the split `datasets` calls a held-out set.
+    loaded = load(export_folder(rows, "eval", "jsonl", tmp_path))["test"]
     assert sorted(loaded.column_names) == sorted(
         ["example_id", "input", "retrieved_context", "reference", "output", "signals", "metadata"]
     )
@@ -279,19 +314,25 @@ def test_eval_records_carry_input_reference_output_signals_and_metadata(stored, 
     }
 
 
-# Guards that eval, which has no split, is still exported as one file and nothing else.
-@pytest.mark.parametrize(("fmt", "name"), [("jsonl", "eval-v1.jsonl"), ("parquet", "eval-v1.parquet")])
-def test_eval_export_is_one_file(stored, tmp_path, fmt, name) -> None:
-    (path,) = export_dataset(stored["eval"], "eval", fmt, tmp_path / "out", stem="eval-v1")
-    assert path.name == name
-    assert list((tmp_path / "out").iterdir()) == [path]
+# Guards that eval, which has no split, is exported as one test file beside its manifest, and that the
+# folder loads as exactly that test split (an eval stem starts with `eval`, one of `test`'s keywords).
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_eval_export_is_one_test_file_and_its_manifest(stored, load, tmp_path, fmt) -> None:
+    rows = stored["eval"]
+    test, manifest = export_dataset(rows, "eval", fmt, tmp_path, stem="eval-v1", name="eval", version="v1")
+    folder = tmp_path / f"eval-v1.{fmt}"
+    assert (test, manifest) == (folder / f"test.{fmt}", folder / "export.json")
+    assert sorted(folder.iterdir()) == [manifest, test]
+    assert read_export_manifest(manifest)["splits"] == {"test": {"file": test.name, "rows": rows.height}}
+    loaded = load(folder)
+    assert list(loaded) == ["test"]
+    assert loaded["test"].num_rows == rows.height
 
 
 @pytest.mark.parametrize("kind", ["eval", "sft", "dpo", "kto"])
 def test_parquet_export_is_the_stored_rows(stored, tmp_path, kind) -> None:
     rows = stored[kind]
-    paths = export_dataset(rows, kind, "parquet", tmp_path)
-    files = paths if kind == "eval" else paths[:-1]
+    *files, _manifest = export_dataset(rows, kind, "parquet", tmp_path)
     exported = pl.concat([pl.read_parquet(path) for path in files])
     assert exported.sort(DATASET_KINDS[kind].key_column).equals(rows)
     if kind != "eval":
@@ -307,11 +348,11 @@ def test_same_rows_in_any_order_give_identical_bytes(stored, tmp_path) -> None:
             first = export_dataset(rows, kind, fmt, tmp_path / "first")
             second = export_dataset(shuffled, kind, fmt, tmp_path / "second")
             assert [path.name for path in first] == [path.name for path in second]
-            assert len(first) == (1 if kind == "eval" else 3)
+            assert len(first) == (2 if kind == "eval" else 3)
             for one, other in zip(first, second, strict=True):
                 assert one.read_bytes() == other.read_bytes(), f"{one.name} differs between exports"
     # Only the finished files remain: no temporary names are left behind.
-    assert not [path for path in (tmp_path / "first").iterdir() if path.name.startswith(".")]
+    assert not [path for path in (tmp_path / "first").rglob(".*")]
 
 
 # Guards refusals that name every valid combination; ("dpo", "kto") because KTO rows come from the kto dataset
@@ -361,9 +402,20 @@ def test_openai_export_refuses_roles_openai_does_not_accept(stored, tmp_path) ->
     assert not any(tmp_path.iterdir())
 
 
-def test_export_replaces_an_earlier_file_of_the_same_name(stored, tmp_path) -> None:
-    stale = tmp_path / "sft-v1.trl.train.jsonl"
+# Guards a folder that holds this export only: an earlier file of the same name is replaced, and an earlier
+# split this export has no rows for is gone, or `datasets` would load it as this export's split.
+def test_export_replaces_an_earlier_export_in_its_folder(stored, load, tmp_path) -> None:
+    folder = tmp_path / "sft-v1.trl"
+    folder.mkdir()
+    stale = folder / "train.jsonl"
     stale.write_text("half a file", encoding="utf-8")
     train, *_ = export_dataset(stored["sft"], "sft", "trl", tmp_path, stem="sft-v1")
     assert train == stale
     assert len(train.read_text(encoding="utf-8").splitlines()) == by_split(stored["sft"])["train"].height
+    train_only = by_split(stored["sft"])["train"]
+    assert [path.name for path in export_dataset(train_only, "sft", "trl", tmp_path, stem="sft-v1")] == [
+        "train.jsonl",
+        "export.json",
+    ]
+    assert sorted(path.name for path in folder.iterdir()) == ["export.json", "train.jsonl"]
+    assert {split: data.num_rows for split, data in load(folder).items()} == {"train": train_only.height}

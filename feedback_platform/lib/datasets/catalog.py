@@ -148,10 +148,10 @@ def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
 
 
 def export_version(datasets_root: Path, manifest: dict[str, Any], fmt: str, out_dir: Path) -> list[Path]:
-    """Export the version ``manifest`` describes as ``fmt`` into ``out_dir``, as ``<name>-<version>.*``.
+    """Export the version ``manifest`` describes as ``fmt`` into ``<out_dir>/<name>-<version>.<fmt>/``.
 
-    Returns the files written, as :func:`~feedback_platform.lib.datasets.exports.export_dataset` does; a split
-    export's manifest names the version. Raises
+    Returns the files written, as :func:`~feedback_platform.lib.datasets.exports.export_dataset` does; the
+    export manifest names the version. Raises
     :class:`~feedback_platform.lib.datasets.exports.UnsupportedExportError` naming the valid kinds and formats
     when the version's kind cannot be exported so.
     """

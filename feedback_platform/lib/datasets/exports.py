@@ -20,23 +20,29 @@ ids), the lossless form for anyone who wants to reshape them. ``kto`` is exporte
 which the curation rules build from thumbs, ratings, edits and implicit signals; DPO pairs are not turned into
 KTO rows, so there is one definition of a KTO row.
 
-The record shapes carry no ``split``, so the rows of a kind a model trains on (sft, dpo, kto) are written one
-file per split that has rows, the split being the last part of the name before the extension:
-``sft-<version>.trl.train.jsonl`` and ``sft-<version>.trl.validation.jsonl``, ``dpo-<version>.train.parquet``.
-Hugging Face ``datasets`` infers the splits of a folder from such names (``train`` or ``validation`` between
-``-._``, spaces or digits), so ``load_dataset("json", data_dir=out)`` gives a ``train`` and a ``validation``
-split, and nobody trains on the validation rows unawares. Beside them the export manifest,
-``<stem>.<format>.export.json``, names the dataset, its version, kind and format, and each split's file and
-rows. Its name adds only ``export``, which is no split keyword, to the stem and format the data files' names
-hold, so ``datasets`` takes it for data only where a keyword in the stem itself already puts every data file
-in one split. Eval rows are not split: an eval export is the one file it always was, without a manifest,
-which ``datasets`` would load with it (``eval`` is one of its keywords for the ``test`` split, and an eval
-stem starts with it).
+Every export is a folder of its own, ``<out>/<stem>.<format>/`` (``sft-<version>.trl/``), holding one file
+per split, named by the split alone, and the export manifest ``export.json``:
+
+* sft, dpo, kto: ``train.jsonl`` and ``validation.jsonl`` (``train.parquet`` ...), one per split with rows;
+* eval: ``test.jsonl`` (``test.parquet``). Eval rows are not split, and ``datasets`` calls a held-out set
+  ``test`` (its keyword ``eval`` is one of ``test``'s), so the folder loads as one ``test`` split, which no
+  trainer takes for training data;
+* ``export.json``: the dataset, its version, kind and format, and each split's file (relative to the folder)
+  and rows. Every export has one, so a consumer reads the same manifest for every kind.
+
+``datasets.load_dataset("<out>/<stem>.<format>")`` infers the splits from the paths below that folder only,
+and matches split keywords (``train``, ``dev``, ``val``, ``test``, ``eval``, ...) anywhere in a name between
+``-._``, spaces or digits. The folder's name is therefore the only place the stem appears: a per-tenant stem
+such as ``sft-globex_dev-<version>`` would otherwise put every file in ``validation``. The files hold no
+directory, so ``datasets`` falls through to its file-name patterns, and the manifest's name holds no keyword,
+so it is no data. Loading ``<out>`` itself would bring the stems back into the paths and is not supported.
 
 Rows are sorted by the kind's key column before writing, so the same rows in any order give the same bytes.
 A file appears under its final name only once complete (written to a hidden temporary sibling, synced, then
-renamed over any earlier export), so a consumer never loads half an export. JSON lines are canonical (sorted
-keys, fixed separators and float text) and Parquet uses the dataset store's pinned writer settings.
+renamed over any earlier export), so a consumer never loads half an export; a split file an earlier export
+left in the folder and this one does not write is removed, so the folder holds this export's splits only.
+JSON lines are canonical (sorted keys, fixed separators and float text) and Parquet uses the dataset store's
+pinned writer settings.
 """
 
 from __future__ import annotations
@@ -63,8 +69,14 @@ JSONL = "jsonl"
 SPLIT_COLUMN = "split"
 """The column of a training kind's rows that holds ``train`` or ``validation``; each value gets a file."""
 
-MANIFEST_SUFFIX = ".export.json"
-"""The end of an export manifest's name: ``<stem>.<format>.export.json``."""
+EVAL_SPLIT = "test"
+"""The split an unsplit (eval) export's one file is named for: the held-out split ``datasets`` knows."""
+
+EXPORT_SPLITS = (*SPLITS, EVAL_SPLIT)
+"""Every split a file in an export folder can be named for."""
+
+MANIFEST_NAME = "export.json"
+"""The export manifest's name in every export folder; it holds no split keyword, so ``datasets`` skips it."""
 
 
 class UnsupportedExportError(ValueError):
@@ -76,21 +88,18 @@ def export_formats() -> dict[str, list[str]]:
     return {name: [*kind.record_shapes, PARQUET] for name, kind in sorted(DATASET_KINDS.items())}
 
 
-def export_file_name(kind: str, fmt: str, stem: str | None = None, split: str | None = None) -> str:
-    """A data file's name: ``<stem>.<format>[.<split>].jsonl``, or ``<stem>[.<split>].jsonl`` for ``jsonl``
-    and ``<stem>[.<split>].parquet`` for ``parquet`` (whose format is the extension).
+def export_folder(out_dir: Path, kind: str, fmt: str, stem: str | None = None) -> Path:
+    """The folder of one export, ``<out_dir>/<stem>.<format>``, the path to give ``load_dataset``.
 
-    ``stem`` defaults to the kind. The split comes last before the extension, between dots, where
-    ``datasets`` finds it.
+    ``stem`` defaults to the kind. It is named here and nowhere below, so no keyword in it reaches the paths
+    ``datasets`` infers the splits from.
     """
-    extension = PARQUET if fmt == PARQUET else JSONL
-    parts = [stem or kind, *([] if fmt == extension else [fmt]), *([split] if split else []), extension]
-    return ".".join(parts)
+    return Path(out_dir) / f"{stem or kind}.{fmt}"
 
 
-def export_manifest_name(kind: str, fmt: str, stem: str | None = None) -> str:
-    """The export manifest's name, ``<stem>.<format>.export.json``: one per stem and format, as the files."""
-    return f"{stem or kind}.{fmt}{MANIFEST_SUFFIX}"
+def split_file_name(fmt: str, split: str) -> str:
+    """A data file's name in its export folder: ``<split>.jsonl``, or ``<split>.parquet`` for ``parquet``."""
+    return f"{split}.{PARQUET if fmt == PARQUET else JSONL}"
 
 
 def _kind(kind: str, fmt: str) -> DatasetKind:
@@ -115,14 +124,14 @@ def _sorted_rows(rows: pl.DataFrame, kind: str, spec: DatasetKind) -> pl.DataFra
     return rows.sort(spec.key_column)
 
 
-def _rows_by_split(rows: pl.DataFrame, kind: str, spec: DatasetKind) -> dict[str | None, pl.DataFrame]:
-    """The rows of each data file by split, in key order; one file (split None) for a kind that is not split.
+def _rows_by_split(rows: pl.DataFrame, kind: str, spec: DatasetKind) -> dict[str, pl.DataFrame]:
+    """The rows of each data file by split, in key order; all of them under ``test`` for an unsplit kind.
 
     Only the splits the curation makes are written: ``datasets`` infers those from the names and would leave
     a file of any other split out of the folder's splits without a word.
     """
     if not spec.for_training:
-        return {None: rows}
+        return {EVAL_SPLIT: rows}
     unknown = set(rows.get_column(SPLIT_COLUMN).unique()) - set(SPLITS)
     if unknown:
         raise ValueError(f"{kind} rows need a split in {SPLITS}; they also have {sorted(unknown, key=str)}")
@@ -154,29 +163,29 @@ def export_dataset(
     name: str | None = None,
     version: str | None = None,
 ) -> list[Path]:
-    """Write ``rows`` of dataset kind ``kind`` in format ``fmt`` into ``out_dir``; return the files written.
+    """Write ``rows`` of dataset kind ``kind`` in format ``fmt`` into its folder under ``out_dir`` (see
+    :func:`export_folder`); return the files written.
 
-    A training kind (sft, dpo, kto) gets one file per split that has rows, then the export manifest, which
-    records ``name`` and ``version`` (the dataset's, null when not given); the paths come in that order. Eval
-    gets one file. Raises :class:`UnsupportedExportError` (a ``ValueError``) listing the valid combinations
-    when the kind cannot be exported in that format, and ``ValueError`` when columns the format needs are
-    missing, the key column is not unique or a split is not ``train`` or ``validation``.
-    ``stem`` starts the file names (default: the kind), e.g. ``sft-6a204e3824c58fce`` for one version. An
-    existing file of the same name is replaced atomically; the same rows, in any order, always give the same
-    bytes.
+    A training kind (sft, dpo, kto) gets one file per split that has rows, eval one ``test`` file; then the
+    export manifest, which records ``name`` and ``version`` (the dataset's, null when not given). The paths
+    come in that order, so the folder is the last one's parent. Raises :class:`UnsupportedExportError` (a
+    ``ValueError``) listing the valid combinations when the kind cannot be exported in that format, and
+    ``ValueError`` when columns the format needs are missing, the key column is not unique or a split is not
+    ``train`` or ``validation``. ``stem`` names the folder (default: the kind), e.g.
+    ``sft-6a204e3824c58fce`` for one version. An existing file of the same name is replaced atomically; the
+    same rows, in any order, always give the same bytes.
     """
     spec = _kind(kind, fmt)
     rows_by_split = _rows_by_split(_sorted_rows(rows, kind, spec), kind, spec)
     # Every file is shaped before any is written, so a refusal (an OpenAI role, say) leaves nothing behind.
     records = {split: _shape(split_rows, spec, fmt) for split, split_rows in rows_by_split.items()}
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {split: out_dir / export_file_name(kind, fmt, stem, split) for split in records}
+    folder = export_folder(out_dir, kind, fmt, stem)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {split: folder / split_file_name(fmt, split) for split in records}
     for split, path in files.items():
         _write_records(records[split], fmt, path)
-    if not spec.for_training:
-        return list(files.values())
-    manifest_path = out_dir / export_manifest_name(kind, fmt, stem)
+    _remove_other_splits(folder, fmt, files)
+    manifest_path = folder / MANIFEST_NAME
     manifest = {
         "name": name,
         "version": version,
@@ -188,8 +197,19 @@ def export_dataset(
     return [*files.values(), manifest_path]
 
 
-def _splits(files: dict[str | None, Path], records: dict[str | None, pl.DataFrame]) -> dict[str, Any]:
-    """The manifest's word on which file is which: each split's file name and records."""
+def _remove_other_splits(folder: Path, fmt: str, files: dict[str, Path]) -> None:
+    """Remove the split files an earlier export left in ``folder`` that this one did not write.
+
+    ``datasets`` loads every split file it finds, so a validation file of earlier rows that have none now
+    would be loaded as this export's validation split.
+    """
+    for split in EXPORT_SPLITS:
+        if split not in files:
+            (folder / split_file_name(fmt, split)).unlink(missing_ok=True)
+
+
+def _splits(files: dict[str, Path], records: dict[str, pl.DataFrame]) -> dict[str, Any]:
+    """The manifest's word on which file is which: each split's file, relative to the folder, and records."""
     return {split: {"file": path.name, "rows": records[split].height} for split, path in files.items()}
 
 
@@ -204,31 +224,21 @@ class ExportedFile:
 
     path: Path
     split: str | None
-    """The split whose records the file holds; None for an unsplit export's one file and for the manifest."""
+    """The split whose records the file holds; None for the manifest."""
     rows: int | None
     """The records in the file; None for the manifest."""
 
 
 def exported_files(paths: list[Path]) -> list[ExportedFile]:
-    """What each of the paths :func:`export_dataset` returned holds, in their order.
-
-    A split export's manifest (the last path) says it for the data files; the one file of an unsplit export
-    has no manifest and is counted.
-    """
-    *data, last = paths
-    if not last.name.endswith(MANIFEST_SUFFIX):
-        return [ExportedFile(last, None, _record_count(last))]
-    splits = read_export_manifest(last)["splits"]
+    """What each of the paths :func:`export_dataset` returned holds, in their order, as its manifest (the
+    last path) says."""
+    *data, manifest_path = paths
+    splits = read_export_manifest(manifest_path)["splits"]
     by_file = {entry["file"]: (split, entry["rows"]) for split, entry in splits.items()}
-    return [*(ExportedFile(path, *by_file[path.name]) for path in data), ExportedFile(last, None, None)]
-
-
-def _record_count(path: Path) -> int:
-    """The records in a data file, read back from the file itself."""
-    if path.suffix == f".{PARQUET}":
-        return pl.scan_parquet(path).select(pl.len()).collect().item()
-    # Canonical JSON escapes newlines inside values: one line per record.
-    return path.read_bytes().count(b"\n")
+    return [
+        *(ExportedFile(path, *by_file[path.name]) for path in data),
+        ExportedFile(manifest_path, None, None),
+    ]
 
 
 def _write_records(records: pl.DataFrame, fmt: str, path: Path) -> None:
