@@ -98,6 +98,24 @@ def test_pii_free_texts_must_come_out_unchanged() -> None:
     assert target_results(unchanged)["PII-free texts unchanged"] is True
 
 
+# Guards the per-language scores: each language the set names gets its own overall leak and words kept,
+# held to its own targets, so a language the engine serves badly fails however good the total looks.
+def test_each_language_is_scored_against_its_own_targets() -> None:
+    records = [
+        jsonl_record({**labelled("Thanks, Anna, for the refund.", ("PERSON", "Anna")), "language": "en"}),
+        jsonl_record({**labelled("Danke für die schnelle Hilfe heute."), "language": "de"}),
+    ]
+    redacted = ["Thanks, <PERSON>, for the refund.", "<PERSON> für die schnelle Hilfe heute."]
+    report = evaluate(records, redacted, TARGETED_ENTITIES)
+    assert sorted(report.by_language) == ["de", "en"]
+    assert (report.by_language["de"].non_pii_words, report.by_language["de"].non_pii_words_kept) == (6, 5)
+    assert report.by_language["en"].overall.spans == 1
+    results = target_results(report)
+    assert results["overall [en]"] and results["non-PII words kept [en]"]
+    assert results["non-PII words kept [de]"] is False
+    assert "non-PII words kept [de]" in format_report(report)
+
+
 def test_report_per_entity_overall_and_targets() -> None:
     # Guards the report: per-type rows, an overall over targeted types only, and PASS/FAIL per target.
     records = [

@@ -87,6 +87,22 @@ def test_records_load_as_a_labelled_set_with_texts_free_of_pii(generated) -> Non
     assert any(field.startswith("feedback.") for field in fields)
 
 
+# Guards the per-language scores: users' and the model's texts carry their response's language (feedback
+# its rated response's), operator-written ones none; the loader keeps it.
+def test_records_name_the_language_of_what_users_and_the_model_wrote(generated) -> None:
+    _, out, records = generated
+    languages = {record["field"]: set() for record in records}
+    for record in records:
+        languages[record["field"]].add(record["language"])
+    assert languages["messages.system"] == {None} and languages["retrieved_context"] == {None}
+    assert len(languages["messages.user"]) > 1 and None not in languages["messages.user"]
+    assert None not in languages["output"]
+    feedback = set().union(*(found for field, found in languages.items() if field.startswith("feedback.")))
+    assert feedback and None not in feedback
+    loaded = load_labelled_set(out)
+    assert [record.language for record in loaded] == [record["language"] for record in records]
+
+
 def test_same_config_gives_the_same_bytes(generated, tmp_path: Path) -> None:
     # Guards determinism: a second generation with the same config gives a byte-identical labelled set.
     _, out, _ = generated

@@ -36,6 +36,8 @@ class LabelledText:
     spans: tuple[LabelledSpan, ...]
     field: str | None = None
     """Where the text was found (`messages.system`, `output`, ...), when the set says."""
+    language: str | None = None
+    """The language the text is written in (`de`), when the set says."""
 
 
 class LabelledSetError(ValueError):
@@ -67,11 +69,15 @@ def jsonl_record(record: dict[str, Any]) -> LabelledText:
         record["text"],
         [(span["entity_type"], span["start"], span["end"], span.get("value")) for span in record["spans"]],
         record.get("field"),
+        record.get("language"),
     )
 
 
 def _labelled(
-    text: str, spans: list[tuple[str, int, int, str | None]], field: str | None = None
+    text: str,
+    spans: list[tuple[str, int, int, str | None]],
+    field: str | None = None,
+    language: str | None = None,
 ) -> LabelledText:
     labelled = []
     for label, start, end, value in spans:
@@ -80,4 +86,4 @@ def _labelled(
         if value is not None and text[start:end] != value:
             raise LabelledSetError(f"span {start}:{end} of {label} reads {text[start:end]!r}, not {value!r}")
         labelled.append(LabelledSpan(engine_entity(label), start, end, text[start:end], label))
-    return LabelledText(text, tuple(sorted(labelled, key=lambda span: span.start)), field)
+    return LabelledText(text, tuple(sorted(labelled, key=lambda span: span.start)), field, language)

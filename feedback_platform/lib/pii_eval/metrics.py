@@ -85,6 +85,8 @@ class EvaluationReport:
     """Texts with no labelled span at all, and how many of them redaction left byte-identical."""
     pii_free_by_field: dict[str, TextTally] = field(default_factory=dict)
     """The same, per field of the texts (`messages.system`, `output`, ...), when the set names fields."""
+    by_language: dict[str, "EvaluationReport"] = field(default_factory=dict)
+    """The same scores over the texts of each language, when the set names languages."""
 
     @property
     def non_pii_kept_rate(self) -> float:
@@ -100,13 +102,28 @@ class EvaluationReport:
 def evaluate(
     records: Sequence[LabelledText], redacted: Sequence[str], overall_entities: frozenset[str]
 ) -> EvaluationReport:
-    """Score `redacted[i]`, the redaction of `records[i].text`, against the labels of `records[i]`.
+    """Score `redacted[i]`, the redaction of `records[i].text`, against the labels of `records[i]`, over
+    all texts and over the texts of each language the set names.
 
     `overall_entities` are the types summed into the overall leak rate; the other scored types get a
     row of their own but do not count towards it.
     """
     if len(records) != len(redacted):
         raise ValueError(f"{len(records)} labelled texts but {len(redacted)} redacted texts")
+    report = _score(records, redacted, overall_entities)
+    languages = sorted({record.language for record in records if record.language is not None})
+    for language in languages:
+        chosen = [index for index, record in enumerate(records) if record.language == language]
+        report.by_language[language] = _score(
+            [records[index] for index in chosen], [redacted[index] for index in chosen], overall_entities
+        )
+    return report
+
+
+def _score(
+    records: Sequence[LabelledText], redacted: Sequence[str], overall_entities: frozenset[str]
+) -> EvaluationReport:
+    """The scores of one set of texts: leaks per type and overall, words kept, PII-free texts unchanged."""
     scores: dict[str, EntityScore] = {}
     overall = EntityScore("overall")
     non_pii = kept = 0

@@ -1,16 +1,19 @@
 """The evaluation report as a readable table, with each target and whether it is met."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from feedback_platform.lib.pii_eval.metrics import EntityScore, EvaluationReport, TextTally
 from feedback_platform.lib.pii_eval.targets import (
     ISSUE_TARGETS,
+    LANGUAGE_TARGETS,
     NON_PII_KEPT,
     OVERALL,
     PII_FREE_SYSTEM_PROMPTS_CHANGED,
     PII_FREE_UNCHANGED,
     SYSTEM_PROMPT_FIELD,
     Target,
+    language_row,
 )
 
 ROW_WIDTH = 32
@@ -18,7 +21,16 @@ ROW_WIDTH = 32
 
 
 def target_results(report: EvaluationReport, targets: Sequence[Target] = ISSUE_TARGETS) -> dict[str, bool]:
-    """Target row -> met, for each target whose row the report has (a type absent from the set is skipped)."""
+    """Target row -> met, for each target whose row the report has (a type absent from the set is skipped),
+    then the per-language targets of each language the set names."""
+    results = _results(report, targets)
+    for language, scores in report.by_language.items():
+        for row, passed in _results(scores, LANGUAGE_TARGETS).items():
+            results[language_row(row, language)] = passed
+    return results
+
+
+def _results(report: EvaluationReport, targets: Sequence[Target]) -> dict[str, bool]:
     results = {}
     for target in targets:
         value = _row_value(report, target.row)
@@ -29,7 +41,8 @@ def target_results(report: EvaluationReport, targets: Sequence[Target] = ISSUE_T
 
 def format_report(report: EvaluationReport, targets: Sequence[Target] = ISSUE_TARGETS) -> str:
     """One line per entity type, then overall, then what was kept (ordinary words, PII-free texts, PII-free
-    system prompts when the set names fields), each with its target and verdict."""
+    system prompts when the set names fields), then per language the overall leak and the words kept, each
+    with its target and verdict."""
     by_row = {target.row: target for target in targets}
     header = (
         f"{'entity type':<{ROW_WIDTH}}{'spans':>7}{'leaked':>8}{'leak':>8}{'words left':>12}"
@@ -51,7 +64,21 @@ def format_report(report: EvaluationReport, targets: Sequence[Target] = ISSUE_TA
         lines.append(
             _kept_line(PII_FREE_SYSTEM_PROMPTS_CHANGED, prompts.texts, changed, prompts.changed_rate, by_row)
         )
+    for language, scores in report.by_language.items():
+        lines += _language_lines(language, scores)
     return "\n".join(lines)
+
+
+def _language_lines(language: str, scores: EvaluationReport) -> list[str]:
+    """The overall leak and the ordinary words kept over one language's texts, against its targets."""
+    by_row = {language_row(target.row, language): target for target in LANGUAGE_TARGETS}
+    overall = replace(scores.overall, entity_type=language_row(OVERALL, language))
+    lost = scores.non_pii_words - scores.non_pii_words_kept
+    kept_row = language_row(NON_PII_KEPT, language)
+    return [
+        _score_line(overall, by_row.get(overall.entity_type)),
+        _kept_line(kept_row, scores.non_pii_words, lost, scores.non_pii_kept_rate, by_row),
+    ]
 
 
 def _kept_line(row: str, counted: int, lost: int, rate: float, by_row: dict[str, Target]) -> str:

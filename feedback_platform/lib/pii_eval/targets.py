@@ -49,6 +49,16 @@ ISSUE_TARGETS: tuple[Target, ...] = (
 licences, 0.5 % of each other identifier and secret; keep at least 99 % of ordinary words and 99.5 % of the
 texts without personal data byte for byte, and change no system prompt that holds none."""
 
+LANGUAGE_TARGETS: tuple[Target, ...] = (Target(OVERALL, 0.03), Target(NON_PII_KEPT, 0.985, at_least=True))
+"""Over the texts of each language a set names (en, de, fr, es, it, nl): leak at most 3 %, keep at least
+98.5 % of ordinary words. Their rows read "overall [de]", "non-PII words kept [de]"."""
+
+
+def language_row(row: str, language: str) -> str:
+    """The name of a per-language row: "overall [de]"."""
+    return f"{row} [{language}]"
+
+
 TEXT_ROWS = frozenset({NON_PII_KEPT, PII_FREE_UNCHANGED, PII_FREE_SYSTEM_PROMPTS_CHANGED})
 """Target rows about what redaction keeps rather than about one entity type's leaks."""
 

@@ -23,32 +23,49 @@ from feedback_platform.lib.sample_logs.summary import read_generation_summary
 
 TEXT_STREAMS: tuple[str, ...] = ("responses", "feedback")
 """The streams with free text; consent events hold none."""
+OPERATOR_FIELDS = frozenset({"messages.system", "retrieved_context"})
+"""Fields the product's operator writes (in its own language), not the user: they get no language."""
 
 
 def write_labelled_pii_set(landing_dir: Path, out_path: Path) -> int:
     """Writes one JSONL record per distinct free text of the logs under `landing_dir`; returns the count.
 
-    Each record is `{"text", "field", "spans": [{"entity_type", "start", "end", "value"}]}`, with a span
+    Each record is `{"text", "field", "language", "spans": [{"entity_type", "start", "end", "value"}]}`:
+    `language` is the response's `language` (a feedback text takes its response's) for what users and the
+    model wrote, null for operator-written fields (system prompts, retrieved documents). There is a span
     for every occurrence of every planted value (entity type from the generation summary) and `field`
     the place the text was first seen (`messages.user`, `retrieved_context`, `output`, `feedback.comment`,
     ...). Records come in order of first appearance (streams, days and files in name order), so the same
     landing tree always gives the same bytes. Lines that are not JSON objects are skipped.
     """
     planted = PlantedValues(read_generation_summary(landing_dir).planted_pii)
-    texts: dict[str, str] = {}
+    texts: dict[str, tuple[str, str | None]] = {}
+    language_of_response: dict[str, str] = {}
     for path in _text_stream_files(landing_dir):
         for record in _json_objects(path):
+            language = _language(record, language_of_response)
             for field, text in free_texts(record):
-                texts.setdefault(text, field)
+                texts.setdefault(text, (field, None if field in OPERATOR_FIELDS else language))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", encoding="utf-8", newline="\n") as out:
-        for text, field in texts.items():
+        for text, (field, language) in texts.items():
             spans = [
                 {"entity_type": entity, "start": start, "end": end, "value": text[start:end]}
                 for start, end, entity in planted.spans(text)
             ]
-            out.write(json.dumps({"text": text, "field": field, "spans": spans}, ensure_ascii=False) + "\n")
+            record = {"text": text, "field": field, "language": language, "spans": spans}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(texts)
+
+
+def _language(record: dict, language_of_response: dict[str, str]) -> str | None:
+    """A response's language (remembered for the feedback on it), or the language of the response an event
+    rates; None when neither is known."""
+    response_id = str(record.get("response_id"))
+    if isinstance(language := record.get("language"), str):
+        language_of_response[response_id] = language
+        return language
+    return language_of_response.get(response_id)
 
 
 def _text_stream_files(landing_dir: Path) -> list[Path]:
