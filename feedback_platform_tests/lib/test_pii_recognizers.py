@@ -544,3 +544,39 @@ def test_a_licence_number_after_a_licence_cue_is_redacted(
 def test_no_licence_without_a_cue_and_a_number(redactor: PiiRedactor, text: str) -> None:
     # Guards against over-redaction: an order number, a software licence, a licence with no number stay.
     assert redact_one(redactor, text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Willemine ten Pas will be talking in the conference",
+        "I met Jan van den Berg yesterday.",
+        "The house of Pedro de la Cruz is big.",
+        "My name is Ludwig von Stein.",
+    ],
+)
+def test_names_with_particles_are_redacted_whole(redactor: PiiRedactor, text: str) -> None:
+    # Guards names with particles (Dutch, German, Spanish): the given name, the particles and the surname go
+    # together, whichever part the model or a cue found.
+    redacted = redact_one(redactor, text)
+    assert redacted.count("<PERSON>") == 1
+    for word in (
+        "Willemine",
+        "ten",
+        "Pas",
+        "Jan",
+        "van",
+        "den",
+        "Berg",
+        "Pedro",
+        "la",
+        "Cruz",
+        "Ludwig",
+        "Stein",
+    ):
+        assert f" {word} " not in f" {redacted} ", word
+
+
+# Guards the particle rule's reach: a greeting before a name is not taken into it.
+def test_a_greeting_before_a_name_is_kept(redactor: PiiRedactor) -> None:
+    assert redact_one(redactor, "Thanks Anna Smith, see you.") == "Thanks <PERSON>, see you."

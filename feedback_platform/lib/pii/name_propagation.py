@@ -1,9 +1,17 @@
-"""Where a found person's name spreads to: its recurrences in the text, the other members of its list and
-the other speakers of its dialogue. Shared by the spaCy recognizer and the cue recognizer."""
+"""Where a found person's name spreads to: the rest of a surname with particles, its recurrences in the
+text, the other members of its list and the other speakers of its dialogue. Shared by the spaCy recognizer
+and the cue recognizer."""
 
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+PARTICLES = r"(?:van|von|vom|zu|zur|de|den|der|des|du|di|da|del|della|dei|ter|ten|le|la|los|las)"
+"""Lower-case particles inside names in the product's languages: "van den Berg", "von Stein", "de la Cruz",
+"della Rovere", "ten Pas"."""
+_SURNAME_AFTER_PARTICLES = re.compile(rf"(?:[ \t]+{PARTICLES})+[ \t]+\p{{Lu}}[\p{{Ll}}'\u2019-]+")
+_GIVEN_NAME_BEFORE_PARTICLES = re.compile(rf"\p{{Lu}}[\p{{Ll}}'\u2019-]+(?:[ \t]+{PARTICLES})+[ \t]+\Z")
+"""Only across particles, so a greeting before a name ("Thanks Anna") is never taken into it."""
 
 _NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+")
 _ANY_NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+|\p{Ll}[\p{L}\p{M}'\u2019]{2,}")
@@ -75,3 +83,14 @@ def peers_of_people(text: str, people: list[RecognizerResult]) -> list[Recognize
                 if not is_found
             ]
     return peers
+
+
+def with_particles(text: str, people: list[RecognizerResult]) -> list[RecognizerResult]:
+    """`people`, each widened over particles to the rest of its name: back to the given name before them
+    ("Willemine ten" + "Pas") and on to the surname after them ("Jan" + " van den Berg")."""
+    for person in people:
+        if before := _GIVEN_NAME_BEFORE_PARTICLES.search(text, 0, person.start):
+            person.start = before.start()
+        if after := _SURNAME_AFTER_PARTICLES.match(text, person.end):
+            person.end = after.end()
+    return people

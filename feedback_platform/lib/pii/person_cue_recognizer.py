@@ -9,7 +9,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from feedback_platform.lib.pii import person_patterns as names
-from feedback_platform.lib.pii.name_propagation import recurrences
+from feedback_platform.lib.pii.name_propagation import recurrences, with_particles
 from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 
 _NAME = r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?(?=[ \t]))?(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2}"
@@ -114,11 +114,14 @@ class PersonCueRecognizer(PersonCueRecognizerBase):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         """The pattern matches, without "names" that are stop words, plus their recurrences."""
-        results = [
-            result
-            for result in super().analyze(text, entities, nlp_artifacts, regex_flags)
-            if not _is_stop_word_phrase(text[result.start : result.end], nlp_artifacts)
-        ]
+        results = with_particles(
+            text,
+            [
+                result
+                for result in super().analyze(text, entities, nlp_artifacts, regex_flags)
+                if not _is_stop_word_phrase(text[result.start : result.end], nlp_artifacts)
+            ],
+        )
         return results + recurrences(text, results, nlp_artifacts, lowercase=True) if results else results
 
 

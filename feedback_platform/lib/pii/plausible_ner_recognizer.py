@@ -5,7 +5,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences
+from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences, with_particles
 from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
 
 
@@ -43,6 +43,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
         for person in people:
             while match := self._CONTINUATION.match(text, person.end):
                 person.end = match.end()
+        people = with_particles(text, people)
         people += peers_of_people(text, people)
         return (
             results
