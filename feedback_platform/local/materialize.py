@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
-import duckdb
 import polars as pl
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
@@ -124,7 +123,7 @@ def _published_versions(result: dg.ExecuteInProcessResult) -> list[PublishedVers
 
 def table_row_counts(settings: PlatformSettings) -> pl.DataFrame:
     """Rows per table in the warehouse (views excluded)."""
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+    with warehouse.read_only_warehouse(settings.duckdb_path) as con:
         tables = [
             name for (name,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()
         ]
@@ -134,7 +133,7 @@ def table_row_counts(settings: PlatformSettings) -> pl.DataFrame:
 
 def feedback_conversion_by_day(settings: PlatformSettings) -> pl.DataFrame:
     """Per feedback day, the signals and the share that reached a dataset (empty before the first run)."""
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+    with warehouse.read_only_warehouse(settings.duckdb_path) as con:
         if not warehouse.table_exists(con, "daily_feedback_conversion"):
             return pl.DataFrame()
         return conversion_by_day(warehouse.read_table(con, "daily_feedback_conversion"))

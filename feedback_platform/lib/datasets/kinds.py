@@ -12,7 +12,7 @@ assets in the UI.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -56,7 +56,7 @@ class DatasetKind:
     """Rows a model trains on: split into train and validation, and never from a user who opted out."""
     export_columns: tuple[str, ...]
     """The columns the record shapes read."""
-    record_shapes: MappingProxyType[str, RecordShape] = field(default_factory=lambda: MappingProxyType({}))
+    record_shapes: Mapping[str, RecordShape] = field(default_factory=dict)
     """Export format → record shape; every kind also exports as ``parquet`` (the rows themselves)."""
     shares_no_prompt_with_eval: bool = False
     """Audited to share no prompt with the eval version staged beside it."""
@@ -75,11 +75,6 @@ class DatasetKind:
     @property
     def published_asset(self) -> str:
         return f"{self.name}_dataset"
-
-
-def _shapes(**shapes: RecordShape) -> MappingProxyType[str, RecordShape]:
-    """Format names with dashes (``trl-prompt-completion``) given as keywords with underscores."""
-    return MappingProxyType({name.replace("_", "-"): shape for name, shape in shapes.items()})
 
 
 DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
@@ -107,7 +102,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "feedback_event_ids",
                     *export_records.EVAL_METADATA_COLUMNS,
                 ),
-                record_shapes=_shapes(jsonl=export_records.eval_records),
+                record_shapes={"jsonl": export_records.eval_records},
             ),
             DatasetKind(
                 name=SFT_KIND,
@@ -120,11 +115,11 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 row_suite=SFT_ROWS,
                 for_training=True,
                 export_columns=("example_id", "messages", "completion"),
-                record_shapes=_shapes(
-                    trl=export_records.trl_sft_messages,
-                    trl_prompt_completion=export_records.trl_sft_prompt_completion,
-                    openai=export_records.openai_chat,
-                ),
+                record_shapes={
+                    "trl": export_records.trl_sft_messages,
+                    "trl-prompt-completion": export_records.trl_sft_prompt_completion,
+                    "openai": export_records.openai_chat,
+                },
                 shares_no_prompt_with_eval=True,
             ),
             DatasetKind(
@@ -139,7 +134,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 row_suite=DPO_ROWS,
                 for_training=True,
                 export_columns=("pair_id", "prompt_id", "messages", "chosen", "rejected"),
-                record_shapes=_shapes(trl=export_records.trl_dpo, openai=export_records.openai_preference),
+                record_shapes={"trl": export_records.trl_dpo, "openai": export_records.openai_preference},
                 pairs_preferences=True,
             ),
             DatasetKind(
@@ -154,7 +149,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 row_suite=KTO_ROWS,
                 for_training=True,
                 export_columns=("example_id", "messages", "completion", "label"),
-                record_shapes=_shapes(kto=export_records.trl_kto),
+                record_shapes={"kto": export_records.trl_kto},
             ),
         )
     }

@@ -43,7 +43,7 @@ class FoldedText:
 
 def fold(text: str) -> FoldedText:
     """The text with invisible characters dropped and the rest in NFKC form, and where each came from."""
-    if text.isascii():
+    if text.isascii() or (INVISIBLE.isdisjoint(text) and unicodedata.is_normalized("NFKC", text)):
         return FoldedText(text, None)
     pieces: list[str] = []
     origins: list[int] = []

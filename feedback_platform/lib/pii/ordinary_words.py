@@ -14,6 +14,7 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
+from spacy.tokens import Doc
 
 ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
 """Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
@@ -35,7 +36,8 @@ def without_ordinary_words(
     """`results` minus the PERSON and LOCATION spans inside code, and the one-word PERSON spans opening a
     sentence that the model's tagger reads as an ordinary word."""
     code = [match.span() for match in _CODE.finditer(text)]
-    nlp = _tagging_pipeline(nlp_artifacts, language)
+    has_person = any(result.entity_type == "PERSON" for result in results)
+    tagger = _tagger(nlp_artifacts, language) if has_person else None
     return [
         result
         for result in results
@@ -44,14 +46,14 @@ def without_ordinary_words(
             and any(start <= result.start and result.end <= end for start, end in code)
         )
         and not (
-            nlp is not None
+            tagger is not None
             and result.entity_type == "PERSON"
-            and _opens_sentence_as_common_word(text, result, nlp)
+            and _opens_sentence_as_common_word(text, result, tagger)
         )
     ]
 
 
-def _opens_sentence_as_common_word(text: str, result: RecognizerResult, nlp: Language) -> bool:
+def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger") -> bool:
     word = text[result.start : result.end]
     if (
         " " in word
@@ -59,17 +61,29 @@ def _opens_sentence_as_common_word(text: str, result: RecognizerResult, nlp: Lan
         or not _SENTENCE_START.search(text[max(0, result.start - 4) : result.start])
     ):
         return False
-    sentence = _SENTENCE.match(text, result.start).group()
-    doc = nlp.make_doc(sentence)
-    for name in TAGGING_COMPONENTS:
-        doc = dict(nlp.components)[name](doc)
+    doc = tagger(_SENTENCE.match(text, result.start).group())
     return len(doc) > 0 and doc[0].text == word and doc[0].tag_ in ORDINARY_WORD_TAGS
 
 
-def _tagging_pipeline(nlp_artifacts: NlpArtifacts | None, language: str) -> Language | None:
-    """The loaded spaCy pipeline of `language`, when it has the components that tag; None otherwise."""
+class _Tagger:
+    """The model's tokenizer and tagging components, run on one sentence."""
+
+    def __init__(self, nlp: Language) -> None:
+        components = dict(nlp.components)
+        self._make_doc = nlp.make_doc
+        self._steps = [components[name] for name in TAGGING_COMPONENTS]
+
+    def __call__(self, sentence: str) -> Doc:
+        doc = self._make_doc(sentence)
+        for step in self._steps:
+            doc = step(doc)
+        return doc
+
+
+def _tagger(nlp_artifacts: NlpArtifacts | None, language: str) -> _Tagger | None:
+    """The tagger of the loaded spaCy pipeline of `language`, when it has the components; None otherwise."""
     if nlp_artifacts is None or nlp_artifacts.nlp_engine is None:
         return None
     nlp = nlp_artifacts.nlp_engine.nlp.get(language)
     names = {name for name, _ in nlp.components} if nlp is not None else set()
-    return nlp if set(TAGGING_COMPONENTS) <= names else None
+    return _Tagger(nlp) if set(TAGGING_COMPONENTS) <= names else None
