@@ -1,5 +1,6 @@
 """What redaction must keep: tenant and product names from the tenants file, sentence-opening words the
-model's tagger reads as ordinary words, and identifiers inside code; real names next to them still go."""
+model's tagger reads as ordinary words, identifiers inside code and words of the other served languages; real
+names next to them still go."""
 
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import regex as re
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
 from feedback_platform.lib.pii.allow_list import AllowListError, allow_list_pattern, load_allow_list
+from feedback_platform.lib.pii.foreign_words import is_foreign_phrase, is_foreign_word
 from feedback_platform.lib.sample_logs.catalog import TENANTS
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
 
@@ -103,3 +105,39 @@ def test_identifiers_in_code_are_kept(redactor: PiiRedactor) -> None:
         "Create the client like this:\n```python\nfrom globex import Client\nclient = Client()\n```\n"
         "Mail me at <EMAIL_ADDRESS>. Thanks, <PERSON>"
     ]
+
+
+# Guards the other served languages' words: German, Spanish and French phrases the English model reads as
+# people are kept, while a name beside them, or a name that is also a word somewhere, still goes.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Danke für Ihre Frage. Kann ich sonst noch helfen?",
+            "Danke für Ihre Frage. Kann ich sonst noch helfen?",
+        ),
+        ("Gerne! Freundliche Grüße, Jonas Keller", "Gerne! Freundliche Grüße, <PERSON>"),
+        ("¡Claro! ¿Puedo ayudarte con algo más?", "¡Claro! ¿Puedo ayudarte con algo más?"),
+        ("Je n'ai rien trouvé dans l'aide.", "Je n'ai rien trouvé dans l'aide."),
+        ("Bonjour, Draft a reply to a customer.", "Bonjour, Draft a reply to a customer."),
+    ],
+)
+def test_words_of_other_served_languages_are_kept(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]
+
+
+# Guards the frequency rule's boundary: ordinary words of one language pass it; names and local city names,
+# whose frequency is spread over languages or not high enough, do not.
+def test_foreign_words_are_told_from_names() -> None:
+    for word in ("Danke", "Frage", "Gerne", "Claro", "Puedo", "avec", "Grüße", "Kann"):
+        assert is_foreign_word(word), word
+    for name in ("García", "Keller", "Rossi", "Bakker", "Marie", "Louis", "Köln", "Wien", "Will", "van"):
+        assert not is_foreign_word(name), name
+    assert not is_foreign_phrase("Danke Hannah")
+    assert not is_foreign_phrase("")
+
+
+# Guards implausible spans: sentence punctuation inside, or one all-capital word, is no person's name.
+def test_acronyms_and_spans_across_sentences_are_not_names(redactor: PiiRedactor) -> None:
+    text = "Express parses the JSON body first. ¡Claro! Insurance is included."
+    assert redactor.redact([text]) == [text]

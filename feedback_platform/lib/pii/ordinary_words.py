@@ -1,6 +1,7 @@
 """Spans the spaCy model reads as names or places that are ordinary words: a capitalised word opening a
-sentence ("Draft replies that ...", "Check the order"), and identifiers inside code ("from globex import
-Client").
+sentence ("Draft replies that ...", "Check the order"), identifiers inside code ("from globex import
+Client"), and words of the product's other languages ("Danke für Ihre Frage", see
+`feedback_platform.lib.pii.foreign_words`).
 
 The small English model's NER takes many sentence-initial capitalised words for people. Its own tagger,
 which the engine does not run on every text, tells them apart: for a one-word PERSON span that opens a
@@ -16,6 +17,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
+
 ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
 """Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
 adjectives, adverbs, prepositions, determiners, pronouns."""
@@ -23,8 +26,9 @@ adjectives, adverbs, prepositions, determiners, pronouns."""
 TAGGING_COMPONENTS = ("tok2vec", "tagger")
 """The model's components that tag a sentence; loaded with the model, run only on demand."""
 
-_SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)\Z")
-"""What stands right before a word that opens a sentence (matched against the text before it)."""
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)(?:\p{L}+,[ \t]+)?\Z")
+"""What stands right before a word that opens a sentence, or its clause after a greeting ("Bonjour, Draft a
+reply"), matched against the text before it."""
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?]?")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 """Markdown code: fenced blocks and inline code."""
@@ -33,8 +37,9 @@ _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 def without_ordinary_words(
     text: str, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None, language: str
 ) -> list[RecognizerResult]:
-    """`results` minus the PERSON and LOCATION spans inside code, and the one-word PERSON spans opening a
-    sentence that the model's tagger reads as an ordinary word."""
+    """`results` minus the PERSON and LOCATION spans inside code or made of words of another served
+    language, and the one-word PERSON spans opening a sentence that the model's tagger reads as an
+    ordinary word."""
     code = [match.span() for match in _CODE.finditer(text)]
     has_person = any(result.entity_type == "PERSON" for result in results)
     tagger = _tagger(nlp_artifacts, language) if has_person else None
@@ -43,7 +48,10 @@ def without_ordinary_words(
         for result in results
         if not (
             result.entity_type in ("PERSON", "LOCATION")
-            and any(start <= result.start and result.end <= end for start, end in code)
+            and (
+                any(start <= result.start and result.end <= end for start, end in code)
+                or is_foreign_phrase(text[result.start : result.end])
+            )
         )
         and not (
             tagger is not None
@@ -58,7 +66,7 @@ def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: 
     if (
         " " in word
         or text.startswith(":", result.end)  # a dialogue's speaker: "Alice: Who are you?"
-        or not _SENTENCE_START.search(text[max(0, result.start - 4) : result.start])
+        or not _SENTENCE_START.search(text[max(0, result.start - 30) : result.start])
     ):
         return False
     doc = tagger(_SENTENCE.match(text, result.start).group())

@@ -12,12 +12,15 @@ from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
 class PlausibleNerRecognizer(SpacyRecognizer):
     """Presidio's spaCy recognizer, minus PERSON and LOCATION spans that cannot be a name.
 
-    The small model takes identifiers for people and places ("GPT-4", "Q3", "index.html", "v2.0.1"); the
-    name of a person or a place has no digit, underscore, slash, @ or file extension.
+    The small model takes identifiers for people and places ("GPT-4", "Q3", "index.html", "v2.0.1"), and
+    reads across sentence ends ("¡Claro! Insurance"); the name of a person or a place has no digit,
+    underscore, slash, @, file extension or sentence punctuation, and a person's name is not one
+    all-capital word ("JSON", "SAML"). Lower-case spans stay: users type names in lower case.
     """
 
     CHECKED_ENTITIES = frozenset({"PERSON", "LOCATION"})
-    _NOT_A_NAME = re.compile(r"[\d_/@#<>=]|\w\.\w{2,}")
+    _NOT_A_NAME = re.compile(r"[\d_/@#<>=!?¡¿]|\w\.\w{2,}")
+    _ACRONYM = re.compile(r"\A\p{Lu}{2,}\Z")
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -31,8 +34,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             [
                 result
                 for result in super().analyze(text, entities, nlp_artifacts)
-                if result.entity_type not in self.CHECKED_ENTITIES
-                or not self._NOT_A_NAME.search(text[result.start : result.end])
+                if result.entity_type not in self.CHECKED_ENTITIES or self._may_be_a_name(result, text)
             ],
             nlp_artifacts,
             self.supported_language,
@@ -49,6 +51,12 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             results
             + [person for person in people if person not in results]
             + recurrences(text, people, nlp_artifacts)
+        )
+
+    def _may_be_a_name(self, result: RecognizerResult, text: str) -> bool:
+        span = text[result.start : result.end]
+        return not self._NOT_A_NAME.search(span) and not (
+            result.entity_type == "PERSON" and self._ACRONYM.match(span)
         )
 
     _CONTINUATION = re.compile(

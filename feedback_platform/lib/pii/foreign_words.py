@@ -1,0 +1,65 @@
+"""Words of the other languages the product serves, which the English NER model reads as names.
+
+The English model sees "Danke für Ihre Frage", "Kann ich sonst noch helfen?" or "¡Claro!" as people and
+places: capitalised words it does not know. A word is an ordinary word of a served language when it is
+common there (wordfreq's Zipf frequency, from the lists bundled with the package) and far rarer in every
+other language, English included. Names fail that test: a given name or surname is written in many
+languages' texts, so its frequency is spread ("García" is 4.8 in Spanish and 3.7 in Dutch; "Danke" is 5.6
+in German and at most 2.5 elsewhere). A span is dropped only when every one of its words is such a word
+or a function word (spaCy's stop words) of a served language, so a name beside an ordinary word stays.
+"""
+
+import importlib
+from functools import cache, lru_cache
+
+import regex as re
+from wordfreq import zipf_frequency
+
+SERVED_LANGUAGES: tuple[str, ...] = ("de", "fr", "es", "it", "nl")
+"""The product's languages besides English, whose words the English model mistakes for names."""
+
+COMMON_ZIPF = 3.8
+"""How common a word must be in its language: about once in 160,000 words."""
+
+SPECIFICITY_MARGIN = 2.5
+"""How much rarer (in Zipf units; 2.5 is a factor of 300) the word must be in every other language. Cities'
+local names are the names most confined to one language ("Köln", "Wien", "Firenze" clear a margin of 2 but
+not 2.5)."""
+
+NAME_PARTICLES = frozenset(
+    {"van", "von", "vom", "zu", "zur", "de", "den", "der", "des", "du", "di", "da", "del", "della", "dei"}
+    | {"ter", "ten", "le", "la", "los", "las", "y", "e"}
+)
+"""Function words that are also parts of names ("van den Berg", "de la Cruz"): never evidence against a
+name."""
+
+_WORD = re.compile(r"(?:\p{L}['\u2019](?=\p{L}))?([\p{L}\p{M}]+(?:['\u2019]\p{L}+)*)")
+"""A word, without an elided article or pronoun before it ("n'ai" is "ai", "l'aide" is "aide")."""
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+
+
+@lru_cache(maxsize=65_536)
+def is_foreign_word(word: str) -> bool:
+    """True when `word` is a common word or a function word of a served language, and neither an English
+    function word nor a name particle."""
+    folded = word.casefold()
+    if folded in NAME_PARTICLES or folded in _stop_words("en"):
+        return False
+    frequency = {language: zipf_frequency(folded, language) for language in ("en", *SERVED_LANGUAGES)}
+    for language in SERVED_LANGUAGES:
+        elsewhere = max(value for other, value in frequency.items() if other != language)
+        if folded in _stop_words(language) and frequency[language] > frequency["en"]:
+            return True
+        if frequency[language] >= COMMON_ZIPF and frequency[language] - elsewhere >= SPECIFICITY_MARGIN:
+            return True
+    return False
+
+
+def is_foreign_phrase(text: str) -> bool:
+    """True when `text` has words and every one is a foreign word (`is_foreign_word`)."""
+    words = _WORD.findall(text)
+    return bool(words) and all(map(is_foreign_word, words))
