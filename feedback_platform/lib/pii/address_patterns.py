@@ -44,12 +44,17 @@ US_MILITARY = (
 )
 """US military and diplomatic mail: "PSC 0413, Box 8144 APO AA 42323"."""
 
+NL_POSTCODE_CITY = (
+    r"(?:,?\s+\d{4}[ \t]?[A-Z]{2}\b(?:[ \t]+\p{Lu}[\p{L}'\u2019-]+(?:[ \t]+\p{Lu}[\p{L}-]+)?)?)?"
+)
+"""A Dutch postcode (four digits, two capitals) and town after the street: ", 1017 GC Amsterdam"."""
+
 _DE_POSTCODE_CITY = r"(?:,?\s+\d{5}\s+\p{Lu}[\p{L}-]+(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
 _DE_HOUSE_NUMBER = r"\s*\d{1,4}(?:\s?[a-z]\b)?(?:-\d{1,4})?"
 DE_COMPOUND_STREET = (
     rf"{_LEADING_NUMBER}"
     r"\b\p{Lu}\p{Ll}{2,}(?:-\p{Lu}?\p{Ll}+)*(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer"
-    rf"|chaussee|steig|pfad|markt|graben){_DE_HOUSE_NUMBER}{_UNIT}{_DE_POSTCODE_CITY}"
+    rf"|chaussee|steig|pfad|markt|graben|ring){_DE_HOUSE_NUMBER}{_UNIT}{_DE_POSTCODE_CITY}{NL_POSTCODE_CITY}"
 )
 """German compound street names: "Hauptstraße 5", "Musterstr. 12a, 10115 Berlin"."""
 
@@ -59,21 +64,41 @@ DE_SEPARATE_STREET = (
 )
 """German street names in two words: "Berliner Straße 12", "Am Ring 3"."""
 
+DE_PREPOSITION_STREET = (
+    r"\b(?:Am|Im|An[ \t]der|Auf[ \t]der|Auf[ \t]dem|In[ \t]der|Zum|Zur|Unter[ \t]den|Hinter[ \t]der)[ \t]+"
+    rf"\p{{Lu}}\p{{Ll}}{{2,}}(?:-\p{{Lu}}?\p{{Ll}}+)*{_DE_HOUSE_NUMBER}"
+    r",?[ \t]+\d{5}[ \t]+\p{Lu}[\p{L}-]+"
+)
+"""German streets named by a preposition and a field or place name: "Am Sonnenhang 7, 50667 Köln". "Am
+Montag 5" is as common, so the postcode and town must follow."""
+
 EU_COMPOUND_STREET = (
     rf"{_LEADING_NUMBER}\b\p{{Lu}}\p{{Ll}}{{2,}}(?:vägen|gatan|gränd|vej|gade|veien|vegen|gata|katu|kuja|tie"
-    rf"|polku|laan|straat|gracht|plein|kade|singel|dijk)\s+\d{{1,4}}\s?[A-Za-z]?\b{_UNIT}"
+    rf"|polku|laan|straat|gracht|plein|kade|singel|dijk|baan|hof|steeg|dreef|plantsoen|wal)\s+\d{{1,4}}"
+    rf"\s?[A-Za-z]?\b{_UNIT}{NL_POSTCODE_CITY}"
 )
-"""Nordic, Finnish and Dutch compound street names: "Hammarvägen 15", "Koskikatu 25", "Brixtonlaan 380"."""
+"""Nordic, Finnish and Dutch compound street names: "Hammarvägen 15", "Koskikatu 25", "Brixtonlaan 380",
+"Kerkstraat 21, 1017 GC Amsterdam"."""
 
 _POSTCODE_CITY = r"(?:,?\s+\d{4,5}\s+\p{Lu}[\p{L}'\u2019-]+(?:[ -]\p{Lu}[\p{L}'\u2019-]+){0,2})?"
 """French, Spanish, Italian, Portuguese style postcode and town after the street: ", 75012 Paris"."""
-_ROMANCE_NAME = r"(?:(?:\p{Lu}[\p{L}'\u2019.-]*|de|del|della|di|des|du|la|le|las|los|da|das|do|dos)\s+){1,4}"
-ROMANCE_STREET = (
-    rf"{_LEADING_NUMBER}\b(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Impasse|Quai|Via|Viale|Piazza|Corso|Vicolo|Calle|Avenida"
-    rf"|Plaza|Paseo|Carrer|Rua|Travessa|Largo|ul\.|al\.|Plac|Rynek)\s+{_ROMANCE_NAME}\d{{1,4}}[A-Za-z]?\b"
-    rf"{_UNIT}{_POSTCODE_CITY}"
+_ROMANCE_NAME = (
+    r"(?:(?:\p{Lu}[\p{L}'\u2019.-]*|[IVX]+|de|del|della|delle|dei|degli|dello|di|des|du|la|le|las|los|da|das"
+    r"|do|dos|y|e)\s+){1,5}"
 )
-"""Street type first: "Rue de Piétrain 371", "Via Roma 10", "Calle Mayor 5", "ul. Polna 28"."""
+_ROMANCE_STREET_TYPE = (
+    r"(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Impasse|Quai|Cours|Route|Passage|Via|Viale|Piazza|Piazzale"
+    r"|Corso|Vicolo|Largo|Lungomare|Strada|Contrada|Borgo|Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Cuesta"
+    r"|Camino|Carretera|Ronda|Travesía|Glorieta|Rambla|Carrer|Rua|Travessa|ul\.|al\.|Plac|Rynek)"
+)
+_FLOOR = r"(?:,?[ \t]+\d{1,2}[º°ªoa]?[ \t]?[A-Z]?\b)?"
+"""A Spanish floor and door after the house number: ", 3º B" (analysed folded, as ", 3o B")."""
+ROMANCE_STREET = (
+    rf"{_LEADING_NUMBER}(?<!\w){_ROMANCE_STREET_TYPE}\s*{_ROMANCE_NAME}\d{{1,4}}[A-Za-z]?\b"
+    rf"{_FLOOR}{_UNIT}{_POSTCODE_CITY}"
+)
+"""Street type first: "Rue de Piétrain 371", "Viale dei Mille 45", "Calle Mayor 5", "Cuesta de San Vicente 4,
+28008 Madrid", "C/ Gran Vía 28", "ul. Polna 28"."""
 
 NUMBER_FIRST_ROMANCE_STREET = (
     rf"{_LEADING_NUMBER}"

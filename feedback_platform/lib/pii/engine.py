@@ -20,10 +20,8 @@ from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.normalisation import fold
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
 from feedback_platform.lib.pii.placeholders import typed_placeholder
-from feedback_platform.lib.pii.registry import build_recognizer_registry
+from feedback_platform.lib.pii.registry import LANGUAGE, build_recognizer_registry
 from feedback_platform.lib.pii.spans import EntitySpan, Spans, replace_spans
-
-LANGUAGE = "en"
 
 _KEEP_EVERY_VALUE = {"DEFAULT": OperatorConfig("keep")}
 """Presidio's "keep" operator leaves the text as it is, so the anonymizer's output spans are positions in

@@ -9,28 +9,47 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from feedback_platform.lib.pii import person_patterns as names
-from feedback_platform.lib.pii.name_propagation import recurrences, with_particles
+from feedback_platform.lib.pii.name_propagation import PARTICLES, recurrences, with_particles
 from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 
 _NAME = r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?(?=[ \t]))?(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2}"
 """One to three capitalised words, with an optional middle initial: "Vanessa P. Hertzog"."""
-_FULL_NAME = r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?)?(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){1,2}"
-"""Two or three capitalised words: after "I am", one word is as often a nationality ("I am French")."""
+_FULL_NAME = (
+    r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?)?"
+    rf"(?:[ \t]+(?:{PARTICLES}[ \t]+)*\p{{Lu}}[\p{{Ll}}'\u2019-]+){{1,2}}"
+)
+"""Two or three capitalised words, particles allowed before a surname ("Sanne de Vries"): after "I am", one
+word is as often a nationality ("I am French")."""
 
 
-_HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Mme|Mlle|Herr|Frau)\.?|(?i:mrs?|ms|mx|dr)\."
-"""Titles before a name; the short ones also in lower case when they end with a period ("ms. Quinzia")."""
+_HONORIFICS = (
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Dott\.ssa|Ing|Avv"
+    r"|Dhr|Mw|Mevr)\.?|(?:Monsieur|Madame|Mademoiselle|Señor|Señora|Don|Doña|Signor|Signora|Signorina"
+    r"|Meneer|Mevrouw|De[ \t]+heer|Dipl\.-Ing\.|Mag\.)|M\.|(?i:mrs?|ms|mx|dr)\."
+)
+"""Titles before a name, in the six languages; the short English ones also in lower case when they end with
+a period ("ms. Quinzia"). "M." (Monsieur) only with its period: a bare "M" is a letter."""
 
 _GREETINGS = (
     r"Dear|Hi|Hello|Hey|Hallo|Guten[ \t]+(?:Tag|Morgen|Abend)|Liebe[rs]?|Bonjour|Bonsoir|Salut|Cher"
     r"|Ch\u00e8re|Hola|Buenos[ \t]+d\u00edas|Buenas[ \t]+tardes|Estimad[oa]|Querid[oa]"
+    r"|Ciao|Salve|Buongiorno|Gentile|Egregi[oa]|Car[oa]|Beste|Geachte|Goedemorgen|Goedemiddag"
 )
-"""Salutations before a name, in English, German, French and Spanish."""
+"""Salutations before a name, in English, German, French, Spanish, Italian and Dutch."""
 _SIGN_OFFS = (
     r"Regards|Best|Thanks|Thank[ \t]+you|Cheers|Sincerely|Gr\u00fc\u00dfe|Gru\u00df|Danke|Cordialement"
     r"|Bien[ \t]+\u00e0[ \t]+vous|Merci|Saludos|Un[ \t]+saludo|Atentamente|Gracias"
+    r"|Saluti|Cordiali[ \t]+saluti|Distinti[ \t]+saluti|Grazie|Groet(?:en)?"
+    r"|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
+    r"|Bedankt|Dank[ \t]+je(?:[ \t]+wel)?"
 )
-"""Closings after which the next line is the writer's name."""
+"""Closings after which the next line, or the rest of the line after a comma, is the writer's name."""
+_SELF_INTRODUCTIONS = (
+    r"ich[ \t]+bin|ich[ \t]+hei\u00dfe|mein[ \t]+Name[ \t]+ist|hier[ \t]+ist|je[ \t]+m'appelle|je[ \t]+suis"
+    r"|me[ \t]+llamo|soy|mi[ \t]+nombre[ \t]+es|mi[ \t]+chiamo|sono|ik[ \t]+ben|ik[ \t]+heet"
+    r"|mijn[ \t]+naam[ \t]+is|hier[ \t]+is"
+)
+"""How writers introduce themselves in German, French, Spanish, Italian and Dutch ("je m'appelle ...")."""
 
 
 class PersonCueRecognizerBase(PatternRecognizer):
@@ -52,7 +71,20 @@ class PersonCueRecognizerBase(PatternRecognizer):
             0.5,
         ),
         Pattern(
-            "sign_off", rf"(?<=\b(?i:{_SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*){_FULL_NAME}(?=[ \t]*(?:\n|$))", 0.5
+            "sign_off",
+            rf"(?<=\b(?i:{_SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}"
+            r"(?=[ \t]*(?:\n|$))",
+            0.5,
+        ),
+        Pattern(
+            "sign_off_same_line",
+            rf"(?<=\b(?i:{_SIGN_OFFS}),[ \t]+){_FULL_NAME}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
+            0.5,
+        ),
+        Pattern(
+            "self_introduction",
+            rf"(?<=\b(?i:{_SELF_INTRODUCTIONS})[ \t]+(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}",
+            0.6,
         ),
     ]
 

@@ -15,6 +15,7 @@ from feedback_platform.lib.pii.api_key_recognizer import ApiKeyRecognizer
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.driver_licence_recognizer import DriverLicenceRecognizer
 from feedback_platform.lib.pii.iban_recognizer import CaseInsensitiveIbanRecognizer
+from feedback_platform.lib.pii.national_id_recognizers import national_id_recognizers
 from feedback_platform.lib.pii.person_cue_recognizer import PersonCueRecognizer
 from feedback_platform.lib.pii.phone import (
     STRONG_CONTEXT,
@@ -27,6 +28,9 @@ from feedback_platform.lib.pii.street_address_recognizers import (
     StreetAddressRecognizer,
     address_block_recognizer,
 )
+
+LANGUAGE = "en"
+"""The language every text is analysed as: one English pipeline, with recognizers for all six languages."""
 
 NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION")
 """Entities that come from the spaCy model rather than from a pattern."""
@@ -57,6 +61,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         StreetAddressRecognizer(),
         address_block_recognizer(),
         PersonCueRecognizer(),
+        *national_id_recognizers(LANGUAGE),
     ]
     wanted = set(config.entities)
     recognizers = [rec for rec in candidates if wanted.intersection(rec.supported_entities)]
@@ -68,4 +73,4 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
 
 def build_recognizer_registry(config: RedactorConfig) -> RecognizerRegistry:
     """An English registry holding exactly the recognizers of `config`."""
-    return RecognizerRegistry(recognizers=build_recognizers(config), supported_languages=["en"])
+    return RecognizerRegistry(recognizers=build_recognizers(config), supported_languages=[LANGUAGE])

@@ -14,7 +14,11 @@ from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 class StreetAddressRecognizer(PatternRecognizer):
     """House number plus street, in US/UK, German, Nordic/Dutch, Romance, Polish and Hungarian styles."""
 
-    CONTEXT = ["address", "live", "living", "located", "ship", "deliver", "send", "mail", "street", "home"]
+    CONTEXT = [
+        *("address", "live", "living", "located", "ship", "deliver", "send", "mail", "street", "home"),
+        *("adres", "anschrift", "wohn", "liefer", "woon", "indirizzo", "abito", "direcci", "domicilio"),
+    ]
+    """English words, then German, French, Dutch, Italian and Spanish ones ("adres" is in "Adresse")."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -27,6 +31,7 @@ class StreetAddressRecognizer(PatternRecognizer):
                 Pattern("uk_postcode", addr.UK_POSTCODE, 0.3),
                 Pattern("de_compound_street", addr.DE_COMPOUND_STREET, 0.6),
                 Pattern("de_separate_street", addr.DE_SEPARATE_STREET, 0.5),
+                Pattern("de_preposition_street", addr.DE_PREPOSITION_STREET, 0.5),
                 Pattern("eu_compound_street", addr.EU_COMPOUND_STREET, 0.5),
                 Pattern("romance_street", addr.ROMANCE_STREET, 0.5),
                 Pattern("number_first_romance_street", addr.NUMBER_FIRST_ROMANCE_STREET, 0.5),
