@@ -54,9 +54,10 @@ _DE_HOUSE_NUMBER = r"\s*\d{1,4}(?:\s?[a-z]\b)?(?:-\d{1,4})?"
 DE_COMPOUND_STREET = (
     rf"{_LEADING_NUMBER}"
     r"\b\p{Lu}\p{Ll}{2,}(?:-\p{Lu}?\p{Ll}+)*(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer"
-    rf"|chaussee|steig|pfad|markt|graben|ring){_DE_HOUSE_NUMBER}{_UNIT}{_DE_POSTCODE_CITY}{NL_POSTCODE_CITY}"
+    rf"|chaussee|steig|pfad|markt|graben){_DE_HOUSE_NUMBER}{_UNIT}{_DE_POSTCODE_CITY}{NL_POSTCODE_CITY}"
 )
-"""German compound street names: "Hauptstraße 5", "Musterstr. 12a, 10115 Berlin"."""
+"""German compound street names: "Hauptstraße 5", "Musterstr. 12a, 10115 Berlin". Not "-ring": English
+words end so ("Offering 3 options"), so "Kaiserring" stays with the block and context rules."""
 
 DE_SEPARATE_STREET = (
     r"\b\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)*\s+(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ufer|Chaussee"
