@@ -39,6 +39,14 @@ def test_one_name_token_left_is_a_leak() -> None:
     assert not is_leaked("PERSON", "J. Ann", "Ask J. <PERSON> about Annabel")
 
 
+def test_particles_of_a_capitalised_name_are_not_leaks() -> None:
+    # Guards the particles: "de" and "la" of "Elena de la Cruz" stand in every Spanish sentence and identify
+    # no one, while a lower-case name typed in chat is still judged by all its words.
+    assert not is_leaked("PERSON", "Elena de la Cruz", "Hola, me llamo <PERSON> de la tienda")
+    assert is_leaked("PERSON", "Elena de la Cruz", "Hola, me llamo <PERSON> Cruz")
+    assert is_leaked("PERSON", "patricia desrosiers", "hi, <PERSON> desrosiers here")
+
+
 @pytest.mark.parametrize(
     "redacted",
     ["call 555 123 4567 now", "call 5551234567 now", "call (555) 123-4567 now", "call 555.123.4567 now"],

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import phonenumbers
 import pytest
+from presidio_analyzer.predefined_recognizers import EsNieRecognizer, EsNifRecognizer, UkNinoRecognizer
 
 from feedback_platform.lib.logs.contract import json_schema
 from feedback_platform.lib.sample_logs import (
@@ -23,7 +24,7 @@ from feedback_platform.lib.sample_logs import (
     generate_sample_logs,
     read_generation_summary,
 )
-from feedback_platform.lib.sample_logs.pii import luhn_check_digit
+from feedback_platform.lib.sample_logs.pii import LANGUAGES, luhn_check_digit
 
 MALFORMED_KINDS = {
     "truncated_json",
@@ -296,10 +297,34 @@ def test_planted_pii_appears_in_user_text_feedback_and_context(sample: Sample) -
             digits = re.sub(r"\D", "", value)
             assert luhn_check_digit(digits[:-1]) == digits[-1]
         if kind == "PHONE_NUMBER":
-            assert phonenumbers.is_valid_number(phonenumbers.parse(value, "US")), value
+            # Numbers with the 00 prefix dial as +; national ones are Italian or Dutch.
+            number = "+" + value[2:] if value.startswith("00") else value
+            assert any(
+                phonenumbers.is_valid_number(phonenumbers.parse(number, region))
+                for region in ("US", "IT", "NL")
+            ), value
     assert any(re.fullmatch(r"\(\d{3}\) 555-01\d\d", v) for _, v in planted)
-    assert any(v.startswith(("+44", "+49", "+33", "+34")) for _, v in planted)
+    assert any(v.startswith(("+44", "+49", "+33", "+34", "+39", "+31")) for _, v in planted)
     assert {v[:3] for k, v in planted if k == "API_KEY"} >= {"sk-", "AKI", "ghp"}
+
+
+# Guards the locales the labelled set measures: users share their data in their own language's forms (names with particles, local street grammar), and Spanish ids carry a valid letter.
+def test_users_write_in_six_languages_with_their_locales_forms(sample: Sample) -> None:
+    planted = sample.summary.planted_pii
+    ids = [value for kind, value in planted if kind == "NATIONAL_ID"]
+    assert ids
+    for value in ids:
+        valid = (
+            EsNifRecognizer().validate_result(value)
+            or EsNieRecognizer().validate_result(value)
+            or UkNinoRecognizer().analyze(value, ["UK_NINO"])
+        )
+        assert valid, value
+    streets = [value for kind, value in planted if kind == "STREET_ADDRESS"]
+    assert any(re.search(r", \d{4} [A-Z]{2} [A-Z]", street) for street in streets)  # Dutch postcodes
+    assert any(street.startswith(("Via ", "Viale ", "Corso ", "Piazza ")) for street in streets)
+    names = [value for kind, value in planted if kind == "PERSON"]
+    assert any(re.search(r" (?:van|de|von) ", name) for name in names)
 
 
 # Guards the residual-PII scan: outside planted values, no text looks like an email, phone or card number.
@@ -348,7 +373,7 @@ def test_conversations_carry_earlier_turns_and_prompts_repeat(sample: Sample) ->
     documents = collections.Counter(c["doc_id"] for r in responses for c in r["retrieved_context"])
     assert documents.most_common(1)[0][1] > 20
     assert all(1 <= len(r["retrieved_context"]) <= 3 for r in responses if r["retrieved_context"])
-    assert {r["language"] for r in responses} == {"en", "de", "fr", "es"}
+    assert {r["language"] for r in responses} == set(LANGUAGES)
     assert len({r["tenant_id"] for r in responses}) == 5
     assert {r["feature"] for r in responses} >= {
         "support_chat",

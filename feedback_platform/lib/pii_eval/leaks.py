@@ -4,8 +4,8 @@ A value is leaked when the redacted text still holds
 - the value itself (also with its whitespace runs collapsed, for values spread over lines);
 - for numbers (`NUMERIC_ENTITIES`), its digit sequence, whatever separators stand between the digits:
   "555-123-4567" leaks as "555 123 4567", "(555) 123 4567" or "5551234567";
-- for names (`NAME_ENTITIES`), any one of its name tokens as a whole word: "Maria" left from
-  "Maria Gonzalez" is a leak.
+- for names (`NAME_ENTITIES`), any one of its name tokens (`name_tokens`) as a whole word: "Maria" left
+  from "Maria Gonzalez" is a leak.
 """
 
 import regex as re
@@ -32,8 +32,13 @@ def is_leaked(entity_type: str, value: str, redacted: str) -> bool:
 
 
 def name_tokens(value: str) -> list[str]:
-    """The words of a name that identify someone: two letters or more, so an initial ("J.") is not one."""
-    return [token for token in _NAME_TOKEN.findall(value) if len(token) >= 2]
+    """The words of a name that identify someone: two letters or more, so an initial ("J.") is not one, and
+    in a capitalised name not the lower-case particles ("de", "la" of "Elena de la Cruz"), which every
+    French or Spanish sentence holds."""
+    tokens = [token for token in _NAME_TOKEN.findall(value) if len(token) >= 2]
+    if any(token[0].isupper() for token in tokens):
+        return [token for token in tokens if not token.islower()]
+    return tokens
 
 
 def _digits_readable(value: str, redacted: str) -> bool:

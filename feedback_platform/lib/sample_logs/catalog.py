@@ -92,7 +92,7 @@ TENANTS: tuple[Tenant, ...] = (
         0.3,
         features=(("support_chat", 0.55), ("search_answer", 0.25), ("email_draft", 0.2)),
         models=(("atlas-large", 0.5), ("nimbus-7b", 0.5)),
-        languages=(("en", 0.7), ("de", 0.12), ("fr", 0.1), ("es", 0.08)),
+        languages=(("en", 0.6), ("de", 0.1), ("fr", 0.08), ("es", 0.08), ("it", 0.07), ("nl", 0.07)),
         user_pii_kinds=("name_email", "phone", "address", "card"),
     ),
     Tenant(
@@ -101,8 +101,8 @@ TENANTS: tuple[Tenant, ...] = (
         0.2,
         features=(("support_chat", 0.5), ("email_draft", 0.25), ("search_answer", 0.25)),
         models=(("atlas-large", 0.6), ("atlas-mini", 0.4)),
-        languages=(("en", 0.8), ("de", 0.1), ("es", 0.1)),
-        user_pii_kinds=("name_email", "phone", "card", "address"),
+        languages=(("en", 0.7), ("de", 0.1), ("es", 0.1), ("nl", 0.1)),
+        user_pii_kinds=("name_email", "phone", "card", "address", "national_id"),
     ),
     Tenant(
         "globex_dev",
@@ -119,8 +119,8 @@ TENANTS: tuple[Tenant, ...] = (
         0.15,
         features=(("support_chat", 0.6), ("search_answer", 0.25), ("email_draft", 0.15)),
         models=(("atlas-mini", 0.6), ("orca-legacy", 0.4)),
-        languages=(("en", 0.75), ("fr", 0.15), ("es", 0.1)),
-        user_pii_kinds=("name_email", "phone", "address"),
+        languages=(("en", 0.65), ("fr", 0.15), ("es", 0.1), ("it", 0.1)),
+        user_pii_kinds=("name_email", "phone", "address", "national_id"),
     ),
     Tenant(
         "umbra_travel",
@@ -128,7 +128,7 @@ TENANTS: tuple[Tenant, ...] = (
         0.15,
         features=(("support_chat", 0.6), ("email_draft", 0.4)),
         models=(("nimbus-7b", 0.6), ("orca-legacy", 0.4)),
-        languages=(("en", 0.6), ("de", 0.15), ("fr", 0.1), ("es", 0.15)),
+        languages=(("en", 0.5), ("de", 0.15), ("fr", 0.1), ("es", 0.1), ("it", 0.08), ("nl", 0.07)),
         user_pii_kinds=("name_email", "phone", "card", "address"),
     ),
 )

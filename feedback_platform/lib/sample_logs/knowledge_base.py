@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 
 from feedback_platform.lib.sample_logs.catalog import Tenant
-from feedback_platform.lib.sample_logs.pii import PiiFactory, PiiValue
+from feedback_platform.lib.sample_logs.pii import LANGUAGES, PiiFactory, PiiValue
 from feedback_platform.lib.sample_logs.topic import Document, Topic
 
 _CONTEXT_DOCS = {
@@ -38,7 +38,7 @@ def build_knowledge_base(
         for topic in topics
     }
     lead, officer = factory.persona("en"), factory.persona("en")
-    office = factory.address(rng.choice(("en", "de", "fr", "es")))
+    office = factory.address(rng.choice(LANGUAGES))
     escalation = Document(
         prefix + "escalation",
         "Escalation contacts",

@@ -12,6 +12,7 @@ from feedback_platform.lib.sample_logs.phrasing import (
     COMMON_GREETING,
     EMAIL_REVISION_REQUESTS,
     FOLLOW_UPS_AFTER_POOR,
+    PII_SENTENCES,
     QUESTION_PREFIXES,
     QUESTION_SUFFIXES,
 )
@@ -55,21 +56,27 @@ def _customer_details(ask: str, kind: str, user: User, factory: PiiFactory) -> t
 def _with_pii(
     ask: str, feature: str, kind: str, user: User, factory: PiiFactory
 ) -> tuple[str, list[PiiValue]]:
+    """The question with personal data of `kind` shared in the user's language; a national id where the
+    locale has none is an address instead."""
     persona = user.persona
     if feature == "email_draft":
         return _customer_details(ask, kind, user, factory)
+    sentences = PII_SENTENCES[user.language]
+    if kind == "national_id":
+        number = factory.national_id(user.language)
+        if number is not None and "national_id" in sentences:
+            return f"{ask} {sentences['national_id'].format(national_id=number.value)}", [number]
+        kind = "address"
     if kind == "name_email":
-        return f"Hi, this is {persona.name.value} ({persona.email.value}). {ask}", [
-            persona.name,
-            persona.email,
-        ]
+        intro = sentences["intro"].format(name=persona.name.value, email=persona.email.value)
+        return f"{intro} {ask}", [persona.name, persona.email]
     if kind == "phone":
-        return f"{ask} If it's easier, call me on {persona.phone.value}.", [persona.phone]
+        return f"{ask} {sentences['phone'].format(phone=persona.phone.value)}", [persona.phone]
     if kind == "address":
-        return f"{ask} My address is {persona.address.value}.", [persona.address]
+        return f"{ask} {sentences['address'].format(address=persona.address.value)}", [persona.address]
     if kind == "card":
         card = factory.card()
-        return f"{ask} I paid with the card {card.value}.", [card]
+        return f"{ask} {sentences['card'].format(card=card.value)}", [card]
     key = factory.api_key()
     if feature == "code_assist":
         return f'{ask} This is my code:\n\nclient = Client(api_key="{key.value}")', [key]

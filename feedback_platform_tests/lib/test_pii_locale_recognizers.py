@@ -1,0 +1,88 @@
+"""The recognizers for the six served languages' conventions: national ids, street grammar, honorifics,
+sign-offs and self-introductions; each with the ordinary text it must leave alone."""
+
+import pytest
+
+from feedback_platform.lib.pii import PiiRedactor
+
+
+@pytest.fixture(scope="module")
+def redactor() -> PiiRedactor:
+    return PiiRedactor()
+
+
+# Guards the national ids Presidio ships, enabled for every text: each is replaced with its own type.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mi DNI es 12345678Z.", "Mi DNI es <ES_NIF>."),
+        ("Mi NIE es X1234567L.", "Mi NIE es <ES_NIE>."),
+        ("Il mio codice fiscale è RSSMRA85T10A562S.", "Il mio codice fiscale è <IT_FISCAL_CODE>."),
+        ("My National Insurance number is AB 12 34 56 C.", "My National Insurance number is <UK_NINO>."),
+        ("My NHS number is 943 476 5919.", "My NHS number is <UK_NHS>."),
+        ("My tax id is 86095742719.", "My tax id is <DE_TAX_ID>."),
+    ],
+)
+def test_national_ids_are_redacted(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]
+
+
+# Guards the digits-only ids: a checksum that happens to hold does not make an order number an NHS number
+# or a tax id; only their context words do.
+@pytest.mark.parametrize("text", ["Order 9434765919 shipped today.", "Ticket 86095742719 is closed."])
+def test_digit_only_ids_need_their_context(redactor: PiiRedactor, text: str) -> None:
+    assert redactor.redact([text]) == [text]
+
+
+# Guards street grammar outside English: preposition streets with their postcode, Dutch postcodes, Romance
+# street types with particles and Roman numerals, a Spanish floor.
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Am Sonnenhang 7, 50667 Köln",
+        "Kerkstraat 21, 1017 GC Amsterdam",
+        "Stationsweg 4, 3511 ED Utrecht",
+        "Viale dei Mille 45, 20129 Milano",
+        "Corso Vittorio Emanuele II 101, 10128 Torino",
+        "Cuesta de San Vicente 4, 28008 Madrid",
+        "Avenida de la Constitución 12, 3º B, 41004 Sevilla",
+        "C/ Gran Vía 28, 28013 Madrid",
+    ],
+)
+def test_locale_street_addresses_are_redacted_whole(redactor: PiiRedactor, address: str) -> None:
+    assert redactor.redact([f"Send it to {address}."]) == ["Send it to <STREET_ADDRESS>."]
+
+
+# Guards the preposition rule's condition: without a postcode and town it is a date or a count.
+@pytest.mark.parametrize(
+    "text", ["Am Montag 5 Pakete verschickt.", "Via email 5 times a day.", "Offering 3 options."]
+)
+def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
+    assert redactor.redact([text]) == [text]
+
+
+# Guards names after the locale's cues: honorifics, sign-offs on the line or the next one, introductions.
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Merci à M. Laurent pour son aide.", "Laurent"),
+        ("Mevrouw Bakker heeft me geholpen.", "Bakker"),
+        ("Il Sig. Esposito mi ha aiutato.", "Esposito"),
+        ("Met vriendelijke groet,\nSanne de Vries", "Sanne de Vries"),
+        ("Cordiali saluti,\nDott. Marco Bianchi", "Marco Bianchi"),
+        ("Groeten, Sanne Visser", "Sanne Visser"),
+        ("Hallo, ik ben Daan van den Berg.", "Daan van den Berg"),
+        ("Je suis Camille Dubois, cliente depuis 2019.", "Camille Dubois"),
+        ("Hola, me llamo Lucía Fernández de la Cruz.", "Lucía Fernández de la Cruz"),
+    ],
+)
+def test_names_after_locale_cues_are_redacted(redactor: PiiRedactor, text: str, name: str) -> None:
+    redacted = redactor.redact([text])[0]
+    assert "<PERSON>" in redacted
+    assert not any(word in redacted for word in name.split() if word[0].isupper()), redacted
+
+
+# Guards the introduction cues: "sono" and "soy" before ordinary words are not introductions.
+@pytest.mark.parametrize("text", ["Sono molto contento del servizio.", "Soy cliente desde 2019."])
+def test_introduction_verbs_before_ordinary_words_are_kept(redactor: PiiRedactor, text: str) -> None:
+    assert redactor.redact([text]) == [text]
