@@ -154,18 +154,19 @@ def test_thumbs_pairs_prefer_the_thumbed_up_output(sample_platform: SamplePlatfo
         assert (latest_thumb[chosen], latest_thumb[rejected]) == ("up", "down")
 
 
-# Guards the redaction audit: a feedback text that held a planted email is audited as holding an email,
-# under the engine version, and the audit itself holds no raw value (see the planted-PII test above).
+# Guards the redaction audit: a feedback text that held a planted email, card, phone or name is audited as
+# holding one, under the engine version, and the audit itself holds no raw value (see the planted-PII test).
 def test_redaction_audit_counts_entities_per_row(sample_platform: SamplePlatform) -> None:
-    emails = [value for kind, value in sample_platform.generation.planted_pii if kind == "EMAIL_ADDRESS"]
-    raw = sample_platform.table("raw_feedback").filter(pl.col("value").str.contains_any(emails))
-    assert raw.height > 0
-    audit = sample_platform.table("redaction_audit")
-    audited_emails = audit.filter(
-        (pl.col("source_table") == "redacted_feedback") & (pl.col("entity_type") == "EMAIL_ADDRESS")
-    )
-    assert set(raw["event_id"]) <= set(audited_emails["row_id"])
-    assert audit["engine_version"].unique().to_list() == [ENGINE_VERSION]
+    audit = sample_platform.table("redaction_audit").filter(pl.col("source_table") == "redacted_feedback")
+    checked = 0
+    for entity_type in ("EMAIL_ADDRESS", "CREDIT_CARD", "PHONE_NUMBER", "PERSON"):
+        values = [value for kind, value in sample_platform.generation.planted_pii if kind == entity_type]
+        raw = sample_platform.table("raw_feedback").filter(pl.col("value").str.contains_any(values))
+        audited = audit.filter(pl.col("entity_type") == entity_type)
+        assert set(raw["event_id"]) <= set(audited["row_id"]), entity_type
+        checked += raw.height
+    assert checked > 0
+    assert sample_platform.table("redaction_audit")["engine_version"].unique().to_list() == [ENGINE_VERSION]
 
 
 # Guards the over-redaction target of issue 13: the sample plants no personal data in system prompts, so no

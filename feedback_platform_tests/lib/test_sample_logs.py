@@ -308,8 +308,9 @@ def test_planted_pii_appears_in_user_text_feedback_and_context(sample: Sample) -
     assert {v[:3] for k, v in planted if k == "API_KEY"} >= {"sk-", "AKI", "ghp"}
 
 
-# Guards the locales the labelled set measures: users share their data in their own language's forms (names with particles, local street grammar), and Spanish ids carry a valid letter.
-def test_users_write_in_six_languages_with_their_locales_forms(sample: Sample) -> None:
+# Guards the locales the labelled set measures: users share their data in their own language's forms (names
+# with particles, local street grammar), and national ids carry a valid check letter or prefix.
+def test_users_share_their_data_in_their_locales_forms(sample: Sample) -> None:
     planted = sample.summary.planted_pii
     ids = [value for kind, value in planted if kind == "NATIONAL_ID"]
     assert ids
