@@ -8,7 +8,12 @@ import pytest
 import regex as re
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
-from feedback_platform.lib.pii.allow_list import AllowListError, allow_list_pattern, load_allow_list
+from feedback_platform.lib.pii.allow_list import (
+    AllowListError,
+    allow_list_pattern,
+    load_allow_list,
+    term_occurrences_pattern,
+)
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase, is_foreign_word
 from feedback_platform.lib.sample_logs.catalog import TENANTS
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
@@ -141,3 +146,26 @@ def test_foreign_words_are_told_from_names() -> None:
 def test_acronyms_and_spans_across_sentences_are_not_names(redactor: PiiRedactor) -> None:
     text = "Express parses the JSON body first. ¡Claro! Insurance is included."
     assert redactor.redact([text]) == [text]
+
+
+# Guards interface labels: a button or menu item after "tap" or "select" is kept, a person chosen in an
+# interface is not.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Open the app and tap Request refund.", "Open the app and tap Request refund."),
+        ("Choose the order and select Edit address.", "Choose the order and select Edit address."),
+        ("Please select Maria Lopez as the beneficiary.", "Please select <PERSON> as the beneficiary."),
+    ],
+)
+def test_interface_labels_are_kept(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]
+
+
+# Guards the allow list inside a text: a later word of a tenant's name, where the whole name stands, is kept;
+# the same word elsewhere is judged on its own.
+def test_words_inside_an_allowed_term_are_kept(redactor: PiiRedactor) -> None:
+    assert redactor.redact(["Kind regards,\nThe Acme Retail team"]) == ["Kind regards,\nThe Acme Retail team"]
+    pattern = re.compile(term_occurrences_pattern(["Acme Retail"]))
+    assert pattern.search("the Acme  Retail team") and not pattern.search("AcmeRetail or Acme Retailers")
+    assert term_occurrences_pattern([]) is None

@@ -4,7 +4,9 @@ They come from the tenants file (`feedback_platform/tenants.yaml`, or the file a
 validated on load, and reach Presidio as its allow list (`AnalyzerEngine.analyze(allow_list=...)`) in the
 form of one regular expression: a detected span is dropped when it is a whole term, or the first words of
 one, with an optional possessive. Only leading words are allowed, so a tenant called "Jordan Smith
-Consulting" keeps "Jordan Smith" but does not make "Smith" on its own a word that is never redacted.
+Consulting" keeps "Jordan Smith" but does not make "Smith" on its own a word that is never redacted. A span
+that lies inside a whole term where the text writes it ("Retail" of "the Acme Retail team") is dropped too
+(`term_occurrences_pattern`).
 """
 
 from __future__ import annotations
@@ -66,10 +68,19 @@ def allow_list_pattern(terms: Iterable[str]) -> str | None:
         for words in [term.split()]
         for length in range(1, len(words) + 1)
     }
-    if not prefixes:
-        return None
-    alternatives = "|".join(
-        r"\s+".join(re.escape(word) for word in prefix.split())
-        for prefix in sorted(prefixes, key=lambda prefix: (-len(prefix), prefix))
+    return rf"\A(?:{_alternatives(prefixes)})(?:['\u2019]s)?\Z" if prefixes else None
+
+
+def term_occurrences_pattern(terms: Iterable[str]) -> str | None:
+    """The regular expression of the terms themselves, as whole words, wherever a text writes them; None when
+    there are no terms."""
+    phrases = {" ".join(term.split()) for term in terms if term.split()}
+    return rf"(?<!\w)(?:{_alternatives(phrases)})(?!\w)" if phrases else None
+
+
+def _alternatives(phrases: set[str]) -> str:
+    """The phrases as one alternation, longest first, any whitespace run between their words."""
+    return "|".join(
+        r"\s+".join(re.escape(word) for word in phrase.split())
+        for phrase in sorted(phrases, key=lambda phrase: (-len(phrase), phrase))
     )
-    return rf"\A(?:{alternatives})(?:['\u2019]s)?\Z"

@@ -10,11 +10,12 @@ run text by text.
 
 from collections.abc import Sequence
 
+import regex as re
 from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine, ConflictResolutionStrategy
 from presidio_anonymizer.entities import OperatorConfig
 
-from feedback_platform.lib.pii.allow_list import allow_list_pattern
+from feedback_platform.lib.pii.allow_list import allow_list_pattern, term_occurrences_pattern
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.normalisation import fold
@@ -46,6 +47,9 @@ class PiiRedactor:
             {"allow_list": [pattern], "allow_list_match": "regex", "regex_flags": 0} if pattern else {}
         )
         """Presidio's allow list: one case-sensitive pattern a kept span matches in full."""
+        terms = term_occurrences_pattern(config.allow_list)
+        self._allowed_terms = re.compile(terms) if terms else None
+        """Where the allowed terms stand in a text: spans inside them are kept too."""
         self._anonymizer = AnonymizerEngine()
         self.texts_analysed = 0
         """How many texts this engine has run through NER and the recognizers (after deduplication)."""
@@ -73,8 +77,20 @@ class PiiRedactor:
         folded = [fold(text) if text else None for text in texts]
         analysed = self.analyze([copy.text if copy else None for copy in folded])
         return [
-            copy.original_spans(self._resolve(copy.text, results)) if copy else ()
+            copy.original_spans(self._resolve(copy.text, self._outside_allowed_terms(copy.text, results)))
+            if copy
+            else ()
             for copy, results in zip(folded, analysed, strict=True)
+        ]
+
+    def _outside_allowed_terms(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        if self._allowed_terms is None or not results:
+            return results
+        terms = [match.span() for match in self._allowed_terms.finditer(text)]
+        return [
+            result
+            for result in results
+            if not any(start <= result.start and result.end <= end for start, end in terms)
         ]
 
     def redact(self, texts: Sequence[str | None]) -> list[str | None]:

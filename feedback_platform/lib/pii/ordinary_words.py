@@ -1,7 +1,7 @@
 """Spans the spaCy model reads as names or places that are ordinary words: a capitalised word opening a
 sentence ("Draft replies that ...", "Check the order"), identifiers inside code ("from globex import
-Client"), and words of the product's other languages ("Danke für Ihre Frage", see
-`feedback_platform.lib.pii.foreign_words`).
+Client"), the labels of buttons and menu items ("tap Request refund"), and words of the product's other
+languages ("Danke für Ihre Frage", see `feedback_platform.lib.pii.foreign_words`).
 
 The small English model's NER takes many sentence-initial capitalised words for people. Its own tagger,
 which the engine does not run on every text, tells them apart: for a one-word PERSON span that opens a
@@ -14,6 +14,7 @@ speaker), so a name is not let through on a doubt.
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS as _ENGLISH_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,9 +27,9 @@ adjectives, adverbs, prepositions, determiners, pronouns."""
 TAGGING_COMPONENTS = ("tok2vec", "tagger")
 """The model's components that tag a sentence; loaded with the model, run only on demand."""
 
-_SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)(?:\p{L}+,[ \t]+)?\Z")
-"""What stands right before a word that opens a sentence, or its clause after a greeting ("Bonjour, Draft a
-reply"), matched against the text before it."""
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)(?:\p{L}+(?:[ \t]\p{L}+)?,[ \t]+)?\Z")
+"""What stands right before a word that opens a sentence, or its clause after a greeting of one or two words
+("Bonjour, Draft a reply", "Guten Tag, Draft ..."), matched against the text before it."""
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?]?")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 """Markdown code: fenced blocks and inline code."""
@@ -37,9 +38,9 @@ _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 def without_ordinary_words(
     text: str, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None, language: str
 ) -> list[RecognizerResult]:
-    """`results` minus the PERSON and LOCATION spans inside code or made of words of another served
-    language, and the one-word PERSON spans opening a sentence that the model's tagger reads as an
-    ordinary word."""
+    """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language
+    or naming a control of an interface, and the one-word PERSON spans opening a sentence that the model's
+    tagger reads as an ordinary word."""
     code = [match.span() for match in _CODE.finditer(text)]
     has_person = any(result.entity_type == "PERSON" for result in results)
     tagger = _tagger(nlp_artifacts, language) if has_person else None
@@ -51,6 +52,7 @@ def without_ordinary_words(
             and (
                 any(start <= result.start and result.end <= end for start, end in code)
                 or is_foreign_phrase(text[result.start : result.end])
+                or _names_an_interface_control(text, result)
             )
         )
         and not (
@@ -59,6 +61,22 @@ def without_ordinary_words(
             and _opens_sentence_as_common_word(text, result, tagger)
         )
     ]
+
+
+_INTERFACE_VERB = re.compile(r"\b(?:tap|click|select|choose|press|hit|pick)(?:[ \t]+(?:on|the))?[ \t]+\Z")
+_CONTENT_WORD_AFTER = re.compile(r"[ \t]+(\p{Ll}+)\b")
+
+
+def _names_an_interface_control(text: str, result: RecognizerResult) -> bool:
+    """True for a span after "tap", "click", "select", "choose" ... that continues with a lower-case content
+    word, as the label of a button or menu item does ("tap Request refund", "select Edit address"). A person
+    chosen in an interface is followed by a function word ("select Anna from the list") and stays."""
+    after = _CONTENT_WORD_AFTER.match(text, result.end)
+    return (
+        after is not None
+        and after.group(1) not in _ENGLISH_STOP_WORDS
+        and _INTERFACE_VERB.search(text, max(0, result.start - 20), result.start) is not None
+    )
 
 
 def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger") -> bool:
