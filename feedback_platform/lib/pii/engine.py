@@ -17,11 +17,12 @@ from presidio_anonymizer.entities import OperatorConfig
 
 from feedback_platform.lib.pii.allow_list import allow_list_pattern, term_occurrences_pattern
 from feedback_platform.lib.pii.config import RedactorConfig
+from feedback_platform.lib.pii.language_routing import text_language
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.normalisation import fold
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
 from feedback_platform.lib.pii.placeholders import typed_placeholder
-from feedback_platform.lib.pii.registry import LANGUAGE, build_recognizer_registry
+from feedback_platform.lib.pii.registry import build_recognizer_registry
 from feedback_platform.lib.pii.spans import EntitySpan, Spans, replace_spans
 
 _KEEP_EVERY_VALUE = {"DEFAULT": OperatorConfig("keep")}
@@ -35,10 +36,12 @@ class PiiRedactor:
     def __init__(self, config: RedactorConfig = RedactorConfig()) -> None:  # noqa: B008 - frozen, immutable
         use_bundled_public_suffix_list()
         self.config = config
+        models = {"en": config.spacy_model, **dict(config.language_models)}
+        self._languages = tuple(models)
         analyzer = AnalyzerEngine(
-            registry=build_recognizer_registry(config),
-            nlp_engine=build_nlp_engine(config.spacy_model),
-            supported_languages=[LANGUAGE],
+            registry=build_recognizer_registry(config, self._languages),
+            nlp_engine=build_nlp_engine(models),
+            supported_languages=list(self._languages),
             default_score_threshold=config.score_threshold,
         )
         self._batch_analyzer = BatchAnalyzerEngine(analyzer)
@@ -55,17 +58,23 @@ class PiiRedactor:
         """How many texts this engine has run through NER and the recognizers (after deduplication)."""
 
     def analyze(self, texts: Sequence[str | None]) -> list[list[RecognizerResult]]:
-        """Entities found in each text, in input order; None and empty texts have none."""
+        """Entities found in each text, in input order; None and empty texts have none. Each text is read
+        by the pipeline of the language it is written in (`language_routing.text_language`)."""
         distinct = list(dict.fromkeys(text for text in texts if text))
         self.texts_analysed += len(distinct)
-        found = self._batch_analyzer.analyze_iterator(
-            texts=distinct,
-            language=LANGUAGE,
-            batch_size=self.config.batch_size,
-            entities=list(self.config.entities),
-            **self._allow_list,
-        )
-        by_text = dict(zip(distinct, found, strict=True))
+        by_language: dict[str, list[str]] = {}
+        for text in distinct:
+            by_language.setdefault(text_language(text, self._languages), []).append(text)
+        by_text: dict[str, list[RecognizerResult]] = {}
+        for language, group in by_language.items():
+            found = self._batch_analyzer.analyze_iterator(
+                texts=group,
+                language=language,
+                batch_size=self.config.batch_size,
+                entities=list(self.config.entities),
+                **self._allow_list,
+            )
+            by_text.update(zip(group, found, strict=True))
         return [by_text[text] if text else [] for text in texts]
 
     def find_spans(self, texts: Sequence[str | None]) -> list[Spans]:

@@ -9,11 +9,12 @@ in German and at most 2.5 elsewhere). A span is dropped only when every one of i
 or a function word (spaCy's stop words) of a served language, so a name beside an ordinary word stays.
 """
 
-import importlib
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import regex as re
 from wordfreq import zipf_frequency
+
+from feedback_platform.lib.pii.stop_words import stop_words
 
 SERVED_LANGUAGES: tuple[str, ...] = ("de", "fr", "es", "it", "nl")
 """The product's languages besides English, whose words the English model mistakes for names."""
@@ -37,22 +38,17 @@ _WORD = re.compile(r"(?:\p{L}['\u2019](?=\p{L}))?([\p{L}\p{M}]+(?:['\u2019]\p{L}
 """A word, without an elided article or pronoun before it ("n'ai" is "ai", "l'aide" is "aide")."""
 
 
-@cache
-def _stop_words(language: str) -> frozenset[str]:
-    return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
-
-
 @lru_cache(maxsize=65_536)
 def is_foreign_word(word: str) -> bool:
     """True when `word` is a common word or a function word of a served language, and neither an English
     function word nor a name particle."""
     folded = word.casefold()
-    if folded in NAME_PARTICLES or folded in _stop_words("en"):
+    if folded in NAME_PARTICLES or folded in stop_words("en"):
         return False
     frequency = {language: zipf_frequency(folded, language) for language in ("en", *SERVED_LANGUAGES)}
     for language in SERVED_LANGUAGES:
         elsewhere = max(value for other, value in frequency.items() if other != language)
-        if folded in _stop_words(language) and frequency[language] > frequency["en"]:
+        if folded in stop_words(language) and frequency[language] > frequency["en"]:
             return True
         if frequency[language] >= COMMON_ZIPF and frequency[language] - elsewhere >= SPECIFICITY_MARGIN:
             return True

@@ -2,7 +2,7 @@
 
 Presidio ships them for one language each (Spanish NIF for "es", Italian fiscal code for "it"); users write
 them in whatever language they type, and the engine analyses every text with one registry, so each is
-built for the engine's language. Their own checks stay: NIF and NIE letters, the fiscal code's check
+built for every language the engine reads. Their own checks stay: NIF and NIE letters, the fiscal code's check
 character, the NINO's prefixes. The bare-digit ones (the NHS number's ten digits, the German tax id's
 eleven) look like any phone number or order id, so they count only next to their own context words
 ("NHS", "Steuer-ID").
@@ -46,8 +46,9 @@ class ContextualTaxIdRecognizer(DeTaxIdRecognizer):
         return None if super().validate_result(pattern_text) else False
 
 
-def national_id_recognizers(language: str) -> list[EntityRecognizer]:
-    """The national-id recognizers, built to run on texts analysed as `language`."""
+def national_id_recognizers() -> list[EntityRecognizer]:
+    """The national-id recognizers, built for English texts (the registry copies them to other languages)."""
+    language = "en"
     return [
         UkNinoRecognizer(supported_language=language),
         EsNifRecognizer(supported_language=language),

