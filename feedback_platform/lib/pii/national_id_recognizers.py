@@ -22,28 +22,30 @@ DIGITS_ONLY_SCORE = 0.3
 """Below the engine's threshold: a digits-only id needs a context word, which adds Presidio's 0.35."""
 
 
-class ContextualNhsRecognizer(NhsRecognizer):
-    """The NHS number only near "NHS" or "health": a passing checksum does not lift it on its own."""
+def _needing_context(patterns: list[Pattern]) -> list[Pattern]:
+    return [Pattern(pattern.name, pattern.regex, DIGITS_ONLY_SCORE) for pattern in patterns]
 
-    PATTERNS = [Pattern(pattern.name, pattern.regex, DIGITS_ONLY_SCORE) for pattern in NhsRecognizer.PATTERNS]
+
+class _ChecksumDoesNotLift:
+    """A passing checksum leaves the pattern's low score as it is (Presidio would raise it to the maximum);
+    a failing one still drops the match."""
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        """False for a failed checksum; otherwise the score stays as low as the pattern's."""
-        return None if super().validate_result(pattern_text) else False
+        return None if super().validate_result(pattern_text) else False  # type: ignore[misc]
 
 
-class ContextualTaxIdRecognizer(DeTaxIdRecognizer):
+class ContextualNhsRecognizer(_ChecksumDoesNotLift, NhsRecognizer):
+    """The NHS number only near "NHS" or "health"."""
+
+    PATTERNS = _needing_context(NhsRecognizer.PATTERNS)
+
+
+class ContextualTaxIdRecognizer(_ChecksumDoesNotLift, DeTaxIdRecognizer):
     """The German tax id only near "Steuer-ID", its synonyms or "tax"."""
 
-    PATTERNS = [
-        Pattern(pattern.name, pattern.regex, DIGITS_ONLY_SCORE) for pattern in DeTaxIdRecognizer.PATTERNS
-    ]
+    PATTERNS = _needing_context(DeTaxIdRecognizer.PATTERNS)
     CONTEXT = [*DeTaxIdRecognizer.CONTEXT, "steuer", "tax"]
     """"Steuer-ID" is three tokens to spaCy, and Presidio compares context words with single tokens."""
-
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """False for a failed checksum; otherwise the score stays as low as the pattern's."""
-        return None if super().validate_result(pattern_text) else False
 
 
 def national_id_recognizers() -> list[EntityRecognizer]:
