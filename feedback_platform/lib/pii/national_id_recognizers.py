@@ -8,7 +8,8 @@ eleven) look like any phone number or order id, so they count only next to their
 ("NHS", "Steuer-ID").
 """
 
-from presidio_analyzer import EntityRecognizer, Pattern
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     DeTaxIdRecognizer,
     EsNieRecognizer,
@@ -18,8 +19,30 @@ from presidio_analyzer.predefined_recognizers import (
     UkNinoRecognizer,
 )
 
+MIN_ID_DIGITS = 6
+"""No id here has fewer digits (the NINO has six): texts with fewer skip the id recognizers, as most do."""
+
 DIGITS_ONLY_SCORE = 0.3
 """Below the engine's threshold: a digits-only id needs a context word, which adds Presidio's 0.35."""
+
+
+class _SkipsTextsWithFewDigits:
+    """Runs the recognizer only on texts holding at least MIN_ID_DIGITS digits."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if sum(character.isdigit() for character in text) < MIN_ID_DIGITS:
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[misc]
+
+
+def _gated(recognizer_class: type[PatternRecognizer]) -> type[PatternRecognizer]:
+    return type(recognizer_class.__name__, (_SkipsTextsWithFewDigits, recognizer_class), {})
 
 
 def _needing_context(patterns: list[Pattern]) -> list[Pattern]:
@@ -34,13 +57,13 @@ class _ChecksumDoesNotLift:
         return None if super().validate_result(pattern_text) else False  # type: ignore[misc]
 
 
-class ContextualNhsRecognizer(_ChecksumDoesNotLift, NhsRecognizer):
+class ContextualNhsRecognizer(_SkipsTextsWithFewDigits, _ChecksumDoesNotLift, NhsRecognizer):
     """The NHS number only near "NHS" or "health"."""
 
     PATTERNS = _needing_context(NhsRecognizer.PATTERNS)
 
 
-class ContextualTaxIdRecognizer(_ChecksumDoesNotLift, DeTaxIdRecognizer):
+class ContextualTaxIdRecognizer(_SkipsTextsWithFewDigits, _ChecksumDoesNotLift, DeTaxIdRecognizer):
     """The German tax id only near "Steuer-ID", its synonyms or "tax"."""
 
     PATTERNS = _needing_context(DeTaxIdRecognizer.PATTERNS)
@@ -52,10 +75,10 @@ def national_id_recognizers() -> list[EntityRecognizer]:
     """The national-id recognizers, built for English texts (the registry copies them to other languages)."""
     language = "en"
     return [
-        UkNinoRecognizer(supported_language=language),
-        EsNifRecognizer(supported_language=language),
-        EsNieRecognizer(supported_language=language),
-        ItFiscalCodeRecognizer(supported_language=language),
+        *(
+            _gated(recognizer)(supported_language=language)
+            for recognizer in (UkNinoRecognizer, EsNifRecognizer, EsNieRecognizer, ItFiscalCodeRecognizer)
+        ),
         ContextualNhsRecognizer(supported_language=language),
         ContextualTaxIdRecognizer(supported_language=language),
     ]
