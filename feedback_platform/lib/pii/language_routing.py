@@ -3,9 +3,10 @@
 Routing goes by the text, not by the row's `language` column. The column says which language a user was
 served in, and one response row holds the operator's English system prompt, English knowledge-base
 documents and the user's own words, which mix languages ("Bonjour ! How do I return an item?"). A text is
-read as written in a language when it holds more of that language's function words (spaCy's stop words,
-minus those the languages share) than English ones, and at least `MIN_FUNCTION_WORDS` of them: one
-greeting does not make an English question French.
+read as written in the served language whose own function words it holds most of (spaCy's stop words,
+minus those any two served languages share), when it holds at least `MIN_FUNCTION_WORDS` of them and more
+than English ones: one greeting does not make an English question French, and a Spanish sentence is not
+read as French for its "de".
 """
 
 from collections.abc import Iterable
@@ -13,12 +14,14 @@ from functools import cache
 
 import regex as re
 
+from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 from feedback_platform.lib.pii.stop_words import stop_words
 
 DEFAULT_LANGUAGE = "en"
 
-MIN_FUNCTION_WORDS = 2
-"""Function words a text needs in a language before it is routed away from English."""
+MIN_FUNCTION_WORDS = 1
+"""Own function words a text needs in a language before it is read as that language (and it must hold more
+of them than of English ones)."""
 
 _WORD = re.compile(r"(?<![\p{L}.@/])\p{L}{2,}(?![\p{L}]|[.@/]\p{L})")
 """Words of two letters or more, outside addresses and file names: the single letters of "i'm" or "y/o" and
@@ -26,30 +29,27 @@ the ".de" of a mail domain are in French's list too."""
 
 
 @cache
-def _own_function_words(language: str, others: tuple[str, ...]) -> frozenset[str]:
-    """The language's stop words that none of `others` has ("je", "avec", not "a" or "on")."""
-    shared = frozenset().union(*(stop_words(other) for other in others))
-    return stop_words(language) - shared
+def _own_function_words(language: str) -> frozenset[str]:
+    """The language's stop words that no other served language has ("je", "avec"; not "de", "a" or "on")."""
+    others = [other for other in SERVED_LANGUAGES if other != language]
+    return stop_words(language) - frozenset().union(*(stop_words(other) for other in others))
 
 
-def text_language(text: str, languages: Iterable[str]) -> str:
-    """The language of `languages` (English always among them) the text is mostly written in."""
-    candidates = tuple(dict.fromkeys((DEFAULT_LANGUAGE, *languages)))
-    if len(candidates) == 1:
-        return DEFAULT_LANGUAGE
+def written_language(text: str) -> str:
+    """The served language whose own function words the text holds most of; English when none holds
+    MIN_FUNCTION_WORDS or more than English."""
     words = [word.casefold() for word in _WORD.findall(text)]
     counts = {
-        language: sum(
-            word in _own_function_words(language, tuple(other for other in candidates if other != language))
-            for word in words
-        )
-        for language in candidates
+        language: sum(word in _own_function_words(language) for word in words)
+        for language in SERVED_LANGUAGES
     }
-    best = max(candidates, key=lambda language: counts[language])
-    if (
-        best == DEFAULT_LANGUAGE
-        or counts[best] < MIN_FUNCTION_WORDS
-        or counts[best] <= counts[DEFAULT_LANGUAGE]
-    ):
-        return DEFAULT_LANGUAGE
-    return best
+    best = max(SERVED_LANGUAGES, key=lambda language: counts[language])
+    outweighs_english = counts[best] >= MIN_FUNCTION_WORDS and counts[best] > counts[DEFAULT_LANGUAGE]
+    return best if outweighs_english else DEFAULT_LANGUAGE
+
+
+def text_language(text: str, pipelines: Iterable[str]) -> str:
+    """The language whose pipeline reads `text`: the one it is written in when `pipelines` has it, else
+    English (whose pipeline, with the locale-aware recognizers, reads the languages without one)."""
+    language = written_language(text)
+    return language if language in set(pipelines) else DEFAULT_LANGUAGE

@@ -19,6 +19,8 @@ from presidio_analyzer.predefined_recognizers import (
     UkNinoRecognizer,
 )
 
+from feedback_platform.lib.pii.digit_gate import has_digits
+
 MIN_ID_DIGITS = 6
 """No id here has fewer digits (the NINO has six): texts with fewer skip the id recognizers, as most do."""
 
@@ -36,7 +38,7 @@ class _SkipsTextsWithFewDigits:
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        if sum(character.isdigit() for character in text) < MIN_ID_DIGITS:
+        if not has_digits(text, MIN_ID_DIGITS):
             return []
         return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[misc]
 

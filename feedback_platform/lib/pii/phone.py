@@ -12,6 +12,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
+from feedback_platform.lib.pii.digit_gate import has_digits
 from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 
 MIN_PHONE_DIGITS = 7
@@ -55,7 +56,7 @@ class RegionalPhoneRecognizer(PhoneRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Phone numbers libphonenumber deems valid in one of the regions; bare digit runs score low."""
-        if sum(character.isdigit() for character in text) < MIN_PHONE_DIGITS:
+        if not has_digits(text, MIN_PHONE_DIGITS):
             return []
         results = super().analyze(text, entities, nlp_artifacts)
         for result in results:
