@@ -125,6 +125,8 @@ def test_identifiers_in_code_are_kept(redactor: PiiRedactor) -> None:
         ("¡Claro! ¿Puedo ayudarte con algo más?", "¡Claro! ¿Puedo ayudarte con algo más?"),
         ("Je n'ai rien trouvé dans l'aide.", "Je n'ai rien trouvé dans l'aide."),
         ("Bonjour, Draft a reply to a customer.", "Bonjour, Draft a reply to a customer."),
+        ("Buongiorno, Draft a reply. Bedankt!", "Buongiorno, Draft a reply. Bedankt!"),
+        ("Grazie, Marco Bianchi", "Grazie, <PERSON>"),
     ],
 )
 def test_words_of_other_served_languages_are_kept(redactor: PiiRedactor, text: str, expected: str) -> None:

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
+from feedback_platform.lib.pii.person_patterns import GREETINGS, SIGN_OFFS
 
 ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
 """Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
@@ -38,9 +39,9 @@ _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 def without_ordinary_words(
     text: str, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None, language: str
 ) -> list[RecognizerResult]:
-    """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language
-    or naming a control of an interface, and the one-word PERSON spans opening a sentence that the model's
-    tagger reads as an ordinary word."""
+    """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language,
+    naming a control of an interface or being a greeting or sign-off, and the one-word PERSON spans opening
+    a sentence that the model's tagger reads as an ordinary word."""
     code = [match.span() for match in _CODE.finditer(text)]
     has_person = any(result.entity_type == "PERSON" for result in results)
     tagger = _tagger(nlp_artifacts, language) if has_person else None
@@ -53,6 +54,7 @@ def without_ordinary_words(
                 any(start <= result.start and result.end <= end for start, end in code)
                 or is_foreign_phrase(text[result.start : result.end])
                 or _names_an_interface_control(text, result)
+                or _SALUTATION.fullmatch(text, result.start, result.end) is not None
             )
         )
         and not (
@@ -62,6 +64,9 @@ def without_ordinary_words(
         )
     ]
 
+
+_SALUTATION = re.compile(rf"(?i:{GREETINGS}|{SIGN_OFFS})")
+"""A greeting or a sign-off on its own ("Buongiorno", "Bedankt"): the words around a name, not one."""
 
 _INTERFACE_VERB = re.compile(r"\b(?:tap|click|select|choose|press|hit|pick)(?:[ \t]+(?:on|the))?[ \t]+\Z")
 _CONTENT_WORD_AFTER = re.compile(r"[ \t]+(\p{Ll}+)\b")

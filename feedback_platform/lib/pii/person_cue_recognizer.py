@@ -30,20 +30,6 @@ _HONORIFICS = (
 """Titles before a name, in the six languages; the short English ones also in lower case when they end with
 a period ("ms. Quinzia"). "M." (Monsieur) only with its period: a bare "M" is a letter."""
 
-_GREETINGS = (
-    r"Dear|Hi|Hello|Hey|Hallo|Guten[ \t]+(?:Tag|Morgen|Abend)|Liebe[rs]?|Bonjour|Bonsoir|Salut|Cher"
-    r"|Ch\u00e8re|Hola|Buenos[ \t]+d\u00edas|Buenas[ \t]+tardes|Estimad[oa]|Querid[oa]"
-    r"|Ciao|Salve|Buongiorno|Gentile|Egregi[oa]|Car[oa]|Beste|Geachte|Goedemorgen|Goedemiddag"
-)
-"""Salutations before a name, in English, German, French, Spanish, Italian and Dutch."""
-_SIGN_OFFS = (
-    r"Regards|Best|Thanks|Thank[ \t]+you|Cheers|Sincerely|Gr\u00fc\u00dfe|Gru\u00df|Danke|Cordialement"
-    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci|Saludos|Un[ \t]+saludo|Atentamente|Gracias"
-    r"|Saluti|Cordiali[ \t]+saluti|Distinti[ \t]+saluti|Grazie|Groet(?:en)?"
-    r"|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
-    r"|Bedankt|Dank[ \t]+je(?:[ \t]+wel)?"
-)
-"""Closings after which the next line, or the rest of the line after a comma, is the writer's name."""
 _SELF_INTRODUCTIONS = (
     r"ich[ \t]+bin|ich[ \t]+hei\u00dfe|mein[ \t]+Name[ \t]+ist|hier[ \t]+ist|je[ \t]+m'appelle|je[ \t]+suis"
     r"|me[ \t]+llamo|soy|mi[ \t]+nombre[ \t]+es|mi[ \t]+chiamo|sono|ik[ \t]+ben|ik[ \t]+heet"
@@ -66,19 +52,19 @@ class PersonCueRecognizerBase(PatternRecognizer):
         Pattern("honorific", rf"(?<=\b(?:{_HONORIFICS})[ \t]+){_NAME}", 0.6),
         Pattern(
             "greeting",
-            rf"(?<=\b(?:{_GREETINGS})[ \t]+)(?!(?:World|Everyone|All|There|Team|Folks|Guys)\b){_NAME}"
+            rf"(?<=\b(?:{names.GREETINGS})[ \t]+)(?!(?:World|Everyone|All|There|Team|Folks|Guys)\b){_NAME}"
             r"(?=[ \t]*[,!:\n])",
             0.5,
         ),
         Pattern(
             "sign_off",
-            rf"(?<=\b(?i:{_SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}"
+            rf"(?<=\b(?i:{names.SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}"
             r"(?=[ \t]*(?:\n|$))",
             0.5,
         ),
         Pattern(
             "sign_off_same_line",
-            rf"(?<=\b(?i:{_SIGN_OFFS}),[ \t]+){_FULL_NAME}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
+            rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){_FULL_NAME}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
             0.5,
         ),
         Pattern(

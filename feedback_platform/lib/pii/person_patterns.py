@@ -14,6 +14,20 @@ NAME = rf"{NAME_WORD}(?:[ \t]+\p{{Lu}}\.?(?=[ \t]))?(?:[ \t]+{NAME_WORD}){{0,2}}
 FULL_NAME = rf"{NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+{NAME_WORD}){{1,2}}"
 """Two or three capitalised words, with an optional middle initial."""
 
+GREETINGS = (
+    r"Dear|Hi|Hello|Hey|Hallo|Guten[ \t]+(?:Tag|Morgen|Abend)|Liebe[rs]?|Bonjour|Bonsoir|Salut|Cher"
+    r"|Ch\u00e8re|Hola|Buenos[ \t]+d\u00edas|Buenas[ \t]+tardes|Estimad[oa]|Querid[oa]"
+    r"|Ciao|Salve|Buongiorno|Gentile|Egregi[oa]|Car[oa]|Beste|Geachte|Goedemorgen|Goedemiddag"
+)
+"""Salutations before a name, in English, German, French, Spanish, Italian and Dutch."""
+SIGN_OFFS = (
+    r"Regards|Best|Thanks|Thank[ \t]+you|Cheers|Sincerely|Gr\u00fc\u00dfe|Gru\u00df|Danke|Cordialement"
+    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci|Saludos|Un[ \t]+saludo|Atentamente|Gracias"
+    r"|Saluti|Cordiali[ \t]+saluti|Distinti[ \t]+saluti|Grazie|Groet(?:en)?"
+    r"|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
+    r"|Bedankt|Dank[ \t]+je(?:[ \t]+wel)?"
+)
+"""Closings after which the next line, or the rest of the line after a comma, is the writer's name."""
 DISCOURSE_WORDS = (
     r"Yes|Yeah|Yep|Nope|Ok|Okay|Sorry|Thanks|Hello|Hi|Hey|Oh|Ah|Um|Uh|Wait|Look|Listen|Sure|Great|Cool"
     r"|Fine|Right|Alright|Now|Then|Next|Also|Still|Anyway|Besides|Meanwhile|Instead|Otherwise|Therefore"
