@@ -86,3 +86,19 @@ def test_names_after_locale_cues_are_redacted(redactor: PiiRedactor, text: str, 
 @pytest.mark.parametrize("text", ["Sono molto contento del servizio.", "Soy cliente desde 2019."])
 def test_introduction_verbs_before_ordinary_words_are_kept(redactor: PiiRedactor, text: str) -> None:
     assert redactor.redact([text]) == [text]
+
+
+# Guards the names English does not spell: full names with letters outside A-Z are redacted wherever they
+# stand, while German phrases of common words with umlauts are not names.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Have you been to a Calquín Cazares concert before?", "Have you been to a <PERSON> concert before?"),
+        ("A great coda (not by Elínborg Guðmundsdóttir).", "A great coda (not by <PERSON>)."),
+        ("Freundliche Grüße und vielen Dank!", "Freundliche Grüße und vielen Dank!"),
+    ],
+)
+def test_full_names_with_letters_outside_english_are_redacted(
+    redactor: PiiRedactor, text: str, expected: str
+) -> None:
+    assert redactor.redact([text]) == [expected]

@@ -14,6 +14,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from feedback_platform.lib.pii.accented_name_recognizer import AccentedNameRecognizer
 from feedback_platform.lib.pii.api_key_recognizer import ApiKeyRecognizer
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.driver_licence_recognizer import DriverLicenceRecognizer
@@ -61,6 +62,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         StreetAddressRecognizer(),
         address_block_recognizer(),
         PersonCueRecognizer(),
+        AccentedNameRecognizer(),
         *national_id_recognizers(),
     ]
     wanted = set(config.entities)
