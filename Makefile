@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test ui lint clean manifest
+.PHONY: run test ui lint clean manifest lexicon
 
 run: manifest
 	$(BIN)/feedback-platform run
@@ -36,3 +36,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# Rebuild the shipped list of the served languages' ordinary words (feedback_platform/lib/pii/foreign_words.py).
+lexicon: $(STAMP)
+	$(BIN)/python -c "from feedback_platform.lib.pii.foreign_words import write_foreign_words; print(write_foreign_words(), 'words')"

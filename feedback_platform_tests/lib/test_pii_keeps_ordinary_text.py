@@ -14,7 +14,13 @@ from feedback_platform.lib.pii.allow_list import (
     load_allow_list,
     term_occurrences_pattern,
 )
-from feedback_platform.lib.pii.foreign_words import is_foreign_phrase, is_foreign_word
+from feedback_platform.lib.pii.foreign_words import (
+    build_foreign_words,
+    foreign_words,
+    is_foreign_phrase,
+    is_foreign_word,
+    passes_frequency_rule,
+)
 from feedback_platform.lib.sample_logs.catalog import TENANTS
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
 
@@ -171,3 +177,9 @@ def test_words_inside_an_allowed_term_are_kept(redactor: PiiRedactor) -> None:
     pattern = re.compile(term_occurrences_pattern(["Acme Retail"]))
     assert pattern.search("the Acme  Retail team") and not pattern.search("AcmeRetail or Acme Retailers")
     assert term_occurrences_pattern([]) is None
+
+
+# Guards the shipped word list against drifting from its rule: rebuilt from wordfreq, it is the same list.
+def test_the_shipped_foreign_words_are_what_the_rule_gives() -> None:
+    assert build_foreign_words() == sorted(foreign_words())
+    assert passes_frequency_rule("Danke") and not passes_frequency_rule("García")

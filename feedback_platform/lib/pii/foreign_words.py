@@ -7,12 +7,19 @@ other language, English included. Names fail that test: a given name or surname 
 languages' texts, so its frequency is spread ("García" is 4.8 in Spanish and 3.7 in Dutch; "Danke" is 5.6
 in German and at most 2.5 elsewhere). A span is dropped only when every one of its words is such a word
 or a function word (spaCy's stop words) of a served language, so a name beside an ordinary word stays.
+
+The rule's verdicts are computed once, over every word it can accept (each served language's words at
+COMMON_ZIPF or above, and its stop words), and shipped as `foreign_words.txt.gz` (31,000 words, 90 kB):
+loading wordfreq's six lists at run time took 240 MB and a second per process. `make lexicon`
+(`write_foreign_words`) rebuilds the file with wordfreq, a development dependency; a test checks that the
+shipped file is what the rule gives.
 """
 
-from functools import lru_cache
+import gzip
+from functools import cache
+from pathlib import Path
 
 import regex as re
-from wordfreq import zipf_frequency
 
 from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 from feedback_platform.lib.pii.stop_words import stop_words
@@ -39,10 +46,28 @@ _WORD = re.compile(r"(?:\p{L}['\u2019](?=\p{L}))?([\p{L}\p{M}]+(?:['\u2019]\p{L}
 """A word, without an elided article or pronoun before it ("n'ai" is "ai", "l'aide" is "aide")."""
 
 
-@lru_cache(maxsize=65_536)
+FOREIGN_WORDS_FILE = Path(__file__).with_name("foreign_words.txt.gz")
+
+_LEXICON_WORD = re.compile(r"[\p{L}\p{M}'\u2019]+")
+"""What a word of the shipped list looks like: letters only, as the words of a name are."""
+
+
+@cache
+def foreign_words() -> frozenset[str]:
+    """The shipped words that pass the rule, case-folded."""
+    return frozenset(gzip.decompress(FOREIGN_WORDS_FILE.read_bytes()).decode("utf-8").split("\n"))
+
+
 def is_foreign_word(word: str) -> bool:
     """True when `word` is a common word or a function word of a served language, and neither an English
-    function word nor a name particle."""
+    function word nor a name particle (`passes_frequency_rule`, looked up in the shipped list)."""
+    return word.casefold() in foreign_words()
+
+
+def passes_frequency_rule(word: str) -> bool:
+    """The rule itself, on wordfreq's frequencies: what `build_foreign_words` evaluates."""
+    from wordfreq import zipf_frequency  # development dependency: only the rebuild reads the frequencies
+
     folded = word.casefold()
     if folded in NAME_PARTICLES or folded in stop_words("en"):
         return False
@@ -60,3 +85,31 @@ def is_foreign_phrase(text: str) -> bool:
     """True when `text` has words and every one is a foreign word (`is_foreign_word`)."""
     words = _WORD.findall(text)
     return bool(words) and all(map(is_foreign_word, words))
+
+
+def build_foreign_words() -> list[str]:
+    """Every word the rule accepts, case-folded and sorted: each served language's words from the most
+    common down to COMMON_ZIPF, and its stop words, that pass `passes_frequency_rule`."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    candidates: set[str] = set()
+    for language in OTHER_LANGUAGES:
+        for word in iter_wordlist(language):
+            if zipf_frequency(word, language) < COMMON_ZIPF:
+                break
+            candidates.add(word)
+        candidates.update(stop_words(language))
+    return sorted(
+        {
+            word.casefold()
+            for word in candidates
+            if _LEXICON_WORD.fullmatch(word) and passes_frequency_rule(word)
+        }
+    )
+
+
+def write_foreign_words(path: Path = FOREIGN_WORDS_FILE) -> int:
+    """Rebuild the shipped list at `path` (byte-identical for the same wordfreq); returns the word count."""
+    words = build_foreign_words()
+    path.write_bytes(gzip.compress("\n".join(words).encode("utf-8"), mtime=0))
+    return len(words)
