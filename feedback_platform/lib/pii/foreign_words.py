@@ -22,6 +22,7 @@ from pathlib import Path
 import regex as re
 
 from feedback_platform.lib.pii.config import SERVED_LANGUAGES
+from feedback_platform.lib.pii.person_patterns import PARTICLE_WORDS
 from feedback_platform.lib.pii.stop_words import stop_words
 
 OTHER_LANGUAGES: tuple[str, ...] = tuple(language for language in SERVED_LANGUAGES if language != "en")
@@ -35,12 +36,9 @@ SPECIFICITY_MARGIN = 2.5
 local names are the names most confined to one language ("Köln", "Wien", "Firenze" clear a margin of 2 but
 not 2.5)."""
 
-NAME_PARTICLES = frozenset(
-    {"van", "von", "vom", "zu", "zur", "de", "den", "der", "des", "du", "di", "da", "del", "della", "dei"}
-    | {"ter", "ten", "le", "la", "los", "las", "y", "e"}
-)
-"""Function words that are also parts of names ("van den Berg", "de la Cruz"): never evidence against a
-name."""
+NAME_PARTICLES = frozenset(PARTICLE_WORDS) | {"y", "e"}
+"""Function words that are also parts of names ("van den Berg", "de la Cruz", and the "y" or "e" joining
+Spanish and Italian double surnames): never evidence against a name."""
 
 _WORD = re.compile(r"(?:\p{L}['\u2019](?=\p{L}))?([\p{L}\p{M}]+(?:['\u2019]\p{L}+)*)")
 """A word, without an elided article or pronoun before it ("n'ai" is "ai", "l'aide" is "aide")."""

@@ -9,7 +9,8 @@ than English ones: one greeting does not make an English question French, and a 
 read as French for its "de".
 """
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Collection
 from functools import cache
 
 import regex as re
@@ -29,27 +30,30 @@ the ".de" of a mail domain are in French's list too."""
 
 
 @cache
-def _own_function_words(language: str) -> frozenset[str]:
-    """The language's stop words that no other served language has ("je", "avec"; not "de", "a" or "on")."""
-    others = [other for other in SERVED_LANGUAGES if other != language]
-    return stop_words(language) - frozenset().union(*(stop_words(other) for other in others))
+def _language_of_function_word() -> dict[str, str]:
+    """Each served language's own stop words (those no other served language has: "je", "avec"; not "de",
+    "a" or "on"), mapped to that language; disjoint by construction, so one lookup tells a word's language."""
+    owner: dict[str, str] = {}
+    for language in SERVED_LANGUAGES:
+        others = frozenset().union(*(stop_words(other) for other in SERVED_LANGUAGES if other != language))
+        owner.update(dict.fromkeys(stop_words(language) - others, language))
+    return owner
 
 
 def written_language(text: str) -> str:
     """The served language whose own function words the text holds most of; English when none holds
     MIN_FUNCTION_WORDS or more than English."""
-    words = [word.casefold() for word in _WORD.findall(text)]
-    counts = {
-        language: sum(word in _own_function_words(language) for word in words)
-        for language in SERVED_LANGUAGES
-    }
-    best = max(SERVED_LANGUAGES, key=lambda language: counts[language])
+    owner = _language_of_function_word()
+    counts = Counter(owner.get(word.casefold()) for word in _WORD.findall(text))
+    best = max(SERVED_LANGUAGES, key=counts.__getitem__)
     outweighs_english = counts[best] >= MIN_FUNCTION_WORDS and counts[best] > counts[DEFAULT_LANGUAGE]
     return best if outweighs_english else DEFAULT_LANGUAGE
 
 
-def text_language(text: str, pipelines: Iterable[str]) -> str:
+def text_language(text: str, pipelines: Collection[str]) -> str:
     """The language whose pipeline reads `text`: the one it is written in when `pipelines` has it, else
     English (whose pipeline, with the locale-aware recognizers, reads the languages without one)."""
+    if all(pipeline == DEFAULT_LANGUAGE for pipeline in pipelines):
+        return DEFAULT_LANGUAGE
     language = written_language(text)
-    return language if language in set(pipelines) else DEFAULT_LANGUAGE
+    return language if language in pipelines else DEFAULT_LANGUAGE

@@ -6,9 +6,10 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-PARTICLES = r"(?:van|von|vom|zu|zur|de|den|der|des|du|di|da|del|della|dei|ter|ten|le|la|los|las)"
-"""Lower-case particles inside names in the product's languages: "van den Berg", "von Stein", "de la Cruz",
-"della Rovere", "ten Pas"."""
+from feedback_platform.lib.pii.person_patterns import PARTICLE_WORDS
+
+PARTICLES = rf"(?:{'|'.join(PARTICLE_WORDS)})"
+"""Any one of the name particles (`person_patterns.PARTICLE_WORDS`)."""
 _SURNAME_AFTER_PARTICLES = re.compile(rf"(?:[ \t]+{PARTICLES})+[ \t]+\p{{Lu}}[\p{{Ll}}'\u2019-]+")
 _GIVEN_NAME_BEFORE_PARTICLES = re.compile(rf"\p{{Lu}}[\p{{Ll}}'\u2019-]+(?:[ \t]+{PARTICLES})+[ \t]+\Z")
 """Only across particles, so a greeting before a name ("Thanks Anna") is never taken into it."""

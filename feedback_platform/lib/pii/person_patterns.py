@@ -5,6 +5,13 @@ sentence, the answer to a question about a name, a full name after a job title, 
 contact block, the speaker of a dialogue line, a member of a list holding a person.
 """
 
+PARTICLE_WORDS: tuple[str, ...] = (
+    *("van", "von", "vom", "zu", "zur", "de", "den", "der", "des", "du", "di", "da", "del", "della", "dei"),
+    *("ter", "ten", "le", "la", "los", "las"),
+)
+"""Lower-case particles inside names in the product's languages: "van den Berg", "von Stein", "de la Cruz",
+"della Rovere", "ten Pas"."""
+
 NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}'\u2019-]+"
 """One capitalised word of a name: "Danial", "O'Neil", "Jean-Luc"."""
 
