@@ -21,6 +21,7 @@ from feedback_platform.lib.pii.foreign_words import (
     is_foreign_word,
     passes_frequency_rule,
 )
+from feedback_platform.lib.pii.territories import is_territory
 from feedback_platform.lib.sample_logs.catalog import TENANTS
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
 
@@ -50,12 +51,14 @@ def test_tenant_names_are_kept_and_people_are_not(
     ]
 
 
-# Guards the allow list's reach: a term or its first words, with a possessive; never a later word alone.
+# Guards the allow list's reach: a term or its first words, with a possessive or acronyms after them; never a
+# later word alone.
 def test_allow_list_pattern_takes_terms_and_their_first_words_only() -> None:
     pattern = re.compile(allow_list_pattern(["Acme Retail", "Jordan Smith Consulting"]))
-    for kept in ("Acme", "Acme Retail", "Acme Retail's", "Acme  Retail", "Jordan Smith"):
+    kept_spans = ("Acme", "Acme Retail", "Acme Retail's", "Acme  Retail", "Jordan Smith", "Acme IP")
+    for kept in kept_spans:
         assert pattern.search(kept), kept
-    for redacted in ("Retail", "Smith", "Consulting", "Acme Retail Group", "acme"):
+    for redacted in ("Retail", "Smith", "Consulting", "Acme Retail Group", "acme", "Retail API", "Acme Db"):
         assert not pattern.search(redacted), redacted
     assert allow_list_pattern([]) is None
 
@@ -84,8 +87,8 @@ def test_the_shipped_tenants_file_names_every_sample_tenant() -> None:
     assert {tenant.display_name for tenant in TENANTS} <= set(terms)
 
 
-# Guards sentence-opening words: a verb or common noun opening a sentence is kept, a name opening one is not,
-# nor a dialogue's speaker.
+# Guards sentence-opening words: a verb or common noun opening a sentence is kept (tagged so, or written in
+# lower case elsewhere in the text), a name opening one is not, nor a dialogue's speaker.
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -94,6 +97,10 @@ def test_the_shipped_tenants_file_names_every_sample_tenant() -> None:
             "You are the email assistant of Northwind Bank. Draft replies that support agents send.",
         ),
         ("Mark called me yesterday about the refund.", "<PERSON> called me yesterday about the refund."),
+        (
+            "Keys are revoked under Settings > API keys. Hannah rotated hers.",
+            "Keys are revoked under Settings > API keys. <PERSON> rotated hers.",
+        ),
         (
             'Alice: "Who are you?" Alice: "I am the new tenant."',
             '<PERSON>: "Who are you?" <PERSON>: "I am the new tenant."',
@@ -133,6 +140,8 @@ def test_identifiers_in_code_are_kept(redactor: PiiRedactor) -> None:
         ("Bonjour, Draft a reply to a customer.", "Bonjour, Draft a reply to a customer."),
         ("Buongiorno, Draft a reply. Bedankt!", "Buongiorno, Draft a reply. Bedankt!"),
         ("Grazie, Marco Bianchi", "Grazie, <PERSON>"),
+        ("Een vraag over mijn rekening. Alvast bedankt.", "Een vraag over mijn rekening. Alvast bedankt."),
+        ("Alvast bedankt,\nPieter Bakker", "Alvast bedankt,\n<PERSON>"),
     ],
 )
 def test_words_of_other_served_languages_are_kept(redactor: PiiRedactor, text: str, expected: str) -> None:
@@ -150,10 +159,12 @@ def test_foreign_words_are_told_from_names() -> None:
     assert not is_foreign_phrase("")
 
 
-# Guards implausible spans: sentence punctuation inside, or one all-capital word, is no person's name.
+# Guards implausible spans: sentence punctuation inside, or one all-capital word, is no person's name; a
+# span read across a colon is cut there, so a dialogue's speaker still goes.
 def test_acronyms_and_spans_across_sentences_are_not_names(redactor: PiiRedactor) -> None:
-    text = "Express parses the JSON body first. ¡Claro! Insurance is included."
+    text = "Express parses the JSON body first. ¡Claro! Insurance is included. Kurze Frage: Write a reply."
     assert redactor.redact([text]) == [text]
+    assert redactor.redact(['Heather:"I\'m Anna\'s sister".']) == ['<PERSON>:"I\'m <PERSON>\'s sister".']
 
 
 # Guards interface labels: a button or menu item after "tap" or "select" is kept, a person chosen in an
@@ -183,3 +194,30 @@ def test_words_inside_an_allowed_term_are_kept(redactor: PiiRedactor) -> None:
 def test_the_shipped_foreign_words_are_what_the_rule_gives() -> None:
     assert build_foreign_words() == sorted(foreign_words())
     assert passes_frequency_rule("Danke") and not passes_frequency_rule("García")
+
+
+# Guards coarse places: countries and world regions, in any served language, are kept; a city and a street
+# beside them still go.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Euro transfers within Europe arrive within one business day.",
+            "Euro transfers within Europe arrive within one business day.",
+        ),
+        (
+            "Why has my transfer to Spain not arrived? I live at 42 Elm Street, Springfield.",
+            "Why has my transfer to Spain not arrived? I live at <STREET_ADDRESS>.",
+        ),
+        ("Ich ziehe nächste Woche in die Niederlande.", "Ich ziehe nächste Woche in die Niederlande."),
+    ],
+)
+def test_countries_and_regions_are_kept(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]
+
+
+def test_territory_names_cover_every_served_language() -> None:
+    for name in ("Europe", "spain", "Niederlande", "Amérique  du Sud", "Paesi Bassi", "Duitsland"):
+        assert is_territory(name), name
+    for place in ("Springfield", "Köln", "Madrid", "Elm Street", ""):
+        assert not is_territory(place), place

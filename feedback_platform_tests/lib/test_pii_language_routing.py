@@ -14,8 +14,8 @@ def redactor() -> PiiRedactor:
     return PiiRedactor()
 
 
-# Guards the routing rule: a text goes to French on its French function words, not on one greeting, and a
-# language without a pipeline stays with English.
+# Guards the routing rule: a text goes to French when most of its words are in French sentences, not on one
+# greeting or closing around English, and a language without a pipeline stays with English.
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -23,6 +23,12 @@ def redactor() -> PiiRedactor:
         ("Je voudrais annuler ma commande, merci d'avance.", "fr"),
         ("Bonjour ! How do I return an item I bought online?", "en"),
         ("Bonjour, je m'appelle Camille Dubois. How do I return an item I bought online?", "en"),
+        (
+            "Avec plaisir ! Refunds reach your card within seven business days after the cancellation. "
+            "Puis-je vous aider avec autre chose ?",
+            "en",
+        ),
+        ("Je n'ai rien trouvé dans l'aide. Où est mon colis ? How do I track it?", "fr"),
         ("Ich habe meine Bestellung nicht bekommen, können Sie mir helfen?", "en"),
         ("Mi dirección es Avenida de América 84, 41000 Sevilla.", "en"),
         ("", "en"),

@@ -61,7 +61,8 @@ def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
     assert redactor.redact([text]) == [text]
 
 
-# Guards names after the locale's cues: honorifics, sign-offs on the line or the next one, introductions.
+# Guards names after the locale's cues: honorifics, sign-offs on the line or the next one (with the degrees
+# after the name), introductions.
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -74,6 +75,8 @@ def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
         ("Hallo, ik ben Daan van den Berg.", "Daan van den Berg"),
         ("Je suis Camille Dubois, cliente depuis 2019.", "Camille Dubois"),
         ("Hola, me llamo Lucía Fernández de la Cruz.", "Lucía Fernández de la Cruz"),
+        ("Alvast bedankt,\nJan de Vries MBA", "Jan de Vries MBA"),
+        ("Thanks, Ana Dias, PhD", "Ana Dias PhD"),
     ],
 )
 def test_names_after_locale_cues_are_redacted(redactor: PiiRedactor, text: str, name: str) -> None:

@@ -3,8 +3,9 @@
 They come from the tenants file (`feedback_platform/tenants.yaml`, or the file a deployment names), are
 validated on load, and reach Presidio as its allow list (`AnalyzerEngine.analyze(allow_list=...)`) in the
 form of one regular expression: a detected span is dropped when it is a whole term, or the first words of
-one, with an optional possessive. Only leading words are allowed, so a tenant called "Jordan Smith
-Consulting" keeps "Jordan Smith" but does not make "Smith" on its own a word that is never redacted. A span
+one, with an optional possessive or acronyms after it ("Globex IP"). Only leading words are allowed, so a
+tenant called "Jordan Smith Consulting" keeps "Jordan Smith" but does not make "Smith" on its own a word
+that is never redacted. A span
 that lies inside a whole term where the text writes it ("Retail" of "the Acme Retail team") is dropped too
 (`term_occurrences_pattern`).
 """
@@ -61,14 +62,16 @@ def load_allow_list(path: Path) -> tuple[str, ...]:
 
 def allow_list_pattern(terms: Iterable[str]) -> str | None:
     """The regular expression a span must match in full to be kept: a term or its first words, with an
-    optional 's; None when there are no terms."""
+    optional 's or acronyms after it ("Globex API", "a Globex IP range"); None when there are no terms."""
     prefixes = {
         " ".join(words[:length])
         for term in terms
         for words in [term.split()]
         for length in range(1, len(words) + 1)
     }
-    return rf"\A(?:{_alternatives(prefixes)})(?:['\u2019]s)?\Z" if prefixes else None
+    if not prefixes:
+        return None
+    return rf"\A(?:{_alternatives(prefixes)})(?:['\u2019]s|(?:[ \t]+\p{{Lu}}{{2,5}})+)?\Z"
 
 
 def term_occurrences_pattern(terms: Iterable[str]) -> str | None:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-ENGINE_VERSION = "1.6.0"
+ENGINE_VERSION = "1.7.0"
 """Recorded with every redacted row. Bump it whenever recognizers, patterns, entities or defaults change,
 so that data redacted under older rules can be found and redone."""
 
@@ -38,13 +38,14 @@ REDACTED_ENTITIES: tuple[str, ...] = (
     *NATIONAL_ID_ENTITIES,
 )
 """Entity types replaced by a placeholder, chosen by measuring on a span-labelled dev set (see
-`feedback-platform pii-eval --subsets`). LOCATION is in: it halves the leaks of cities and countries for a
-quarter of a percent of ordinary words lost. DATE_TIME is out: it redacted 3 % of ordinary words ("the year",
-"morning", "last month"). NRP is out: it takes languages for nationalities ("translate into <NRP>"),
-which AI-product prompts are full of. URL is out: its recognizer takes file names ("main.py",
-"README.md") for domains. ORGANIZATION is out: company and product names are not personal data.
-DRIVER_LICENSE is in, found only after a licence cue (see `driver_licence_recognizer.py`), and so are the
-national ids of the served countries (`national_id_recognizers.py`)."""
+`feedback-platform pii-eval --subsets`). LOCATION is in: it halves the leaks of cities for a quarter of a
+percent of ordinary words lost; the names of countries and world regions are kept (`territories.py`).
+DATE_TIME is out: it redacted 3 % of ordinary words ("the year", "morning", "last month"). NRP is out: it
+takes languages for nationalities ("translate into <NRP>"), which AI-product prompts are full of. URL is
+out: its recognizer takes file names ("main.py", "README.md") for domains. ORGANIZATION is out: company
+and product names are not personal data. DRIVER_LICENSE is in, found only after a licence cue (see
+`driver_licence_recognizer.py`), and so are the national ids of the served countries
+(`national_id_recognizers.py`)."""
 
 PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "BR")
 """Regions whose national number formats (without a +country prefix) Presidio's PhoneRecognizer tries.

@@ -2,11 +2,12 @@
 
 Routing goes by the text, not by the row's `language` column. The column says which language a user was
 served in, and one response row holds the operator's English system prompt, English knowledge-base
-documents and the user's own words, which mix languages ("Bonjour ! How do I return an item?"). A text is
-read as written in the served language whose own function words it holds most of (spaCy's stop words,
-minus those any two served languages share), when it holds at least `MIN_FUNCTION_WORDS` of them and more
-than English ones: one greeting does not make an English question French, and a Spanish sentence is not
-read as French for its "de".
+documents and the user's own words, which mix languages ("Bonjour ! How do I return an item?"). Each
+sentence is read as written in the served language whose own function words it holds most of (spaCy's stop
+words, minus those any two served languages share), when it holds at least `MIN_FUNCTION_WORDS` of them and
+more than English ones: one greeting does not make an English question French, and a Spanish sentence is
+not read as French for its "de". The text is written in the language of most of its words, so an English
+answer inside a French greeting and closing is English, as the English model reads it best.
 """
 
 from collections import Counter
@@ -24,6 +25,8 @@ MIN_FUNCTION_WORDS = 1
 """Own function words a text needs in a language before it is read as that language (and it must hold more
 of them than of English ones)."""
 
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+"""A sentence, or a line: what one writer wrote in one language."""
 _WORD = re.compile(r"(?<![\p{L}.@/])\p{L}{2,}(?![\p{L}]|[.@/]\p{L})")
 """Words of two letters or more, outside addresses and file names: the single letters of "i'm" or "y/o" and
 the ".de" of a mail domain are in French's list too."""
@@ -41,10 +44,19 @@ def _language_of_function_word() -> dict[str, str]:
 
 
 def written_language(text: str) -> str:
-    """The served language whose own function words the text holds most of; English when none holds
+    """The served language most of the text's words are written in, sentence by sentence; English on a
+    tie."""
+    words = Counter[str]()
+    for sentence in _SENTENCE.findall(text):
+        words[sentence_language(sentence)] += len(_WORD.findall(sentence))
+    return max(SERVED_LANGUAGES, key=words.__getitem__)
+
+
+def sentence_language(sentence: str) -> str:
+    """The served language whose own function words the sentence holds most of; English when none holds
     MIN_FUNCTION_WORDS or more than English."""
     owner = _language_of_function_word()
-    counts = Counter(owner.get(word.casefold()) for word in _WORD.findall(text))
+    counts = Counter(owner.get(word.casefold()) for word in _WORD.findall(sentence))
     best = max(SERVED_LANGUAGES, key=counts.__getitem__)
     outweighs_english = counts[best] >= MIN_FUNCTION_WORDS and counts[best] > counts[DEFAULT_LANGUAGE]
     return best if outweighs_english else DEFAULT_LANGUAGE

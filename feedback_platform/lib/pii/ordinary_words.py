@@ -41,7 +41,7 @@ def without_ordinary_words(
 ) -> list[RecognizerResult]:
     """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language,
     naming a control of an interface or being a greeting or sign-off, and the one-word PERSON spans opening
-    a sentence that the model's tagger reads as an ordinary word."""
+    a sentence that the text also writes in lower case or the model's tagger reads as an ordinary word."""
     code = [match.span() for match in _CODE.finditer(text)]
     has_person = any(result.entity_type == "PERSON" for result in results)
     tagger = _tagger(nlp_artifacts, language) if has_person else None
@@ -57,11 +57,7 @@ def without_ordinary_words(
                 or _SALUTATION.fullmatch(text, result.start, result.end) is not None
             )
         )
-        and not (
-            tagger is not None
-            and result.entity_type == "PERSON"
-            and _opens_sentence_as_common_word(text, result, tagger)
-        )
+        and not (result.entity_type == "PERSON" and _opens_sentence_as_common_word(text, result, tagger))
     ]
 
 
@@ -84,13 +80,19 @@ def _names_an_interface_control(text: str, result: RecognizerResult) -> bool:
     )
 
 
-def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger") -> bool:
+def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger | None") -> bool:
+    """True for a one-word span opening a sentence that the text also writes in lower case ("Keys are
+    revoked under Settings > API keys"), or that `tagger` reads as an ordinary word."""
     word = text[result.start : result.end]
     if (
         " " in word
         or text.startswith(":", result.end)  # a dialogue's speaker: "Alice: Who are you?"
         or not _SENTENCE_START.search(text[max(0, result.start - 30) : result.start])
     ):
+        return False
+    if word != word.lower() and re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text):
+        return True
+    if tagger is None:
         return False
     doc = tagger(_SENTENCE.match(text, result.start).group())
     return len(doc) > 0 and doc[0].text == word and doc[0].tag_ in ORDINARY_WORD_TAGS

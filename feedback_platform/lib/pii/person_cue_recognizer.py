@@ -22,6 +22,10 @@ _FULL_NAME = (
 word is as often a nationality ("I am French")."""
 
 
+_POST_NOMINALS = r"(?:,?[ \t]+(?:\p{Lu}{2,5}|Ph\.?D\.?|M\.?Sc\.?|B\.?Sc\.?|Jr\.?|Sr\.?|Esq\.?))*"
+"""Degrees and suffixes after a name ("Jan de Vries MBA", "Ana Dias, PhD", "John Hale Jr."), redacted with
+it: they narrow down who wrote."""
+
 _HONORIFICS = (
     r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Dott\.ssa|Ing|Avv"
     r"|Dhr|Mw|Mevr)\.?|(?:Monsieur|Madame|Mademoiselle|Señor|Señora|Don|Doña|Signor|Signora|Signorina"
@@ -59,12 +63,13 @@ class PersonCueRecognizerBase(PatternRecognizer):
         Pattern(
             "sign_off",
             rf"(?<=\b(?i:{names.SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}"
-            r"(?=[ \t]*(?:\n|$))",
+            rf"{_POST_NOMINALS}(?=[ \t]*(?:\n|$))",
             0.5,
         ),
         Pattern(
             "sign_off_same_line",
-            rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){_FULL_NAME}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
+            rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){_FULL_NAME}"
+            rf"{_POST_NOMINALS}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
             0.5,
         ),
         Pattern(

@@ -28,11 +28,12 @@ GREETINGS = (
 )
 """Salutations before a name, in English, German, French, Spanish, Italian and Dutch."""
 SIGN_OFFS = (
-    r"Regards|Best|Thanks|Thank[ \t]+you|Cheers|Sincerely|Gr\u00fc\u00dfe|Gru\u00df|Danke|Cordialement"
-    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci|Saludos|Un[ \t]+saludo|Atentamente|Gracias"
-    r"|Saluti|Cordiali[ \t]+saluti|Distinti[ \t]+saluti|Grazie|Groet(?:en)?"
-    r"|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
-    r"|Bedankt|Dank[ \t]+je(?:[ \t]+wel)?"
+    r"Regards|Best|Thanks(?:[ \t]+in[ \t]+advance)?|Thank[ \t]+you|Cheers|Sincerely"
+    r"|Gr\u00fc\u00dfe|Gru\u00df|Danke(?:[ \t]+im[ \t]+Voraus)?|Cordialement"
+    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci(?:[ \t]+d['\u2019]avance)?|Saludos|Un[ \t]+saludo|Atentamente"
+    r"|Gracias(?:[ \t]+de[ \t]+antemano)?|Saluti|Cordiali[ \t]+saluti|Distinti[ \t]+saluti"
+    r"|Grazie(?:[ \t]+in[ \t]+anticipo)?|Groet(?:en)?|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
+    r"|(?:Alvast[ \t]+)?Bedankt|Dank[ \t]+je(?:[ \t]+wel)?"
 )
 """Closings after which the next line, or the rest of the line after a comma, is the writer's name."""
 DISCOURSE_WORDS = (
@@ -64,13 +65,15 @@ question about the addressee ("Ana, what is your address?") or a request for som
 does ("Maria, can you send the file?") is not one of them."""
 
 VOCATIVE = (
-    rf"(?<=(?:\A|[.!?\n][\"\u201d]?[ \t]*)[ \t]*)(?!(?i:{DISCOURSE_WORDS})\b)(?![\p{{L}}]+ly\b)"
+    rf"(?<=(?:\A|[.!?\n][\"\u201d]?[ \t]*)[ \t]*)(?!(?i:{DISCOURSE_WORDS}|{GREETINGS}|{SIGN_OFFS})\b)"
+    r"(?![\p{L}]+ly\b)"
     rf"\p{{Lu}}\p{{Ll}}[\p{{Ll}}\p{{M}}'\u2019-]+(?=,[ \t]+(?:{ADDRESS_FOLLOWERS})\b)"
     rf"(?!,[ \t]+(?:{TOPIC_QUESTIONS}))"
 )
-"""A single name opening a sentence and followed by a comma and a request: "Warrane, can I speak to ...".
-Not when the request asks about a subject (`TOPIC_QUESTIONS`): the word is then as often a language, a
-tool or a product, and only spaCy's own verdict (which this rule does not override) makes it a person."""
+"""A single name opening a sentence and followed by a comma and a request: "Warrane, can I speak to ...";
+not a greeting or a closing ("Goedemiddag, I lost my card"). Not when the request asks about a subject
+(`TOPIC_QUESTIONS`): the word is then as often a language, a tool or a product, and only spaCy's own
+verdict (which this rule does not override) makes it a person."""
 
 PERSON_NAME = r"(?i:(?:your|my|his|her|their|the|last|first|full|maiden|middle|sur)[ \t]*name)\b"
 """"Name" as in someone's name: "your name", "the name", "last name", not "file name" or "rename"."""

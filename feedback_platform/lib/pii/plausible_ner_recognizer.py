@@ -7,15 +7,18 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences, with_particles
 from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
+from feedback_platform.lib.pii.territories import is_territory
 
 
 class PlausibleNerRecognizer(SpacyRecognizer):
     """Presidio's spaCy recognizer, minus PERSON and LOCATION spans that cannot be a name.
 
     The small model takes identifiers for people and places ("GPT-4", "Q3", "index.html", "v2.0.1"), and
-    reads across sentence ends ("¡Claro! Insurance"); the name of a person or a place has no digit,
+    reads across sentence ends ("¡Claro! Insurance") and colons ("Kurze Frage: Write", 'Heather:"I'm
+    Roberto'); a span is cut at its first colon, and the name of a person or a place has no digit,
     underscore, slash, @, file extension or sentence punctuation, and a person's name is not one
-    all-capital word ("JSON", "SAML"). Lower-case spans stay: users type names in lower case.
+    all-capital word ("JSON", "SAML"). A country or world region is a place too coarse to be personal data
+    (`feedback_platform.lib.pii.territories`). Lower-case spans stay: users type names in lower case.
     """
 
     CHECKED_ENTITIES = frozenset({"PERSON", "LOCATION"})
@@ -29,11 +32,12 @@ class PlausibleNerRecognizer(SpacyRecognizer):
         that are ordinary words (see `feedback_platform.lib.pii.ordinary_words`), and
         with each name extended to the capitalised words that continue it, spread to the other members
         of its list or the other speakers of its dialogue, and repeated where it recurs."""
+        found = [self._cut_at_colon(text, found) for found in super().analyze(text, entities, nlp_artifacts)]
         results = without_ordinary_words(
             text,
             [
                 result
-                for result in super().analyze(text, entities, nlp_artifacts)
+                for result in found
                 if result.entity_type not in self.CHECKED_ENTITIES or self._may_be_a_name(result, text)
             ],
             nlp_artifacts,
@@ -53,10 +57,18 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             + recurrences(text, people, nlp_artifacts)
         )
 
+    def _cut_at_colon(self, text: str, result: RecognizerResult) -> RecognizerResult:
+        colon = text.find(":", result.start, result.end)
+        if result.entity_type in self.CHECKED_ENTITIES and colon >= 0:
+            result.end = len(text[:colon].rstrip())
+        return result
+
     def _may_be_a_name(self, result: RecognizerResult, text: str) -> bool:
         span = text[result.start : result.end]
-        return not self._NOT_A_NAME.search(span) and not (
-            result.entity_type == "PERSON" and self._ACRONYM.match(span)
+        return (
+            bool(span)
+            and not self._NOT_A_NAME.search(span)
+            and not (self._ACRONYM.match(span) if result.entity_type == "PERSON" else is_territory(span))
         )
 
     _CONTINUATION = re.compile(
