@@ -164,7 +164,7 @@ def test_foreign_words_are_told_from_names() -> None:
 def test_acronyms_and_spans_across_sentences_are_not_names(redactor: PiiRedactor) -> None:
     text = "Express parses the JSON body first. ¡Claro! Insurance is included. Kurze Frage: Write a reply."
     assert redactor.redact([text]) == [text]
-    assert redactor.redact(['Heather:"I\'m Anna\'s sister".']) == ['<PERSON>:"I\'m <PERSON>\'s sister".']
+    assert redactor.redact(["Heather:\"I'm Anna's sister\"."]) == ["<PERSON>:\"I'm <PERSON>'s sister\"."]
 
 
 # Guards interface labels: a button or menu item after "tap" or "select" is kept, a person chosen in an
