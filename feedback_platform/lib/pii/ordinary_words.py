@@ -19,14 +19,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
+from feedback_platform.lib.pii.nlp import TAGGING_COMPONENTS
 from feedback_platform.lib.pii.person_patterns import GREETINGS, SIGN_OFFS
 
 ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
 """Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
 adjectives, adverbs, prepositions, determiners, pronouns."""
-
-TAGGING_COMPONENTS = ("tok2vec", "tagger")
-"""The model's components that tag a sentence; loaded with the model, run only on demand."""
 
 _SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)(?:\p{L}+(?:[ \t]\p{L}+)?,[ \t]+)?\Z")
 """What stands right before a word that opens a sentence, or its clause after a greeting of one or two words

@@ -112,10 +112,11 @@ NOT_NAME_WORDS = (
 """Title-case words after a role noun that make a heading, not a name: "Project Manager Job Description"."""
 
 ROLE_NOUN_NAME = (
-    rf"(?<=(?:\b(?:{ROLE_NOUNS})|(?:\A|[.!?\n][ \t]*)(?i:{ROLE_NOUNS}))[ \t]+)"
+    rf"(?<=(?:\b(?:{ROLE_NOUNS})|(?:\A|[.!?\n][ \t]*)(?i:{ROLE_NOUNS}))[ \t]+(?:(?:is|was)[ \t]+)?)"
     rf"(?!(?:{NOT_NAME_WORDS})\b)(?!{NAME_WORD}[ \t]+(?:{NOT_NAME_WORDS})\b){FULL_NAME}"
 )
-"""A full name after a lower-case role noun, or after a capitalised one opening a sentence."""
+"""A full name after a lower-case role noun, or after a capitalised one opening a sentence, directly or
+after "is": "customer care lead Grace Reed", "the customer is Noah Nguyen"."""
 
 CONTACT_LINE = (
     r"[^\p{L}\d\n]*(?:\d{1,6}[ \t]+(?:\d+[ \t]+)?(?:\p{Lu}|\p{Ll}{1,4}\.)"
