@@ -114,3 +114,18 @@ def test_config_is_hashable_for_the_resource_cache() -> None:
     # Guards the Dagster resource, which caches one engine per RedactorConfig.
     assert hash(RedactorConfig()) == hash(RedactorConfig())
     assert ENGINE_VERSION
+
+
+# Guards the card lengths Presidio's own pattern misses: 12-digit Maestro (legacy 0604 range included),
+# Mastercard's 2-series, 19 digits written 4-4-4-4-3; a number failing the Luhn check is no card.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Points on credit card 060412345674 please", "Points on credit card <CREDIT_CARD> please"),
+        ("My Maestro card 6759 1234 5678 9012 342 was declined.", "My Maestro card <CREDIT_CARD> was declined."),
+        ("Card 2221 0000 1234 5673 expired.", "Card <CREDIT_CARD> expired."),
+        ("Order 060412345675 shipped.", "Order 060412345675 shipped."),
+    ],
+)
+def test_cards_of_every_length_are_redacted(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]

@@ -38,9 +38,14 @@ NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION")
 
 CARD_PATTERNS = [
     *CreditCardRecognizer.PATTERNS,
-    # Presidio's pattern stops at 17 digits and skips Mastercard's 2-series; cards run from 12 (Maestro)
-    # to 19 digits. Every match must still pass the Luhn check, or it is dropped.
-    Pattern("card_12_to_19_digits", r"\b(?:[2-6]\d{3}|1800)[- ]?\d{4}[- ]?\d{4}(?:[- ]?\d{1,7})?\b", 0.3),
+    # Presidio's pattern stops at 17 digits and skips Mastercard's 2-series and Maestro's legacy 0604
+    # range; cards run from 12 (Maestro) to 19 digits, 19 written 4-4-4-4-3. Every match must still pass
+    # the Luhn check, or it is dropped.
+    Pattern(
+        "card_12_to_19_digits",
+        r"\b(?:[2-6]\d{3}|1800|0604)[- ]?\d{4}[- ]?\d{4}(?:[- ]?\d{4}(?:[- ]?\d{3}(?!\d))?|[- ]?\d{1,7})?\b",
+        0.3,
+    ),
 ]
 
 
