@@ -34,12 +34,15 @@ def test_digit_only_ids_need_their_context(redactor: PiiRedactor, text: str) -> 
     assert redactor.redact([text]) == [text]
 
 
-# Guards street grammar outside English: preposition streets with their postcode, Dutch postcodes, Romance
+# Guards street grammar outside English: preposition streets with their postcode, Austrian and Swiss
+# four-digit postcodes, Dutch postcodes, Romance
 # street types with particles and Roman numerals, a Spanish floor.
 @pytest.mark.parametrize(
     "address",
     [
         "Am Sonnenhang 7, 50667 Köln",
+        "Ringstraße 12a, 1010 Wien",
+        "Bahnhofstrasse 3, CH-8001 Zürich",
         "Kerkstraat 21, 1017 GC Amsterdam",
         "Stationsweg 4, 3511 ED Utrecht",
         "Viale dei Mille 45, 20129 Milano",
@@ -76,6 +79,7 @@ def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
         ("Je suis Camille Dubois, cliente depuis 2019.", "Camille Dubois"),
         ("Hola, me llamo Lucía Fernández de la Cruz.", "Lucía Fernández de la Cruz"),
         ("Alvast bedankt,\nJan de Vries MBA", "Jan de Vries MBA"),
+        ("Groetjes,\nJan-Willem van den Heuvel", "Jan-Willem van den Heuvel"),
         ("Thanks, Ana Dias, PhD", "Ana Dias PhD"),
     ],
 )

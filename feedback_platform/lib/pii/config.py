@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-ENGINE_VERSION = "1.7.0"
+ENGINE_VERSION = "1.8.0"
 """Recorded with every redacted row. Bump it whenever recognizers, patterns, entities or defaults change,
 so that data redacted under older rules can be found and redone."""
 

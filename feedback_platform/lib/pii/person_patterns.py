@@ -30,9 +30,10 @@ GREETINGS = (
 SIGN_OFFS = (
     r"Regards|Best|Thanks(?:[ \t]+in[ \t]+advance)?|Thank[ \t]+you|Cheers|Sincerely"
     r"|Gr\u00fc\u00dfe|Gru\u00df|Danke(?:[ \t]+im[ \t]+Voraus)?|Cordialement"
-    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci(?:[ \t]+d['\u2019]avance)?|Saludos|Un[ \t]+saludo|Atentamente"
-    r"|Gracias(?:[ \t]+de[ \t]+antemano)?|Saluti|Cordiali[ \t]+saluti|Distinti[ \t]+saluti"
-    r"|Grazie(?:[ \t]+in[ \t]+anticipo)?|Groet(?:en)?|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
+    r"|Bien[ \t]+\u00e0[ \t]+vous|Merci(?:[ \t]+d['\u2019]avance)?|Bises|Bisous|Saludos|Un[ \t]+saludo"
+    r"|Atentamente|Gracias(?:[ \t]+de[ \t]+antemano)?|Un[ \t]+abrazo|Abrazos|Saluti|Cordiali[ \t]+saluti"
+    r"|Distinti[ \t]+saluti|Un[ \t]+saluto|A[ \t]+presto|Grazie(?:[ \t]+in[ \t]+anticipo)?"
+    r"|Groet(?:en|jes)?|Met[ \t]+vriendelijke[ \t]+groet(?:en)?"
     r"|(?:Alvast[ \t]+)?Bedankt|Dank[ \t]+je(?:[ \t]+wel)?"
 )
 """Closings after which the next line, or the rest of the line after a comma, is the writer's name."""

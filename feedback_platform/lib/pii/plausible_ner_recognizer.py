@@ -30,7 +30,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
     ) -> list[RecognizerResult]:
         """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has or
         that are ordinary words (see `feedback_platform.lib.pii.ordinary_words`), and
-        with each name extended to the capitalised words that continue it, spread to the other members
+        with each name extended to the capitalised words around it, spread to the other members
         of its list or the other speakers of its dialogue, and repeated where it recurs."""
         found = [self._cut_at_colon(text, found) for found in super().analyze(text, entities, nlp_artifacts)]
         results = without_ordinary_words(
@@ -49,7 +49,9 @@ class PlausibleNerRecognizer(SpacyRecognizer):
         for person in people:
             while match := self._CONTINUATION.match(text, person.end):
                 person.end = match.end()
-        people = with_particles(text, people)
+        for person in with_particles(text, people):
+            if match := self._HYPHENATED_BEFORE.search(text, max(0, person.start - 30), person.start):
+                person.start = match.start()
         people += peers_of_people(text, people)
         return (
             results
@@ -76,3 +78,5 @@ class PlausibleNerRecognizer(SpacyRecognizer):
         r"(?:\p{Lu}\.?(?=[ \t])|\p{Lu}[\p{Ll}'\u2019-]+)|-\p{L}+)"
     )
     """What continues a name on its line: a middle initial, a hyphenated part, a capitalised surname."""
+    _HYPHENATED_BEFORE = re.compile(r"(?<![\p{L}-])\p{Lu}[\p{Ll}'\u2019]+-\Z")
+    """The first part of a hyphenated given name the model left out: "Jan-" of "Jan-Willem van den Heuvel"."""
