@@ -2,8 +2,10 @@
 sign-offs and self-introductions; each with the ordinary text it must leave alone."""
 
 import pytest
+import regex as re
 
 from feedback_platform.lib.pii import PiiRedactor
+from feedback_platform.lib.pii.person_patterns import NAME_WORD
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +44,9 @@ def test_digit_only_ids_need_their_context(redactor: PiiRedactor, text: str) -> 
     [
         "Am Sonnenhang 7, 50667 Köln",
         "Ringstraße 12a, 1010 Wien",
+        "Prinsengracht 263-A, 1016 GV Amsterdam",
+        "Piazza San Marco 4, 30124 Venezia",
+        "Calle de Alcalá 123, 2º izq., 28009 Madrid",
         "Bahnhofstrasse 3, CH-8001 Zürich",
         "Kerkstraat 21, 1017 GC Amsterdam",
         "Stationsweg 4, 3511 ED Utrecht",
@@ -80,6 +85,10 @@ def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
         ("Hola, me llamo Lucía Fernández de la Cruz.", "Lucía Fernández de la Cruz"),
         ("Alvast bedankt,\nJan de Vries MBA", "Jan de Vries MBA"),
         ("Groetjes,\nJan-Willem van den Heuvel", "Jan-Willem van den Heuvel"),
+        ("Cordialement,\nJean-Baptiste Le Goff", "Jean-Baptiste Le Goff"),
+        ("Un saludo,\nMaría del Carmen Ruiz de Alarcón", "María del Carmen Ruiz de Alarcón"),
+        ("Met vriendelijke groet,\nir. Thijs van 't Hof", "Thijs van 't Hof"),
+        ("Buongiorno, sono Giulia Dell'Acqua, di Venezia.", "Giulia Dell'Acqua"),
         ("Thanks, Ana Dias, PhD", "Ana Dias PhD"),
     ],
 )
@@ -109,3 +118,13 @@ def test_full_names_with_letters_outside_english_are_redacted(
     redactor: PiiRedactor, text: str, expected: str
 ) -> None:
     assert redactor.redact([text]) == [expected]
+
+
+# Guards the one grammar of a name's word that every name rule shares: elisions, hyphens and possessives
+# belong to the word; a capital inside a word does not (brand names, not names).
+def test_a_name_word_takes_elisions_and_hyphens_but_not_inner_capitals() -> None:
+    word = re.compile(rf"{NAME_WORD}\Z")
+    for name in ("Anna", "Anna's", "O'Neil", "Dell'Acqua", "N'Diaye", "Jean-Luc", "Dubois-Lefèvre"):
+        assert word.match(name), name
+    for not_a_name in ("PayPal", "GitHub", "A", "anna"):
+        assert not word.match(not_a_name), not_a_name

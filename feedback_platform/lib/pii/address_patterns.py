@@ -49,9 +49,7 @@ NL_POSTCODE_CITY = (
 )
 """A Dutch postcode (four digits, two capitals) and town after the street: ", 1017 GC Amsterdam"."""
 
-_DE_POSTCODE_CITY = (
-    r"(?:,?\s+(?:[ADH]-|CH-)?\d{4,5}\s+\p{Lu}\p{Ll}[\p{L}-]*(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
-)
+_DE_POSTCODE_CITY = r"(?:,?\s+(?:[ADH]-|CH-)?\d{4,5}\s+\p{Lu}\p{Ll}[\p{L}-]*(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
 """The postcode and town after a German-language street: five digits in Germany, four in Austria and
 Switzerland, with an optional country letter ("10115 Berlin", "1010 Wien", "CH-8001 Zürich")."""
 _DE_HOUSE_NUMBER = r"\s*\d{1,4}(?:\s?[a-z]\b)?(?:-\d{1,4})?"
@@ -80,10 +78,10 @@ Montag 5" is as common, so the postcode and town must follow."""
 EU_COMPOUND_STREET = (
     rf"{_LEADING_NUMBER}\b\p{{Lu}}\p{{Ll}}{{2,}}(?:vägen|gatan|gränd|vej|gade|veien|vegen|gata|katu|kuja|tie"
     rf"|polku|laan|straat|gracht|plein|kade|singel|dijk|baan|hof|steeg|dreef|plantsoen|wal)\s+\d{{1,4}}"
-    rf"\s?[A-Za-z]?\b{_UNIT}{NL_POSTCODE_CITY}"
+    rf"(?:[ -]?[A-Za-z]\b|-\d{{1,4}}|[ -]?(?:hs|bis)\b)?\b{_UNIT}{NL_POSTCODE_CITY}"
 )
 """Nordic, Finnish and Dutch compound street names: "Hammarvägen 15", "Koskikatu 25", "Brixtonlaan 380",
-"Kerkstraat 21, 1017 GC Amsterdam"."""
+"Kerkstraat 21, 1017 GC Amsterdam", "Prinsengracht 263-A"."""
 
 _POSTCODE_CITY = r"(?:,?\s+\d{4,5}\s+\p{Lu}[\p{L}'\u2019-]+(?:[ -]\p{Lu}[\p{L}'\u2019-]+){0,2})?"
 """French, Spanish, Italian, Portuguese style postcode and town after the street: ", 75012 Paris"."""
@@ -96,8 +94,8 @@ _ROMANCE_STREET_TYPE = (
     r"|Corso|Vicolo|Largo|Lungomare|Strada|Contrada|Borgo|Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Cuesta"
     r"|Camino|Carretera|Ronda|Travesía|Glorieta|Rambla|Carrer|Rua|Travessa|ul\.|al\.|Plac|Rynek)"
 )
-_FLOOR = r"(?:,?[ \t]+\d{1,2}[º°ªoa]?[ \t]?[A-Z]?\b)?"
-"""A Spanish floor and door after the house number: ", 3º B" (analysed folded, as ", 3o B")."""
+_FLOOR = r"(?:,?[ \t]+\d{1,2}[º°ªoa]?(?!\d)(?:[ \t]?(?:[A-Z]|izq(?:da)?|izquierda|dcha|der(?:echa)?)\b\.?)?)?"
+"""A Spanish floor and door after the house number: ", 3º B", ", 2º izq." (analysed folded, as ", 3o B")."""
 ROMANCE_STREET = (
     rf"{_LEADING_NUMBER}(?<!\w){_ROMANCE_STREET_TYPE}\s*{_ROMANCE_NAME}\d{{1,4}}[A-Za-z]?\b"
     rf"{_FLOOR}{_UNIT}{_POSTCODE_CITY}"

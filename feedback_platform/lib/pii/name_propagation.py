@@ -6,12 +6,10 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from feedback_platform.lib.pii.person_patterns import PARTICLE_WORDS
+from feedback_platform.lib.pii.person_patterns import NAME_WORD, PARTICLES
 
-PARTICLES = rf"(?:{'|'.join(PARTICLE_WORDS)})"
-"""Any one of the name particles (`person_patterns.PARTICLE_WORDS`)."""
-_SURNAME_AFTER_PARTICLES = re.compile(rf"(?:[ \t]+{PARTICLES})+[ \t]+\p{{Lu}}[\p{{Ll}}'\u2019-]+")
-_GIVEN_NAME_BEFORE_PARTICLES = re.compile(rf"\p{{Lu}}[\p{{Ll}}'\u2019-]+(?:[ \t]+{PARTICLES})+[ \t]+\Z")
+_SURNAME_AFTER_PARTICLES = re.compile(rf"(?:[ \t]+{PARTICLES})+[ \t]+{NAME_WORD}")
+_GIVEN_NAME_BEFORE_PARTICLES = re.compile(rf"{NAME_WORD}(?:[ \t]+{PARTICLES})+[ \t]+\Z")
 """Only across particles, so a greeting before a name ("Thanks Anna") is never taken into it."""
 
 _NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+")

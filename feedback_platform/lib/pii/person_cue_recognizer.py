@@ -9,18 +9,8 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from feedback_platform.lib.pii import person_patterns as names
-from feedback_platform.lib.pii.name_propagation import PARTICLES, recurrences, with_particles
+from feedback_platform.lib.pii.name_propagation import recurrences, with_particles
 from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
-
-_NAME = r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?(?=[ \t]))?(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2}"
-"""One to three capitalised words, with an optional middle initial: "Vanessa P. Hertzog"."""
-_FULL_NAME = (
-    r"\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}\.?)?"
-    rf"(?:[ \t]+(?:{PARTICLES}[ \t]+)*\p{{Lu}}[\p{{Ll}}'\u2019-]+){{1,2}}"
-)
-"""Two or three capitalised words, particles allowed before a surname ("Sanne de Vries"): after "I am", one
-word is as often a nationality ("I am French")."""
-
 
 _POST_NOMINALS = r"(?:,?[ \t]+(?:\p{Lu}{2,5}|Ph\.?D\.?|M\.?Sc\.?|B\.?Sc\.?|Jr\.?|Sr\.?|Esq\.?))*"
 """Degrees and suffixes after a name ("Jan de Vries MBA", "Ana Dias, PhD", "John Hale Jr."), redacted with
@@ -29,10 +19,11 @@ it: they narrow down who wrote."""
 _HONORIFICS = (
     r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Dott\.ssa|Ing|Avv"
     r"|Dhr|Mw|Mevr)\.?|(?:Monsieur|Madame|Mademoiselle|Señor|Señora|Don|Doña|Signor|Signora|Signorina"
-    r"|Meneer|Mevrouw|De[ \t]+heer|Dipl\.-Ing\.|Mag\.)|M\.|(?i:mrs?|ms|mx|dr)\."
+    r"|Meneer|Mevrouw|De[ \t]+heer|Dipl\.-Ing\.|Mag\.)|M\.|(?i:mrs?|ms|mx|dr)\.|(?:ir|ing|drs|mr)\."
 )
 """Titles before a name, in the six languages; the short English ones also in lower case when they end with
-a period ("ms. Quinzia"). "M." (Monsieur) only with its period: a bare "M" is a letter."""
+a period ("ms. Quinzia"), as the Dutch degrees are written ("ir. Thijs van 't Hof", "drs.", "mr."). "M."
+(Monsieur) only with its period: a bare "M" is a letter."""
 
 _SELF_INTRODUCTIONS = (
     r"ich[ \t]+bin|ich[ \t]+hei\u00dfe|mein[ \t]+Name[ \t]+ist|hier[ \t]+ist|je[ \t]+m'appelle|je[ \t]+suis"
@@ -51,30 +42,31 @@ class PersonCueRecognizerBase(PatternRecognizer):
     """
 
     PATTERNS = [
-        Pattern("name_is", rf"(?<=\b(?i:name(?:'s|[ \t]+is|:))[ \t]*\n?[ \t]*){_NAME}", 0.6),
-        Pattern("i_am", rf"(?<=\b(?:I[ \t]+am|I'm|I\u2019m|[Tt]his[ \t]+is)[ \t]+){_FULL_NAME}", 0.5),
-        Pattern("honorific", rf"(?<=\b(?:{_HONORIFICS})[ \t]+){_NAME}", 0.6),
+        Pattern("name_is", rf"(?<=\b(?i:name(?:'s|[ \t]+is|:))[ \t]*\n?[ \t]*){names.NAME}", 0.6),
+        # A full name after "I am": one word is as often a nationality ("I am French").
+        Pattern("i_am", rf"(?<=\b(?:I[ \t]+am|I'm|I\u2019m|[Tt]his[ \t]+is)[ \t]+){names.FULL_NAME}", 0.5),
+        Pattern("honorific", rf"(?<=\b(?:{_HONORIFICS})[ \t]+){names.NAME}", 0.6),
         Pattern(
             "greeting",
-            rf"(?<=\b(?:{names.GREETINGS})[ \t]+)(?!(?:World|Everyone|All|There|Team|Folks|Guys)\b){_NAME}"
-            r"(?=[ \t]*[,!:\n])",
+            rf"(?<=\b(?:{names.GREETINGS})[ \t]+)(?!(?:World|Everyone|All|There|Team|Folks|Guys)\b)"
+            rf"{names.NAME}(?=[ \t]*[,!:\n])",
             0.5,
         ),
         Pattern(
             "sign_off",
-            rf"(?<=\b(?i:{names.SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}"
+            rf"(?<=\b(?i:{names.SIGN_OFFS})[,!.]?[ \t]*\n[ \t]*(?:(?:{_HONORIFICS})[ \t]+)?){names.FULL_NAME}"
             rf"{_POST_NOMINALS}(?=[ \t]*(?:\n|$))",
             0.5,
         ),
         Pattern(
             "sign_off_same_line",
-            rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){_FULL_NAME}"
+            rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){names.FULL_NAME}"
             rf"{_POST_NOMINALS}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
             0.5,
         ),
         Pattern(
             "self_introduction",
-            rf"(?<=\b(?i:{_SELF_INTRODUCTIONS})[ \t]+(?:(?:{_HONORIFICS})[ \t]+)?){_FULL_NAME}",
+            rf"(?<=\b(?i:{_SELF_INTRODUCTIONS})[ \t]+(?:(?:{_HONORIFICS})[ \t]+)?){names.FULL_NAME}",
             0.6,
         ),
     ]
@@ -111,8 +103,10 @@ class PersonCueRecognizer(PersonCueRecognizerBase):
 
     PATTERNS = [
         *PersonCueRecognizerBase.PATTERNS,
-        Pattern("cue_before", rf"(?<=\b(?i:{_CUE_BEFORE})[ \t]*:?[ \t]+){_NAME}", 0.5),
-        Pattern("cue_after", rf"(?<![\p{{L}}])(?!{_PRONOUNS}\b)(?:{_NAME})(?=[ \t]*(?:{_CUE_AFTER})\b)", 0.5),
+        Pattern("cue_before", rf"(?<=\b(?i:{_CUE_BEFORE})[ \t]*:?[ \t]+){names.NAME}", 0.5),
+        Pattern(
+            "cue_after", rf"(?<![\p{{L}}])(?!{_PRONOUNS}\b)(?:{names.NAME})(?=[ \t]*(?:{_CUE_AFTER})\b)", 0.5
+        ),
         Pattern("vocative", names.VOCATIVE, 0.5),
         Pattern("name_question", names.NAME_QUESTION, 0.5),
         Pattern("lowercase_name_is", names.LOWERCASE_NAME_IS, 0.5),

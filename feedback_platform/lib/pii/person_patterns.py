@@ -7,19 +7,26 @@ contact block, the speaker of a dialogue line, a member of a list holding a pers
 
 PARTICLE_WORDS: tuple[str, ...] = (
     *("van", "von", "vom", "zu", "zur", "de", "den", "der", "des", "du", "di", "da", "del", "della", "dei"),
-    *("ter", "ten", "le", "la", "los", "las"),
+    *("ter", "ten", "le", "la", "los", "las", "'t", "\u2019t"),
 )
 """Lower-case particles inside names in the product's languages: "van den Berg", "von Stein", "de la Cruz",
-"della Rovere", "ten Pas"."""
+"della Rovere", "ten Pas", "van 't Hof"."""
 
-NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}'\u2019-]+"
-"""One capitalised word of a name: "Danial", "O'Neil", "Jean-Luc"."""
+PARTICLES = rf"(?:{'|'.join(PARTICLE_WORDS)})"
+"""Any one of the name particles."""
+
+NAME_WORD = (
+    r"\p{Lu}(?:[\p{Ll}\p{M}]+|(?=['\u2019]\p{Lu}))(?:['\u2019]\p{Lu}?[\p{Ll}\p{M}]+|-\p{Lu}?[\p{Ll}\p{M}]+)*"
+)
+"""One capitalised word of a name: "Danial", "O'Neil", "Dell'Acqua", "Jean-Luc", "Dubois-Lefèvre"; a
+possessive comes with it ("Anna's"). Not a word with a capital inside ("PayPal", "GitHub")."""
 
 NAME = rf"{NAME_WORD}(?:[ \t]+\p{{Lu}}\.?(?=[ \t]))?(?:[ \t]+{NAME_WORD}){{0,2}}"
 """One to three capitalised words, with an optional middle initial: "Vanessa P. Hertzog"."""
 
-FULL_NAME = rf"{NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+{NAME_WORD}){{1,2}}"
-"""Two or three capitalised words, with an optional middle initial."""
+FULL_NAME = rf"{NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+(?:{PARTICLES}[ \t]+)*{NAME_WORD}){{1,3}}"
+"""Two to four capitalised words, with an optional middle initial and particles before a surname ("Sanne de
+Vries", "María del Carmen Ruiz de Alarcón")."""
 
 GREETINGS = (
     r"Dear|Hi|Hello|Hey|Hallo|Guten[ \t]+(?:Tag|Morgen|Abend)|Liebe[rs]?|Bonjour|Bonsoir|Salut|Cher"

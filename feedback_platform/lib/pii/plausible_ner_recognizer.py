@@ -7,6 +7,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences, with_particles
 from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
+from feedback_platform.lib.pii.person_patterns import NAME_WORD
 from feedback_platform.lib.pii.territories import is_territory
 
 
@@ -75,8 +76,9 @@ class PlausibleNerRecognizer(SpacyRecognizer):
 
     _CONTINUATION = re.compile(
         r"(?:[ \t]+(?!(?:I|A|He|She|It|We|You|They|The|This|That|And|But|Or|In|On|At|To)\b)"
-        r"(?:\p{Lu}\.?(?=[ \t])|\p{Lu}[\p{Ll}'\u2019-]+)|-\p{L}+)"
+        rf"(?:\p{{Lu}}\.?(?=[ \t])|{NAME_WORD})|-\p{{L}}+|['\u2019]\p{{Lu}}\p{{Ll}}+)"
     )
-    """What continues a name on its line: a middle initial, a hyphenated part, a capitalised surname."""
+    """What continues a name on its line: a middle initial, a hyphenated part, the rest of an elided surname
+    ("Dell" + "'Acqua"), a capitalised surname."""
     _HYPHENATED_BEFORE = re.compile(r"(?<![\p{L}-])\p{Lu}[\p{Ll}'\u2019]+-\Z")
     """The first part of a hyphenated given name the model left out: "Jan-" of "Jan-Willem van den Heuvel"."""
