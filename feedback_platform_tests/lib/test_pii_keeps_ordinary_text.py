@@ -97,6 +97,7 @@ def test_the_shipped_tenants_file_names_every_sample_tenant() -> None:
             "You are the email assistant of Northwind Bank. Draft replies that support agents send.",
         ),
         ("Mark called me yesterday about the refund.", "<PERSON> called me yesterday about the refund."),
+        ("It works great \u2014 Thanks!", "It works great \u2014 Thanks!"),
         (
             "Keys are revoked under Settings > API keys. Hannah rotated hers.",
             "Keys are revoked under Settings > API keys. <PERSON> rotated hers.",

@@ -280,6 +280,10 @@ def test_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> None:
         # A full name after a role noun, which spaCy labels ORG.
         ("Escalate to customer care lead Grace Reed (grace.reed@example.com)", "Grace Reed"),
         ("Draft a reply. The customer is Noor Haddad, noor@example.com.", "Noor Haddad"),
+        # A signature: quoted after a sign-off, after a dash ending the message, "<name> from <team> here".
+        ('it signed "Kind regards, Rhiannon Pryce-Jones" but I send it', "Rhiannon Pryce-Jones"),
+        ("Call me on 020 7946 0958 after five \u2014 Callum.", "Callum"),
+        ("Hi Team, Marguerite from accounts here, can someone check my payslip?", "Marguerite"),
         # The name line heading a contact block.
         ("Dagrún Vésteinsdóttir\n\n42 Larkspur Road\nSuite 9\nLeeds", "Dagrún"),
         # A lower-case name heading a contact block.

@@ -49,7 +49,10 @@ NL_POSTCODE_CITY = (
 )
 """A Dutch postcode (four digits, two capitals) and town after the street: ", 1017 GC Amsterdam"."""
 
-_DE_POSTCODE_CITY = r"(?:,?\s+(?:[ADH]-|CH-)?\d{4,5}\s+\p{Lu}\p{Ll}[\p{L}-]*(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
+_DE_POSTCODE_CITY = (
+    r"(?:,?\s+(?:[ADH]-|CH-)?\d{4,5}\s+\p{Lu}\p{Ll}[\p{L}-]*"
+    r"(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
+)
 """The postcode and town after a German-language street: five digits in Germany, four in Austria and
 Switzerland, with an optional country letter ("10115 Berlin", "1010 Wien", "CH-8001 Zürich")."""
 _DE_HOUSE_NUMBER = r"\s*\d{1,4}(?:\s?[a-z]\b)?(?:-\d{1,4})?"

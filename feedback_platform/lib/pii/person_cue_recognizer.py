@@ -35,7 +35,8 @@ _SELF_INTRODUCTIONS = (
 
 class PersonCueRecognizerBase(PatternRecognizer):
     """Names that follow a cue: "my name is", "Name:", "I am", "this is", an honorific, a greeting, or a
-    sign-off on the line above.
+    sign-off on the line above, on the same line (also quoted: '"Kind regards, Rhiannon Pryce-Jones"') or
+    after a dash ending the text.
 
     The small spaCy model misses many names that are not English ("My name is Rubija"); the cue says it
     is a name whatever the model thinks. Only the name is matched, not the cue.
@@ -61,9 +62,11 @@ class PersonCueRecognizerBase(PatternRecognizer):
         Pattern(
             "sign_off_same_line",
             rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){names.FULL_NAME}"
-            rf"{_POST_NOMINALS}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$))",
+            rf"{_POST_NOMINALS}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$|[.!]?[\"\u201d\u00bb]))",
             0.5,
         ),
+        Pattern("dash_signature", names.DASH_SIGNATURE, 0.5),
+        Pattern("introduced_from", names.INTRODUCED_FROM, 0.5),
         Pattern(
             "self_introduction",
             rf"(?<=\b(?i:{_SELF_INTRODUCTIONS})[ \t]+(?:(?:{_HONORIFICS})[ \t]+)?){names.FULL_NAME}",

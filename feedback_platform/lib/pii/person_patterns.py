@@ -83,6 +83,18 @@ not a greeting or a closing ("Goedemiddag, I lost my card"). Not when the reques
 (`TOPIC_QUESTIONS`): the word is then as often a language, a tool or a product, and only spaCy's own
 verdict (which this rule does not override) makes it a person."""
 
+DASH_SIGNATURE = (
+    rf"(?m)(?<=[\u2014\u2013][ \t]*)(?!(?i:{DISCOURSE_WORDS}|{GREETINGS}|{SIGN_OFFS})\b){NAME}"
+    r"(?=[ \t]*[.!]?[ \t]*$)"
+)
+"""A name after a dash closing a line, as a message is signed: "... or mobile 07911 123456 — Callum"."""
+
+INTRODUCED_FROM = (
+    rf"(?<=(?:\A|[.!?,\n])[ \t]*)(?!(?i:{DISCOURSE_WORDS})\b){NAME_WORD}"
+    r"(?=[ \t]+from[ \t]+(?:the[ \t]+)?\p{L}+(?:[ \t]+\p{L}+)?[ \t]+here\b)"
+)
+"""A writer introducing themselves by their team: "Hi Team, Marguerite from accounts here, can ..."."""
+
 PERSON_NAME = r"(?i:(?:your|my|his|her|their|the|last|first|full|maiden|middle|sur)[ \t]*name)\b"
 """"Name" as in someone's name: "your name", "the name", "last name", not "file name" or "rename"."""
 
