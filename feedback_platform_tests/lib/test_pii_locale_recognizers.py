@@ -47,6 +47,8 @@ def test_digit_only_ids_need_their_context(redactor: PiiRedactor, text: str) -> 
         "Prinsengracht 263-A, 1016 GV Amsterdam",
         "Piazza San Marco 4, 30124 Venezia",
         "Calle de Alcalá 123, 2º izq., 28009 Madrid",
+        "Via Giuseppe Garibaldi 15/B, Torino",
+        "Am Lindenhof 3b, 79098 Freiburg im Breisgau",
         "Bahnhofstrasse 3, CH-8001 Zürich",
         "Kerkstraat 21, 1017 GC Amsterdam",
         "Stationsweg 4, 3511 ED Utrecht",
@@ -128,3 +130,20 @@ def test_a_name_word_takes_elisions_and_hyphens_but_not_inner_capitals() -> None
         assert word.match(name), name
     for not_a_name in ("PayPal", "GitHub", "A", "anna"):
         assert not word.match(not_a_name), not_a_name
+
+
+# Guards the streets with no street-type word: after an address word they are an address, anywhere else a
+# name and a number are a product and its version.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mijn adres is Lange Voorhout 9, Den Haag.", "Mijn adres is <STREET_ADDRESS>."),
+        ("Er wohnt in Ledergasse 8, 6004 Luzern.", "Er wohnt in <STREET_ADDRESS>."),
+        ("Upgrade to Windows 11 and restart.", "Upgrade to Windows 11 and restart."),
+        ("Boarding is at Gate 12 in Terminal 2.", "Boarding is at Gate 12 in Terminal 2."),
+    ],
+)
+def test_streets_without_a_type_word_need_an_address_word(
+    redactor: PiiRedactor, text: str, expected: str
+) -> None:
+    assert redactor.redact([text]) == [expected]

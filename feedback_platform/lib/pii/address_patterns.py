@@ -44,22 +44,27 @@ US_MILITARY = (
 )
 """US military and diplomatic mail: "PSC 0413, Box 8144 APO AA 42323"."""
 
-NL_POSTCODE_CITY = (
-    r"(?:,?\s+\d{4}[ \t]?[A-Z]{2}\b(?:[ \t]+\p{Lu}[\p{L}'\u2019-]+(?:[ \t]+\p{Lu}[\p{L}-]+)?)?)?"
-)
+_NL_POSTCODE_TOWN = r",?\s+\d{4}[ \t]?[A-Z]{2}\b(?:[ \t]+\p{Lu}[\p{L}'\u2019-]+(?:[ \t]+\p{Lu}[\p{L}-]+)?)?"
 """A Dutch postcode (four digits, two capitals) and town after the street: ", 1017 GC Amsterdam"."""
 
-_DE_POSTCODE_CITY = (
-    r"(?:,?\s+(?:[ADH]-|CH-)?\d{4,5}\s+\p{Lu}\p{Ll}[\p{L}-]*"
-    r"(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?)?"
+TOWN = r"\p{Lu}[\p{L}'\u2019-]+(?:[ -]\p{Lu}[\p{L}'\u2019-]+){0,2}"
+"""A town's name: one to three capitalised words ("Milano", "Den Haag", "Aix-en-Provence")."""
+_COMMA_TOWN = rf",[ \t]*(?!\d){TOWN}"
+"""A town after the street and a comma, with no postcode: ", Milano"."""
+
+_DE_POSTCODE_TOWN = (
+    r",?\s+(?:[ADH]-|CH-)?\d{4,5}\s+\p{Lu}\p{Ll}[\p{L}-]*(?:\s(?:am|an\sder|im|in|bei)\s\p{Lu}[\p{L}-]+)?"
 )
 """The postcode and town after a German-language street: five digits in Germany, four in Austria and
-Switzerland, with an optional country letter ("10115 Berlin", "1010 Wien", "CH-8001 Zürich")."""
+Switzerland, with an optional country letter ("10115 Berlin", "1010 Wien", "CH-8001 Zürich", "79098
+Freiburg im Breisgau")."""
+_DE_POSTCODE_CITY = rf"(?:{_DE_POSTCODE_TOWN}|{_COMMA_TOWN})?"
 _DE_HOUSE_NUMBER = r"\s*\d{1,4}(?:\s?[a-z]\b)?(?:-\d{1,4})?"
 DE_COMPOUND_STREET = (
     rf"{_LEADING_NUMBER}"
     r"\b\p{Lu}\p{Ll}{2,}(?:-\p{Lu}?\p{Ll}+)*(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer"
-    rf"|chaussee|steig|pfad|markt|graben){_DE_HOUSE_NUMBER}{_UNIT}{_DE_POSTCODE_CITY}{NL_POSTCODE_CITY}"
+    rf"|chaussee|steig|pfad|markt|graben){_DE_HOUSE_NUMBER}{_UNIT}"
+    rf"(?:{_NL_POSTCODE_TOWN})?{_DE_POSTCODE_CITY}"
 )
 """German compound street names: "Hauptstraße 5", "Musterstr. 12a, 10115 Berlin". Not "-ring": English
 words end so ("Offering 3 options"), so "Kaiserring" stays with the block and context rules."""
@@ -72,22 +77,33 @@ DE_SEPARATE_STREET = (
 
 DE_PREPOSITION_STREET = (
     r"\b(?:Am|Im|An[ \t]der|Auf[ \t]der|Auf[ \t]dem|In[ \t]der|Zum|Zur|Unter[ \t]den|Hinter[ \t]der)[ \t]+"
-    rf"\p{{Lu}}\p{{Ll}}{{2,}}(?:-\p{{Lu}}?\p{{Ll}}+)*{_DE_HOUSE_NUMBER}"
-    r",?[ \t]+\d{5}[ \t]+\p{Lu}[\p{L}-]+"
+    rf"\p{{Lu}}\p{{Ll}}{{2,}}(?:-\p{{Lu}}?\p{{Ll}}+)*{_DE_HOUSE_NUMBER}{_DE_POSTCODE_TOWN}"
 )
 """German streets named by a preposition and a field or place name: "Am Sonnenhang 7, 50667 Köln". "Am
 Montag 5" is as common, so the postcode and town must follow."""
 
+_EU_HOUSE_NUMBER_SUFFIX = r"(?:[ -]?[A-Za-z]\b|-\d{1,4}|/[A-Za-z\d]{1,3}\b|[ -]?(?:hs|bis|ter)\b)?"
+"""What follows a house number in Dutch, Italian and French addresses: "263-A", "12-3", "15/B", "120bis"."""
+
 EU_COMPOUND_STREET = (
     rf"{_LEADING_NUMBER}\b\p{{Lu}}\p{{Ll}}{{2,}}(?:vägen|gatan|gränd|vej|gade|veien|vegen|gata|katu|kuja|tie"
     rf"|polku|laan|straat|gracht|plein|kade|singel|dijk|baan|hof|steeg|dreef|plantsoen|wal)\s+\d{{1,4}}"
-    rf"(?:[ -]?[A-Za-z]\b|-\d{{1,4}}|[ -]?(?:hs|bis)\b)?\b{_UNIT}{NL_POSTCODE_CITY}"
+    rf"{_EU_HOUSE_NUMBER_SUFFIX}\b{_UNIT}(?:{_NL_POSTCODE_TOWN}|{_COMMA_TOWN})?"
 )
 """Nordic, Finnish and Dutch compound street names: "Hammarvägen 15", "Koskikatu 25", "Brixtonlaan 380",
 "Kerkstraat 21, 1017 GC Amsterdam", "Prinsengracht 263-A"."""
 
-_POSTCODE_CITY = r"(?:,?\s+\d{4,5}\s+\p{Lu}[\p{L}'\u2019-]+(?:[ -]\p{Lu}[\p{L}'\u2019-]+){0,2})?"
-"""French, Spanish, Italian, Portuguese style postcode and town after the street: ", 75012 Paris"."""
+CUED_STREET = (
+    r"(?<![\p{L}\d'\u2019])(?:\p{Lu}(?!['\u2019])[\p{L}'\u2019.-]+[ \t]+(?:(?:de|del|van|der|den|di|la)[ \t]+)?){1,4}"
+    rf"\d{{1,4}}{_EU_HOUSE_NUMBER_SUFFIX}\b(?:,?\s+\d{{4,5}}(?:[ \t]?[A-Z]{{2}}\b)?\s+{TOWN}|{_COMMA_TOWN})?"
+)
+"""A street with no street-type word, its name then its number, as most of Europe writes it: "Lange
+Voorhout 9, Den Haag", "Joaquin Suarez 2906". Any capitalised words before a number look alike ("Python
+3", "Gate 12"), so it counts only after an address word (`CuedStreetRecognizer`)."""
+
+_POSTCODE_CITY = rf"(?:,?\s+\d{{4,5}}\s+{TOWN}|{_COMMA_TOWN})?"
+"""French, Spanish, Italian, Portuguese style postcode and town after the street: ", 75012 Paris", or the
+town alone: ", Milano"."""
 _ROMANCE_NAME = (
     r"(?:(?:\p{Lu}[\p{L}'\u2019.-]*|[IVX]+|de|del|della|delle|dei|degli|dello|di|des|du|la|le|las|los|da|das"
     r"|do|dos|y|e)\s+){1,5}"
@@ -100,7 +116,7 @@ _ROMANCE_STREET_TYPE = (
 _FLOOR = r"(?:,?[ \t]+\d{1,2}[º°ªoa]?(?!\d)(?:[ \t]?(?:[A-Z]|izq(?:da)?|izquierda|dcha|der(?:echa)?)\b\.?)?)?"
 """A Spanish floor and door after the house number: ", 3º B", ", 2º izq." (analysed folded, as ", 3o B")."""
 ROMANCE_STREET = (
-    rf"{_LEADING_NUMBER}(?<!\w){_ROMANCE_STREET_TYPE}\s*{_ROMANCE_NAME}\d{{1,4}}[A-Za-z]?\b"
+    rf"{_LEADING_NUMBER}(?<!\w){_ROMANCE_STREET_TYPE}\s*{_ROMANCE_NAME}\d{{1,4}}{_EU_HOUSE_NUMBER_SUFFIX}\b"
     rf"{_FLOOR}{_UNIT}{_POSTCODE_CITY}"
 )
 """Street type first: "Rue de Piétrain 371", "Viale dei Mille 45", "Calle Mayor 5", "Cuesta de San Vicente 4,

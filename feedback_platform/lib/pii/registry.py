@@ -31,6 +31,7 @@ from feedback_platform.lib.pii.plausible_ner_recognizer import PlausibleNerRecog
 from feedback_platform.lib.pii.street_address_recognizers import (
     StreetAddressRecognizer,
     address_block_recognizer,
+    cued_street_recognizer,
 )
 
 NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION")
@@ -66,6 +67,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         DriverLicenceRecognizer(),
         StreetAddressRecognizer(),
         address_block_recognizer(),
+        cued_street_recognizer(),
         PersonCueRecognizer(),
         AccentedNameRecognizer(),
         *national_id_recognizers(),

@@ -66,3 +66,23 @@ def address_block_recognizer() -> PatternRecognizer:
         context=ADDRESS_BLOCK_CONTEXT,
         global_regex_flags=CASE_SENSITIVE,
     )
+
+
+ADDRESS_WORDS = [
+    *("address", "adres", "anschrift", "indirizzo", "direcci", "domicilio", "lives", "reside"),
+    *("wohn", "woon", "abito", "vivo", "habite"),
+]
+"""Words that make what follows an address: the address nouns and "live" verbs of the six languages, as
+substrings of a nearby token ("Adresse", "wohne", "woont"); not "send" or "ship", which as often precede a
+product and its version."""
+
+
+def cued_street_recognizer() -> PatternRecognizer:
+    """A street written as its name then its number, with no street-type word, after an address word."""
+    return PatternRecognizer(
+        supported_entity="STREET_ADDRESS",
+        name="CuedStreetRecognizer",
+        patterns=[Pattern("cued_street", addr.CUED_STREET, 0.2)],
+        context=ADDRESS_WORDS,
+        global_regex_flags=CASE_SENSITIVE,
+    )
