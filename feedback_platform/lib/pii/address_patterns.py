@@ -94,7 +94,8 @@ EU_COMPOUND_STREET = (
 "Kerkstraat 21, 1017 GC Amsterdam", "Prinsengracht 263-A"."""
 
 CUED_STREET = (
-    r"(?<![\p{L}\d'\u2019])(?:\p{Lu}(?!['\u2019])[\p{L}'\u2019.-]+[ \t]+(?:(?:de|del|van|der|den|di|la)[ \t]+)?){1,4}"
+    r"(?<![\p{L}\d'\u2019])"
+    r"(?:\p{Lu}(?!['\u2019])[\p{L}'\u2019.-]+[ \t]+(?:(?:de|del|van|der|den|di|la)[ \t]+)?){1,4}"
     rf"\d{{1,4}}{_EU_HOUSE_NUMBER_SUFFIX}\b(?:,?\s+\d{{4,5}}(?:[ \t]?[A-Z]{{2}}\b)?\s+{TOWN}|{_COMMA_TOWN})?"
 )
 """A street with no street-type word, its name then its number, as most of Europe writes it: "Lange
