@@ -21,6 +21,7 @@ from feedback_platform.lib.pii.foreign_words import (
     is_foreign_word,
     passes_frequency_rule,
 )
+from feedback_platform.lib.pii.technical_terms import is_technical_term
 from feedback_platform.lib.pii.territories import is_territory
 from feedback_platform.lib.sample_logs.catalog import TENANTS
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
@@ -222,3 +223,30 @@ def test_territory_names_cover_every_served_language() -> None:
         assert is_territory(name), name
     for place in ("Springfield", "Köln", "Madrid", "Elm Street", ""):
         assert not is_territory(place), place
+
+
+# Guards technical terms: tools the model reads as people or places are kept, unless a cue makes them a
+# name; a tool that is as often a person's name is not in the list.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Deploy the Django app on Heroku or Vercel; Grafana shows the Prometheus alert.",
+            "Deploy the Django app on Heroku or Vercel; Grafana shows the Prometheus alert.",
+        ),
+        (
+            "It explained Docker Swarm. Ask Dr. Swift about the bill.",
+            "It explained Docker Swarm. Ask Dr. <PERSON> about the bill.",
+        ),
+        ("Cassandra called me yesterday about the refund.", "<PERSON> called me yesterday about the refund."),
+    ],
+)
+def test_technical_terms_are_kept(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]
+
+
+def test_technical_terms_are_whole_terms_or_made_of_them() -> None:
+    for term in ("Redis", "Google Cloud", "Kafka's", "Docker  Swarm", "Postgres Redis"):
+        assert is_technical_term(term), term
+    for not_a_term in ("Julia", "Jenkins", "Taylor Swift", "Google", ""):
+        assert not is_technical_term(not_a_term), not_a_term

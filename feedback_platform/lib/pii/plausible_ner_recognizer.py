@@ -8,6 +8,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences, with_particles
 from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
 from feedback_platform.lib.pii.person_patterns import NAME_WORD
+from feedback_platform.lib.pii.technical_terms import is_technical_term
 from feedback_platform.lib.pii.territories import is_territory
 
 
@@ -19,7 +20,8 @@ class PlausibleNerRecognizer(SpacyRecognizer):
     Roberto'); a span is cut at its first colon, and the name of a person or a place has no digit,
     underscore, slash, @, file extension or sentence punctuation, and a person's name is not one
     all-capital word ("JSON", "SAML"). A country or world region is a place too coarse to be personal data
-    (`feedback_platform.lib.pii.territories`). Lower-case spans stay: users type names in lower case.
+    (`feedback_platform.lib.pii.territories`), and a well-known technical term is neither
+    (`feedback_platform.lib.pii.technical_terms`). Lower-case spans stay: users type names in lower case.
     """
 
     CHECKED_ENTITIES = frozenset({"PERSON", "LOCATION"})
@@ -72,6 +74,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             bool(span)
             and not self._NOT_A_NAME.search(span)
             and not (self._ACRONYM.match(span) if result.entity_type == "PERSON" else is_territory(span))
+            and not is_technical_term(span)
         )
 
     _CONTINUATION = re.compile(
