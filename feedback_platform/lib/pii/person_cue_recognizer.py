@@ -123,6 +123,7 @@ class PersonCueRecognizer(PersonCueRecognizerBase):
         Pattern("added_as_role", names.ADDED_AS_ROLE, 0.5),
         Pattern("given_to", names.GIVEN_TO, 0.5),
         Pattern("lowercase_called", names.LOWERCASE_CALLED, 0.5),
+        Pattern("lowercase_after_title", names.LOWERCASE_AFTER_TITLE, 0.5),
         Pattern("lowercase_contact_block_name", names.LOWERCASE_CONTACT_BLOCK_NAME, 0.5),
     ]
 

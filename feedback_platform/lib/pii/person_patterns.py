@@ -200,6 +200,13 @@ LOWERCASE_CALLED = (
 )
 """A lower-case name ending a clause after "call me" or "calls me": "everyone calls me borna"."""
 
+LOWERCASE_AFTER_TITLE = (
+    r"(?<=\b(?i:mrs?|ms|mx|dr|prof)\.[ \t]+)\p{Ll}[\p{Ll}\p{M}'\u2019-]+"
+    r"(?:[ \t]+\p{Ll}[\p{Ll}\p{M}'\u2019-]{2,}(?=[ \t]*(?:[,.!?\n]|$)))?"
+)
+"""A lower-case surname, or full name ending its clause, after a title with its period: "ask for mr. patel",
+"dr. anna weiss,"."""
+
 LOWERCASE_CONTACT_BLOCK_NAME = (
     r"(?<=(?:\A|(?:\A|\n)[^\p{L}\d\n]*\n)[^\p{L}\d\n]*)\p{Ll}[\p{Ll}\p{M}'\u2019-]{2,}(?:[ \t]+\p{Ll}\.?)?"
     rf"(?:[ \t]+\p{{Ll}}[\p{{Ll}}\p{{M}}'\u2019-]{{2,}}){{1,2}}(?=[ \t]*\n(?:[^\n]*\n){{0,4}}{CONTACT_LINE})"
