@@ -99,6 +99,8 @@ def test_the_shipped_tenants_file_names_every_sample_tenant() -> None:
         ),
         ("Mark called me yesterday about the refund.", "<PERSON> called me yesterday about the refund."),
         ("It works great \u2014 Thanks!", "It works great \u2014 Thanks!"),
+        ("Vérifiez mon abonnement, merci.", "Vérifiez mon abonnement, merci."),
+        ("Hernandez le sait.", "<PERSON> le sait."),
         (
             "Keys are revoked under Settings > API keys. Hannah rotated hers.",
             "Keys are revoked under Settings > API keys. <PERSON> rotated hers.",

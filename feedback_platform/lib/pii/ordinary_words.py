@@ -29,6 +29,13 @@ adjectives, adverbs, prepositions, determiners, pronouns."""
 _SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)(?:\p{L}+(?:[ \t]\p{L}+)?,[ \t]+)?\Z")
 """What stands right before a word that opens a sentence, or its clause after a greeting of one or two words
 ("Bonjour, Draft a reply", "Guten Tag, Draft ..."), matched against the text before it."""
+_FRENCH_IMPERATIVE = re.compile(r"\p{Lu}\p{Ll}{2,}(?:ez|ons)")
+_FRENCH_DETERMINER_AFTER = re.compile(
+    r"[ \t]+(?:un|une|des|du|mon|mes|ton|tes|son|ses|notre|nos|votre|vos|ce|cet|cette|ces)(?![\p{L}])"
+)
+"""A French imperative opening a sentence, before its object: "Vérifiez mon abonnement", "Traduisez ce
+texte". Not before "le" or "la", which are as often the object pronoun after a surname ending
+so ("Hernandez le sait"), nor "ma", as often "m'a" written without its apostrophe."""
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?]?")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 """Markdown code: fenced blocks and inline code."""
@@ -80,7 +87,8 @@ def _names_an_interface_control(text: str, result: RecognizerResult) -> bool:
 
 def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger | None") -> bool:
     """True for a one-word span opening a sentence that the text also writes in lower case ("Keys are
-    revoked under Settings > API keys"), or that `tagger` reads as an ordinary word."""
+    revoked under Settings > API keys"), that is a French imperative before its object, or that `tagger`
+    reads as an ordinary word."""
     word = text[result.start : result.end]
     if (
         " " in word
@@ -89,6 +97,8 @@ def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: 
     ):
         return False
     if word != word.lower() and re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text):
+        return True
+    if _FRENCH_IMPERATIVE.fullmatch(word) and _FRENCH_DETERMINER_AFTER.match(text, result.end):
         return True
     if tagger is None:
         return False
