@@ -144,6 +144,8 @@ def test_identifiers_in_code_are_kept(redactor: PiiRedactor) -> None:
         ("Bonjour, Draft a reply to a customer.", "Bonjour, Draft a reply to a customer."),
         ("Buongiorno, Draft a reply. Bedankt!", "Buongiorno, Draft a reply. Bedankt!"),
         ("Grazie, Marco Bianchi", "Grazie, <PERSON>"),
+        ("Grazie, ma la risposta è troppo lunga.", "Grazie, ma la risposta è troppo lunga."),
+        ("Stornieren Sie bitte meine Bestellung.", "Stornieren Sie bitte meine Bestellung."),
         ("Een vraag over mijn rekening. Alvast bedankt.", "Een vraag over mijn rekening. Alvast bedankt."),
         ("Alvast bedankt,\nPieter Bakker", "Alvast bedankt,\n<PERSON>"),
     ],

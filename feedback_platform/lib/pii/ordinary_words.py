@@ -11,6 +11,8 @@ word (a verb, a common noun, an interjection ...) rather than a proper noun. A p
 speaker), so a name is not let through on a doubt.
 """
 
+from functools import cache
+
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -18,9 +20,11 @@ from spacy.lang.en.stop_words import STOP_WORDS as _ENGLISH_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
 from feedback_platform.lib.pii.nlp import TAGGING_COMPONENTS
 from feedback_platform.lib.pii.person_patterns import GREETINGS, SIGN_OFFS
+from feedback_platform.lib.pii.stop_words import stop_words
 
 ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
 """Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
@@ -44,8 +48,9 @@ _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 def without_ordinary_words(
     text: str, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts | None, language: str
 ) -> list[RecognizerResult]:
-    """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language,
-    naming a control of an interface or being a greeting or sign-off, and the one-word PERSON spans opening
+    """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language
+    or of lower-case function words alone, naming a control of an interface, being a greeting or sign-off
+    or a German verb before "Sie", and the one-word PERSON spans opening
     a sentence that the text also writes in lower case or the model's tagger reads as an ordinary word."""
     code = [match.span() for match in _CODE.finditer(text)]
     has_person = any(result.entity_type == "PERSON" for result in results)
@@ -60,6 +65,8 @@ def without_ordinary_words(
                 or is_foreign_phrase(text[result.start : result.end])
                 or _names_an_interface_control(text, result)
                 or _SALUTATION.fullmatch(text, result.start, result.end) is not None
+                or _is_lowercase_function_words(text[result.start : result.end])
+                or _GERMAN_FORMAL_VERB.fullmatch(text, result.start, result.end) is not None
             )
         )
         and not (result.entity_type == "PERSON" and _opens_sentence_as_common_word(text, result, tagger))
@@ -67,6 +74,22 @@ def without_ordinary_words(
 
 
 _SALUTATION = re.compile(rf"(?i:{GREETINGS}|{SIGN_OFFS})")
+_GERMAN_FORMAL_VERB = re.compile(r"\p{Lu}\p{Ll}+n[ \t]+Sie")
+"""A verb and the formal "Sie" ("Stornieren Sie bitte ...", "Können Sie ..."): a request, not a name."""
+
+
+def _is_lowercase_function_words(phrase: str) -> bool:
+    """True for a span of lower-case function words of the served languages only ("ma la", "de la"): no
+    name is made of them alone."""
+    words = phrase.split()
+    return bool(words) and all(word.islower() and word in _function_words() for word in words)
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return frozenset().union(*(stop_words(language) for language in SERVED_LANGUAGES))
+
+
 """A greeting or a sign-off on its own ("Buongiorno", "Bedankt"): the words around a name, not one."""
 
 _INTERFACE_VERB = re.compile(r"\b(?:tap|click|select|choose|press|hit|pick)(?:[ \t]+(?:on|the))?[ \t]+\Z")
