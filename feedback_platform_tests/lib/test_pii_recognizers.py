@@ -284,6 +284,8 @@ def test_found_name_is_redacted_where_it_recurs(redactor: PiiRedactor) -> None:
         ('it signed "Kind regards, Rhiannon Pryce-Jones" but I send it', "Rhiannon Pryce-Jones"),
         ("Call me on 020 7946 0958 after five \u2014 Callum.", "Callum"),
         ("Hi Team, Marguerite from accounts here, can someone check my payslip?", "Marguerite"),
+        # The owner of a phone or an address.
+        ("Please don't include Aarav's phone in summaries.", "Aarav"),
         # A lower-case name after a title with its period.
         ("ask for mr. patel at the front desk", "patel"),
         # The name line heading a contact block.

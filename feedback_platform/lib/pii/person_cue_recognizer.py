@@ -89,11 +89,11 @@ _CUE_BEFORE = (
 _CUE_AFTER = (
     r"lives|lived|shouted|whispered|smiled|laughed|replied|was[ \t]+born|passed[ \t]+away|died"
     r"|(?:'s|\u2019s)[ \t]+(?:killers|wife|husband|mother|father|son|daughter|kids?|child|children|brother"
-    r"|sister|boyfriend|girlfriend|parents|mom|dad|birthday)"
+    r"|sister|boyfriend|girlfriend|parents|mom|dad|birthday|phone|mobile|cell|address|e-?mail|passport)"
     r"|is[ \t]+(?:a|an)[ \t]+(?:\p{Ll}+[ \t]+){0,2}(?:person|guy|man|woman|girl|boy|lady|gentleman)\b"
     r"|began[ \t]+writing|started[ \t]+writing|grew[ \t]+up|will[ \t]+be[ \t]+(?:talking|speaking)"
 )
-"""What follows a person's name and rarely anything else's: "Tomomi Nishiyama lives at"."""
+"""What follows a person's name and rarely anything else's: "Tomomi Nishiyama lives at", "Aarav's phone"."""
 _PRONOUNS = r"(?:I|He|She|It|We|You|They|Who|Everyone|Nobody|Someone)"
 """Capitalised words before those verbs that are not names."""
 
