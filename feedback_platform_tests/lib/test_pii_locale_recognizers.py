@@ -87,6 +87,8 @@ def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
         ("Hola, me llamo Lucía Fernández de la Cruz.", "Lucía Fernández de la Cruz"),
         ("Alvast bedankt,\nJan de Vries MBA", "Jan de Vries MBA"),
         ("Groetjes,\nJan-Willem van den Heuvel", "Jan-Willem van den Heuvel"),
+        ("Meine Tochter Mia ist allergisch gegen Nüsse.", "Mia"),
+        ("Het antwoord verwarde Bram met zijn broer Sem.", "Sem"),
         ("Cordialement,\nJean-Baptiste Le Goff", "Jean-Baptiste Le Goff"),
         ("Un saludo,\nMaría del Carmen Ruiz de Alarcón", "María del Carmen Ruiz de Alarcón"),
         ("Met vriendelijke groet,\nir. Thijs van 't Hof", "Thijs van 't Hof"),

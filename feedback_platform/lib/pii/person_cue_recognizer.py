@@ -84,8 +84,20 @@ _CUE_BEFORE = (
     r"|follow[ \t]+up[ \t]+with|speak[ \t]+(?:to|with)|talk[ \t]+to"
     r"|(?:my|our|his|her|their)[ \t]+(?:kid|son|daughter|child|brother|sister|mother|father|mom|dad|wife"
     r"|husband|partner|friend|colleague|boss|manager|cousin|uncle|aunt|grandmother|grandfather)"
+    r"|(?:mein|meine|meinem|meinen|meiner|sein|seine|seinem|seinen|seiner|ihr|ihre|ihrem|ihren|ihrer|unser"
+    r"|unsere|unserem|unseren)[ \t]+(?:Sohn|Tochter|Kind|Bruder|Schwester|Mutter|Vater|Mann|Frau|Freund"
+    r"|Freundin|Kollege|Kollegin|Chef|Chefin|Partner|Partnerin|Onkel|Tante|Oma|Opa|Cousin|Cousine)"
+    r"|(?:mijn|zijn|haar|onze|ons)[ \t]+(?:zoon|dochter|kind|broer|zus|moeder|vader|man|vrouw|vriend"
+    r"|vriendin|collega|baas|partner|oom|tante|oma|opa)"
+    r"|(?:mon|ma|son|sa|notre)[ \t]+(?:fils|fille|enfant|fr\u00e8re|s\u0153ur|soeur|m\u00e8re|p\u00e8re|mari"
+    r"|femme|ami|amie|coll\u00e8gue|chef|partenaire|oncle|tante|cousin|cousine)"
+    r"|(?:mi|su|nuestro|nuestra)[ \t]+(?:hijo|hija|hermano|hermana|madre|padre|marido|esposo|esposa|mujer"
+    r"|amigo|amiga|compa\u00f1ero|compa\u00f1era|jefe|jefa|t\u00edo|t\u00eda|primo|prima|abuelo|abuela)"
+    r"|(?:mio|mia|suo|sua|nostro|nostra)[ \t]+(?:figlio|figlia|fratello|sorella|madre|padre|marito|moglie"
+    r"|amico|amica|collega|capo|zio|zia|cugino|cugina|nonno|nonna)"
 )
-"""Words after which a capitalised word is a person's name: "directed by", "my kid Mario"."""
+"""Words after which a capitalised word is a person's name: "directed by", "my kid Mario", and the
+relatives and colleagues of the other five languages ("meine Tochter Mia", "mijn broer Sem")."""
 _CUE_AFTER = (
     r"lives|lived|shouted|whispered|smiled|laughed|replied|was[ \t]+born|passed[ \t]+away|died"
     r"|(?:'s|\u2019s)[ \t]+(?:killers|wife|husband|mother|father|son|daughter|kids?|child|children|brother"
