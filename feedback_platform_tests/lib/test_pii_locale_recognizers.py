@@ -23,15 +23,28 @@ def redactor() -> PiiRedactor:
         ("My National Insurance number is AB 12 34 56 C.", "My National Insurance number is <UK_NINO>."),
         ("My NHS number is 943 476 5919.", "My NHS number is <UK_NHS>."),
         ("My tax id is 86095742719.", "My tax id is <DE_TAX_ID>."),
+        ("My passport number is 533380006.", "My passport number is <US_PASSPORT>."),
+        ("Mi pasaporte es ABC123456.", "Mi pasaporte es <ES_PASSPORT>."),
+        ("Carta d'identità CA12345AB", "Carta d'identità <IT_IDENTITY_CARD>"),
+        ("Ausweisnummer T22000129", "Ausweisnummer <DE_ID_CARD>"),
+        ("Sozialversicherungsnummer 65170839J003", "Sozialversicherungsnummer <DE_SOCIAL_SECURITY>"),
     ],
 )
 def test_national_ids_are_redacted(redactor: PiiRedactor, text: str, expected: str) -> None:
     assert redactor.redact([text]) == [expected]
 
 
-# Guards the digits-only ids: a checksum that happens to hold does not make an order number an NHS number
-# or a tax id; only their context words do.
-@pytest.mark.parametrize("text", ["Order 9434765919 shipped today.", "Ticket 86095742719 is closed."])
+# Guards the digits-only ids and the documents: a checksum that happens to hold does not make an order number
+# an NHS number or a tax id, nor a nine-digit order in the United States a passport; only their words do.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 9434765919 shipped today.",
+        "Ticket 86095742719 is closed.",
+        "Order 533380006 shipped to the United States.",
+        "Booking AB1234567 for our trip to Italy, viaggio italiano.",
+    ],
+)
 def test_digit_only_ids_need_their_context(redactor: PiiRedactor, text: str) -> None:
     assert redactor.redact([text]) == [text]
 

@@ -19,9 +19,19 @@ Spanish, Italian and Dutch texts are read by the English one, with the locale-aw
 
 NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     *("UK_NINO", "UK_NHS", "ES_NIF", "ES_NIE"),
-    *("IT_FISCAL_CODE", "DE_TAX_ID"),
+    *("IT_FISCAL_CODE", "DE_TAX_ID", "DE_SOCIAL_SECURITY"),
+    *(
+        "DE_PASSPORT",
+        "ES_PASSPORT",
+        "IT_PASSPORT",
+        "UK_PASSPORT",
+        "US_PASSPORT",
+        "DE_ID_CARD",
+        "IT_IDENTITY_CARD",
+    ),
 )
-"""The national ids of the served countries, as Presidio names them (`national_id_recognizers.py`)."""
+"""The national ids and identity documents of the served countries, as Presidio names them
+(`national_id_recognizers.py`)."""
 
 REDACTED_ENTITIES: tuple[str, ...] = (
     "PERSON",

@@ -14,8 +14,9 @@ from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 
 
 def is_territory(phrase: str) -> bool:
-    """True when `phrase` (any case, any spacing) is the name of a country or region in a served language."""
-    return " ".join(phrase.split()).casefold() in _territory_names()
+    """True when `phrase` (any case, any spacing, with the English model's "the" before it: "the United
+    States") is the name of a country or region in a served language."""
+    return " ".join(phrase.split()).casefold().removeprefix("the ") in _territory_names()
 
 
 @cache
