@@ -49,3 +49,17 @@ def test_obfuscated_email_and_phone_are_redacted_in_place(redactor: PiiRedactor)
         f"Mail <EMAIL_ADDRESS> or call <PHONE_NUMBER>, thanks{NO_BREAK_SPACE}a lot, "
         f"re{SOFT_HYPHEN}fund please."
     ]
+
+
+# Guards addresses spelled out to dodge filters: a dotted name before "at", or any name before "[at]", ending
+# on a top-level domain; a verb before "at" is not an address.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("reach me: john dot smith at gmail dot com", "reach me: <EMAIL_ADDRESS>"),
+        ("write to anna [at] acme [dot] de please", "write to <EMAIL_ADDRESS> please"),
+        ("look at this dot com bubble", "look at this dot com bubble"),
+    ],
+)
+def test_spelled_out_emails_are_redacted(redactor: PiiRedactor, text: str, expected: str) -> None:
+    assert redactor.redact([text]) == [expected]

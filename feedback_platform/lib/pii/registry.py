@@ -28,6 +28,7 @@ from feedback_platform.lib.pii.phone import (
     RegionalPhoneRecognizer,
 )
 from feedback_platform.lib.pii.plausible_ner_recognizer import PlausibleNerRecognizer
+from feedback_platform.lib.pii.spelled_out_email import spelled_out_email_recognizer
 from feedback_platform.lib.pii.street_address_recognizers import (
     StreetAddressRecognizer,
     address_block_recognizer,
@@ -54,6 +55,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
     """The recognizers serving `config.entities`, and no others (each one runs on every text)."""
     candidates: list[EntityRecognizer] = [
         EmailRecognizer(),
+        spelled_out_email_recognizer(),
         RegionalPhoneRecognizer(supported_regions=config.phone_regions, context=STRONG_CONTEXT),
         InternationalPhoneRecognizer(),
         GroupedDigitsPhoneRecognizer(),
