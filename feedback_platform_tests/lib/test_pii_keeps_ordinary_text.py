@@ -99,6 +99,7 @@ def test_the_shipped_tenants_file_names_every_sample_tenant() -> None:
         ),
         ("Mark called me yesterday about the refund.", "<PERSON> called me yesterday about the refund."),
         ("It works great \u2014 Thanks!", "It works great \u2014 Thanks!"),
+        ("Contact: Customer Support", "Contact: Customer Support"),
         ("Vérifiez mon abonnement, merci.", "Vérifiez mon abonnement, merci."),
         ("Hernandez le sait.", "<PERSON> le sait."),
         (

@@ -101,6 +101,8 @@ def test_street_rules_leave_prose(redactor: PiiRedactor, text: str) -> None:
         ("Alvast bedankt,\nJan de Vries MBA", "Jan de Vries MBA"),
         ("Groetjes,\nJan-Willem van den Heuvel", "Jan-Willem van den Heuvel"),
         ("Meine Tochter Mia ist allergisch gegen Nüsse.", "Mia"),
+        ("Titular: Carmen Maura", "Carmen Maura"),
+        ("Rekeninghouder: Johan Cruijff", "Johan Cruijff"),
         ("Het antwoord verwarde Bram met zijn broer Sem.", "Sem"),
         ("Cordialement,\nJean-Baptiste Le Goff", "Jean-Baptiste Le Goff"),
         ("Un saludo,\nMaría del Carmen Ruiz de Alarcón", "María del Carmen Ruiz de Alarcón"),

@@ -25,6 +25,15 @@ _HONORIFICS = (
 a period ("ms. Quinzia"), as the Dutch degrees are written ("ir. Thijs van 't Hof", "drs.", "mr."). "M."
 (Monsieur) only with its period: a bare "M" is a letter."""
 
+_PERSON_FIELDS = (
+    r"(?:account[ \t]+)?holder|kontoinhaber|inhaber|titular|titulaire(?:[ \t]+du[ \t]+compte)?|intestatario"
+    r"|rekeninghouder|houder|naam|nome|nombre|nom|customer|kunde|klant|cliente|client|passenger|passagier"
+    r"|pasajero|passeggero|passager|recipient|empf\u00e4nger|destinatario|destinataire|ontvanger|contact"
+    r"|kontakt|contacto|contatto|patient|pati\u00ebnt|paziente|paciente"
+)
+"""Form fields whose value is a person, in the six languages: "Titular: Carmen Maura", "Rekeninghouder:
+Johan Cruijff"; not a team or a service ("Contact: Customer Support")."""
+
 _SELF_INTRODUCTIONS = (
     r"ich[ \t]+bin|ich[ \t]+hei\u00dfe|mein[ \t]+Name[ \t]+ist|hier[ \t]+ist|je[ \t]+m'appelle|je[ \t]+suis"
     r"|me[ \t]+llamo|soy|mi[ \t]+nombre[ \t]+es|mi[ \t]+chiamo|sono|ik[ \t]+ben|ik[ \t]+heet"
@@ -64,6 +73,13 @@ class PersonCueRecognizerBase(PatternRecognizer):
             rf"(?<=\b(?i:{names.SIGN_OFFS}),[ \t]+){names.FULL_NAME}"
             rf"{_POST_NOMINALS}(?=[ \t]*(?:[.!]?[ \t]*\n|[.!]?$|[.!]?[\"\u201d\u00bb]))",
             0.5,
+        ),
+        Pattern(
+            "person_field",
+            rf"(?<=\b(?i:{_PERSON_FIELDS})[ \t]*[:\-][ \t]*(?:(?:{_HONORIFICS})[ \t]+)?)"
+            rf"(?!(?:{names.NOT_NAME_WORDS})\b)(?!{names.NAME_WORD}[ \t]+(?:{names.NOT_NAME_WORDS})\b)"
+            rf"{names.FULL_NAME}",
+            0.6,
         ),
         Pattern("dash_signature", names.DASH_SIGNATURE, 0.5),
         Pattern("introduced_from", names.INTRODUCED_FROM, 0.5),
