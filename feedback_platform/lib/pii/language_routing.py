@@ -46,17 +46,18 @@ def _language_of_function_word() -> dict[str, str]:
 def written_language(text: str) -> str:
     """The served language most of the text's words are written in, sentence by sentence; English on a
     tie."""
-    words = Counter[str]()
+    words_by_language = Counter[str]()
     for sentence in _SENTENCE.findall(text):
-        words[sentence_language(sentence)] += len(_WORD.findall(sentence))
-    return max(SERVED_LANGUAGES, key=words.__getitem__)
+        words = _WORD.findall(sentence)
+        words_by_language[_sentence_language(words)] += len(words)
+    return max(SERVED_LANGUAGES, key=words_by_language.__getitem__)
 
 
-def sentence_language(sentence: str) -> str:
-    """The served language whose own function words the sentence holds most of; English when none holds
-    MIN_FUNCTION_WORDS or more than English."""
+def _sentence_language(words: list[str]) -> str:
+    """The served language whose own function words a sentence's `words` hold most of; English when none
+    holds MIN_FUNCTION_WORDS or more than English."""
     owner = _language_of_function_word()
-    counts = Counter(owner.get(word.casefold()) for word in _WORD.findall(sentence))
+    counts = Counter(owner.get(word.casefold()) for word in words)
     best = max(SERVED_LANGUAGES, key=counts.__getitem__)
     outweighs_english = counts[best] >= MIN_FUNCTION_WORDS and counts[best] > counts[DEFAULT_LANGUAGE]
     return best if outweighs_english else DEFAULT_LANGUAGE

@@ -11,8 +11,6 @@ word (a verb, a common noun, an interjection ...) rather than a proper noun. A p
 speaker), so a name is not let through on a doubt.
 """
 
-from functools import cache
-
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -20,11 +18,10 @@ from spacy.lang.en.stop_words import STOP_WORDS as _ENGLISH_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
 from feedback_platform.lib.pii.nlp import TAGGING_COMPONENTS
 from feedback_platform.lib.pii.person_patterns import GREETINGS, SIGN_OFFS
-from feedback_platform.lib.pii.stop_words import stop_words
+from feedback_platform.lib.pii.stop_words import served_stop_words
 
 ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
 """Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
@@ -74,6 +71,7 @@ def without_ordinary_words(
 
 
 _SALUTATION = re.compile(rf"(?i:{GREETINGS}|{SIGN_OFFS})")
+"""A greeting or a sign-off on its own ("Buongiorno", "Bedankt"): the words around a name, not one."""
 _GERMAN_FORMAL_VERB = re.compile(r"\p{Lu}\p{Ll}+n[ \t]+Sie")
 """A verb and the formal "Sie" ("Stornieren Sie bitte ...", "Können Sie ..."): a request, not a name."""
 
@@ -82,15 +80,8 @@ def _is_lowercase_function_words(phrase: str) -> bool:
     """True for a span of lower-case function words of the served languages only ("ma la", "de la"): no
     name is made of them alone."""
     words = phrase.split()
-    return bool(words) and all(word.islower() and word in _function_words() for word in words)
+    return bool(words) and all(word.islower() and word in served_stop_words() for word in words)
 
-
-@cache
-def _function_words() -> frozenset[str]:
-    return frozenset().union(*(stop_words(language) for language in SERVED_LANGUAGES))
-
-
-"""A greeting or a sign-off on its own ("Buongiorno", "Bedankt"): the words around a name, not one."""
 
 _INTERFACE_VERB = re.compile(r"\b(?:tap|click|select|choose|press|hit|pick)(?:[ \t]+(?:on|the))?[ \t]+\Z")
 _CONTENT_WORD_AFTER = re.compile(r"[ \t]+(\p{Ll}+)\b")

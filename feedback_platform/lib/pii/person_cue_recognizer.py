@@ -77,8 +77,7 @@ class PersonCueRecognizerBase(PatternRecognizer):
         Pattern(
             "person_field",
             rf"(?<=\b(?i:{_PERSON_FIELDS})[ \t]*[:\-][ \t]*(?:(?:{_HONORIFICS})[ \t]+)?)"
-            rf"(?!(?:{names.NOT_NAME_WORDS})\b)(?!{names.NAME_WORD}[ \t]+(?:{names.NOT_NAME_WORDS})\b)"
-            rf"{names.FULL_NAME}",
+            rf"{names.FULL_NAME_NOT_A_HEADING}",
             0.6,
         ),
         Pattern("dash_signature", names.DASH_SIGNATURE, 0.5),

@@ -131,9 +131,13 @@ NOT_NAME_WORDS = (
 )
 """Title-case words after a role noun that make a heading, not a name: "Project Manager Job Description"."""
 
+FULL_NAME_NOT_A_HEADING = rf"(?!(?:{NOT_NAME_WORDS})\b)(?!{NAME_WORD}[ \t]+(?:{NOT_NAME_WORDS})\b){FULL_NAME}"
+"""A full name whose first or second word is not one of NOT_NAME_WORDS ("Customer Support", "Job
+Description")."""
+
 ROLE_NOUN_NAME = (
     rf"(?<=(?:\b(?:{ROLE_NOUNS})|(?:\A|[.!?\n][ \t]*)(?i:{ROLE_NOUNS}))[ \t]+(?:(?:is|was)[ \t]+)?)"
-    rf"(?!(?:{NOT_NAME_WORDS})\b)(?!{NAME_WORD}[ \t]+(?:{NOT_NAME_WORDS})\b){FULL_NAME}"
+    rf"{FULL_NAME_NOT_A_HEADING}"
 )
 """A full name after a lower-case role noun, or after a capitalised one opening a sentence, directly or
 after "is": "customer care lead Grace Reed", "the customer is Noah Nguyen"."""

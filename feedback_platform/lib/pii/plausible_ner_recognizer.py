@@ -65,7 +65,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
     def _cut_at_colon(self, text: str, result: RecognizerResult) -> RecognizerResult:
         colon = text.find(":", result.start, result.end)
         if result.entity_type in self.CHECKED_ENTITIES and colon >= 0:
-            result.end = len(text[:colon].rstrip())
+            result.end = result.start + len(text[result.start : colon].rstrip())
         return result
 
     def _may_be_a_name(self, result: RecognizerResult, text: str) -> bool:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import spacy
 
+from feedback_platform.lib.pii.config import SERVED_LANGUAGES
+
 
 @cache
 def stop_words(language: str) -> frozenset[str]:
@@ -22,3 +24,9 @@ def stop_words(language: str) -> frozenset[str]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return frozenset(module.STOP_WORDS)
+
+
+@cache
+def served_stop_words() -> frozenset[str]:
+    """The stop words of every served language, together."""
+    return frozenset().union(*(stop_words(language) for language in SERVED_LANGUAGES))

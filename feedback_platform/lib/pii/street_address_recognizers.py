@@ -10,15 +10,22 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from feedback_platform.lib.pii import address_patterns as addr
 from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 
+ADDRESS_NOUNS_AND_HOMES = (
+    *("address", "adres", "anschrift", "indirizzo", "direcci", "domicilio"),
+    *("wohn", "woon", "abito"),
+)
+"""The address nouns and "live" verbs of the six languages, as substrings of a nearby token ("adres" is in
+"Adresse", "wohn" in "wohne")."""
+
 
 class StreetAddressRecognizer(PatternRecognizer):
     """House number plus street, in US/UK, German, Nordic/Dutch, Romance, Polish and Hungarian styles."""
 
     CONTEXT = [
-        *("address", "live", "living", "located", "ship", "deliver", "send", "mail", "street", "home"),
-        *("adres", "anschrift", "wohn", "liefer", "woon", "indirizzo", "abito", "direcci", "domicilio"),
+        *ADDRESS_NOUNS_AND_HOMES,
+        *("live", "living", "located", "ship", "deliver", "send", "mail", "street", "home", "liefer"),
     ]
-    """English words, then German, French, Dutch, Italian and Spanish ones ("adres" is in "Adresse")."""
+    """The address words, and the verbs and nouns of delivery that come before an address."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -68,13 +75,9 @@ def address_block_recognizer() -> PatternRecognizer:
     )
 
 
-ADDRESS_WORDS = [
-    *("address", "adres", "anschrift", "indirizzo", "direcci", "domicilio", "lives", "reside"),
-    *("wohn", "woon", "abito", "vivo", "habite"),
-]
-"""Words that make what follows an address: the address nouns and "live" verbs of the six languages, as
-substrings of a nearby token ("Adresse", "wohne", "woont"); not "send" or "ship", which as often precede a
-product and its version."""
+ADDRESS_WORDS = [*ADDRESS_NOUNS_AND_HOMES, "lives", "reside", "vivo", "habite"]
+"""Words that make what follows an address; not "send" or "ship", which as often precede a product and its
+version."""
 
 
 def cued_street_recognizer() -> PatternRecognizer:
