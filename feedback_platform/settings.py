@@ -7,18 +7,21 @@ Settings come from the environment once, when the code location is loaded or a c
 import time): `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `FEEDBACK_PLATFORM_DUCKDB`,
 `FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`,
 `FEEDBACK_PLATFORM_TENANTS_FILE` (the tenants and the names redaction keeps; default the shipped
-`feedback_platform/tenants.yaml`), and
+`feedback_platform/tenants.yaml`), `FEEDBACK_PLATFORM_PARTITION_START` (the first daily partition,
+YYYY-MM-DD; default the earliest landing day), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
 pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
 """
 
 import os
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
+from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.lib.pii import RedactorConfig
 from feedback_platform.lib.pii.allow_list import load_allow_list
 
@@ -26,6 +29,9 @@ DEFAULT_TENANTS_FILE = Path(__file__).resolve().parent / "tenants.yaml"
 
 PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
 """The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
+
+PARTITION_START_VARIABLE = "FEEDBACK_PLATFORM_PARTITION_START"
+"""The environment variable holding the first daily partition, for logs older than any landing day."""
 
 PlaceholderStyle = Literal["typed", "pseudonyms"]
 
@@ -41,6 +47,15 @@ class PlatformSettings(BaseModel, frozen=True):
     pii_workers: int = 1
     pii_placeholders: PlaceholderStyle = "typed"
     tenants_file: Path = DEFAULT_TENANTS_FILE
+    partition_start: date | None = None
+    """The first daily partition; None: the earliest landing day."""
+
+    def first_partition_day(self) -> date:
+        """The setting, else the earliest day folder under the landing folder, else today (UTC)."""
+        if self.partition_start is not None:
+            return self.partition_start
+        days = landing_dates(self.landing_dir)
+        return days[0] if days else datetime.now(UTC).date()
 
     def redactor_config(self) -> RedactorConfig:
         """The PII engine's configuration: the spaCy model, and the tenants file's names as its allow list.
@@ -70,4 +85,14 @@ class PlatformSettings(BaseModel, frozen=True):
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
             pii_placeholders=placeholders,
             tenants_file=Path(environ.get("FEEDBACK_PLATFORM_TENANTS_FILE", DEFAULT_TENANTS_FILE)).resolve(),
+            partition_start=_partition_start(environ.get(PARTITION_START_VARIABLE)),
         )
+
+
+def _partition_start(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{PARTITION_START_VARIABLE}={value!r} is not a date (YYYY-MM-DD)") from None

@@ -18,8 +18,8 @@ import polars as pl
 import pytest
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
-from feedback_platform.local.materialize import RunOutcome, materialize_everything
-from feedback_platform.settings import PlatformSettings
+from feedback_platform.local.materialize import RunOutcome, materialize_days
+from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
 
 SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
 
@@ -50,7 +50,10 @@ class SamplePlatform:
 
 @pytest.fixture(scope="session", autouse=True)
 def _environment() -> None:
-    """No telemetry, and dagster-dbt's `dbt` (run from PATH) is the one in this virtualenv."""
+    """No telemetry, dagster-dbt's `dbt` (run from PATH) is the one in this virtualenv, and the daily
+    partitions start early enough for every date the tests land logs on (the code location reads the
+    setting once per process, when a test first builds the definitions)."""
+    os.environ[PARTITION_START_VARIABLE] = "2026-01-01"
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
@@ -74,7 +77,7 @@ def sample_platform(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path
     settings = settings_for(tmp_path_factory.mktemp("platform"))
     generation = generate_sample_logs(SAMPLE, settings.landing_dir)
     instance = dg.DagsterInstance.ephemeral()
-    outcomes = materialize_everything(settings, instance)
+    outcomes = materialize_days(settings, instance)
     return SamplePlatform(settings, generation, outcomes, instance)
 
 

@@ -8,7 +8,7 @@ from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform.lib.pii import ENGINE_VERSION
-from feedback_platform.local.materialize import materialize_everything
+from feedback_platform.local.materialize import materialize_days
 from feedback_platform_tests.conftest import SamplePlatform
 
 RAW_LAYER = {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"}
@@ -121,7 +121,7 @@ def test_rematerialising_gives_identical_tables_and_the_same_dataset_versions(
     ]
     before = {table: sample_platform.table(table) for table in stable}
     assert before["dataset_versions"].height == 4
-    outcomes = materialize_everything(sample_platform.settings, sample_platform.instance)
+    outcomes = materialize_days(sample_platform.settings, sample_platform.instance)
     assert all(outcome.success for outcome in outcomes)
     assert all(not version.new for outcome in outcomes for version in outcome.published)
     for table in stable:

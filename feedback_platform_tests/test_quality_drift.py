@@ -9,7 +9,7 @@ import pytest
 
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.lib.sample_logs.config import ModelDegradation
-from feedback_platform.local.materialize import materialize_everything
+from feedback_platform.local.materialize import materialize_days
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
 
 DRIFT_CHECK = dg.AssetCheckKey(dg.AssetKey("daily_feedback_distribution"), "feedback_rates_have_not_dropped")
@@ -44,7 +44,7 @@ def degraded_run(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -
     settings = settings_for(tmp_path_factory.mktemp("degraded_platform"))
     generate_sample_logs(DEGRADED_SAMPLE, settings.landing_dir)
     instance = dg.DagsterInstance.ephemeral()
-    materialize_everything(settings, instance)
+    materialize_days(settings, instance)
     return _latest_evaluation(instance)
 
 

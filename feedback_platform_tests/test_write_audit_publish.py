@@ -18,7 +18,7 @@ import pytest
 from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.publication import LATEST_POINTER, latest_version, staging_root
-from feedback_platform.local.materialize import QUIET_CONSOLE, materialize_everything
+from feedback_platform.local.materialize import QUIET_CONSOLE, materialize_days
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import copy_platform
@@ -148,7 +148,7 @@ def test_a_rating_of_seven_in_the_logs_publishes_nothing(platform: PlatformSetti
     lines[first_rating] = json.dumps(json.loads(lines[first_rating]) | {"value": 7})
     feedback_file.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
 
-    landing, *later = materialize_everything(platform, dg.DagsterInstance.ephemeral())
+    landing, *later = materialize_days(platform, dg.DagsterInstance.ephemeral())
 
     assert any(check.endswith(":rating_within_one_to_five") for check in landing.failed_checks)
     assert not landing.success and later == []

@@ -4,16 +4,54 @@ Dagster and dagster-dbt take seconds to import, so these commands import `feedba
 their function: `--help` and the read-only commands start without them.
 """
 
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
 import click
 
 from feedback_platform.cli.generate import SAMPLE_DEFAULTS, generate_with_progress
+from feedback_platform.cli.options import echo_json
 from feedback_platform.settings import PlatformSettings
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from feedback_platform.local.materialize import RunOutcome
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("materialize")
-def materialize_command() -> None:
-    """Materialise every asset on the landing logs, then print what was produced."""
-    _materialize_and_report(PlatformSettings.from_environment())
+@click.option(
+    "--day",
+    type=DAY,
+    help="One landing day, as its nightly schedule runs it; also how to re-run a failed day.",
+)
+@click.option(
+    "--from",
+    "first",
+    type=DAY,
+    help="First day of a range, run as one backfill [default: earliest landing day].",
+)
+@click.option("--to", "last", type=DAY, help="Last day of the range [default: latest landing day].")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (progress goes to stderr).")
+def materialize_command(
+    day: datetime | None, first: datetime | None, last: datetime | None, as_json: bool
+) -> None:
+    """Ingest and redact landing days (default: all of them), then join, curate and publish datasets.
+
+    Runs the jobs the nightly schedules run: `landing_day_job` for the days, then `datasets_job`."""
+    if day and (first or last):
+        raise click.UsageError("give --day, or --from/--to, not both")
+    settings = PlatformSettings.from_environment()
+    from feedback_platform.local.materialize import select_days
+
+    try:
+        days = select_days(settings, _date(day), _date(first), _date(last))
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    _materialize_and_report(settings, days, as_json)
 
 
 @click.command("run")
@@ -35,20 +73,43 @@ def ui_command(port: int) -> None:
     raise SystemExit(run_dagster_ui(PlatformSettings.from_environment(), port))
 
 
-def _materialize_and_report(settings: PlatformSettings) -> None:
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _materialize_and_report(
+    settings: PlatformSettings, days: list[date] | None = None, as_json: bool = False
+) -> None:
     from feedback_platform.local.instance import local_instance
-    from feedback_platform.local.materialize import (
-        feedback_conversion_by_day,
-        materialize_everything,
-        table_row_counts,
-    )
+    from feedback_platform.local.materialize import materialize_days, table_row_counts
 
     try:
-        outcomes = materialize_everything(settings, local_instance(settings), on_job_start=click.echo)
-    except FileNotFoundError as missing:
-        raise click.ClickException(str(missing)) from missing
+        outcomes = materialize_days(
+            settings, local_instance(settings), days, on_job_start=lambda line: click.echo(line, err=as_json)
+        )
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    tables = table_row_counts(settings)
+    if as_json:
+        echo_json(
+            {
+                "days": days,
+                "success": all(outcome.success for outcome in outcomes),
+                "jobs": [asdict(outcome) for outcome in outcomes],
+                "tables": dict(tables.iter_rows()),
+            }
+        )
+    else:
+        _print_report(settings, outcomes, tables)
+    if not all(outcome.success for outcome in outcomes):
+        raise SystemExit(1)
+
+
+def _print_report(settings: PlatformSettings, outcomes: list["RunOutcome"], tables: "pl.DataFrame") -> None:
+    from feedback_platform.local.materialize import feedback_conversion_by_day
+
     click.echo(f"\nWarehouse {settings.duckdb_path}:")
-    for table, rows in table_row_counts(settings).iter_rows():
+    for table, rows in tables.iter_rows():
         click.echo(f"  {table:<40} {rows:>9,} rows")
     for outcome in outcomes:
         if outcome.published:
@@ -70,5 +131,3 @@ def _materialize_and_report(settings: PlatformSettings) -> None:
         if not outcome.success:
             click.echo(f"  failed steps: {outcome.failed_steps or '-'}")
             click.echo(f"  failed checks: {outcome.failed_checks or '-'}")
-    if not all(outcome.success for outcome in outcomes):
-        raise SystemExit(1)

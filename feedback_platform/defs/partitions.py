@@ -1,8 +1,14 @@
-"""The daily partitions of the ingest and redact layers: one per landing day."""
+"""The daily partitions of the ingest and redact layers: one per landing day.
+
+They start at the settings' first partition day (`FEEDBACK_PLATFORM_PARTITION_START`, default the
+earliest landing day), read when the code location loads, which is when Dagster imports this folder.
+"""
 
 import dagster as dg
 
-LANDING_START_DATE = "2026-01-01"
+from feedback_platform.settings import PlatformSettings
 
-daily_landing_partitions = dg.DailyPartitionsDefinition(start_date=LANDING_START_DATE)
+daily_landing_partitions = dg.DailyPartitionsDefinition(
+    start_date=PlatformSettings.from_environment().first_partition_day().isoformat()
+)
 """A partition is the day folder a log line *arrived* in, so late events are ingested, not lost."""

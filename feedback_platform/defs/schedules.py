@@ -2,17 +2,18 @@
 
 import dagster as dg
 
+from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.defs.partitions import daily_landing_partitions
 
 landing_day_job = dg.define_asset_job(
-    "landing_day_job",
+    LANDING_DAY_JOB,
     selection=dg.AssetSelection.groups("ingest", "redact"),
     partitions_def=daily_landing_partitions,
     description="Ingest and redact one landing day.",
 )
 
 datasets_job = dg.define_asset_job(
-    "datasets_job",
+    DATASETS_JOB,
     selection=dg.AssetSelection.groups("join", "curate", "datasets"),
     description="Rebuild the joined tables and marts, curate, and publish new dataset versions.",
 )

@@ -1,22 +1,29 @@
-"""Materialise the whole graph in-process: every landing day, then everything downstream.
+"""Materialise landing days in-process: ingest and redact them, then everything downstream.
 
 Used by `feedback-platform materialize` (and so `make run`) and by the end-to-end tests, so both run
-exactly the jobs the nightly schedules run.
+exactly the jobs the nightly schedules run: `landing_day_job` for the chosen days (one partition as the
+schedule runs it, or a range in one run as a backfill does: the ingest and redact assets have a
+single-run backfill policy), then `datasets_job`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 import polars as pl
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 
 from feedback_platform.definitions import build_definitions
+from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.logs.validation import landing_dates
 from feedback_platform.lib.monitoring.conversion import conversion_by_day
-from feedback_platform.settings import PlatformSettings
+from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Step-by-step events stay in the instance (and the UI); the console shows warnings and failures."""
@@ -43,20 +50,24 @@ class RunOutcome:
     published: list[PublishedVersion]
 
 
-def materialize_everything(
+def materialize_days(
     settings: PlatformSettings,
     instance: dg.DagsterInstance,
+    days: list[date] | None = None,
     on_job_start: Callable[[str], None] = lambda job: None,
 ) -> list[RunOutcome]:
-    """Ingest and redact every landing day in one run, then join, curate and publish datasets."""
-    days = landing_days(settings)
-    range_tags = day_range_tags(days)
+    """Ingest and redact `days` (default: every landing day) in one run, then join, curate and publish.
+
+    Raises ValueError naming the setting when a day lies outside the daily partitions."""
+    days = days or landing_days(settings)
     defs = build_definitions(settings)
-    on_job_start(f"landing_day_job: ingest and redact {len(days)} landing days ({days[0]} to {days[-1]})")
-    outcomes = [_execute(defs, "landing_day_job", instance, range_tags)]
+    check_days_partitioned(days, defs.resolve_job_def(LANDING_DAY_JOB).partitions_def)
+    span = str(days[0]) if len(days) == 1 else f"{len(days)} landing days ({days[0]} to {days[-1]})"
+    on_job_start(f"{LANDING_DAY_JOB}: ingest and redact {span}")
+    outcomes = [_execute(defs, LANDING_DAY_JOB, instance, partition_tags(days))]
     if outcomes[0].success:
-        on_job_start("datasets_job: join (dbt), curate and publish dataset versions")
-        outcomes.append(_execute(defs, "datasets_job", instance, {}))
+        on_job_start(f"{DATASETS_JOB}: join (dbt), curate and publish dataset versions")
+        outcomes.append(_execute(defs, DATASETS_JOB, instance, {}))
     return outcomes
 
 
@@ -68,8 +79,51 @@ def landing_days(settings: PlatformSettings) -> list[date]:
     return days
 
 
-def day_range_tags(days: list[date]) -> dict[str, str]:
-    """Run tags that make one run cover the partitions from the first to the last of `days`."""
+def select_days(
+    settings: PlatformSettings, day: date | None = None, first: date | None = None, last: date | None = None
+) -> list[date]:
+    """The days a run covers: one `day`, every calendar day from `first` to `last` (each defaulting to the
+    earliest and latest landing day), or, with neither, every landing day.
+
+    A range runs every day in it, as a backfill does: a day without logs ends up with no rows. Raises
+    ValueError for an empty or reversed range, and FileNotFoundError when the days hold no logs."""
+    available = landing_days(settings)
+    if day is not None:
+        if day not in available:
+            raise FileNotFoundError(f"no logs for {day} under {settings.landing_dir}")
+        return [day]
+    if first is None and last is None:
+        return available
+    first, last = first or available[0], last or available[-1]
+    if first > last:
+        raise ValueError(f"--from {first} is after --to {last}")
+    if not any(first <= landed <= last for landed in available):
+        raise FileNotFoundError(f"no logs from {first} to {last} under {settings.landing_dir}")
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def check_days_partitioned(days: list[date], partitions: dg.PartitionsDefinition) -> None:
+    """ValueError naming the day and the setting when a day has no daily partition."""
+    first = date.fromisoformat(partitions.get_first_partition_key())
+    last_key = partitions.get_last_partition_key()
+    for day in days:
+        if day < first:
+            raise ValueError(
+                f"landing day {day} is before the first daily partition, {first}: set"
+                f" {PARTITION_START_VARIABLE}={day} (or earlier) to load it"
+            )
+        if last_key is None or day > date.fromisoformat(last_key):
+            raise ValueError(
+                f"landing day {day} has no partition yet: a day's partition opens when the day is over"
+                f" (UTC); the last one is {last_key}"
+            )
+
+
+def partition_tags(days: list[date]) -> dict[str, str]:
+    """Run tags for the partition of one day, as a schedule sets them, or for the range from the first to
+    the last of `days` in one run, as a single-run backfill sets them."""
+    if len(days) == 1:
+        return {PARTITION_NAME_TAG: str(days[0])}
     return {ASSET_PARTITION_RANGE_START_TAG: str(days[0]), ASSET_PARTITION_RANGE_END_TAG: str(days[-1])}
 
 

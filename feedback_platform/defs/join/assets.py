@@ -1,6 +1,7 @@
 """The join layer: every dbt model (staging, intermediate, marts) as a Dagster asset, dbt tests as checks."""
 
 from collections.abc import Mapping
+from contextlib import redirect_stdout
 from typing import Any
 
 import dagster as dg
@@ -29,6 +30,13 @@ class FeedbackDbtTranslator(DagsterDbtTranslator):
     pool=DUCKDB_POOL,
 )
 def joined_feedback_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """`dbt build`: models and their tests, in dependency order, on the redacted tables."""
+    """`dbt build`: models and their tests, in dependency order, on the redacted tables.
+
+    dagster-dbt echoes every dbt event (a line per model and test) to stdout, which in an in-process run
+    is the terminal of `feedback-platform materialize`; the echo goes to `console.log` beside the
+    invocation's `dbt.log` instead. A failure still reaches the run: a failed model or test fails the
+    step (or its check) with dbt's error messages and the path of that log."""
     with warehouse.visible_to_dbt():
-        yield from dbt.cli(["build"], context=context).stream()
+        invocation = dbt.cli(["build"], context=context)
+        with (invocation.target_path / "console.log").open("a") as console, redirect_stdout(console):
+            yield from invocation.stream()
