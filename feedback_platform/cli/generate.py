@@ -28,11 +28,23 @@ SAMPLE_DEFAULTS = SampleLogConfig()
     required=True,
     help="Landing folder to write <stream>/<YYYY-MM-DD>/ files into.",
 )
+@click.option(
+    "--realistic-text",
+    is_flag=True,
+    help="Unique user turns and outputs of 100-400 words with a real vocabulary, as production traffic "
+    "has (the default sample repeats templated sentences).",
+)
 def generate_command(
-    days: int, responses_per_day: int, seed: int, start_date: datetime.datetime, out_dir: Path
+    days: int,
+    responses_per_day: int,
+    seed: int,
+    start_date: datetime.datetime,
+    out_dir: Path,
+    realistic_text: bool,
 ) -> None:
     """Write realistic, deterministic sample logs (same options, same bytes)."""
-    generate_with_progress(SampleLogConfig(days, responses_per_day, seed, start_date.date()), out_dir)
+    config = SampleLogConfig(days, responses_per_day, seed, start_date.date(), realistic_text=realistic_text)
+    generate_with_progress(config, out_dir)
 
 
 def generate_with_progress(config: SampleLogConfig, out_dir: Path) -> None:

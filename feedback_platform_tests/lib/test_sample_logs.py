@@ -1,6 +1,7 @@
 """Tests of the sample-log generator on one 7-day x 200-responses sample (the default config)."""
 
 import collections
+import dataclasses
 import datetime
 import gzip
 import json
@@ -414,3 +415,37 @@ def test_single_small_day(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == ["2026-11-01"]
     with pytest.raises(ValueError):
         SampleLogConfig(days=0)
+
+
+# Guards the realistic mode: unique outputs of 100-400 words and unique user turns with a vocabulary of
+# thousands of word types, the same planted PII and feedback rates as the templated sample, and the same
+# bytes for the same config.
+def test_realistic_text_is_unique_long_and_keeps_the_planted_pii(tmp_path: Path) -> None:
+    config = SampleLogConfig(days=2, responses_per_day=1000, seed=3, realistic_text=True)
+    summary = generate_sample_logs(config, tmp_path / "realistic")
+    malformed = {(m[1], m[2]) for m in summary.malformed}
+    responses = [
+        json.loads(line.text)
+        for line in _read_lines(tmp_path / "realistic")
+        if line.stream == "responses" and (line.file, line.number) not in malformed
+    ]
+    outputs = [record["output"] for record in responses]
+    lengths = sorted(len(output.split()) for output in outputs)
+    assert lengths[len(lengths) // 20] >= 100
+    assert lengths[-len(lengths) // 20] <= 450
+    assert len(set(outputs)) >= 0.95 * len(outputs)
+    user_turns = [
+        record["messages"][-1]["content"] for record in responses if record["messages"][-1]["role"] == "user"
+    ]
+    assert len(set(user_turns)) >= 0.9 * len(set(record["conversation_id"] for record in responses))
+    templated = generate_sample_logs(
+        dataclasses.replace(config, realistic_text=False), tmp_path / "templated"
+    )
+    assert summary.unique_words >= 10_000
+    assert summary.unique_words > 5 * templated.unique_words
+    assert len(summary.planted_pii) == pytest.approx(len(templated.planted_pii), rel=0.2)
+    for stream in ("responses", "feedback"):
+        assert summary.lines_written[stream] == pytest.approx(templated.lines_written[stream], rel=0.1)
+
+    generate_sample_logs(config, tmp_path / "again")
+    assert _tree_bytes(tmp_path / "again") == _tree_bytes(tmp_path / "realistic")

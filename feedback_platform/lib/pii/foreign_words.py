@@ -11,8 +11,8 @@ or a function word (spaCy's stop words) of a served language, so a name beside a
 The rule's verdicts are computed once, over every word it can accept (each served language's words at
 COMMON_ZIPF or above, and its stop words), and shipped as `foreign_words.txt.gz` (31,000 words, 90 kB):
 loading wordfreq's six lists at run time took 240 MB and a second per process. `make lexicon`
-(`write_foreign_words`) rebuilds the file with wordfreq, a development dependency; a test checks that the
-shipped file is what the rule gives.
+(`write_foreign_words`) rebuilds the file with wordfreq (the redaction engine never loads it); a test
+checks that the shipped file is what the rule gives.
 """
 
 import gzip

@@ -40,6 +40,9 @@ class SampleLogConfig:
     start_date: datetime.date = datetime.date(2026, 11, 1)
     degradation: ModelDegradation | None = None
     """Off by default; a default config writes exactly the bytes it always has."""
+    realistic_text: bool = False
+    """Unique outputs of 100-400 words and unique user turns (see `running_text`), for benchmarks at
+    production volume; off by default, like `degradation`."""
 
     def __post_init__(self) -> None:
         if self.days < 1:

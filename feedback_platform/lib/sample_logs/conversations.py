@@ -4,6 +4,7 @@ Follow-up responses carry the earlier turns in `messages`. A regenerate signal i
 new response to the very same messages, and a reformulate signal becomes the user's next message.
 """
 
+import dataclasses
 import datetime
 import random
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from feedback_platform.lib.sample_logs.knowledge_base import retrieve
 from feedback_platform.lib.sample_logs.outputs import compose_output
 from feedback_platform.lib.sample_logs.pii import PiiFactory, PiiValue
 from feedback_platform.lib.sample_logs.questions import UserTurn, first_turn, follow_up_turn
+from feedback_platform.lib.sample_logs.running_text import running_text, user_turn_length
 from feedback_platform.lib.sample_logs.users import User
 from feedback_platform.lib.sample_logs.world import TenantWorld
 
@@ -50,6 +52,16 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([name for name, _ in weighted], weights=[weight for _, weight in weighted])[0]
 
 
+def _add_running_text(turn: UserTurn, user: User, realistic: bool, rng: random.Random) -> UserTurn:
+    """In the realistic mode, the user's question followed by running text of their own (a reformulated
+    turn is the reformulate signal's value and stays as it is)."""
+    if not realistic:
+        return turn
+    return dataclasses.replace(
+        turn, text=f"{turn.text} {running_text(user.language, user_turn_length(rng), rng)}"
+    )
+
+
 def serve_conversation(
     tenant_world: TenantWorld,
     user: User,
@@ -61,10 +73,12 @@ def serve_conversation(
     rng: random.Random,
     factory: PiiFactory,
     quality_drops: Mapping[str, float],
+    realistic: bool = False,
 ) -> list[ServedResponse]:
     """At most `budget` responses of a conversation starting at `start_ms`; the first is always served.
 
-    `quality_drops` lowers the chance of a good answer of the models it names (see ModelDegradation).
+    `quality_drops` lowers the chance of a good answer of the models it names (see ModelDegradation);
+    `realistic` adds unique running text to every user turn and output (see `running_text`).
     """
     tenant = tenant_world.tenant
     feature = _pick(rng, tenant.features)
@@ -80,7 +94,7 @@ def serve_conversation(
     ]
     conversation_pii: list[PiiValue] = []
     served: list[ServedResponse] = []
-    turn: UserTurn = first_turn(topic, feature, user, tenant, rng, factory)
+    turn = _add_running_text(first_turn(topic, feature, user, tenant, rng, factory), user, realistic, rng)
     request_ms = start_ms
     for _ in range(rng.choices(TURN_COUNTS, weights=TURN_WEIGHTS)[0]):
         messages.append({"role": "user", "content": turn.text})
@@ -98,6 +112,7 @@ def serve_conversation(
                 good=good,
                 conversation_pii=tuple(conversation_pii),
                 rng=rng,
+                realistic=realistic,
             )
             latency_ms = int(model.latency_median_ms * rng.lognormvariate(0, 0.35)) + len(output) // 4
             created_ms = request_ms + latency_ms
@@ -149,6 +164,6 @@ def serve_conversation(
             turn = UserTurn(str(signals["reformulate"].value), (), "answer")
             request_ms = created_ms + signals["reformulate"].delay_ms
         else:
-            turn = follow_up_turn(topic, feature, user, good, rng)
+            turn = _add_running_text(follow_up_turn(topic, feature, user, good, rng), user, realistic, rng)
             request_ms = created_ms + rng.randint(15_000, 180_000)
     return served

@@ -94,6 +94,7 @@ def simulate_day(
             rng=rng,
             factory=factory,
             quality_drops=quality_drops,
+            realistic=config.realistic_text,
         )
         for served in conversation:
             arrival = min(DAY_MS - 1, served.ms + rng.randint(50, 2_000))

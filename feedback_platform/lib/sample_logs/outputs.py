@@ -11,6 +11,7 @@ from feedback_platform.lib.sample_logs.phrasing import (
     VAGUE_ANSWERS,
 )
 from feedback_platform.lib.sample_logs.pii import PERSON, PiiValue
+from feedback_platform.lib.sample_logs.running_text import output_length, running_text
 from feedback_platform.lib.sample_logs.topic import Topic
 
 
@@ -53,11 +54,15 @@ def compose_output(
     good: bool,
     conversation_pii: tuple[PiiValue, ...],
     rng: random.Random,
+    realistic: bool = False,
 ) -> str:
-    """The text a model returns for a request whose good reply covers `reply` (see `UserTurn.reply`)."""
+    """The text a model returns for a request whose good reply covers `reply` (see `UserTurn.reply`);
+    `realistic` adds unique running text up to a realistic output length."""
     core = topic.detail if reply == "detail" else topic.answer
     if not good:
         core = _poor_core(topic, other_topics, rng)
+    if realistic:
+        core = f"{core} {running_text(language, output_length(rng) - len(core.split()), rng)}"
     if feature == "email_draft":
         style = reply.removeprefix("email:") if reply.startswith("email:") else "plain"
         recipient = next((value for value in conversation_pii if value.entity_type == PERSON), None)

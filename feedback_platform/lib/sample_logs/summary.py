@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,9 @@ from feedback_platform.lib.sample_logs.config import STREAMS, SampleLogConfig
 from feedback_platform.lib.sample_logs.lines import LogLine
 
 SUMMARY_FILE = "generation_summary.json"
+
+WORD = re.compile(r"[^\W\d_]+")
+"""A word type of the unique-word count: a run of letters, compared in lower case."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class GenerationSummary:
     late_events: dict[str, int]
     planted_pii: list[tuple[str, str]]
     malformed: list[tuple[str, str, int, str]]
+    unique_words: int | None = None
+    """Distinct word types in the outputs and user turns written (None in summaries written before it)."""
 
     def describe(self) -> str:
         """One line for people: `1,400 response lines, 1,368 feedback lines, ...; 200 planted PII values`."""
@@ -36,7 +42,7 @@ class GenerationSummary:
             f"{written['responses']:,} response lines, {written['feedback']:,} feedback lines, "
             f"{written['consent']:,} consent lines; of them {malformed:,} malformed, "
             f"{duplicates:,} duplicates, {sum(self.late_events.values()):,} late; "
-            f"{len(self.planted_pii):,} planted PII values"
+            f"{len(self.planted_pii):,} planted PII values; {self.unique_words or 0:,} unique words"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -59,15 +65,18 @@ class GenerationSummary:
             late_events=dict(data["late_events"]),
             planted_pii=[(item["entity_type"], item["value"]) for item in data["planted_pii"]],
             malformed=[(m["stream"], m["file"], m["line"], m["kind"]) for m in data["malformed"]],
+            unique_words=data.get("unique_words"),
         )
 
 
 def write_summary(summary: GenerationSummary, config: SampleLogConfig, path: Path) -> None:
-    """Writes the summary and the config that produced it as indented JSON (a degradation only when set,
-    so that a default config's summary keeps its bytes)."""
+    """Writes the summary and the config that produced it as indented JSON (a degradation and the
+    realistic mode only when set, so that a default config's summary keeps its bytes)."""
     config_data = {**dataclasses.asdict(config), "start_date": config.start_date.isoformat()}
     if config.degradation is None:
         del config_data["degradation"]
+    if not config.realistic_text:
+        del config_data["realistic_text"]
     data = {"config": config_data, **summary.to_dict()}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -84,6 +93,7 @@ class SummaryBuilder:
         self._counts = {name: dict.fromkeys(STREAMS, 0) for name in ("lines", "malformed", "dup", "late")}
         self._pii: dict[tuple[str, str], None] = {}
         self._malformed: list[tuple[str, str, int, str]] = []
+        self._words: set[str] = set()
 
     def add(self, stream: str, file: str, number: int, line: LogLine, text: str, kind: str | None) -> None:
         """Accounts for one written line: `text` is what was written, `kind` set when it is malformed."""
@@ -96,6 +106,18 @@ class SummaryBuilder:
         for value in line.pii:
             if value.value in text:
                 self._pii.setdefault((value.entity_type, value.value), None)
+        if stream == "responses":
+            self._count_words(line.record)
+
+    def _count_words(self, response: dict[str, object]) -> None:
+        """The output and the newest user turn (earlier turns repeat in `messages`)."""
+        messages = response.get("messages")
+        texts = [response.get("output")]
+        if isinstance(messages, list) and messages and isinstance(messages[-1], dict):
+            texts.append(messages[-1].get("content"))
+        for text in texts:
+            if isinstance(text, str):
+                self._words.update(WORD.findall(text.lower()))
 
     def build(self) -> GenerationSummary:
         """The finished summary."""
@@ -106,4 +128,5 @@ class SummaryBuilder:
             late_events=self._counts["late"],
             planted_pii=list(self._pii),
             malformed=self._malformed,
+            unique_words=len(self._words),
         )
