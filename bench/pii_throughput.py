@@ -165,11 +165,11 @@ def stock_loop(texts: Sequence[str], model: str) -> tuple[list[str], float]:
     return out, time.perf_counter() - started
 
 
-def pipe_floor(texts: Sequence[str], model: str, batch_size: int) -> float:
+def pipe_floor(texts: Sequence[str], model: str, batch_size: int, processes: int = 1) -> float:
     nlp = spacy.load(model, enable=list(NER_COMPONENTS))
     list(nlp.pipe(texts[:20]))  # warm-up
     started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=batch_size):
+    for _ in nlp.pipe(texts, batch_size=batch_size, n_process=processes):
         pass
     return time.perf_counter() - started
 
