@@ -38,8 +38,10 @@ import dagster as dg
 from pii_throughput import count_words, day_texts, pipe_floor
 
 from feedback_platform.definitions import build_definitions
+from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.lib.pii import RedactorConfig
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
+from feedback_platform.local.materialize import partition_tags
 from feedback_platform.settings import PlatformSettings
 
 BIN = Path(sys.executable).parent
@@ -138,8 +140,13 @@ def copy_day(landing: Path, destination: Path, day: date) -> None:
 
 
 def landed_lines(landing: Path, day: date) -> int:
-    files = [path for stream in ("responses", "feedback") for path in (landing / stream / str(day)).iterdir()]
-    return sum(1 for path in files for _ in (gzip.open(path) if path.suffix == ".gz" else path.open("rb")))
+    """Response and feedback lines in the day's folders."""
+    lines = 0
+    for stream in ("responses", "feedback"):
+        for path in (landing / stream / str(day)).iterdir():
+            with gzip.open(path) if path.suffix == ".gz" else path.open("rb") as file:
+                lines += sum(1 for _ in file)
+    return lines
 
 
 def cli_env(data_dir: Path) -> dict[str, str]:
@@ -176,7 +183,7 @@ def scheduled_path(data_dir: Path, day: date) -> float:
     env = cli_env(data_dir)
     base = [str(BIN / "dagster"), "job", "execute", "-m", "feedback_platform.definitions"]
     started = time.perf_counter()
-    for job, tags in (("landing_day_job", {"dagster/partition": str(day)}), ("datasets_job", {})):
+    for job, tags in ((LANDING_DAY_JOB, partition_tags([day])), (DATASETS_JOB, {})):
         subprocess.run(
             [*base, "-j", job, "--tags", json.dumps(tags)], env=env, check=True, capture_output=True
         )

@@ -18,7 +18,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from feedback_platform.definitions import build_definitions
-from feedback_platform.local.materialize import landing_days, partition_tags
+from feedback_platform.local.materialize import day_range_tags, landing_days
 from feedback_platform.settings import PlatformSettings
 
 CHECK_JOB = "data_quality_checks"
@@ -95,7 +95,7 @@ def run_layer_checks(
     unpartitioned = [key for key in layer_of if not asset_graph.get(key).partitions_def]
     outcomes = []
     if partitioned:
-        day_range = partition_tags(landing_days(settings))
+        day_range = day_range_tags(landing_days(settings))
         outcomes += _run_checks(definitions, instance, partitioned, layer_of, day_range)
     if unpartitioned:
         outcomes += _run_checks(definitions, instance, unpartitioned, layer_of, {})

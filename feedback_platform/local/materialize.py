@@ -106,24 +106,29 @@ def check_days_partitioned(days: list[date], partitions: dg.PartitionsDefinition
     """ValueError naming the day and the setting when a day has no daily partition."""
     first = date.fromisoformat(partitions.get_first_partition_key())
     last_key = partitions.get_last_partition_key()
-    for day in days:
-        if day < first:
-            raise ValueError(
-                f"landing day {day} is before the first daily partition, {first}: set"
-                f" {PARTITION_START_VARIABLE}={day} (or earlier) to load it"
-            )
-        if last_key is None or day > date.fromisoformat(last_key):
-            raise ValueError(
-                f"landing day {day} has no partition yet: a day's partition opens when the day is over"
-                f" (UTC); the last one is {last_key}"
-            )
+    earliest, latest = min(days), max(days)
+    if earliest < first:
+        raise ValueError(
+            f"landing day {earliest} is before the first daily partition, {first}: set"
+            f" {PARTITION_START_VARIABLE}={earliest} (or earlier) to load it"
+        )
+    if last_key is None or latest > date.fromisoformat(last_key):
+        raise ValueError(
+            f"landing day {latest} has no partition yet: a day's partition opens when the day is over"
+            f" (UTC); the last one is {last_key}"
+        )
 
 
 def partition_tags(days: list[date]) -> dict[str, str]:
-    """Run tags for the partition of one day, as a schedule sets them, or for the range from the first to
-    the last of `days` in one run, as a single-run backfill sets them."""
+    """Run tags for the partition of one day, as a schedule sets them, or for the range of `days`."""
     if len(days) == 1:
         return {PARTITION_NAME_TAG: str(days[0])}
+    return day_range_tags(days)
+
+
+def day_range_tags(days: list[date]) -> dict[str, str]:
+    """Run tags that make one run cover the partitions from the first to the last of `days`, as a
+    single-run backfill sets them."""
     return {ASSET_PARTITION_RANGE_START_TAG: str(days[0]), ASSET_PARTITION_RANGE_END_TAG: str(days[-1])}
 
 
