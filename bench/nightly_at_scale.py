@@ -1,8 +1,8 @@
 """The nightly at production volume: what one new day costs after a short and after a long history.
 
 Generates `--days` days x `--responses-per-day` responses of realistic text (unique user turns and outputs,
-`generate --realistic-text`) once under `--work`, and for each of two nightlies, the one for day
-`--compare-day` and the one for day `--days`:
+`generate --realistic-text`; `--templated` for the sample's templates, to measure what is not NER) once
+under `--work`, and for each of two nightlies, the one for day `--compare-day` and the one for day `--days`:
 
 - builds the history before that day once (every earlier landing day in one backfill run, then the
   datasets) and keeps it under `--work` for later runs of the benchmark;
@@ -17,7 +17,7 @@ Prints per stage (ingest, redact, join, curate, datasets: the summed step times 
 checks, from the Dagster instance) the wall time and rows/s, the peak RSS, and the ratios of the targets.
 
 Usage: python bench/nightly_at_scale.py [--days 30] [--responses-per-day 20000] [--compare-day 2]
-                                        [--seed 7] [--work DIR] [--scheduled]
+                                        [--seed 7] [--work DIR] [--scheduled] [--templated]
 """
 
 import argparse
@@ -69,10 +69,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--scheduled", action="store_true", help="also time the scheduled path")
+    parser.add_argument(
+        "--templated",
+        action="store_true",
+        help="the sample's templated texts instead of realistic ones: NER is cheap, the rest is measured",
+    )
     args = parser.parse_args()
-    config = SampleLogConfig(args.days, args.responses_per_day, args.seed, realistic_text=True)
+    config = SampleLogConfig(args.days, args.responses_per_day, args.seed, realistic_text=not args.templated)
+    text = "templated" if args.templated else "realistic"
     work = args.work or Path(tempfile.gettempdir()) / (
-        f"nightly_at_scale-{args.days}x{args.responses_per_day}-seed{args.seed}"
+        f"nightly_at_scale-{args.days}x{args.responses_per_day}-seed{args.seed}-{text}"
     )
     landing = work / "landing"
     if not (landing / "generation_summary.json").exists():

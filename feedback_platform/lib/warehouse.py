@@ -9,7 +9,7 @@ on: DuckDB lets one process write a file and locks it against every other proces
 command run during a materialisation meets the lock and should say so, not print DuckDB's IO error.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -89,15 +89,34 @@ def replace_partitions(
         raise ValueError(
             f"{stray.height} rows for {table} fall outside partitions {[str(p) for p in partitions]}"
         )
+    placeholders = ", ".join("?" for _ in partitions)
+    _replace_slice(con, table, rows, f"{_quote(partition_column)} in ({placeholders})", list(partitions))
+
+
+def replace_rows_matching(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, match: Mapping[str, object]
+) -> None:
+    """Replace the rows of `table` whose columns equal `match` (one dataset version, say) with `rows`.
+
+    Every row of `rows` must match too, for the same reason as in `replace_partitions`.
+    """
+    stray = rows.filter(~pl.all_horizontal(pl.lit(True), *(pl.col(c) == v for c, v in match.items())))
+    if stray.height:
+        raise ValueError(f"{stray.height} rows for {table} do not match {dict(match)}")
+    where = " and ".join(f"{_quote(column)} = ?" for column in match)
+    _replace_slice(con, table, rows, where, list(match.values()))
+
+
+def _replace_slice(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, where: str, params: list[object]
+) -> None:
+    """Delete the rows `where` selects and insert `rows` by name, in one transaction; a missing table is
+    created with the frame's schema."""
     with _transaction(con, rows):
         if not table_exists(con, table):
             con.execute(f"create table {_quote(table)} as select * from {_INCOMING} limit 0")
         _require_same_columns(con, table, rows.columns)
-        placeholders = ", ".join("?" for _ in partitions)
-        con.execute(
-            f"delete from {_quote(table)} where {_quote(partition_column)} in ({placeholders})",
-            list(partitions),
-        )
+        con.execute(f"delete from {_quote(table)} where {where}", params)
         con.execute(f"insert into {_quote(table)} by name select * from {_INCOMING}")
 
 

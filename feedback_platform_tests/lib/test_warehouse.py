@@ -7,7 +7,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from feedback_platform.lib.warehouse import SchemaMismatchError, read_table, replace_partitions, replace_table
+from feedback_platform.lib.warehouse import (
+    SchemaMismatchError,
+    read_table,
+    replace_partitions,
+    replace_rows_matching,
+    replace_table,
+)
 
 DAY_1, DAY_2 = date(2026, 11, 1), date(2026, 11, 2)
 
@@ -66,6 +72,27 @@ def test_a_failed_write_leaves_the_previous_rows(con: duckdb.DuckDBPyConnection)
 def test_rows_outside_the_partition_are_refused(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ValueError, match="outside partitions"):
         replace_partitions(con, "t", _rows(DAY_2, ["a"]), "landing_date", [DAY_1])
+
+
+# A slice named by several columns (one dataset version) is replaced alone; rows outside it are refused.
+def test_replacing_rows_matching_columns_keeps_the_other_slices(con: duckdb.DuckDBPyConnection) -> None:
+    def version_rows(dataset: str, version: str, row_ids: list[str]) -> pl.DataFrame:
+        return pl.DataFrame({"dataset": dataset, "version": version, "row_id": row_ids})
+
+    replace_rows_matching(
+        con, "lineage", version_rows("sft", "v1", ["a", "b"]), {"dataset": "sft", "version": "v1"}
+    )
+    replace_rows_matching(
+        con, "lineage", version_rows("dpo", "v1", ["c"]), {"dataset": "dpo", "version": "v1"}
+    )
+    replace_rows_matching(
+        con, "lineage", version_rows("sft", "v1", ["z"]), {"dataset": "sft", "version": "v1"}
+    )
+    assert read_table(con, "lineage").sort("row_id")["row_id"].to_list() == ["c", "z"]
+    with pytest.raises(ValueError, match="do not match"):
+        replace_rows_matching(
+            con, "lineage", version_rows("sft", "v2", ["y"]), {"dataset": "sft", "version": "v1"}
+        )
 
 
 # Whole-table replacement takes the new frame's schema, nested types included.

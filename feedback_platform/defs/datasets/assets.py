@@ -6,8 +6,9 @@ writes the curated rows as a content-addressed version into staging; the blockin
 points `latest.json` at it. When a blocking check fails, Dagster does not run the publishing step, so the
 previous version stays latest and the failed check says why.
 
-The version folders on disk are the source of truth: `dataset_versions` / `dataset_row_lineage` are rebuilt
-from every published folder, so a table can be lost and rebuilt but a published version never changes.
+The version folders on disk are the source of truth: `dataset_versions` is rebuilt from every published
+manifest, and `dataset_row_lineage` traces the versions it does not hold yet, so either table can be lost and
+rebuilt but a published version never changes.
 """
 
 from functools import partial
@@ -20,16 +21,17 @@ from feedback_platform.defs.datasets.metadata import staged_metadata, version_me
 from feedback_platform.defs.datasets.provenance import upstream_code_versions, upstream_data_versions
 from feedback_platform.defs.datasets.publication_gate import audited_staged_version
 from feedback_platform.lib.curation import CurationRules
-from feedback_platform.lib.datasets.index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
+from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.publication import publish_dataset_version, staging_root
+from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE, sync_row_lineage
 from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
     read_dataset_version,
     read_manifest,
     write_dataset_version,
 )
-from feedback_platform.resources import DUCKDB_POOL, DatasetStore
+from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
 
 def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
@@ -155,15 +157,20 @@ def dataset_versions(dataset_store: DatasetStore) -> pl.DataFrame:
     pool=DUCKDB_POOL,
     kinds={"duckdb"},
 )
-def dataset_row_lineage(dataset_versions: pl.DataFrame, dataset_store: DatasetStore) -> pl.DataFrame:
-    """For every row of every version, the response and feedback events it came from."""
-    frames = [
-        lineage_rows(
-            read_dataset_version(dataset_store.path, name, version),
-            name=name,
-            version=version,
-            key_column=key,
-        )
-        for name, version, key in dataset_versions.select("name", "version", "key_column").iter_rows()
-    ]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=LINEAGE_SCHEMA)
+def dataset_row_lineage(
+    dataset_versions: pl.DataFrame, dataset_store: DatasetStore, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """For every row of every version, the response and feedback events it came from.
+
+    Appended: only versions the table does not trace yet are read (see
+    `feedback_platform.lib.datasets.row_lineage_table`)."""
+    with warehouse.connect() as con:
+        sync = sync_row_lineage(con, dataset_versions, dataset_store.path)
+    return dg.MaterializeResult(
+        metadata={
+            "table": LINEAGE_TABLE,
+            "dagster/row_count": sync.rows,
+            "versions_traced": dg.MetadataValue.json(sync.traced),
+            "versions_dropped": dg.MetadataValue.json(sync.dropped),
+        }
+    )

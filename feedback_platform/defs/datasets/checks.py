@@ -10,8 +10,9 @@ from great_expectations import expectations as gxe
 from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
+from feedback_platform.lib.datasets.row_lineage_table import traced_row_counts
 from feedback_platform.lib.datasets.store import content_hash, read_dataset_version, read_manifest
-from feedback_platform.resources import DUCKDB_POOL, DatasetStore
+from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
 
 def _files_match_their_version(kind: DatasetKind) -> dg.AssetChecksDefinition:
@@ -81,13 +82,11 @@ dataset_versions_are_unique_and_complete = expectation_suite_check(
     pool=DUCKDB_POOL,
 )
 def every_dataset_row_has_lineage(
-    dataset_row_lineage: pl.DataFrame, dataset_versions: pl.DataFrame
+    dataset_versions: pl.DataFrame, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
     """Each version's rows all appear in the lineage, and each traces to at least one feedback event."""
-    traced = dataset_row_lineage.group_by("dataset", "version").agg(
-        rows_traced=pl.col("row_id").n_unique(),
-        rows_with_events=pl.col("row_id").filter(pl.col("feedback_event_id").is_not_null()).n_unique(),
-    )
+    with warehouse.connect() as con:
+        traced = traced_row_counts(con)
     coverage = (
         dataset_versions.select(dataset="name", version="version", rows="row_count")
         .join(traced, on=["dataset", "version"], how="left")

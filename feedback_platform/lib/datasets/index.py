@@ -16,6 +16,9 @@ import polars as pl
 from feedback_platform.lib.datasets.publication import latest_version
 from feedback_platform.lib.datasets.store import MANIFEST
 
+REGISTRY_TABLE = "dataset_versions"
+"""The warehouse table that holds :func:`list_dataset_versions` (the ``dataset_versions`` asset)."""
+
 REGISTRY_SCHEMA = pl.Schema(
     {
         "name": pl.String,
