@@ -14,6 +14,7 @@ import dagster as dg
 
 from feedback_platform.defs.datasets.training_runs import training_run_specs
 from feedback_platform.resources import build_resources
+from feedback_platform.run_progress import LOGGERS
 from feedback_platform.settings import PlatformSettings
 
 
@@ -22,6 +23,7 @@ def build_definitions(settings: PlatformSettings) -> dg.Definitions:
         dg.load_from_defs_folder(project_root=Path(__file__).parent.parent),
         dg.Definitions(
             executor=dg.in_process_executor,
+            loggers=LOGGERS,
             resources=build_resources(settings),
             assets=training_run_specs(settings.training_runs_dir),
         ),

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -77,7 +78,8 @@ def test_partition_start_setting_is_a_date() -> None:
 
 
 # Guards re-running a day: the same command as its first run, through the nightly jobs; an unchanged day
-# publishes no new dataset version and reports the outcome as JSON.
+# publishes no new dataset version, traces no version's lineage again, reports the outcome as JSON and its
+# progress (rows per asset, the day) on stderr.
 def test_rerunning_an_unchanged_day_publishes_nothing_new(
     platform_copy: PlatformSettings, tmp_path: Path
 ) -> None:
@@ -93,6 +95,11 @@ def test_rerunning_an_unchanged_day_publishes_nothing_new(
     assert not any(version["new"] for version in published)
     assert outcome["tables"]["raw_responses"] > 0
     assert "landing_day_job: ingest and redact" in result.stderr
+    assert re.search(r"redacted_responses: [\d,]+ rows over 1 day in [\d.]+ s", result.stderr), result.stderr
+    assert re.search(r"dataset_row_lineage: [\d,]+ rows in", result.stderr)
+    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        lineage = instance.get_latest_materialization_event(dg.AssetKey("dataset_row_lineage"))
+    assert lineage.asset_materialization.metadata["versions_traced"].value == []
 
 
 # Guards the partitions' first day in a fresh process: by default the earliest landing day, so logs from

@@ -85,7 +85,11 @@ def _materialize_and_report(
 
     try:
         outcomes = materialize_days(
-            settings, local_instance(settings), days, on_job_start=lambda line: click.echo(line, err=as_json)
+            settings,
+            local_instance(settings),
+            days,
+            on_job_start=lambda line: click.echo(line, err=as_json),
+            progress=True,
         )
     except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from error

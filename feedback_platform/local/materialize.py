@@ -27,6 +27,8 @@ from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSetting
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Step-by-step events stay in the instance (and the UI); the console shows warnings and failures."""
+WITH_PROGRESS = {"loggers": {**QUIET_CONSOLE["loggers"], "progress": {"config": {"enabled": True}}}}
+"""As quiet, plus a line per finished asset step on stderr (`feedback_platform.run_progress`)."""
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,22 @@ def materialize_days(
     instance: dg.DagsterInstance,
     days: list[date] | None = None,
     on_job_start: Callable[[str], None] = lambda job: None,
+    progress: bool = False,
 ) -> list[RunOutcome]:
     """Ingest and redact `days` (default: every landing day) in one run, then join, curate and publish.
 
+    With `progress`, each finished asset step prints a line (rows, days, rows/s) on stderr.
     Raises ValueError naming the setting when a day lies outside the daily partitions."""
     days = days or landing_days(settings)
     defs = build_definitions(settings)
     check_days_partitioned(days, defs.resolve_job_def(LANDING_DAY_JOB).partitions_def)
     span = str(days[0]) if len(days) == 1 else f"{len(days)} landing days ({days[0]} to {days[-1]})"
     on_job_start(f"{LANDING_DAY_JOB}: ingest and redact {span}")
-    outcomes = [_execute(defs, LANDING_DAY_JOB, instance, partition_tags(days))]
+    run_config = WITH_PROGRESS if progress else QUIET_CONSOLE
+    outcomes = [_execute(defs, LANDING_DAY_JOB, instance, partition_tags(days), run_config)]
     if outcomes[0].success:
         on_job_start(f"{DATASETS_JOB}: join (dbt), curate and publish dataset versions")
-        outcomes.append(_execute(defs, DATASETS_JOB, instance, {}))
+        outcomes.append(_execute(defs, DATASETS_JOB, instance, {}, run_config))
     return outcomes
 
 
@@ -133,10 +138,14 @@ def day_range_tags(days: list[date]) -> dict[str, str]:
 
 
 def _execute(
-    defs: dg.Definitions, job_name: str, instance: dg.DagsterInstance, tags: dict[str, str]
+    defs: dg.Definitions,
+    job_name: str,
+    instance: dg.DagsterInstance,
+    tags: dict[str, str],
+    run_config: dict[str, object],
 ) -> RunOutcome:
     result = defs.resolve_job_def(job_name).execute_in_process(
-        run_config=QUIET_CONSOLE, instance=instance, tags=tags, raise_on_error=False
+        run_config=run_config, instance=instance, tags=tags, raise_on_error=False
     )
     evaluations = result.get_asset_check_evaluations()
     failed = [evaluation for evaluation in evaluations if not evaluation.passed]
