@@ -205,3 +205,24 @@ def test_old_versions_stay_unchanged_readable_and_listed(history: VersioningHist
         if version not in history.before.versions[name]
         for file_name in ("data.parquet", "data.jsonl", MANIFEST)
     }
+
+
+# Guards the incremental residual-PII audit: rows identical to those of the version the scan last passed
+# are carried over, so an unchanged dataset scans nothing and a changed one scans only what changed.
+def test_the_residual_scan_carries_over_rows_it_passed_before(history: VersioningHistory) -> None:
+    scans = {
+        evaluation.check_name: evaluation.metadata
+        for evaluation in history.changed.get_asset_check_evaluations()
+        if evaluation.check_name.endswith("_holds_no_residual_pii")
+    }
+    old = {name: version for name, (version,) in history.before.versions.items()}
+    eval_scan = scans["staged_eval_dataset_holds_no_residual_pii"]
+    eval_rows = read_manifest(history.settings.datasets_dir, "eval", old["eval"])["row_count"]
+    assert eval_scan["rows_checked"].value == 0
+    assert eval_scan["rows_carried_over"].value == eval_rows
+    assert eval_scan["carried_over_from"].value == old["eval"]
+    sft_scan = scans["staged_sft_dataset_holds_no_residual_pii"]
+    new_sft = publications(history.changed)["sft"].version
+    sft_rows = read_manifest(history.settings.datasets_dir, "sft", new_sft)["row_count"]
+    assert sft_scan["rows_checked"].value + sft_scan["rows_carried_over"].value == sft_rows
+    assert sft_scan["rows_checked"].value < sft_rows

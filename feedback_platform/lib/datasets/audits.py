@@ -87,6 +87,24 @@ def rows_without_known_events(
     )
 
 
+def rows_not_in(rows: pl.DataFrame, audited: pl.DataFrame | None, key_column: str) -> pl.DataFrame:
+    """The rows of ``rows`` that ``audited`` (rows that already passed an audit) does not hold identically:
+    new keys, and rows whose content changed under a known key.
+
+    A row-local audit (one that judges each row alone) need not judge a row again that it passed before.
+    Rows are compared by key and by ``hash_rows`` over every column (both frames hashed in this process);
+    with no ``audited`` rows, or rows of another schema, every row is new.
+    """
+    if audited is None or audited.schema != rows.schema:
+        return rows
+    seen = audited.select(pl.col(key_column), _row_hash=audited.hash_rows())
+    return (
+        rows.with_columns(_row_hash=rows.hash_rows())
+        .join(seen, on=[key_column, "_row_hash"], how="anti", maintain_order="left")
+        .drop("_row_hash")
+    )
+
+
 def residual_pii_in_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
     """Emails, phone numbers, card numbers and credentials left in the rows' texts, masked: (id, field, kind,
     masked)."""
