@@ -18,6 +18,7 @@ from feedback_platform.lib.datasets.store import (
     DatasetVersion,
     content_hash,
     read_dataset_version,
+    version_problems,
     write_dataset_version,
 )
 
@@ -205,4 +206,24 @@ def test_lineage_rows_of_pairs_use_both_response_ids_once_each():
         ("p1", "r2", "ev-1"),
         ("p1", "r2", "ev-2"),
         ("p2", "r3", "ev-9"),
+    ]
+
+
+# Guards the verification of a stored version by its bytes: intact files pass; a changed row in either file
+# is named, and a changed canonical row also breaks the content hash.
+def test_version_problems_name_what_was_altered(tmp_path):
+    stored = write(eval_rows(), tmp_path)
+    assert version_problems(tmp_path, "eval_dataset", stored.version) == []
+
+    parquet = stored.path / "data.parquet"
+    pl.read_parquet(parquet).slice(1).write_parquet(parquet)
+    assert version_problems(tmp_path, "eval_dataset", stored.version) == [
+        "data.parquet does not have the digest its manifest recorded"
+    ]
+
+    jsonl = stored.path / "data.jsonl"
+    jsonl.write_text(jsonl.read_text().replace("better", "worse"))
+    assert version_problems(tmp_path, "eval_dataset", stored.version)[1:] == [
+        "data.jsonl does not have the digest its manifest recorded",
+        "the rows do not hash to the manifest's content hash",
     ]

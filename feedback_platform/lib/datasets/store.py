@@ -14,6 +14,7 @@ into place in one step.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -91,8 +92,47 @@ def content_hash(rows: pl.DataFrame, key_column: str) -> str:
 
 
 def _content_hash(schema: dict[str, str], jsonl: bytes) -> str:
-    header = canonical_json([[column, dtype] for column, dtype in schema.items()]).encode("utf-8")
-    return sha256_hex(header + b"\n" + jsonl)
+    return sha256_hex(_hash_header(schema) + jsonl)
+
+
+def _hash_header(schema: dict[str, str]) -> bytes:
+    return canonical_json([[column, dtype] for column, dtype in schema.items()]).encode("utf-8") + b"\n"
+
+
+def version_problems(datasets_root: Path, name: str, version: str) -> list[str]:
+    """What does not hold of a stored version (empty when it is intact): each file has the digest its
+    manifest recorded, the canonical rows (``data.jsonl``) hash to the content hash, and the version id is
+    that hash's prefix.
+
+    Files are hashed in chunks as bytes, never parsed into rows: verifying a version costs a read of its
+    files, whatever its size, and the parquet file is checked byte for byte against what was written.
+    """
+    version_dir = _version_dir(datasets_root, name, version)
+    manifest = read_manifest(datasets_root, name, version)
+    problems = [
+        f"{file_name} does not have the digest its manifest recorded"
+        for file_name, digest in manifest["files"].items()
+        if _file_digest(version_dir / file_name) != digest
+    ]
+    if (
+        _file_digest(version_dir / DATA_JSONL, prefix=_hash_header(manifest["schema"]))
+        != manifest["content_hash"]
+    ):
+        problems.append("the rows do not hash to the manifest's content hash")
+    if not manifest["content_hash"].startswith(version):
+        problems.append(f"the content hash {manifest['content_hash']} does not start with the version id")
+    return problems
+
+
+def _file_digest(path: Path, prefix: bytes = b"") -> str | None:
+    """SHA-256 of ``prefix`` and the file's bytes, or None when the file is missing."""
+    if not path.exists():
+        return None
+    digest = hashlib.sha256(prefix)
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fsync_directory_files(directory: Path) -> None:
