@@ -207,9 +207,16 @@ def test_old_versions_stay_unchanged_readable_and_listed(history: VersioningHist
     }
 
 
-# Guards the incremental residual-PII audit: rows identical to those of the version the scan last passed
-# are carried over, so an unchanged dataset scans nothing and a changed one scans only what changed.
-def test_the_residual_scan_carries_over_rows_it_passed_before(history: VersioningHistory) -> None:
+# Guards the incremental write and residual-PII audit: rows identical to those of the latest version are not
+# serialised again, nor scanned again when the scan passed them, so an unchanged dataset serialises and
+# scans nothing and a changed one only what changed.
+def test_unchanged_rows_are_neither_serialised_nor_scanned_again(history: VersioningHistory) -> None:
+    serialised = {
+        event.asset_key.to_user_string(): event.materialization.metadata["rows_serialised"].value
+        for event in history.changed.get_asset_materialization_events()
+        if event.asset_key.to_user_string().startswith("staged_")
+    }
+    assert serialised["staged_eval_dataset"] == 0
     scans = {
         evaluation.check_name: evaluation.metadata
         for evaluation in history.changed.get_asset_check_evaluations()
@@ -226,3 +233,4 @@ def test_the_residual_scan_carries_over_rows_it_passed_before(history: Versionin
     sft_rows = read_manifest(history.settings.datasets_dir, "sft", new_sft)["row_count"]
     assert sft_scan["rows_checked"].value + sft_scan["rows_carried_over"].value == sft_rows
     assert sft_scan["rows_checked"].value < sft_rows
+    assert serialised["staged_sft_dataset"] < sft_rows

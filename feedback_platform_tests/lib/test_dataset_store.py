@@ -227,3 +227,25 @@ def test_version_problems_name_what_was_altered(tmp_path):
         "data.jsonl does not have the digest its manifest recorded",
         "the rows do not hash to the manifest's content hash",
     ]
+
+
+# Guards reusing the canonical lines of an earlier version: only new and changed rows are serialised, and the
+# version's bytes and id are exactly those of a write without reuse; an altered reference is not used.
+def test_reusing_lines_of_an_earlier_version_writes_the_same_bytes(tmp_path):
+    earlier = write(eval_rows(), tmp_path / "earlier")
+    changed = eval_rows().with_columns(
+        reference=pl.when(pl.col("example_id") == "e2").then(pl.lit("now set")).otherwise("reference")
+    )
+    tonight = pl.concat([changed, changed.head(1).with_columns(example_id=pl.lit("e4"))])
+    plain = write(tonight, tmp_path / "plain")
+    reusing = write(tonight, tmp_path / "reusing", reuse_lines_of=earlier.path)
+    assert (plain.serialised_rows, reusing.serialised_rows) == (4, 2)
+    assert reusing.version == plain.version
+    for file_name in ("data.jsonl", "data.parquet"):
+        assert (reusing.path / file_name).read_bytes() == (plain.path / file_name).read_bytes()
+
+    lines = earlier.path / "data.jsonl"
+    lines.write_text(lines.read_text().replace('"e1"', '"e0"'))
+    after_tampering = write(tonight, tmp_path / "after_tampering", reuse_lines_of=earlier.path)
+    assert after_tampering.serialised_rows == 4
+    assert after_tampering.version == plain.version

@@ -12,6 +12,7 @@ rebuilt but a published version never changes.
 """
 
 from functools import partial
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -23,7 +24,7 @@ from feedback_platform.defs.datasets.publication_gate import audited_staged_vers
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import publish_dataset_version, staging_root
+from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_version, staging_root
 from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE, sync_row_lineage
 from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
@@ -64,7 +65,12 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
             code_version=upstream_code_versions(context),
             upstream=upstream_data_versions(context),
         )
-        version = write(rows, name=name, inputs={"table": source_table, "rows": rows.height})
+        version = write(
+            rows,
+            name=name,
+            inputs={"table": source_table, "rows": rows.height},
+            reuse_lines_of=_latest_published(dataset_store.path, name),
+        )
         tenant_versions = {}
         if rules.per_tenant_datasets:
             for (tenant,), tenant_rows in rows.partition_by(
@@ -74,13 +80,20 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
                     tenant_rows,
                     name=f"{name}-{tenant}",
                     inputs={"table": source_table, "tenant_id": tenant, "rows": tenant_rows.height},
+                    reuse_lines_of=_latest_published(dataset_store.path, f"{name}-{tenant}"),
                 ).version
         return dg.MaterializeResult(
-            metadata=staged_metadata(version.version, version.path, rows.height, tenant_versions),
+            metadata=staged_metadata(version, tenant_versions),
             data_version=dg.DataVersion(version.version),
         )
 
     return _staged
+
+
+def _latest_published(datasets_root: Path, name: str) -> Path | None:
+    """The folder of the version `latest.json` points at: most rows of tonight's version are already in it."""
+    version = latest_version(datasets_root, name)
+    return None if version is None else Path(datasets_root) / name / version
 
 
 def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, rules: CurationRules) -> None:

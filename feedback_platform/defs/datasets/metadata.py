@@ -11,7 +11,7 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 
 from feedback_platform.lib.datasets.catalog import rows_by_rule, value_tally
 from feedback_platform.lib.datasets.publication import Publication
-from feedback_platform.lib.datasets.store import MANIFEST
+from feedback_platform.lib.datasets.store import MANIFEST, DatasetVersion
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80
@@ -71,14 +71,14 @@ def version_metadata(
     }
 
 
-def staged_metadata(
-    version: str, version_dir: Path, row_count: int, tenant_versions: dict[str, str]
-) -> dict[str, object]:
-    """Metadata of a staged version: what its checks read, and what publishing will move."""
+def staged_metadata(stored: DatasetVersion, tenant_versions: dict[str, str]) -> dict[str, object]:
+    """Metadata of a staged version: what its checks read, what publishing will move, and how many rows
+    were serialised anew (the others' lines were reused from the latest published version)."""
     return {
-        "version": version,
-        "dagster/row_count": row_count,
-        "path": dg.MetadataValue.path(str(version_dir)),
+        "version": stored.version,
+        "dagster/row_count": stored.row_count,
+        "rows_serialised": stored.serialised_rows,
+        "path": dg.MetadataValue.path(str(stored.path)),
         "tenant_versions": dg.MetadataValue.json(tenant_versions),
     }
 

@@ -61,6 +61,8 @@ class DatasetVersion:
     path: Path
     manifest: dict[str, Any]
     created: bool
+    serialised_rows: int
+    """Rows this write serialised to canonical JSON; the others' lines came from ``reuse_lines_of``."""
 
 
 def dataset_schema(rows: pl.DataFrame) -> dict[str, str]:
@@ -83,6 +85,63 @@ def _canonical_jsonl(rows: pl.DataFrame) -> bytes:
     # Canonical text needs exact control over key order and float formatting, which Polars' JSON writer does
     # not promise across versions; serialisation is one pass over the rows and is what gets hashed.
     return "".join(canonical_json(row) + "\n" for row in rows.iter_rows(named=True)).encode("utf-8")
+
+
+def _canonical_jsonl_reusing(
+    canonical: pl.DataFrame, key_column: str, reference: Path | None
+) -> tuple[bytes, int]:
+    """The canonical lines of ``canonical`` (sorted by key), taking each row's line from the stored version
+    ``reference`` when that version holds the identical row.
+
+    Serialising a row in Python costs far more than comparing frames, and a nightly version repeats most rows
+    of the one before: this serialises only the rows that are new or changed. The lines of a reference are
+    reused only when its manifest names this writer version and both its files have the recorded digests.
+    Returns the lines and how many rows were serialised.
+    """
+    reference_lines = _reusable_lines(reference, canonical.schema)
+    if reference_lines is None:
+        return _canonical_jsonl(canonical), canonical.height
+    reference_rows, lines = reference_lines
+    matched = (
+        canonical.select(pl.col(key_column), _row_hash=canonical.hash_rows())
+        .join(
+            reference_rows.select(pl.col(key_column), _row_hash=reference_rows.hash_rows()).with_row_index(
+                "_line"
+            ),
+            on=[key_column, "_row_hash"],
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("_line")
+        .to_list()
+    )
+    unmatched = pl.Series([line is None for line in matched])
+    fresh = iter(_lines(_canonical_jsonl(canonical.filter(unmatched))))
+    return b"".join(next(fresh) if line is None else lines[line] for line in matched), unmatched.sum()
+
+
+def _lines(jsonl: bytes) -> list[bytes]:
+    """The lines of canonical JSONL, each with its newline (JSON escapes every other line break)."""
+    return [line + b"\n" for line in jsonl.split(b"\n")[:-1]]
+
+
+def _reusable_lines(reference: Path | None, schema: pl.Schema) -> tuple[pl.DataFrame, list[bytes]] | None:
+    """The rows of a stored version and its canonical lines, when rows of ``schema`` may reuse them."""
+    if reference is None or not (reference / MANIFEST).exists():
+        return None
+    manifest = json.loads((reference / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("writer_version") != DATASET_WRITER_VERSION:
+        return None
+    parquet, jsonl = (reference / DATA_PARQUET).read_bytes(), (reference / DATA_JSONL).read_bytes()
+    if (sha256_hex(parquet), sha256_hex(jsonl)) != (
+        manifest["files"][DATA_PARQUET],
+        manifest["files"][DATA_JSONL],
+    ):
+        return None
+    rows, lines = pl.read_parquet(parquet), _lines(jsonl)
+    if rows.schema != schema or len(lines) != rows.height:
+        return None
+    return rows, lines
 
 
 def content_hash(rows: pl.DataFrame, key_column: str) -> str:
@@ -157,7 +216,9 @@ def read_manifest(datasets_root: Path, name: str, version: str) -> dict[str, Any
     return json.loads((_version_dir(datasets_root, name, version) / MANIFEST).read_text(encoding="utf-8"))
 
 
-def _existing(datasets_root: Path, name: str, version: str, expected_hash: str) -> DatasetVersion:
+def _existing(
+    datasets_root: Path, name: str, version: str, expected_hash: str, serialised_rows: int
+) -> DatasetVersion:
     manifest = read_manifest(datasets_root, name, version)
     if manifest["content_hash"] != expected_hash:
         raise RuntimeError(
@@ -172,6 +233,7 @@ def _existing(datasets_root: Path, name: str, version: str, expected_hash: str) 
         path=_version_dir(datasets_root, name, version),
         manifest=manifest,
         created=False,
+        serialised_rows=serialised_rows,
     )
 
 
@@ -186,6 +248,7 @@ def write_dataset_version(
     rules_sha256: str | None = None,
     code_version: dict[str, str | None] | None = None,
     upstream: dict[str, Any] | None = None,
+    reuse_lines_of: Path | None = None,
 ) -> DatasetVersion:
     """Store ``rows`` as a version of dataset ``name``, or return the existing version with the same content.
 
@@ -196,16 +259,18 @@ def write_dataset_version(
     ``{"version", "sha256"}``) but not into the hash, so when the same content is written again the existing
     version and its first manifest are returned unchanged (``created=False``). So do ``code_version`` (the
     versions of the code that made the rows) and ``upstream`` (the data versions read, see
-    ``feedback_platform.defs.datasets.provenance``).
+    ``feedback_platform.defs.datasets.provenance``). ``reuse_lines_of``, a stored version's folder (say the
+    latest published one), lends the canonical lines of the rows it holds unchanged; the bytes written are
+    the same with or without it.
     """
     canonical = _canonical_rows(rows, key_column)
     schema = dataset_schema(canonical)
-    jsonl = _canonical_jsonl(canonical)
+    jsonl, serialised_rows = _canonical_jsonl_reusing(canonical, key_column, reuse_lines_of)
     full_hash = _content_hash(schema, jsonl)
     version = full_hash[:VERSION_HEX_CHARS]
     final_dir = _version_dir(datasets_root, name, version)
     if final_dir.exists():
-        return _existing(datasets_root, name, version, full_hash)
+        return _existing(datasets_root, name, version, full_hash, serialised_rows)
 
     final_dir.parent.mkdir(parents=True, exist_ok=True)
     temp_dir = final_dir.parent / f"{_TEMP_PREFIX}{version}-{uuid.uuid4().hex}"
@@ -219,6 +284,7 @@ def write_dataset_version(
             "content_hash": full_hash,
             "row_count": canonical.height,
             "key_column": key_column,
+            "writer_version": DATASET_WRITER_VERSION,
             "schema": schema,
             "rule_version": rule_version,
             "rules": {"version": rule_version, "sha256": rules_sha256},
@@ -242,7 +308,7 @@ def write_dataset_version(
                 raise
             # Another writer stored the same content first: theirs stands.
             shutil.rmtree(temp_dir, ignore_errors=True)
-            return _existing(datasets_root, name, version, full_hash)
+            return _existing(datasets_root, name, version, full_hash, serialised_rows)
     except BaseException:
         shutil.rmtree(temp_dir, ignore_errors=True)
         raise
@@ -254,6 +320,7 @@ def write_dataset_version(
         path=final_dir,
         manifest=json.loads(manifest_text),
         created=True,
+        serialised_rows=serialised_rows,
     )
 
 
