@@ -43,6 +43,8 @@ class PlatformSettings(BaseModel, frozen=True):
     datasets_dir: Path
     training_runs_dir: Path
     pii_cache_path: Path
+    dbt_target_dir: Path
+    """dbt's target folder for this warehouse: its logs and the parse state later runs start from."""
     spacy_model: str = RedactorConfig().spacy_model
     pii_workers: int = 1
     pii_placeholders: PlaceholderStyle = "typed"
@@ -81,6 +83,7 @@ class PlatformSettings(BaseModel, frozen=True):
             datasets_dir=data_dir / "datasets",
             training_runs_dir=data_dir / "training_runs",
             pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
+            dbt_target_dir=data_dir / "dbt_target",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
             pii_placeholders=placeholders,

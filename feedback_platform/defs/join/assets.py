@@ -5,9 +5,9 @@ from contextlib import redirect_stdout
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
-from feedback_platform.resources import DUCKDB_POOL, Warehouse, dbt_project
+from feedback_platform.resources import DUCKDB_POOL, DbtCli, Warehouse, dbt_project
 
 
 class FeedbackDbtTranslator(DagsterDbtTranslator):
@@ -29,14 +29,15 @@ class FeedbackDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=FeedbackDbtTranslator(),
     pool=DUCKDB_POOL,
 )
-def joined_feedback_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def joined_feedback_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Warehouse):
     """`dbt build`: models and their tests, in dependency order, on the redacted tables.
 
     dagster-dbt echoes every dbt event (a line per model and test) to stdout, which in an in-process run
-    is the terminal of `feedback-platform materialize`; the echo goes to `console.log` beside the
-    invocation's `dbt.log` instead. A failure still reaches the run: a failed model or test fails the
-    step (or its check) with dbt's error messages and the path of that log."""
+    is the terminal of `feedback-platform materialize`; the echo goes to `console.log` beside dbt's own
+    `dbt.log` in the warehouse's dbt target folder (`<data dir>/dbt_target`) instead. A failure still
+    reaches the run: a failed model or test fails the step (or its check) with dbt's error messages and
+    the path of that log."""
     with warehouse.visible_to_dbt():
-        invocation = dbt.cli(["build"], context=context)
+        invocation = dbt.build(context)
         with (invocation.target_path / "console.log").open("a") as console, redirect_stdout(console):
             yield from invocation.stream()
