@@ -5,7 +5,8 @@ Generates `--days` days x `--responses-per-day` responses of realistic text (uni
 under `--work`, and for each of two nightlies, the one for day `--compare-day` and the one for day `--days`:
 
 - builds the history before that day once (every earlier landing day in one backfill run, then the
-  datasets) and keeps it under `--work` for later runs of the benchmark;
+  datasets; with `--nightly-history` one nightly per day, so dataset versions accumulate as they do in
+  production) and keeps it under `--work` for later runs of the benchmark;
 - on a fresh copy of the history with the new day landed, runs the nightly exactly as `feedback-platform
   materialize --day D` runs it (the schedules' jobs, in-process), in a child process whose peak RSS is
   measured; then the same command again, as a re-run of a day that has not changed;
@@ -18,6 +19,7 @@ checks, from the Dagster instance) the wall time and rows/s, the peak RSS, and t
 
 Usage: python bench/nightly_at_scale.py [--days 30] [--responses-per-day 20000] [--compare-day 2]
                                         [--seed 7] [--work DIR] [--scheduled] [--templated]
+                                        [--nightly-history]
 """
 
 import argparse
@@ -70,6 +72,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--scheduled", action="store_true", help="also time the scheduled path")
     parser.add_argument(
+        "--nightly-history",
+        action="store_true",
+        help="build the history one nightly per day (versions accumulate as in production), not one backfill",
+    )
+    parser.add_argument(
         "--templated",
         action="store_true",
         help="the sample's templated texts instead of realistic ones: NER is cheap, the rest is measured",
@@ -89,17 +96,20 @@ def main() -> None:
         print(f"reusing the logs under {landing}")
 
     nightlies = [
-        nightly(work, landing, config, number, args.scheduled) for number in (args.compare_day, args.days)
+        nightly(work, landing, config, number, args.scheduled, args.nightly_history)
+        for number in (args.compare_day, args.days)
     ]
     for result in nightlies:
         report(result)
     print_ratios(nightlies, floor_for(landing, config.day(args.days - 1)))
 
 
-def nightly(work: Path, landing: Path, config: SampleLogConfig, number: int, scheduled: bool) -> Nightly:
+def nightly(
+    work: Path, landing: Path, config: SampleLogConfig, number: int, scheduled: bool, nightly_history: bool
+) -> Nightly:
     """The nightly for day `number` (1-based) on top of the days before it."""
     day = config.day(number - 1)
-    history = build_history(work, landing, config, number - 1)
+    history = build_history(work, landing, config, number - 1, nightly_history)
     run_dir = fresh_copy(history, work / "run", landing, day)
     command = [str(BIN / "feedback-platform"), "materialize", "--day", str(day), "--json"]
     wall_s, peak_rss_mib, outcome = timed_child(command, cli_env(run_dir))
@@ -115,19 +125,27 @@ def nightly(work: Path, landing: Path, config: SampleLogConfig, number: int, sch
     return Nightly(day, number - 1, wall_s, peak_rss_mib, stage_s, lines, rerun_s, scheduled_s)
 
 
-def build_history(work: Path, landing: Path, config: SampleLogConfig, days: int) -> Path:
-    """A data directory with the first `days` landing days materialised, built once and kept."""
-    history = work / f"history-{days}"
+def build_history(work: Path, landing: Path, config: SampleLogConfig, days: int, nightly: bool) -> Path:
+    """A data directory with the first `days` landing days materialised, built once and kept: in one
+    backfill run, or with `nightly` one `materialize --day` per day, as the schedules would have built it."""
+    history = work / f"history-{days}{'-nightly' if nightly else ''}"
     if (history / "done").exists():
         return history
     shutil.rmtree(history, ignore_errors=True)
+    commands = []
     for index in range(days):
         copy_day(landing, history / "landing", config.day(index))
-    wall_s, rss, outcome = timed_child(
-        [str(BIN / "feedback-platform"), "materialize", "--json"], cli_env(history)
-    )
-    if not outcome["success"]:
-        raise SystemExit(f"building the history of {days} days failed: {outcome}")
+        if nightly:
+            commands.append(["materialize", "--day", str(config.day(index)), "--json"])
+    commands = commands or [["materialize", "--json"]]
+    wall_s, rss = 0.0, 0.0
+    for command in commands:
+        seconds, command_rss, outcome = timed_child(
+            [str(BIN / "feedback-platform"), *command], cli_env(history)
+        )
+        if not outcome["success"]:
+            raise SystemExit(f"building the history of {days} days failed at {command}: {outcome}")
+        wall_s, rss = wall_s + seconds, max(rss, command_rss)
     print(f"history of {days} days built in {wall_s:.0f} s (peak RSS {rss:,.0f} MiB)")
     (history / "done").touch()
     return history
