@@ -89,9 +89,11 @@ class DbtCli(DbtCliResource):
 
     target_dir: str
 
-    def build(self, context: dg.AssetExecutionContext) -> DbtCliInvocation:
-        """`dbt build` of every model and test, in this warehouse's target folder."""
-        return self.cli(["build"], context=context, target_path=Path(self.target_dir))
+    def build(self, context: dg.AssetExecutionContext, full_refresh: bool) -> DbtCliInvocation:
+        """`dbt build` of every model and test (incremental models rebuilt from scratch with
+        `full_refresh`), in this warehouse's target folder."""
+        args = ["build", *(["--full-refresh"] if full_refresh else [])]
+        return self.cli(args, context=context, target_path=Path(self.target_dir))
 
     @property
     def _cli_version(self) -> version.Version:

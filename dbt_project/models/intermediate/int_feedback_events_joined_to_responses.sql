@@ -44,6 +44,8 @@ joined as (
         responses.prompt_version,
         responses.feature,
         responses.language,
+        events.landing_date as feedback_landing_date,
+        responses.landing_date as response_landing_date,
         events.source_file as feedback_source_file,
         events.source_line as feedback_source_line,
         responses.source_file as response_source_file,

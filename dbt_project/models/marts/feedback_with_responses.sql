@@ -1,5 +1,20 @@
 -- One row per deduplicated feedback event whose response exists, with the response's prompt, context and
 -- output and the response user's consent. The curate layer reads this table: its columns are a contract.
+-- Built incrementally: a nightly rebuilds only the events its landing days touch
+-- (macros/recomputed_feedback_events.sql).
+
+-- depends_on: {{ ref('stg_feedback__events') }}
+-- depends_on: {{ ref('stg_feedback__responses') }}
+-- depends_on: {{ ref('stg_feedback__consent_events') }}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=["{{ collect_recomputed_events() }}", "{{ delete_recomputed_events() }}"],
+    )
+}}
 
 with
 
@@ -57,12 +72,17 @@ final as (
         feature,
         language,
         training_allowed,
+        feedback_landing_date,
+        response_landing_date,
         feedback_source_file,
         feedback_source_line,
         response_source_file,
         response_source_line
 
     from with_consent
+    {% if not recomputes_every_event() -%}
+    where event_id in (select event_id from recomputed_feedback_events)
+    {%- endif %}
 
 )
 

@@ -1,0 +1,70 @@
+"""Which landing days the incremental `feedback_with_responses` mart must recompute, from the instance.
+
+The mart changes only where its inputs changed: the partitions of the redacted feedback, the redacted
+responses and the consent events written since the mart was last built, whether by the new day's run, a
+re-run of an old day or a backfill. The dbt model turns those days into the events to rebuild
+(dbt_project/macros/recomputed_feedback_events.sql). Anything the instance cannot vouch for (no earlier
+build, an edited dbt model) rebuilds every event.
+"""
+
+import dagster as dg
+import duckdb
+import polars as pl
+from dagster._core.definitions.data_version import CODE_VERSION_TAG
+
+from feedback_platform.lib import warehouse
+
+INCREMENTAL_MART = dg.AssetKey("feedback_with_responses")
+RECOMPUTE_TABLE = "recompute_landing_days"
+"""The table the mart's incremental build reads its days from (macros/recomputed_feedback_events.sql)."""
+LANDED_INPUTS = (
+    dg.AssetKey("redacted_feedback"),
+    dg.AssetKey("redacted_responses"),
+    dg.AssetKey("raw_consent"),
+)
+"""The partitioned tables the mart is built from."""
+_PAGE = 1000
+
+
+def days_to_recompute(context: dg.AssetExecutionContext) -> list[str] | None:
+    """The landing days (ISO dates) written since the mart's last build, or None to rebuild every event."""
+    instance = context.instance
+    last_build = instance.fetch_materializations(INCREMENTAL_MART, limit=1).records
+    if not last_build or _models_changed(context):
+        return None
+    days: set[str] = set()
+    for key in LANDED_INPUTS:
+        days |= _partitions_written_after(instance, key, last_build[0].storage_id)
+    return sorted(days)
+
+
+def _models_changed(context: dg.AssetExecutionContext) -> bool:
+    """Whether any dbt model's code version differs from the one its latest materialisation recorded."""
+    for key, code_version in context.assets_def.code_versions_by_key.items():
+        event = context.instance.get_latest_materialization_event(key)
+        recorded = (
+            event.asset_materialization.tags.get(CODE_VERSION_TAG)
+            if event and event.asset_materialization
+            else None
+        )
+        if recorded != code_version:
+            return True
+    return False
+
+
+def _partitions_written_after(instance: dg.DagsterInstance, key: dg.AssetKey, storage_id: int) -> set[str]:
+    records_filter = dg.AssetRecordsFilter(asset_key=key, after_storage_id=storage_id)
+    partitions: set[str] = set()
+    cursor = None
+    while True:
+        page = instance.fetch_materializations(records_filter, limit=_PAGE, cursor=cursor)
+        partitions |= {record.partition_key for record in page.records if record.partition_key}
+        if not page.has_more:
+            return partitions
+        cursor = page.cursor
+
+
+def write_recompute_days(con: duckdb.DuckDBPyConnection, days: list[str]) -> None:
+    """Replace the days the next incremental build of the mart recomputes."""
+    frame = pl.DataFrame({"landing_date": days}, schema={"landing_date": pl.String})
+    warehouse.replace_table(con, RECOMPUTE_TABLE, frame.select(pl.col("landing_date").str.to_date()))
