@@ -56,6 +56,8 @@ FEEDBACK_WITH_RESPONSES_SCHEMA = [
     ("feature", "VARCHAR"),
     ("language", "VARCHAR"),
     ("training_allowed", "BOOLEAN"),
+    ("feedback_landing_date", "DATE"),
+    ("response_landing_date", "DATE"),
     ("feedback_source_file", "VARCHAR"),
     ("feedback_source_line", "BIGINT"),
     ("response_source_file", "VARCHAR"),

@@ -39,6 +39,8 @@ MART_SCHEMA = pl.Schema(
         "feature": pl.String,
         "language": pl.String,
         "training_allowed": pl.Boolean,
+        "feedback_landing_date": pl.Date,
+        "response_landing_date": pl.Date,
         "feedback_source_file": pl.String,
         "feedback_source_line": pl.Int64,
         "response_source_file": pl.String,
