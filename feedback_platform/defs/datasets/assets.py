@@ -12,7 +12,6 @@ rebuilt but a published version never changes.
 """
 
 from functools import partial
-from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -24,7 +23,11 @@ from feedback_platform.defs.datasets.publication_gate import audited_staged_vers
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_version, staging_root
+from feedback_platform.lib.datasets.publication import (
+    latest_version_dir,
+    publish_dataset_version,
+    staging_root,
+)
 from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE, sync_row_lineage
 from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
@@ -69,7 +72,7 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
             rows,
             name=name,
             inputs={"table": source_table, "rows": rows.height},
-            reuse_lines_of=_latest_published(dataset_store.path, name),
+            reuse_lines_of=latest_version_dir(dataset_store.path, name),
         )
         tenant_versions = {}
         if rules.per_tenant_datasets:
@@ -80,7 +83,7 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
                     tenant_rows,
                     name=f"{name}-{tenant}",
                     inputs={"table": source_table, "tenant_id": tenant, "rows": tenant_rows.height},
-                    reuse_lines_of=_latest_published(dataset_store.path, f"{name}-{tenant}"),
+                    reuse_lines_of=latest_version_dir(dataset_store.path, f"{name}-{tenant}"),
                 ).version
         return dg.MaterializeResult(
             metadata=staged_metadata(version, tenant_versions),
@@ -88,12 +91,6 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
         )
 
     return _staged
-
-
-def _latest_published(datasets_root: Path, name: str) -> Path | None:
-    """The folder of the version `latest.json` points at: most rows of tonight's version are already in it."""
-    version = latest_version(datasets_root, name)
-    return None if version is None else Path(datasets_root) / name / version
 
 
 def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, rules: CurationRules) -> None:

@@ -79,8 +79,6 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
 
 
 def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefinition:
-    check_name = f"staged_{name}_dataset_holds_no_residual_pii"
-
     @_staged_check(
         name,
         "holds_no_residual_pii",
@@ -91,9 +89,8 @@ def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefiniti
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
         rows = read_staged_version(dataset_store.path, name, version)
-        scanned_version = _version_scanned_clean(
-            context.instance, dg.AssetCheckKey(dg.AssetKey(f"staged_{name}_dataset"), check_name)
-        )
+        (spec,) = context.check_specs
+        scanned_version = _version_scanned_clean(context.instance, spec.key)
         unscanned = rows_not_in(rows, _rows_or_none(dataset_store, name, scanned_version), key_column)
         result = violations_check_result(unscanned, residual_pii_in_rows(unscanned, key_column))
         return _stamped(

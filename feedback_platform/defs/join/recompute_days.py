@@ -7,6 +7,8 @@ re-run of an old day or a backfill. The dbt model turns those days into the even
 build, an edited dbt model) rebuilds every event.
 """
 
+from datetime import date
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -66,5 +68,7 @@ def _partitions_written_after(instance: dg.DagsterInstance, key: dg.AssetKey, st
 
 def write_recompute_days(con: duckdb.DuckDBPyConnection, days: list[str]) -> None:
     """Replace the days the next incremental build of the mart recomputes."""
-    frame = pl.DataFrame({"landing_date": days}, schema={"landing_date": pl.String})
-    warehouse.replace_table(con, RECOMPUTE_TABLE, frame.select(pl.col("landing_date").str.to_date()))
+    landing_dates = [date.fromisoformat(day) for day in days]
+    warehouse.replace_table(
+        con, RECOMPUTE_TABLE, pl.DataFrame({"landing_date": landing_dates}, schema={"landing_date": pl.Date})
+    )

@@ -11,6 +11,7 @@ import polars as pl
 
 from feedback_platform.lib.curation.signals import prompt_key_expr
 from feedback_platform.lib.datasets.index import lineage_rows
+from feedback_platform.lib.datasets.store import identical_row_positions
 from feedback_platform.lib.pii import find_residual_pii
 from feedback_platform.lib.redaction.frames import residual_pii
 
@@ -92,17 +93,11 @@ def rows_not_in(rows: pl.DataFrame, audited: pl.DataFrame | None, key_column: st
     new keys, and rows whose content changed under a known key.
 
     A row-local audit (one that judges each row alone) need not judge a row again that it passed before.
-    Rows are compared by key and by ``hash_rows`` over every column (both frames hashed in this process);
-    with no ``audited`` rows, or rows of another schema, every row is new.
+    Rows are matched as in `identical_row_positions`; with no ``audited`` rows, every row is new.
     """
-    if audited is None or audited.schema != rows.schema:
+    if audited is None:
         return rows
-    seen = audited.select(pl.col(key_column), _row_hash=audited.hash_rows())
-    return (
-        rows.with_columns(_row_hash=rows.hash_rows())
-        .join(seen, on=[key_column, "_row_hash"], how="anti", maintain_order="left")
-        .drop("_row_hash")
-    )
+    return rows.filter(identical_row_positions(rows, audited, key_column).is_null())
 
 
 def residual_pii_in_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:

@@ -51,6 +51,12 @@ def latest_version(datasets_root: Path, name: str) -> str | None:
     return json.loads(pointer.read_text(encoding="utf-8"))["version"]
 
 
+def latest_version_dir(datasets_root: Path, name: str) -> Path | None:
+    """The folder of the version ``latest.json`` points at, or None when ``name`` was never published."""
+    version = latest_version(datasets_root, name)
+    return None if version is None else Path(datasets_root) / name / version
+
+
 def read_staged_version(datasets_root: Path, name: str, version: str) -> pl.DataFrame:
     """The rows of a staged version; from the published store once publishing has moved it there."""
     staged = staging_root(datasets_root) / name / version

@@ -87,6 +87,27 @@ def _canonical_jsonl(rows: pl.DataFrame) -> bytes:
     return "".join(canonical_json(row) + "\n" for row in rows.iter_rows(named=True)).encode("utf-8")
 
 
+def identical_row_positions(rows: pl.DataFrame, reference: pl.DataFrame, key_column: str) -> pl.Series:
+    """For each row of ``rows``, the position in ``reference`` of the row with the same key and the same
+    content, or null: what a later version can take over from an earlier one (its canonical line, its audit).
+
+    Rows are compared by key and by ``hash_rows`` over every column, both frames hashed in this process;
+    a reference of another schema holds no identical row.
+    """
+    if reference.schema != rows.schema:
+        return pl.Series("_position", [None] * rows.height, dtype=pl.UInt32)
+    return (
+        rows.select(pl.col(key_column), _row_hash=rows.hash_rows())
+        .join(
+            reference.select(pl.col(key_column), _row_hash=reference.hash_rows()).with_row_index("_position"),
+            on=[key_column, "_row_hash"],
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("_position")
+    )
+
+
 def _canonical_jsonl_reusing(
     canonical: pl.DataFrame, key_column: str, reference: Path | None
 ) -> tuple[bytes, int]:
@@ -95,29 +116,17 @@ def _canonical_jsonl_reusing(
 
     Serialising a row in Python costs far more than comparing frames, and a nightly version repeats most rows
     of the one before: this serialises only the rows that are new or changed. The lines of a reference are
-    reused only when its manifest names this writer version and both its files have the recorded digests.
+    reused only when its manifest names this writer version and its files have the recorded digests.
     Returns the lines and how many rows were serialised.
     """
-    reference_lines = _reusable_lines(reference, canonical.schema)
+    reference_lines = _reusable_lines(reference)
     if reference_lines is None:
         return _canonical_jsonl(canonical), canonical.height
     reference_rows, lines = reference_lines
-    matched = (
-        canonical.select(pl.col(key_column), _row_hash=canonical.hash_rows())
-        .join(
-            reference_rows.select(pl.col(key_column), _row_hash=reference_rows.hash_rows()).with_row_index(
-                "_line"
-            ),
-            on=[key_column, "_row_hash"],
-            how="left",
-            maintain_order="left",
-        )
-        .get_column("_line")
-        .to_list()
-    )
-    unmatched = pl.Series([line is None for line in matched])
-    fresh = iter(_lines(_canonical_jsonl(canonical.filter(unmatched))))
-    return b"".join(next(fresh) if line is None else lines[line] for line in matched), unmatched.sum()
+    positions = identical_row_positions(canonical, reference_rows, key_column)
+    fresh = iter(_lines(_canonical_jsonl(canonical.filter(positions.is_null()))))
+    jsonl = b"".join(next(fresh) if line is None else lines[line] for line in positions.to_list())
+    return jsonl, positions.null_count()
 
 
 def _lines(jsonl: bytes) -> list[bytes]:
@@ -125,23 +134,15 @@ def _lines(jsonl: bytes) -> list[bytes]:
     return [line + b"\n" for line in jsonl.split(b"\n")[:-1]]
 
 
-def _reusable_lines(reference: Path | None, schema: pl.Schema) -> tuple[pl.DataFrame, list[bytes]] | None:
-    """The rows of a stored version and its canonical lines, when rows of ``schema`` may reuse them."""
+def _reusable_lines(reference: Path | None) -> tuple[pl.DataFrame, list[bytes]] | None:
+    """The rows of a stored version and its canonical lines, when a later version may reuse them."""
     if reference is None or not (reference / MANIFEST).exists():
         return None
     manifest = json.loads((reference / MANIFEST).read_text(encoding="utf-8"))
-    if manifest.get("writer_version") != DATASET_WRITER_VERSION:
+    if manifest.get("writer_version") != DATASET_WRITER_VERSION or _altered_files(reference, manifest):
         return None
-    parquet, jsonl = (reference / DATA_PARQUET).read_bytes(), (reference / DATA_JSONL).read_bytes()
-    if (sha256_hex(parquet), sha256_hex(jsonl)) != (
-        manifest["files"][DATA_PARQUET],
-        manifest["files"][DATA_JSONL],
-    ):
-        return None
-    rows, lines = pl.read_parquet(parquet), _lines(jsonl)
-    if rows.schema != schema or len(lines) != rows.height:
-        return None
-    return rows, lines
+    rows, lines = pl.read_parquet(reference / DATA_PARQUET), _lines((reference / DATA_JSONL).read_bytes())
+    return (rows, lines) if len(lines) == rows.height else None
 
 
 def content_hash(rows: pl.DataFrame, key_column: str) -> str:
@@ -170,8 +171,7 @@ def version_problems(datasets_root: Path, name: str, version: str) -> list[str]:
     manifest = read_manifest(datasets_root, name, version)
     problems = [
         f"{file_name} does not have the digest its manifest recorded"
-        for file_name, digest in manifest["files"].items()
-        if _file_digest(version_dir / file_name) != digest
+        for file_name in _altered_files(version_dir, manifest)
     ]
     if (
         _file_digest(version_dir / DATA_JSONL, prefix=_hash_header(manifest["schema"]))
@@ -181,6 +181,15 @@ def version_problems(datasets_root: Path, name: str, version: str) -> list[str]:
     if not manifest["content_hash"].startswith(version):
         problems.append(f"the content hash {manifest['content_hash']} does not start with the version id")
     return problems
+
+
+def _altered_files(version_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """The files of the version whose bytes no longer have the digest its manifest recorded."""
+    return [
+        file_name
+        for file_name, digest in manifest["files"].items()
+        if _file_digest(version_dir / file_name) != digest
+    ]
 
 
 def _file_digest(path: Path, prefix: bytes = b"") -> str | None:
