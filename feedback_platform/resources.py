@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -20,8 +21,11 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from feedback_platform.lib import warehouse
-from feedback_platform.lib.pii import BulkRedactor, KeyedPseudonyms, RedactorConfig
+from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
 from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
+
+if TYPE_CHECKING:
+    from feedback_platform.lib.pii.bulk import BulkRedactor
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every step that opens the DuckDB file: DuckDB allows one writing process."""
@@ -177,7 +181,7 @@ class PiiRedaction(dg.ConfigurableResource):
     def pseudonymizes(self) -> bool:
         return self.pseudonym_key is not None
 
-    def redactor(self) -> BulkRedactor:
+    def redactor(self) -> "BulkRedactor":
         return _load_redactor(
             RedactorConfig(spacy_model=self.spacy_model, allow_list=tuple(self.allow_list)),
             self.cache_path,
@@ -189,7 +193,11 @@ class PiiRedaction(dg.ConfigurableResource):
 @cache
 def _load_redactor(
     config: RedactorConfig, cache_path: str | None, workers: int, pseudonym_key: str | None
-) -> BulkRedactor:
+) -> "BulkRedactor":
+    """The engine, imported here: Presidio and spaCy take seconds to import, and most processes that load
+    the code location (the UI, a skipped nightly, the datasets job) never redact."""
+    from feedback_platform.lib.pii.bulk import BulkRedactor
+
     pseudonyms = KeyedPseudonyms(pseudonym_key) if pseudonym_key is not None else None
     return BulkRedactor(config, cache_path=cache_path, workers=workers, pseudonyms=pseudonyms)
 

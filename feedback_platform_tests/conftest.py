@@ -76,7 +76,9 @@ def settings_for(data_dir: Path) -> PlatformSettings:
 def sample_platform(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SamplePlatform:
     settings = settings_for(tmp_path_factory.mktemp("platform"))
     generation = generate_sample_logs(SAMPLE, settings.landing_dir)
-    instance = dg.DagsterInstance.ephemeral()
+    dagster_home = settings.data_dir / "dagster_home"
+    dagster_home.mkdir()
+    instance = dg.DagsterInstance.local_temp(str(dagster_home))
     outcomes = materialize_days(settings, instance)
     return SamplePlatform(settings, generation, outcomes, instance)
 

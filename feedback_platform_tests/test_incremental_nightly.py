@@ -34,16 +34,17 @@ def _sorted_table(settings: PlatformSettings, table: str, key: str) -> pl.DataFr
 def nightly_platform(
     sample_platform: SamplePlatform, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[PlatformSettings, list[list[RunOutcome]]]:
-    """The sample's days landed and materialised one nightly at a time, then the second day re-run."""
+    """The sample's days landed and materialised one nightly at a time, then the second day re-run (forced:
+    its logs did not change)."""
     settings = settings_for(tmp_path_factory.mktemp("nightly"))
     instance = dg.DagsterInstance.ephemeral()
     nights = []
-    for day in [*DAYS, DAYS[1]]:
+    for day, force in [*((day, False) for day in DAYS), (DAYS[1], True)]:
         for stream_day in sample_platform.settings.landing_dir.glob(f"*/{day}"):
             destination = settings.landing_dir / stream_day.parent.name / str(day)
             if not destination.exists():
                 shutil.copytree(stream_day, destination)
-        nights.append(materialize_days(settings, instance, [day]))
+        nights.append(materialize_days(settings, instance, [day], force=force))
     return settings, nights
 
 

@@ -106,8 +106,8 @@ def test_opted_out_users_are_absent_from_training_data(sample_platform: SamplePl
     assert withheld.isdisjoint(dpo_ids)
 
 
-# Guards idempotence: materialising again on the same logs yields identical raw tables and the same dataset
-# version ids, with no new version written.
+# Guards idempotence: materialising again on the same logs (forced: unforced, the jobs are skipped) yields
+# identical raw tables and the same dataset version ids, with no new version written.
 def test_rematerialising_gives_identical_tables_and_the_same_dataset_versions(
     sample_platform: SamplePlatform,
 ) -> None:
@@ -121,8 +121,10 @@ def test_rematerialising_gives_identical_tables_and_the_same_dataset_versions(
     ]
     before = {table: sample_platform.table(table) for table in stable}
     assert before["dataset_versions"].height == 4
-    outcomes = materialize_days(sample_platform.settings, sample_platform.instance)
-    assert all(outcome.success for outcome in outcomes)
+    outcomes = materialize_days(sample_platform.settings, sample_platform.instance, force=True)
+    assert all(outcome.success and outcome.unchanged_since is None for outcome in outcomes)
+    published = {version.dataset for outcome in outcomes for version in outcome.published}
+    assert published == {"dpo", "eval", "kto", "sft"}
     assert all(not version.new for outcome in outcomes for version in outcome.published)
     for table in stable:
         assert sample_platform.table(table).equals(before[table]), f"{table} changed on re-materialisation"

@@ -16,8 +16,11 @@ import duckdb
 import pytest
 
 from feedback_platform.definitions import build_definitions
+from feedback_platform.defs.job_names import LANDING_DAY_JOB
+from feedback_platform.defs.unchanged_runs import landing_day_inputs, unchanged_since
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.publication import LATEST_POINTER, latest_version, staging_root
+from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.local.materialize import QUIET_CONSOLE, materialize_days
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
@@ -138,7 +141,8 @@ def test_an_email_left_in_a_redacted_output_is_not_published(platform: PlatformS
 
 
 # Guards the raw range check as a gate: a rating of 7 in a landing file fails rating_within_one_to_five,
-# the landing run fails, and nothing downstream runs, so no dataset version is published.
+# the landing run fails, and nothing downstream runs, so no dataset version is published; the failed run
+# is not taken as done, so the next launch over the same logs runs the day again.
 def test_a_rating_of_seven_in_the_logs_publishes_nothing(platform: PlatformSettings) -> None:
     pointers_before = _pointers(platform)
     registry_before = list_dataset_versions(platform.datasets_dir).drop("latest")
@@ -148,9 +152,13 @@ def test_a_rating_of_seven_in_the_logs_publishes_nothing(platform: PlatformSetti
     lines[first_rating] = json.dumps(json.loads(lines[first_rating]) | {"value": 7})
     feedback_file.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
 
-    landing, *later = materialize_days(platform, dg.DagsterInstance.ephemeral())
+    instance = dg.DagsterInstance.ephemeral()
+    landing, *later = materialize_days(platform, instance)
 
     assert any(check.endswith(":rating_within_one_to_five") for check in landing.failed_checks)
     assert not landing.success and later == []
     assert _pointers(platform) == pointers_before
     assert list_dataset_versions(platform.datasets_dir).drop("latest").equals(registry_before)
+    landing_job = build_definitions(platform).resolve_job_def(LANDING_DAY_JOB)
+    inputs = landing_day_inputs(landing_job, platform.landing_dir, landing_dates(platform.landing_dir))
+    assert unchanged_since(instance, landing_job, inputs) is None

@@ -35,13 +35,19 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
     help="First day of a range, run as one backfill [default: earliest landing day].",
 )
 @click.option("--to", "last", type=DAY, help="Last day of the range [default: latest landing day].")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run the jobs even when their inputs, code and configuration are those of their last run.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (progress goes to stderr).")
 def materialize_command(
-    day: datetime | None, first: datetime | None, last: datetime | None, as_json: bool
+    day: datetime | None, first: datetime | None, last: datetime | None, force: bool, as_json: bool
 ) -> None:
     """Ingest and redact landing days (default: all of them), then join, curate and publish datasets.
 
-    Runs the jobs the nightly schedules run: `landing_day_job` for the days, then `datasets_job`."""
+    Runs the jobs the nightly schedules run: `landing_day_job` for the days, then `datasets_job`. A job whose
+    last run read the same logs (or upstream tables) with the same code and configuration is skipped."""
     if day and (first or last):
         raise click.UsageError("give --day, or --from/--to, not both")
     settings = PlatformSettings.from_environment()
@@ -51,7 +57,7 @@ def materialize_command(
         days = select_days(settings, _date(day), _date(first), _date(last))
     except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from error
-    _materialize_and_report(settings, days, as_json)
+    _materialize_and_report(settings, days, as_json, force)
 
 
 @click.command("run")
@@ -78,7 +84,7 @@ def _date(value: datetime | None) -> date | None:
 
 
 def _materialize_and_report(
-    settings: PlatformSettings, days: list[date] | None = None, as_json: bool = False
+    settings: PlatformSettings, days: list[date] | None = None, as_json: bool = False, force: bool = False
 ) -> None:
     from feedback_platform.local.instance import local_instance
     from feedback_platform.local.materialize import materialize_days, table_row_counts
@@ -90,6 +96,7 @@ def _materialize_and_report(
             days,
             on_job_start=lambda line: click.echo(line, err=as_json),
             progress=True,
+            force=force,
         )
     except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from error
@@ -128,6 +135,9 @@ def _print_report(settings: PlatformSettings, outcomes: list["RunOutcome"], tabl
         click.echo(f"  {day}  {reached:>7,} of {signals:>7,} signals  {rate:6.1%}")
     click.echo("")
     for outcome in outcomes:
+        if outcome.unchanged_since:
+            click.echo(f"{outcome.job} skipped: nothing changed since run {outcome.unchanged_since}")
+            continue
         status = "succeeded" if outcome.success else "FAILED"
         click.echo(f"{outcome.job} {status}: {outcome.checks_passed} checks passed")
         if outcome.warnings:

@@ -1,9 +1,21 @@
-"""Nightly runs: yesterday's landing day first, then everything downstream of it."""
+"""Nightly runs: yesterday's landing day first, then everything downstream of it.
+
+Both schedules tag their runs with the fingerprint of what they read and skip a tick whose job would only
+repeat its last run (`feedback_platform.defs.unchanged_runs`).
+"""
+
+from datetime import timedelta
 
 import dagster as dg
 
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.defs.unchanged_runs import (
+    datasets_inputs,
+    landing_day_inputs,
+    request_unless_unchanged,
+)
+from feedback_platform.resources import LandingZone
 
 landing_day_job = dg.define_asset_job(
     LANDING_DAY_JOB,
@@ -18,10 +30,21 @@ datasets_job = dg.define_asset_job(
     description="Rebuild the joined tables and marts, curate, and publish new dataset versions.",
 )
 
-nightly_landing_day = dg.build_schedule_from_partitioned_job(
-    landing_day_job, name="nightly_landing_day", hour_of_day=2
-)
 
-nightly_datasets = dg.ScheduleDefinition(
-    name="nightly_datasets", job=datasets_job, cron_schedule="0 3 * * *", execution_timezone="UTC"
-)
+@dg.schedule(job=landing_day_job, cron_schedule="0 2 * * *", execution_timezone="UTC")
+def nightly_landing_day(
+    context: dg.ScheduleEvaluationContext, landing: LandingZone
+) -> dg.RunRequest | dg.SkipReason:
+    """The landing day that ended at the last midnight (UTC)."""
+    day = context.scheduled_execution_time.date() - timedelta(days=1)
+    if not daily_landing_partitions.has_partition_key(str(day)):
+        return dg.SkipReason(f"landing day {day} has no daily partition (FEEDBACK_PLATFORM_PARTITION_START)")
+    job = context.repository_def.get_job(LANDING_DAY_JOB)
+    inputs = landing_day_inputs(job, landing.path, [day])
+    return request_unless_unchanged(context.instance, job, inputs, partition_key=str(day))
+
+
+@dg.schedule(job=datasets_job, cron_schedule="0 3 * * *", execution_timezone="UTC")
+def nightly_datasets(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    job = context.repository_def.get_job(DATASETS_JOB)
+    return request_unless_unchanged(context.instance, job, datasets_inputs(job, context.instance))

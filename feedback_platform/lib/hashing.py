@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -27,6 +28,15 @@ def sha256_hex(data: str | bytes) -> str:
     """The SHA-256 hex digest of text (UTF-8) or bytes."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()
+
+
+def file_sha256(path: Path, prefix: bytes = b"") -> str:
+    """SHA-256 hex digest of ``prefix`` followed by the file's bytes, read in chunks of 1 MiB."""
+    digest = hashlib.sha256(prefix)
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _sha256_series(texts: pl.Series, length: int) -> pl.Series:

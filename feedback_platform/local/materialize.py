@@ -20,6 +20,13 @@ from dagster._core.storage.tags import (
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
+from feedback_platform.defs.unchanged_runs import (
+    JobInputs,
+    datasets_inputs,
+    inputs_tags,
+    landing_day_inputs,
+    unchanged_since,
+)
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.logs.validation import landing_dates
 from feedback_platform.lib.monitoring.conversion import conversion_by_day
@@ -50,6 +57,12 @@ class RunOutcome:
     """Failed checks of severity WARN: reported, but they do not fail the run."""
     failed_steps: list[str]
     published: list[PublishedVersion]
+    unchanged_since: str | None = None
+    """Set when the job was skipped: the run that already produced its assets from the same inputs."""
+
+    @classmethod
+    def skipped(cls, job: str, unchanged_since: str) -> "RunOutcome":
+        return cls(job, True, 0, [], [], [], [], unchanged_since)
 
 
 def materialize_days(
@@ -58,22 +71,60 @@ def materialize_days(
     days: list[date] | None = None,
     on_job_start: Callable[[str], None] = lambda job: None,
     progress: bool = False,
+    force: bool = False,
 ) -> list[RunOutcome]:
     """Ingest and redact `days` (default: every landing day) in one run, then join, curate and publish.
 
-    With `progress`, each finished asset step prints a line (rows, days, rows/s) on stderr.
+    A job whose last run already read the same inputs with the same code and configuration is skipped
+    (`feedback_platform.defs.unchanged_runs`), unless `force`. With `progress`, each finished asset step
+    prints a line (rows, days, rows/s) on stderr.
     Raises ValueError naming the setting when a day lies outside the daily partitions."""
     days = days or landing_days(settings)
     defs = build_definitions(settings)
-    check_days_partitioned(days, defs.resolve_job_def(LANDING_DAY_JOB).partitions_def)
+    landing_job = defs.resolve_job_def(LANDING_DAY_JOB)
+    check_days_partitioned(days, landing_job.partitions_def)
     span = str(days[0]) if len(days) == 1 else f"{len(days)} landing days ({days[0]} to {days[-1]})"
-    on_job_start(f"{LANDING_DAY_JOB}: ingest and redact {span}")
-    run_config = WITH_PROGRESS if progress else QUIET_CONSOLE
-    outcomes = [_execute(defs, LANDING_DAY_JOB, instance, partition_tags(days), run_config)]
+    launch = _Launch(instance, WITH_PROGRESS if progress else QUIET_CONSOLE, force, on_job_start)
+    outcomes = [
+        launch.run(
+            landing_job,
+            f"ingest and redact {span}",
+            landing_day_inputs(landing_job, settings.landing_dir, days),
+            partition_tags(days),
+        )
+    ]
     if outcomes[0].success:
-        on_job_start(f"{DATASETS_JOB}: join (dbt), curate and publish dataset versions")
-        outcomes.append(_execute(defs, DATASETS_JOB, instance, {}, run_config))
+        datasets_job = defs.resolve_job_def(DATASETS_JOB)
+        outcomes.append(
+            launch.run(
+                datasets_job,
+                "join (dbt), curate and publish dataset versions",
+                datasets_inputs(datasets_job, instance),
+                {},
+            )
+        )
     return outcomes
+
+
+@dataclass(frozen=True)
+class _Launch:
+    """How `materialize_days` launches each job: on which instance, with which loggers, and whether a job
+    with unchanged inputs runs anyway."""
+
+    instance: dg.DagsterInstance
+    run_config: dict[str, object]
+    force: bool
+    announce: Callable[[str], None]
+
+    def run(self, job: dg.JobDefinition, purpose: str, inputs: JobInputs, tags: dict[str, str]) -> RunOutcome:
+        previous = None if self.force else unchanged_since(self.instance, job, inputs)
+        if previous is not None:
+            self.announce(
+                f"{job.name}: skipped, unchanged since run {previous[:8]} (same inputs, code and config)"
+            )
+            return RunOutcome.skipped(job.name, previous)
+        self.announce(f"{job.name}: {purpose}")
+        return _execute(job, self.instance, tags | inputs_tags(inputs), self.run_config)
 
 
 def landing_days(settings: PlatformSettings) -> list[date]:
@@ -138,15 +189,9 @@ def day_range_tags(days: list[date]) -> dict[str, str]:
 
 
 def _execute(
-    defs: dg.Definitions,
-    job_name: str,
-    instance: dg.DagsterInstance,
-    tags: dict[str, str],
-    run_config: dict[str, object],
+    job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict[str, str], run_config: dict[str, object]
 ) -> RunOutcome:
-    result = defs.resolve_job_def(job_name).execute_in_process(
-        run_config=run_config, instance=instance, tags=tags, raise_on_error=False
-    )
+    result = job.execute_in_process(run_config=run_config, instance=instance, tags=tags, raise_on_error=False)
     evaluations = result.get_asset_check_evaluations()
     failed = [evaluation for evaluation in evaluations if not evaluation.passed]
     failed_checks = sorted(
@@ -157,7 +202,7 @@ def _execute(
     )
     failed_steps = [event.step_key for event in result.all_events if event.is_step_failure and event.step_key]
     return RunOutcome(
-        job=job_name,
+        job=job.name,
         success=result.success and not failed_checks,
         checks_passed=len(evaluations) - len(failed),
         failed_checks=failed_checks,

@@ -14,7 +14,6 @@ into place in one step.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from feedback_platform.lib.hashing import canonical_json, sha256_hex
+from feedback_platform.lib.hashing import canonical_json, file_sha256, sha256_hex
 
 VERSION_HEX_CHARS = 16
 DATASET_WRITER_VERSION = "1.0.0"
@@ -194,13 +193,7 @@ def _altered_files(version_dir: Path, manifest: dict[str, Any]) -> list[str]:
 
 def _file_digest(path: Path, prefix: bytes = b"") -> str | None:
     """SHA-256 of ``prefix`` and the file's bytes, or None when the file is missing."""
-    if not path.exists():
-        return None
-    digest = hashlib.sha256(prefix)
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path, prefix) if path.exists() else None
 
 
 def _fsync_directory_files(directory: Path) -> None:

@@ -1,0 +1,138 @@
+"""Whether a nightly job would only repeat its last run: the same inputs, code and configuration.
+
+Each run that `feedback-platform materialize` or a schedule launches carries, in the run tag `INPUTS_TAG`,
+a fingerprint of what the job reads from outside itself, per partition:
+
+- `landing_day_job`, per landing day: the day's log files (names and bytes);
+- `datasets_job`, unpartitioned: the latest materialisation of every asset upstream of the job (the raw and
+  redacted tables), so any new, re-run or backfilled landing day changes it;
+
+both with the code: the package's source and data files, the dbt project, the installed versions of the
+packages the project declares, and the configuration of every resource the job uses.
+
+A launch is skipped when, for each of its partitions, the latest materialisation of every asset of the job
+comes from one run that succeeded, failed no error-severity check, and recorded the same fingerprint. A
+run launched without the tag (from the UI, a backfill) never matches, so the next launch runs again; so
+does any day whose last run failed. Files named in configuration are fingerprinted by name only, except
+those shipped inside the package (the curation rules and the tenants file), whose bytes are in the source.
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from feedback_platform.lib.fingerprints import (
+    combined,
+    declared_dependency_versions,
+    files_fingerprint,
+    source_tree_fingerprint,
+)
+from feedback_platform.lib.hashing import canonical_json
+from feedback_platform.lib.logs.contract import STREAMS
+from feedback_platform.lib.logs.landing import landing_files
+from feedback_platform.resources import DBT_PROJECT_DIR
+
+INPUTS_TAG = "feedback_platform/inputs"
+"""Run tag: JSON object of partition key (`UNPARTITIONED` for the datasets job) -> input fingerprint."""
+UNPARTITIONED = ""
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+DISTRIBUTION = "feedback-platform"
+
+JobInputs = Mapping[str, str]
+"""Partition key -> fingerprint of what the job reads for it."""
+
+
+def landing_day_inputs(job: dg.JobDefinition, landing_root: Path, days: Sequence[date]) -> JobInputs:
+    """Per day: the day's log files of every stream, with the code."""
+    code = code_fingerprint(job)
+    return {str(day): combined(code, _landing_day_fingerprint(landing_root, day)) for day in days}
+
+
+def datasets_inputs(job: dg.JobDefinition, instance: dg.DagsterInstance) -> JobInputs:
+    """The latest materialisation (its storage id) of each asset upstream of the job, with the code."""
+    layer = job.asset_layer
+    upstream = sorted(layer.asset_graph.get_all_asset_keys() - layer.executable_asset_keys)
+    latest = [f"{key.to_user_string()}={_latest_storage_id(instance, key)}" for key in upstream]
+    return {UNPARTITIONED: combined(code_fingerprint(job), *latest)}
+
+
+def code_fingerprint(job: dg.JobDefinition) -> str:
+    """The package and dbt project sources, the declared packages' versions and the job's resource config."""
+    configuration = {
+        name: resource.config_schema.default_value if resource.config_schema.default_provided else None
+        for name, resource in sorted(job.resource_defs.items())
+    }
+    return combined(
+        source_tree_fingerprint([PACKAGE_DIR, DBT_PROJECT_DIR]),
+        *declared_dependency_versions(DISTRIBUTION),
+        canonical_json(configuration),
+    )
+
+
+def inputs_tags(inputs: JobInputs) -> dict[str, str]:
+    return {INPUTS_TAG: json.dumps(dict(inputs), sort_keys=True)}
+
+
+def unchanged_since(instance: dg.DagsterInstance, job: dg.JobDefinition, inputs: JobInputs) -> str | None:
+    """The id of the run that already produced every asset of `job` from these very inputs, or None."""
+    keys = job.asset_layer.executable_asset_keys
+    matched = None
+    for partition, fingerprint in inputs.items():
+        runs = {_latest_materialization_run(instance, key, partition) for key in keys}
+        if len(runs) != 1 or None in runs:
+            return None
+        (run_id,) = runs
+        if _recorded_inputs(instance, run_id).get(partition) != fingerprint or not _clean(instance, run_id):
+            return None
+        matched = run_id
+    return matched
+
+
+def _landing_day_fingerprint(landing_root: Path, day: date) -> str:
+    files = [path for stream in STREAMS for path in landing_files(landing_root, stream, day)]
+    return files_fingerprint(files, landing_root)
+
+
+def _latest_storage_id(instance: dg.DagsterInstance, key: dg.AssetKey) -> int | None:
+    records = instance.fetch_materializations(key, limit=1).records
+    return records[0].storage_id if records else None
+
+
+def _latest_materialization_run(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str) -> str | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition] if partition else None), limit=1
+    ).records
+    return records[0].run_id if records else None
+
+
+def _recorded_inputs(instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
+    run = instance.get_run_by_id(run_id)
+    return json.loads(run.tags.get(INPUTS_TAG, "{}")) if run else {}
+
+
+def _clean(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """The run succeeded and no error-severity check failed in it (those do not fail a Dagster run)."""
+    run = instance.get_run_by_id(run_id)
+    if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
+        return False
+    evaluations = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    return not any(
+        not entry.dagster_event.event_specific_data.passed
+        and entry.dagster_event.event_specific_data.severity == dg.AssetCheckSeverity.ERROR
+        for entry in evaluations
+    )
+
+
+def request_unless_unchanged(
+    instance: dg.DagsterInstance, job: dg.JobDefinition, inputs: JobInputs, partition_key: str | None = None
+) -> dg.RunRequest | dg.SkipReason:
+    """A schedule's answer: a run tagged with its inputs, or a skip naming the run that already did it."""
+    previous = unchanged_since(instance, job, inputs)
+    if previous is not None:
+        subject = f"landing day {partition_key}" if partition_key else "the upstream tables"
+        return dg.SkipReason(f"{subject}, code and configuration unchanged since run {previous}")
+    return dg.RunRequest(partition_key=partition_key, tags=inputs_tags(inputs))
