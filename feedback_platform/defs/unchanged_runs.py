@@ -12,9 +12,10 @@ packages the project declares, and the configuration of every resource the job u
 
 A launch is skipped when, for each of its partitions, the latest materialisation of every asset of the job
 comes from one run that succeeded, failed no error-severity check, and recorded the same fingerprint. A
-run launched without the tag (from the UI, a backfill) never matches, so the next launch runs again; so
-does any day whose last run failed. Files named in configuration are fingerprinted by name only, except
-those shipped inside the package (the curation rules and the tenants file), whose bytes are in the source.
+run launched without the tag (from the UI, a backfill) or re-executed never matches, so the next launch
+runs again; so does any day whose last run failed. Files named in configuration are fingerprinted by name
+only, except those shipped inside the package (the curation rules and the tenants file), whose bytes are in
+the source.
 """
 
 import json
@@ -110,8 +111,12 @@ def _latest_materialization_run(instance: dg.DagsterInstance, key: dg.AssetKey, 
 
 
 def _recorded_inputs(instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
+    """The fingerprints the run was launched with. None count for a re-execution: it inherits its parent's
+    tags, though the files may have changed between the two."""
     run = instance.get_run_by_id(run_id)
-    return json.loads(run.tags.get(INPUTS_TAG, "{}")) if run else {}
+    if run is None or run.parent_run_id is not None:
+        return {}
+    return json.loads(run.tags.get(INPUTS_TAG, "{}"))
 
 
 def _clean(instance: dg.DagsterInstance, run_id: str) -> bool:
