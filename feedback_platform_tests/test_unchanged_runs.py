@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import SAMPLE, SamplePlatform
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
@@ -20,6 +19,7 @@ from feedback_platform.defs.unchanged_runs import (
 )
 from feedback_platform.local.materialize import materialize_days
 from feedback_platform.resources import LandingZone
+from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
 
 LAST_DAY = SAMPLE.day(SAMPLE.days - 1)
 
