@@ -48,7 +48,7 @@ def _tick(platform: SamplePlatform, schedule: str, landing: Path) -> dg.RunReque
         repository_def=defs.get_repository_def(),
         resources={"landing": LandingZone(root=str(landing))},
     )
-    return defs.get_schedule_def(schedule)(context)
+    return defs.resolve_schedule_def(schedule)(context)
 
 
 # Guards the re-run target: materialising the same logs again launches no run and names the runs that
