@@ -5,13 +5,16 @@ suite's outcome and an `AssetCheckResult` lives in one place.
 """
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import polars as pl
-from great_expectations.expectations import Expectation
 
-from feedback_platform.lib.quality import run_suite
+from feedback_platform.lib.quality import ExpectationFactory, build_expectations, run_suite
 from feedback_platform.resources import DUCKDB_POOL
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
 
 
 def expectation_suite_check(
@@ -19,12 +22,12 @@ def expectation_suite_check(
     asset: str,
     name: str,
     description: str,
-    expectations: Sequence[Expectation],
+    expectations: ExpectationFactory,
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
     partitions_def: dg.PartitionsDefinition | None = None,
     blocking: bool = True,
 ) -> dg.AssetChecksDefinition:
-    """A check that runs `expectations` (GX 1.x, pandas batch) on the asset's rows.
+    """A check that runs the expectations `expectations` builds (GX 1.x, pandas batch) on the asset's rows.
 
     Only the columns the expectations name are handed to GX, so free text never reaches a check's
     metadata unless an expectation is about it. `prepare` derives columns first where needed, e.g.
@@ -33,7 +36,7 @@ def expectation_suite_check(
 
     @_table_check(asset, name, description, partitions_def, blocking)
     def _suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
-        return suite_check_result(name, rows, expectations, prepare)
+        return suite_check_result(name, rows, build_expectations(expectations), prepare)
 
     return _suite_check
 
@@ -59,7 +62,7 @@ def predicate_check(
 def suite_check_result(
     name: str,
     rows: pl.DataFrame,
-    expectations: Sequence[Expectation],
+    expectations: Sequence["Expectation"],
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> dg.AssetCheckResult:
     """Run the suite `name` on `rows` (after `prepare`), handing GX only the columns it names."""
@@ -105,7 +108,7 @@ def _table_check(
     )
 
 
-def _referenced_columns(expectations: Sequence[Expectation]) -> list[str]:
+def _referenced_columns(expectations: Sequence["Expectation"]) -> list[str]:
     """The columns named by `column`, `column_list` or `column_A`/`column_B`, in first-seen order."""
     names: list[str] = []
     for expectation in expectations:

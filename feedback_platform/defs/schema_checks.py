@@ -8,11 +8,10 @@ column's DuckDB type against the declared one.
 
 import dagster as dg
 import polars as pl
-from great_expectations import expectations as gxe
 
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.lib.logs.table_schema import declared_columns, stored_columns, type_mismatches
-from feedback_platform.lib.quality import run_suite
+from feedback_platform.lib.quality import build_expectations, run_suite
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 
@@ -36,7 +35,9 @@ def table_schema_check(table: str) -> dg.AssetChecksDefinition:
         outcome = run_suite(
             name,
             pl.DataFrame({column: [] for column in stored}),
-            [gxe.ExpectTableColumnsToMatchOrderedList(column_list=list(declared))],
+            build_expectations(
+                lambda gxe: [gxe.ExpectTableColumnsToMatchOrderedList(column_list=list(declared))]
+            ),
         )
         mismatches = type_mismatches(declared, stored)
         return dg.AssetCheckResult(

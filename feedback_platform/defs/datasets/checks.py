@@ -3,7 +3,6 @@ published ones, files unchanged since written and lineage for every row."""
 
 import dagster as dg
 import polars as pl
-from great_expectations import expectations as gxe
 
 from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import expectation_suite_check
@@ -56,7 +55,7 @@ dataset_versions_are_unique_and_complete = expectation_suite_check(
     asset="dataset_versions",
     name="dataset_versions_are_unique_and_complete",
     description="Each (name, version) is listed once, with its content hash, row count and rule version.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["name", "version"]),
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)

@@ -27,6 +27,7 @@ from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.publication import read_staged_version
 from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
+from feedback_platform.lib.quality import build_expectations
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
 StagedAudit = Callable[[pl.DataFrame], dg.AssetCheckResult]
@@ -74,7 +75,9 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
         name,
         "passes_its_suite",
         suite.description,
-        lambda rows: suite_check_result(f"staged_{name}_dataset", rows, suite.expectations, suite.prepare),
+        lambda rows: suite_check_result(
+            f"staged_{name}_dataset", rows, build_expectations(suite.expectations), suite.prepare
+        ),
     )
 
 

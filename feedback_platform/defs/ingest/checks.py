@@ -4,7 +4,6 @@ from datetime import date
 
 import dagster as dg
 import polars as pl
-from great_expectations import expectations as gxe
 
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.partitions import daily_landing_partitions
@@ -16,7 +15,7 @@ raw_responses_have_unique_ids_and_required_fields = expectation_suite_check(
     asset="raw_responses",
     name="raw_responses_have_unique_ids_and_required_fields",
     description="response_id is unique within a landing day; ids, timestamp and model are present.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "response_id"]),
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)
@@ -32,7 +31,7 @@ raw_feedback_has_unique_ids_and_required_fields = expectation_suite_check(
     name="raw_feedback_has_unique_ids_and_required_fields",
     description="event_id is unique within a landing day (a re-delivery may land on a later day); "
     "ids, timestamp and signal are present.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "event_id"]),
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)
@@ -46,7 +45,7 @@ rating_within_one_to_five = expectation_suite_check(
     asset="raw_feedback",
     name="rating_within_one_to_five",
     description="Every rating is an integer from 1 to 5. The contract checks its type, not its range.",
-    expectations=[gxe.ExpectColumnValuesToBeBetween(column="rating", min_value=1, max_value=5)],
+    expectations=lambda gxe: [gxe.ExpectColumnValuesToBeBetween(column="rating", min_value=1, max_value=5)],
     prepare=lambda rows: rows.filter(pl.col("signal") == "rating").with_columns(
         rating=pl.col("value").cast(pl.Int64, strict=False)
     ),
@@ -57,7 +56,7 @@ raw_consent_has_known_actions = expectation_suite_check(
     asset="raw_consent",
     name="raw_consent_has_known_actions",
     description="Every consent event names a user, a tenant, a time and a known action.",
-    expectations=[
+    expectations=lambda gxe: [
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)
             for column in ("user_id", "tenant_id", "created_at")

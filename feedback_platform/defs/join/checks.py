@@ -9,7 +9,6 @@ They block: curation must not select from marts that disagree with themselves.
 """
 
 import polars as pl
-from great_expectations import expectations as gxe
 
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 
@@ -59,7 +58,7 @@ feedback_with_responses_values_are_complete_and_consistent = expectation_suite_c
     name="feedback_with_responses_values_are_complete_and_consistent",
     description="Both users, both timestamps, the client and the late flag are present; feedback is not "
     "given before its response; each event fills exactly the typed column of its signal; dwell >= 0.",
-    expectations=[
+    expectations=lambda gxe: [
         *(
             gxe.ExpectColumnValuesToNotBeNull(column=column)
             for column in ("user_id", "response_user_id", "feedback_created_at", "response_created_at")
@@ -89,7 +88,7 @@ response_signals_counts_are_consistent = expectation_suite_check(
     name="response_signals_counts_are_consistent",
     description="Counts are not negative and add up to at most feedback_events (dwell events are not "
     "counted apart); response_date is created_at's day; mean_rating is set exactly when there are ratings.",
-    expectations=[
+    expectations=lambda gxe: [
         *(gxe.ExpectColumnValuesToNotBeNull(column=column) for column in ("user_id", "created_at", "model")),
         *(
             gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
@@ -120,7 +119,7 @@ daily_quality_figures_are_consistent = expectation_suite_check(
     description="Every group has at least one response and no more responses with feedback than "
     "responses; counts and mean dwell are not negative; thumbs_up_rate and mean_rating are set exactly "
     "when there are thumbs or ratings to compute them from.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectColumnValuesToBeBetween(column="responses", min_value=1),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="responses", column_B="responses_with_feedback", or_equal=True

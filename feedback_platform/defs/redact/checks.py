@@ -3,7 +3,6 @@ and values the join layer can rely on (unique ids, known signals, values that fi
 
 import dagster as dg
 import polars as pl
-from great_expectations import expectations as gxe
 
 from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
 from feedback_platform.defs.partitions import daily_landing_partitions
@@ -65,7 +64,7 @@ redaction_audit_names_only_known_entity_types = expectation_suite_check(
     asset="redaction_audit",
     name="redaction_audit_names_only_known_entity_types",
     description="Every audited placeholder is an entity type the engine redacts, with a positive count.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectColumnValuesToBeInSet(column="entity_type", value_set=list(REDACTED_ENTITIES)),
         gxe.ExpectColumnValuesToBeBetween(column="entities", min_value=1),
         gxe.ExpectColumnValuesToNotBeNull(column="engine_version"),
@@ -87,7 +86,7 @@ redacted_responses_have_unique_ids_and_valid_fields = expectation_suite_check(
     name="redacted_responses_have_unique_ids_and_valid_fields",
     description="response_id is unique within a landing day; every required field is present after "
     "redaction; language is a language code, feature a slug; latency and source line are in range.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "response_id"]),
         *(gxe.ExpectColumnValuesToNotBeNull(column=column) for column in required_columns("responses")),
         gxe.ExpectColumnValuesToMatchRegex(column="language", regex=LANGUAGE_CODE),
@@ -121,7 +120,7 @@ redacted_feedback_has_unique_ids_and_valid_values = expectation_suite_check(
     description="event_id is unique within a landing day; every required field is present; the signal "
     "is one the contract names; thumbs are up or down, ratings 1 to 5, dwell times not negative; no "
     "valued signal lost its value in redaction; client is a slug.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "event_id"]),
         *(gxe.ExpectColumnValuesToNotBeNull(column=column) for column in required_columns("feedback")),
         gxe.ExpectColumnValuesToBeInSet(column="signal", value_set=allowed_values("feedback", "signal")),

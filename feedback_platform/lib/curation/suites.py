@@ -7,10 +7,15 @@ read as. Each kind names its suite in `feedback_platform.lib.datasets.kinds`.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import polars as pl
-from great_expectations import expectations as gxe
-from great_expectations.expectations import Expectation
+
+from feedback_platform.lib.quality import ExpectationFactory
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
 
 SPLITS = ["train", "validation"]
 
@@ -22,7 +27,8 @@ class RowSuite:
     name: str
     """What the rows have, as the end of the check's name: `sft_examples_<name>`."""
     description: str
-    expectations: list[Expectation]
+    expectations: ExpectationFactory
+    """The suite's expectations, built from `great_expectations.expectations` when a check runs."""
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = field(default=None)
 
 
@@ -33,14 +39,14 @@ def _with_lengths(*columns: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
     )
 
 
-def _non_empty(*columns: str) -> list[Expectation]:
+def _non_empty(gxe: ModuleType, *columns: str) -> list["Expectation"]:
     return [gxe.ExpectColumnValuesToBeBetween(column=f"{column}_length", min_value=1) for column in columns]
 
 
 EVAL_ROWS = RowSuite(
     name="have_unique_ids_and_outputs",
     description="example_id is unique; every example has the rated output and why it was admitted.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectColumnValuesToBeUnique(column="example_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="example_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="output"),
@@ -52,10 +58,10 @@ EVAL_ROWS = RowSuite(
 SFT_ROWS = RowSuite(
     name="have_unique_ids_and_non_empty_targets",
     description="example_id is unique; every target is non-empty, from the output or the user's edit.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectColumnValuesToBeUnique(column="example_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="completion"),
-        *_non_empty("completion"),
+        *_non_empty(gxe, "completion"),
         gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
         gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
     ],
@@ -66,11 +72,11 @@ SFT_ROWS = RowSuite(
 DPO_ROWS = RowSuite(
     name="have_unique_ids_and_both_sides",
     description="pair_id is unique; chosen and rejected are both non-empty; known sources and splits.",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectColumnValuesToBeUnique(column="pair_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="chosen"),
         gxe.ExpectColumnValuesToNotBeNull(column="rejected"),
-        *_non_empty("chosen", "rejected"),
+        *_non_empty(gxe, "chosen", "rejected"),
         gxe.ExpectColumnValuesToBeInSet(
             column="pair_source", value_set=["user_edit", "thumbs", "regenerate_then_copy"]
         ),
@@ -83,10 +89,10 @@ DPO_ROWS = RowSuite(
 KTO_ROWS = RowSuite(
     name="have_unique_ids_labels_and_splits",
     description="example_id is unique; each row has a non-empty completion, a label, a weight in (0, 1].",
-    expectations=[
+    expectations=lambda gxe: [
         gxe.ExpectColumnValuesToBeUnique(column="example_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="completion"),
-        *_non_empty("completion"),
+        *_non_empty(gxe, "completion"),
         gxe.ExpectColumnValuesToNotBeNull(column="label"),
         gxe.ExpectColumnValuesToBeBetween(column="weight", min_value=0, max_value=1, strict_min=True),
         gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),

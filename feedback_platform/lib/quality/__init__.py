@@ -1,6 +1,14 @@
 """Data-quality suites: run Great Expectations expectations over a frame, report plain outcomes."""
 
+from feedback_platform.lib.quality.expectation_factory import ExpectationFactory, build_expectations
 from feedback_platform.lib.quality.outcome import RECORD_FIELDS, ExpectationOutcome, SuiteOutcome
 from feedback_platform.lib.quality.runner import run_suite
 
-__all__ = ["RECORD_FIELDS", "ExpectationOutcome", "SuiteOutcome", "run_suite"]
+__all__ = [
+    "RECORD_FIELDS",
+    "ExpectationFactory",
+    "ExpectationOutcome",
+    "SuiteOutcome",
+    "build_expectations",
+    "run_suite",
+]

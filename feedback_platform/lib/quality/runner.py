@@ -6,17 +6,18 @@ copy tagged with its position in `meta`, and the results are put back in the ord
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
 import pandas as pd
 import polars as pl
-from great_expectations.core.expectation_validation_result import ExpectationValidationResult
 
-from feedback_platform.lib.quality.context import VALIDATION_LOCK, frame_batch_definition
 from feedback_platform.lib.quality.frames import to_pandas_frame
 from feedback_platform.lib.quality.json_values import JsonValue, to_json_value
 from feedback_platform.lib.quality.outcome import ExpectationOutcome, SuiteOutcome
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import ExpectationValidationResult
+    from great_expectations.expectations import Expectation
 
 FAILING_SAMPLE_SIZE = 5
 _POSITION_KEY = "feedback_platform_position"
@@ -34,7 +35,7 @@ _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 20}
 def run_suite(
     suite_name: str,
     frame: pl.DataFrame | pl.LazyFrame | pd.DataFrame,
-    expectations: Sequence[gx.expectations.Expectation],
+    expectations: Sequence["Expectation"],
 ) -> SuiteOutcome:
     """Validate `frame` against `expectations` as the suite `suite_name`.
 
@@ -45,6 +46,10 @@ def run_suite(
     """
     if not expectations:
         return SuiteOutcome(suite=suite_name, success=True, expectations=[])
+    import great_expectations as gx  # the expectations are built, so GX is imported already
+
+    from feedback_platform.lib.quality.context import VALIDATION_LOCK, frame_batch_definition
+
     data = to_pandas_frame(frame)
     tagged = [
         expectation.copy(update={"id": None, "meta": {**(expectation.meta or {}), _POSITION_KEY: position}})
@@ -73,7 +78,7 @@ def run_suite(
 
 
 def _expectation_outcome(
-    expectation: gx.expectations.Expectation, result: ExpectationValidationResult
+    expectation: "Expectation", result: "ExpectationValidationResult"
 ) -> ExpectationOutcome:
     kwargs = {key: value for key, value in expectation.configuration.kwargs.items() if key != "batch_id"}
     details: Mapping[str, Any] = result.result or {}
