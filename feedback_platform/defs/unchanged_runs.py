@@ -79,18 +79,26 @@ def inputs_tags(inputs: JobInputs) -> dict[str, str]:
 
 
 def unchanged_since(instance: dg.DagsterInstance, job: dg.JobDefinition, inputs: JobInputs) -> str | None:
-    """The id of the run that already produced every asset of `job` from these very inputs, or None."""
+    """The id of the run that already produced every asset of `job` from these very inputs, or None.
+
+    With several partitions (a range), each may come from its own run; the last partition's is returned.
+    """
     keys = job.asset_layer.executable_asset_keys
-    matched = None
-    for partition, fingerprint in inputs.items():
+    producers: dict[str, str] = {}
+    for partition in inputs:
         runs = {_latest_materialization_run(instance, key, partition) for key in keys}
         if len(runs) != 1 or None in runs:
             return None
-        (run_id,) = runs
-        if _recorded_inputs(instance, run_id).get(partition) != fingerprint or not _clean(instance, run_id):
+        (producers[partition],) = runs
+    for run_id in set(producers.values()):
+        run = instance.get_run_by_id(run_id)
+        recorded = _recorded_inputs(run)
+        produced = [partition for partition, producer in producers.items() if producer == run_id]
+        if any(recorded.get(partition) != inputs[partition] for partition in produced):
             return None
-        matched = run_id
-    return matched
+        if not _clean(instance, run):
+            return None
+    return producers[list(inputs)[-1]] if producers else None
 
 
 def _landing_day_fingerprint(landing_root: Path, day: date) -> str:
@@ -110,21 +118,19 @@ def _latest_materialization_run(instance: dg.DagsterInstance, key: dg.AssetKey, 
     return records[0].run_id if records else None
 
 
-def _recorded_inputs(instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
+def _recorded_inputs(run: dg.DagsterRun | None) -> dict[str, str]:
     """The fingerprints the run was launched with. None count for a re-execution: it inherits its parent's
     tags, though the files may have changed between the two."""
-    run = instance.get_run_by_id(run_id)
     if run is None or run.parent_run_id is not None:
         return {}
     return json.loads(run.tags.get(INPUTS_TAG, "{}"))
 
 
-def _clean(instance: dg.DagsterInstance, run_id: str) -> bool:
+def _clean(instance: dg.DagsterInstance, run: dg.DagsterRun | None) -> bool:
     """The run succeeded and no error-severity check failed in it (those do not fail a Dagster run)."""
-    run = instance.get_run_by_id(run_id)
     if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
         return False
-    evaluations = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    evaluations = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
     return not any(
         not entry.dagster_event.event_specific_data.passed
         and entry.dagster_event.event_specific_data.severity == dg.AssetCheckSeverity.ERROR
