@@ -2,8 +2,9 @@
 
 Takes the `feedback_with_responses` mart of a data folder the nightly benchmark built (realistic text),
 replicates it `--scales` times into a scratch warehouse (each copy with its own ids and texts, so no two
-rows share a string), and for each dataset kind runs what its curated asset runs, in a child process: the
-IO manager's read of the whole mart into Polars, the kind's selection, and the write of the curated table.
+rows share a string), and for each dataset kind runs what its curated asset runs, in a child process:
+`curate_table` (the mart's text facts read in batches, the selection over them, the curated table written
+with its texts joined in DuckDB).
 Prints rows, text bytes, seconds and peak RSS per kind and scale, so growth with history is visible.
 
 Usage: python bench/curation_memory.py --source /tmp/nas/run [--scales 1 25 150] [--work DIR]
@@ -27,17 +28,15 @@ _UNIQUE_PER_COPY = ["event_id", "response_id", "conversation_id", "user_id", "re
 
 _CURATE_ONE_KIND = """
 import sys
-from feedback_platform.lib import warehouse
 from feedback_platform.lib.curation import DEFAULT_RULES_PATH, load_rules
+from feedback_platform.lib.curation.selection import curate_table
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 import duckdb
 kind = DATASET_KINDS[sys.argv[2]]
 with duckdb.connect(sys.argv[1]) as con:
     con.execute("set enable_progress_bar = false")
-    mart = warehouse.read_table(con, "feedback_with_responses")
-    curated = kind.select(mart, load_rules(DEFAULT_RULES_PATH))
-    warehouse.replace_table(con, kind.curated_table, curated)
-print(curated.height)
+    rows = curate_table(con, kind.curation, load_rules(DEFAULT_RULES_PATH), target_table=kind.curated_table)
+print(rows)
 """
 
 

@@ -24,7 +24,7 @@ from feedback_platform.lib.curation import (
     select_kto_examples,
     select_sft_examples,
 )
-from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.publication import latest_version
 from feedback_platform.lib.datasets.store import MANIFEST
 from feedback_platform.resources import build_resources
@@ -100,7 +100,7 @@ def _materialise(
     return dg.materialize(
         assets,
         resources={
-            "io_manager": resources["io_manager"],
+            "warehouse": resources["warehouse"],
             "dataset_store": resources["dataset_store"],
             "curation_rules": CurationRulesFile(path=str(rules_path)),
         },

@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.datasets.store import read_dataset_version

@@ -69,7 +69,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
     """Replace the whole table with `rows`, taking the frame's schema."""
     with _transaction(con, rows):
-        con.execute(f"create or replace table {_quote(table)} as select * from {_INCOMING}")
+        con.execute(f"create or replace table {quote_identifier(table)} as select * from {_INCOMING}")
 
 
 def replace_partitions(
@@ -90,7 +90,8 @@ def replace_partitions(
             f"{stray.height} rows for {table} fall outside partitions {[str(p) for p in partitions]}"
         )
     placeholders = ", ".join("?" for _ in partitions)
-    _replace_slice(con, table, rows, f"{_quote(partition_column)} in ({placeholders})", list(partitions))
+    where = f"{quote_identifier(partition_column)} in ({placeholders})"
+    _replace_slice(con, table, rows, where, list(partitions))
 
 
 def replace_rows_matching(
@@ -103,7 +104,7 @@ def replace_rows_matching(
     stray = rows.filter(~pl.all_horizontal(pl.lit(True), *(pl.col(c) == v for c, v in match.items())))
     if stray.height:
         raise ValueError(f"{stray.height} rows for {table} do not match {dict(match)}")
-    where = " and ".join(f"{_quote(column)} = ?" for column in match)
+    where = " and ".join(f"{quote_identifier(column)} = ?" for column in match)
     _replace_slice(con, table, rows, where, list(match.values()))
 
 
@@ -114,10 +115,10 @@ def _replace_slice(
     created with the frame's schema."""
     with _transaction(con, rows):
         if not table_exists(con, table):
-            con.execute(f"create table {_quote(table)} as select * from {_INCOMING} limit 0")
+            con.execute(f"create table {quote_identifier(table)} as select * from {_INCOMING} limit 0")
         _require_same_columns(con, table, rows.columns)
-        con.execute(f"delete from {_quote(table)} where {where}", params)
-        con.execute(f"insert into {_quote(table)} by name select * from {_INCOMING}")
+        con.execute(f"delete from {quote_identifier(table)} where {where}", params)
+        con.execute(f"insert into {quote_identifier(table)} by name select * from {_INCOMING}")
 
 
 def read_table(
@@ -130,11 +131,11 @@ def read_table(
     """Read a table, or only some partitions of it, with all its columns or only `columns`."""
     if not table_exists(con, table):
         raise LookupError(f"table {table} does not exist yet: materialise it first")
-    selected = ", ".join(_quote(column) for column in columns) if columns else "*"
-    query = f"select {selected} from {_quote(table)}"
+    selected = ", ".join(quote_identifier(column) for column in columns) if columns else "*"
+    query = f"select {selected} from {quote_identifier(table)}"
     params: list[object] = []
     if partition_column is not None and partitions is not None:
-        query += f" where {_quote(partition_column)} in ({', '.join('?' for _ in partitions)})"
+        query += f" where {quote_identifier(partition_column)} in ({', '.join('?' for _ in partitions)})"
         params = list(partitions)
     relation = con.sql(query, params=params) if params else con.sql(query)
     return relation.pl()
@@ -167,5 +168,6 @@ def _require_same_columns(con: duckdb.DuckDBPyConnection, table: str, columns: S
         )
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
+    """An identifier (table or column name) quoted for SQL."""
     return '"' + identifier.replace('"', '""') + '"'

@@ -16,7 +16,13 @@ from feedback_platform.lib.curation import (
     select_eval_examples,
     select_sft_examples,
 )
+from feedback_platform.lib.curation.dpo import DPO_CURATION
+from feedback_platform.lib.curation.eval import EVAL_CURATION
+from feedback_platform.lib.curation.kto import KTO_CURATION
+from feedback_platform.lib.curation.selection import curate_frame, curate_table
+from feedback_platform.lib.curation.sft import SFT_CURATION
 from feedback_platform.lib.curation.signals import response_signals
+from feedback_platform.lib.curation.text_facts import read_mart_facts, text_facts
 from feedback_platform_tests.lib.mart_builder import MART_SCHEMA, Mart, by_response, response
 
 RULES = parse_rules({**load_rules().model_dump(mode="json"), "eval_holdout": {"datasets": []}})
@@ -293,7 +299,7 @@ def test_ids_are_stable_across_input_order_and_runs():
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=7)
     assert not shuffled.equals(frame)
     for select in (select_eval_examples, select_sft_examples, select_dpo_pairs):
-        first, second = select(frame, RULES), select(shuffled.lazy(), RULES)
+        first, second = select(frame, RULES), select(shuffled, RULES)
         assert first.height > 0
         assert first.equals(second)
     eval_ids = set(select_eval_examples(frame, RULES).get_column("example_id"))
@@ -322,9 +328,9 @@ def test_response_signals_aggregates_one_row_per_response():
     copies = [mart.event(r1, "copy"), mart.event(r1, "copy")]
     mart.event(r1, "edit", "draft")
     edit = mart.event(r1, "edit", "final")
-    (row,) = response_signals(mart.frame(), RULES.thresholds).collect().to_dicts()
+    (row,) = response_signals(text_facts(mart.frame()), RULES.thresholds).collect().to_dicts()
     assert (row["latest_thumb"], row["latest_thumb_event_id"]) == ("up", up)
-    assert (row["latest_edit_text"], row["latest_edit_event_id"]) == ("final", edit)
+    assert (row["latest_edit_chars"], row["latest_edit_event_id"]) == (len("final"), edit)
     assert row["copy_event_ids"] == copies
     assert row["regenerate_event_ids"] == []
     assert row["training_allowed"] is True
@@ -346,24 +352,29 @@ def test_prompt_identity_covers_roles_contents_and_boundaries(first, second, sam
         resp = response(response_id)
         resp["messages"] = [{"role": role, "content": content} for role, content in turns]
         mart.event(resp, "thumb", "up")
-    ids = response_signals(mart.frame(), RULES.thresholds).collect().get_column("prompt_id")
+    ids = response_signals(text_facts(mart.frame()), RULES.thresholds).collect().get_column("prompt_id")
     assert (ids.n_unique() == 1) is same
 
 
-def test_mart_read_back_from_duckdb_selects_the_same_rows(tmp_path):
-    # Guards the real input path: the mart stored in a DuckDB file and read as Polars (as the assets do).
+def test_curated_tables_in_a_duckdb_file_hold_the_rows_of_the_frame_path(tmp_path):
+    # Guards the assets' path: the mart in a DuckDB file, read in batches smaller than the mart (a response's
+    # events split across batches), the texts joined back in SQL: the same rows as the in-memory path.
     mart = Mart()
-    r1, r2 = response("r1", output="Good."), response("r2", output="Bad.")
+    r1, r2, r3 = response("r1", output="Good."), response("r2", output="Bad."), response("r3", output="Meh.")
     mart.event(r1, "thumb", "up")
     mart.event(r1, "copy")
     mart.event(r2, "thumb", "down")
     mart.event(r2, "edit", "Better.")
+    mart.event(r3, "rating", 1)
+    mart.event(r3, "edit", "Much better.")
     frame = mart.frame()
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.register("mart_frame", frame.to_arrow())
-    con.execute("create table feedback_with_responses as select * from mart_frame").fetchall()
-    from_duckdb = con.sql("select * from feedback_with_responses").pl()
-    con.close()
-    for select in (select_eval_examples, select_sft_examples, select_dpo_pairs):
-        assert select(from_duckdb, RULES).height > 0
-        assert select(from_duckdb, RULES).equals(select(frame, RULES))
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.register("mart_frame", frame.to_arrow())
+        con.execute("create table feedback_with_responses as select * from mart_frame")
+        con.unregister("mart_frame")
+        assert read_mart_facts(con, batch_rows=2).equals(text_facts(frame))
+        for curation in (EVAL_CURATION, SFT_CURATION, DPO_CURATION, KTO_CURATION):
+            rows = curate_table(con, curation, RULES, target_table=f"{curation.kind}_rows")
+            stored = con.sql(f"select * from {curation.kind}_rows").pl()
+            assert rows == stored.height > 0
+            assert stored.equals(curate_frame(curation, frame, RULES))

@@ -1,18 +1,21 @@
 """Curated examples: the feedback-linked responses that the rules file admits to eval, SFT, DPO and KTO.
 
 The rules are configuration (`feedback_platform/curation_rules.yaml`, read through the `curation_rules`
-resource) applied by `feedback_platform.lib.curation` (see docs/curation-rules.md); these assets only feed
-them the `feedback_with_responses` mart and store what they select, tagged with the rules' version and hash.
+resource) applied by `feedback_platform.lib.curation` (see docs/curation-rules.md); these assets run them
+against the `feedback_with_responses` mart in the warehouse and tag what they write with the rules' version
+and hash. Selection reads the mart's signals and text facts in batches and the texts are joined in DuckDB
+(`feedback_platform.lib.curation.selection`), so memory does not grow with the texts of the history.
 There is one curated table per dataset kind (`feedback_platform.lib.datasets.kinds`).
 """
 
 import dagster as dg
-import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.lib.curation import CURATION_CODE_VERSION
+from feedback_platform.lib.curation.selection import curate_table
+from feedback_platform.lib.curation.text_facts import MART_TABLE
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.resources import DUCKDB_POOL
+from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 
 @dg.asset(name="curation_rules", group_name="curate", kinds={"yaml"}, code_version=CURATION_CODE_VERSION)
@@ -35,19 +38,23 @@ def _curated_asset(kind: DatasetKind) -> dg.AssetsDefinition:
         name=kind.curated_table,
         description=kind.description,
         tags=kind.asset_tags,
-        deps=["curation_rules"],
+        deps=["curation_rules", MART_TABLE],
         group_name="curate",
         pool=DUCKDB_POOL,
         kinds={"duckdb", "polars"},
         code_version=CURATION_CODE_VERSION,
     )
-    def _curated(
-        feedback_with_responses: pl.DataFrame, curation_rules: CurationRulesFile
-    ) -> dg.Output[pl.DataFrame]:
+    def _curated(warehouse: Warehouse, curation_rules: CurationRulesFile) -> dg.MaterializeResult:
         rules = curation_rules.rules
-        return dg.Output(
-            kind.select(feedback_with_responses, rules),
-            metadata={"rules_version": rules.version, "rules_sha256": rules.sha256},
+        with warehouse.connect() as con:
+            rows = curate_table(con, kind.curation, rules, target_table=kind.curated_table)
+        return dg.MaterializeResult(
+            metadata={
+                "table": kind.curated_table,
+                "dagster/row_count": rows,
+                "rules_version": rules.version,
+                "rules_sha256": rules.sha256,
+            }
         )
 
     return _curated

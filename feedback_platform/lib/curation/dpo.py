@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 
 from feedback_platform.lib.curation import rules
+from feedback_platform.lib.curation.attached_texts import AttachedText
 from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.eval import held_out_prompt_keys
 from feedback_platform.lib.curation.finishing import finish_rows
+from feedback_platform.lib.curation.selection import Curation, curate_frame
 from feedback_platform.lib.curation.signals import trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
@@ -36,10 +40,27 @@ DPO_COLUMNS = [
     "split",
 ]
 
-_PAIR_COLUMNS = [column for column in DPO_COLUMNS if column not in ("pair_id", "split")] + ["prompt_key"]
+_TEXTS = (
+    # Both sides answer the same prompt (the same prompt_id), so either response's messages are the prompt.
+    AttachedText("messages", response_column="chosen_response_id", response_field="messages"),
+    AttachedText(
+        "chosen",
+        response_column="chosen_response_id",
+        response_field="output",
+        edit_event_column="chosen_edit_event_id",
+    ),
+    AttachedText("rejected", response_column="rejected_response_id", response_field="output"),
+)
+_PAIR_COLUMNS = [
+    *(c for c in DPO_COLUMNS if c not in ("pair_id", "split", *(text.column for text in _TEXTS))),
+    "chosen_edit_event_id",
+    "chosen_chars",
+    "rejected_chars",
+    "prompt_key",
+]
 _MODEL_COLUMNS = ["model", "model_version", "prompt_version"]
-_SHARED = ["tenant_id", "prompt_id", "prompt_key", "messages"]
-_SIDE_COLUMNS = ["response_id", "output", *_MODEL_COLUMNS]
+_SHARED = ["tenant_id", "prompt_id", "prompt_key"]
+_SIDE_COLUMNS = ["response_id", "output_chars", "output_shape", *_MODEL_COLUMNS]
 
 
 def _pair_id() -> pl.Expr:
@@ -56,16 +77,13 @@ def _side(prefix: str, columns: list[str]) -> list[pl.Expr]:
     return [pl.col(column).alias(f"{prefix}_{column}") for column in columns]
 
 
-def _differ(chosen: str, rejected: str) -> pl.Expr:
-    return rules.normalised_whitespace(pl.col(chosen)) != rules.normalised_whitespace(pl.col(rejected))
-
-
 def _user_edit_pairs(signals: pl.LazyFrame, weight: float) -> pl.LazyFrame:
     # The edit is written by the user, not by a model, so the chosen side has no model metadata.
     return signals.filter(rules.changed_by_edit).select(
         *_SHARED,
-        chosen=pl.col("latest_edit_text"),
-        rejected=pl.col("output"),
+        chosen_edit_event_id=pl.col("latest_edit_event_id"),
+        chosen_chars=pl.col("latest_edit_chars"),
+        rejected_chars=pl.col("output_chars"),
         pair_source=pl.lit(rules.SOURCE_USER_EDIT),
         weight=pl.lit(weight),
         chosen_response_id=pl.col("response_id"),
@@ -87,13 +105,15 @@ def _preference_pairs(
     weight: float,
     evidence: tuple[str, str],
 ) -> pl.LazyFrame:
-    """Join two sides (already prefixed ``chosen_`` / ``rejected_``) into pairs of differing outputs."""
+    """Join two sides (already prefixed ``chosen_`` / ``rejected_``) into pairs of outputs that differ in
+    more than whitespace."""
     return (
         chosen.join(rejected, on=on, how="inner")
-        .filter(_differ("chosen_output", "rejected_output"))
+        .filter(pl.col("chosen_output_shape") != pl.col("rejected_output_shape"))
         .with_columns(
-            chosen=pl.col("chosen_output"),
-            rejected=pl.col("rejected_output"),
+            chosen_edit_event_id=pl.lit(None, dtype=pl.String),
+            chosen_chars=pl.col("chosen_output_chars"),
+            rejected_chars=pl.col("rejected_output_chars"),
             pair_source=pl.lit(source),
             weight=pl.lit(weight),
             feedback_event_ids=pl.concat_list(*evidence).list.sort(),
@@ -148,8 +168,8 @@ def _regenerate_then_copy_pairs(signals: pl.LazyFrame, weight: float) -> pl.Lazy
     ).filter(pl.col("chosen_response_created_at") > pl.col("rejected_response_created_at"))
 
 
-def select_dpo_pairs(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules) -> pl.DataFrame:
-    """All preference pairs of the ``feedback_with_responses`` mart, sorted by pair_id.
+def select_dpo_rows(facts: pl.LazyFrame, curation: CurationRules) -> pl.LazyFrame:
+    """All preference pairs, the chosen text an edit's (``chosen_edit_event_id``) or an output's.
 
     Three sources, each switched on and weighted in ``curation.dpo``: the user's latest edit preferred over
     the output it changed (``pair_source='user_edit'``); every thumbs-up output preferred over every
@@ -158,7 +178,7 @@ def select_dpo_pairs(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules)
     (``'regenerate_then_copy'``). Pairs whose two texts differ only in whitespace are skipped. Model metadata
     is kept for both sides; ``feature`` and ``language`` are those of the rejected response.
     """
-    signals = trainable_response_signals(mart, curation)
+    signals = trainable_response_signals(facts, curation)
     sources = {
         rules.SOURCE_USER_EDIT: (_user_edit_pairs, curation.dpo.user_edit),
         rules.SOURCE_THUMBS: (_thumbs_pairs, curation.dpo.thumbs),
@@ -173,15 +193,18 @@ def select_dpo_pairs(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules)
         .filter(pl.col("pair_source").is_in(enabled))
         .with_columns(pair_id=_pair_id())
     )
-    return (
-        finish_rows(
-            admitted,
-            curation,
-            id_column="pair_id",
-            completion_columns=["chosen", "rejected"],
-            held_out_prompt_keys=held_out_prompt_keys(mart, curation, "dpo"),
-        )
-        .select(DPO_COLUMNS)
-        .sort("pair_id")
-        .collect()
+    return finish_rows(
+        admitted,
+        curation,
+        id_column="pair_id",
+        completion_chars_columns=["chosen_chars", "rejected_chars"],
+        held_out_prompt_keys=held_out_prompt_keys(facts, curation, "dpo"),
     )
+
+
+DPO_CURATION = Curation(
+    kind=DPO_KIND, columns=tuple(DPO_COLUMNS), id_column="pair_id", select=select_dpo_rows, texts=_TEXTS
+)
+
+select_dpo_pairs = partial(curate_frame, DPO_CURATION)
+"""All preference pairs of a ``feedback_with_responses`` frame, sorted by pair_id."""

@@ -2,7 +2,7 @@
 
 Kept in one place so that eval, SFT, DPO and KTO cannot drift apart on what "near-duplicate" or "validation"
 means. All of it keys on ``prompt_key`` (the normalised prompt of
-:func:`feedback_platform.lib.curation.signals.prompt_key_expr`).
+:func:`feedback_platform.lib.curation.text_facts.prompt_key_expr`).
 """
 
 from __future__ import annotations
@@ -35,14 +35,15 @@ def finish_rows(
     rules: CurationRules,
     *,
     id_column: str,
-    completion_columns: Sequence[str] = (),
+    completion_chars_columns: Sequence[str] = (),
     with_split: bool = True,
     held_out_prompt_keys: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """Drop held-out prompts, apply the completion length floor, near-duplicate prompt dedup and (optionally)
     the ``split`` column.
 
-    ``rows`` must hold ``tenant_id``, ``prompt_key`` and ``id_column``; ``held_out_prompt_keys`` (a
+    ``rows`` must hold ``tenant_id``, ``prompt_key`` and ``id_column``, and each completion's length
+    without surrounding whitespace in ``completion_chars_columns``; ``held_out_prompt_keys`` (a
     ``prompt_key`` column, e.g. the eval set's) names prompts this dataset must not contain. Dedup keeps,
     per tenant and normalised prompt, the ``keep_per_prompt`` rows with the smallest ids: ids are hashes,
     so that is an arbitrary but deterministic choice that does not favour any model or time.
@@ -51,9 +52,7 @@ def finish_rows(
     if held_out_prompt_keys is not None:
         rows = rows.join(held_out_prompt_keys, on="prompt_key", how="anti")
     finished = rows.filter(
-        pl.all_horizontal(
-            pl.lit(True), *[pl.col(c).str.strip_chars().str.len_chars() >= floor for c in completion_columns]
-        )
+        pl.all_horizontal(pl.lit(True), *[pl.col(column) >= floor for column in completion_chars_columns])
     )
     if rules.dedup_prompts.enabled:
         finished = finished.sort(id_column).filter(

@@ -9,6 +9,7 @@ also a desirable row of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import polars as pl
 
@@ -16,7 +17,13 @@ from feedback_platform.lib.curation import rules
 from feedback_platform.lib.curation.config import CurationRules, KtoLabel
 from feedback_platform.lib.curation.eval import held_out_prompt_keys
 from feedback_platform.lib.curation.finishing import finish_rows
-from feedback_platform.lib.curation.signals import EXAMPLE_CONTEXT_COLUMNS, trainable_response_signals
+from feedback_platform.lib.curation.selection import Curation, curate_frame
+from feedback_platform.lib.curation.signals import (
+    COMPLETION_TEXT,
+    EXAMPLE_CONTEXT_COLUMNS,
+    EXAMPLE_CONTEXT_TEXTS,
+    trainable_response_signals,
+)
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
 KTO_KIND = "kto"
@@ -33,7 +40,13 @@ KTO_COLUMNS = [
     "split",
 ]
 
-_ROW_COLUMNS = [c for c in KTO_COLUMNS if c not in ("example_id", "split")] + ["prompt_key"]
+_TEXTS = (*EXAMPLE_CONTEXT_TEXTS, COMPLETION_TEXT)
+_ROW_COLUMNS = [
+    *(c for c in KTO_COLUMNS if c not in ("example_id", "split", *(text.column for text in _TEXTS))),
+    "completion_edit_event_id",
+    "completion_chars",
+    "prompt_key",
+]
 _LABEL_TYPES = {
     "label": pl.Boolean,
     "weight": pl.Float64,
@@ -57,7 +70,8 @@ def _first_firing(curation: CurationRules, value: Callable[[KtoLabel, rules.Rule
 def _output_rows(signals: pl.LazyFrame, curation: CurationRules) -> pl.LazyFrame:
     return (
         signals.with_columns(
-            completion=pl.col("output"),
+            completion_edit_event_id=pl.lit(None, dtype=pl.String),
+            completion_chars=pl.col("output_chars"),
             completion_source=pl.lit(rules.SOURCE_OUTPUT),
             label=_first_firing(curation, lambda entry, _: pl.lit(entry.desirable)),
             weight=_first_firing(curation, lambda entry, _: pl.lit(entry.weight, dtype=pl.Float64)),
@@ -74,7 +88,8 @@ def _edit_rows(signals: pl.LazyFrame, curation: CurationRules) -> pl.LazyFrame:
     return (
         signals.filter(rules.changed_by_edit & pl.lit(curation.kto.user_edits.enabled))
         .with_columns(
-            completion=pl.col("latest_edit_text"),
+            completion_edit_event_id=pl.col("latest_edit_event_id"),
+            completion_chars=pl.col("latest_edit_chars"),
             completion_source=pl.lit(rules.SOURCE_USER_EDIT),
             label=pl.lit(True),
             weight=pl.lit(curation.kto.user_edits.weight, dtype=pl.Float64),
@@ -85,13 +100,14 @@ def _edit_rows(signals: pl.LazyFrame, curation: CurationRules) -> pl.LazyFrame:
     )
 
 
-def select_kto_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRules) -> pl.DataFrame:
-    """Unpaired (prompt, completion, label) rows of the ``feedback_with_responses`` mart, by example_id.
+def select_kto_rows(facts: pl.LazyFrame, curation: CurationRules) -> pl.LazyFrame:
+    """Unpaired (prompt, completion, label) rows, the completion an edit's (``completion_edit_event_id``) or
+    the output's.
 
     ``label`` is true for a desirable completion; ``weight`` and ``label_reason`` come from the rule that
     decided it; ``feedback_event_ids`` are that rule's evidence.
     """
-    signals = trainable_response_signals(mart, curation)
+    signals = trainable_response_signals(facts, curation)
     labelled = (
         pl.concat([_output_rows(signals, curation), _edit_rows(signals, curation)], how="vertical")
         .with_columns(pl.col("feedback_event_ids").list.drop_nulls().list.unique().list.sort())
@@ -104,15 +120,22 @@ def select_kto_examples(mart: pl.LazyFrame | pl.DataFrame, curation: CurationRul
             )
         )
     )
-    return (
-        finish_rows(
-            labelled,
-            curation,
-            id_column="example_id",
-            completion_columns=["completion"],
-            held_out_prompt_keys=held_out_prompt_keys(mart, curation, "kto"),
-        )
-        .select(KTO_COLUMNS)
-        .sort("example_id")
-        .collect()
+    return finish_rows(
+        labelled,
+        curation,
+        id_column="example_id",
+        completion_chars_columns=["completion_chars"],
+        held_out_prompt_keys=held_out_prompt_keys(facts, curation, "kto"),
     )
+
+
+KTO_CURATION = Curation(
+    kind=KTO_KIND,
+    columns=tuple(KTO_COLUMNS),
+    id_column="example_id",
+    select=select_kto_rows,
+    texts=_TEXTS,
+)
+
+select_kto_examples = partial(curate_frame, KTO_CURATION)
+"""Unpaired (prompt, completion, label) rows of a ``feedback_with_responses`` frame, by example_id."""

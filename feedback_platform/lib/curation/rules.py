@@ -35,18 +35,12 @@ class Rule:
     evidence: pl.Expr  # list of event ids (a scalar event id is wrapped into a one-element list)
 
 
-def normalised_whitespace(text: pl.Expr) -> pl.Expr:
-    """Text with surrounding whitespace removed and inner runs collapsed to one space, to spot no-op edits."""
-    return text.str.replace_all(r"\s+", " ").str.strip_chars()
-
-
 # Facts that do not depend on any threshold.
 thumb_down = pl.col("latest_thumb").eq("down").fill_null(False)
 thumb_up = pl.col("latest_thumb").eq("up").fill_null(False)
 has_edit = pl.col("latest_edit_event_id").is_not_null()
-changed_by_edit = has_edit & (
-    normalised_whitespace(pl.col("latest_edit_text")) != normalised_whitespace(pl.col("output"))
-)
+changed_by_edit = has_edit & (pl.col("latest_edit_shape") != pl.col("output_shape"))
+"""The latest edit differs from the output in more than whitespace (see ``text_facts.text_shape``)."""
 copied = pl.col("copy_event_ids").list.len() > 0
 regenerated = pl.col("regenerate_event_ids").list.len() > 0
 

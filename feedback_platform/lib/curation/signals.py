@@ -4,16 +4,17 @@ The mart ``feedback_with_responses`` has one row per feedback event, with the re
 The rules need one row per response instead: what its latest thumb, rating and edit are, and which events
 regenerated, abandoned or copied it. Building that once, here, keeps the eval, SFT and DPO selections
 consistent with each other (a response cannot count as thumbs-down for eval and thumbs-up for DPO).
+
+It reads the mart's facts (:func:`feedback_platform.lib.curation.text_facts.text_facts`), not its texts:
+selection decides from ids, signals, lengths and digests, and the texts are attached to the rows it keeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import polars as pl
 
+from feedback_platform.lib.curation.attached_texts import AttachedText
 from feedback_platform.lib.curation.config import CurationRules, Thresholds
-from feedback_platform.lib.hashing import sha256_expr
 
 RESPONSE_COLUMNS = [
     "tenant_id",
@@ -23,12 +24,14 @@ RESPONSE_COLUMNS = [
     "prompt_version",
     "feature",
     "language",
-    "messages",
-    "retrieved_context",
-    "output",
     "response_created_at",
+    "prompt_id",
+    "prompt_key",
+    "prompt_chars",
+    "output_chars",
+    "output_shape",
 ]
-"""Columns of the response itself, identical on every feedback row of one response."""
+"""Columns of the response itself and facts of its texts, identical on every feedback row of one response."""
 
 EXAMPLE_CONTEXT_COLUMNS = [
     "response_id",
@@ -43,47 +46,22 @@ EXAMPLE_CONTEXT_COLUMNS = [
 ]
 """What an eval or SFT example carries about the response it came from, ahead of its own columns."""
 
+EXAMPLE_CONTEXT_TEXTS = tuple(
+    AttachedText(field, response_column="response_id", response_field=field)
+    for field in ("messages", "retrieved_context")
+)
+"""The texts among :data:`EXAMPLE_CONTEXT_COLUMNS`: the prompt and the retrieved context of the response."""
+
+COMPLETION_TEXT = AttachedText(
+    "completion",
+    response_column="response_id",
+    response_field="output",
+    edit_event_column="completion_edit_event_id",
+)
+"""An SFT or KTO completion: the user's edit named in ``completion_edit_event_id``, else the output."""
+
 _EVENT_ORDER = ["feedback_created_at", "event_id"]
 """Which event of a kind is the latest: the newest, ties broken by event id so the choice is deterministic."""
-
-
-def _messages_text(messages: pl.Expr, content_form: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    role = pl.element().struct.field("role").fill_null("")
-    content = content_form(pl.element().struct.field("content").fill_null(""))
-    encoded = pl.concat_str(
-        [role.str.len_chars(), pl.lit(":"), role, content.str.len_chars(), pl.lit(":"), content]
-    )
-    return messages.list.eval(encoded).list.join("")
-
-
-def prompt_id_expr(messages: pl.Expr) -> pl.Expr:
-    """Identity of a prompt: a hash over the roles and contents of its messages, in order.
-
-    Each role and content is length-prefixed (``4:user5:hello``), so no choice of text can make two different
-    message lists produce the same string.
-    """
-    return sha256_expr(_messages_text(messages, lambda content: content))
-
-
-def normalised_prompt_text(text: pl.Expr) -> pl.Expr:
-    """What "near-identical" means: equal after NFKC, lower-casing, dropping punctuation and symbols, and
-    collapsing whitespace. "Reset my password?" and "reset my  password" are the same prompt."""
-    return (
-        text.str.normalize("NFKC")
-        .str.to_lowercase()
-        .str.replace_all(r"[\p{P}\p{S}]+", " ")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
-
-
-def prompt_key_expr(messages: pl.Expr) -> pl.Expr:
-    """Identity of a prompt up to near-duplicates: :func:`prompt_id_expr` over normalised contents.
-
-    Deduplication and the train/validation split use it, so near-duplicates are kept once and never straddle
-    the two splits.
-    """
-    return sha256_expr(_messages_text(messages, normalised_prompt_text))
 
 
 def _latest(column: str, signal: str) -> pl.Expr:
@@ -94,19 +72,19 @@ def _event_ids(signal: str) -> pl.Expr:
     return pl.col("event_id").filter(pl.col("signal") == signal).sort()
 
 
-def response_signals(mart: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds) -> pl.LazyFrame:
-    """One row per response: its columns, its consent flag and the aggregated feedback signals.
+def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds) -> pl.LazyFrame:
+    """One row per response of the mart's facts: its columns, its consent flag and the aggregated signals.
 
     Thumbs, ratings and edits are states the user can change, so only the latest of each counts
-    (``latest_thumb``, ``latest_rating``, ``latest_edit_text`` and the id of the event that set it).
+    (``latest_thumb``, ``latest_rating``, ``latest_edit_chars`` and ``latest_edit_shape``, and the id of the
+    event that set it).
     Regenerate, abandon, copy and dwell are actions: every such event is kept, as a sorted list of event ids;
     abandons within ``quick_abandon_seconds`` of the response and dwells of at least ``long_dwell_seconds``
     are listed apart. An edit whose text is empty or only whitespace is ignored. ``training_allowed`` is true
     only when every row of the response says so (a null counts as not allowed).
     """
-    usable_events = mart.lazy().filter(
-        (pl.col("signal") != "edit") | (pl.col("edit_text").str.strip_chars().fill_null("") != "")
-    )
+    has_text = pl.col("edit_chars").fill_null(0) > 0
+    usable_events = facts.lazy().filter((pl.col("signal") != "edit") | has_text)
     seconds_after_response = (pl.col("feedback_created_at") - pl.col("response_created_at")).dt.total_seconds(
         fractional=True
     )
@@ -127,20 +105,14 @@ def response_signals(mart: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds) 
             latest_thumb_event_id=_latest("event_id", "thumb"),
             latest_rating=_latest("rating", "rating"),
             latest_rating_event_id=_latest("event_id", "rating"),
-            latest_edit_text=_latest("edit_text", "edit"),
+            latest_edit_chars=_latest("edit_chars", "edit"),
+            latest_edit_shape=_latest("edit_shape", "edit"),
             latest_edit_event_id=_latest("event_id", "edit"),
             regenerate_event_ids=_event_ids("regenerate"),
             abandon_event_ids=_event_ids("abandon"),
             quick_abandon_event_ids=pl.col("event_id").filter(quick_abandon).sort(),
             long_dwell_event_ids=pl.col("event_id").filter(long_dwell).sort(),
             copy_event_ids=_event_ids("copy"),
-        )
-        .with_columns(
-            prompt_id=prompt_id_expr(pl.col("messages")),
-            prompt_key=prompt_key_expr(pl.col("messages")),
-            prompt_chars=pl.col("messages")
-            .list.eval(pl.element().struct.field("content").fill_null("").str.len_chars())
-            .list.sum(),
         )
     )
 
@@ -149,14 +121,14 @@ def _in(column: str, allowed: tuple[str, ...]) -> pl.Expr:
     return pl.col(column).is_in(list(allowed)) if allowed else pl.lit(True)
 
 
-def trainable_response_signals(mart: pl.LazyFrame | pl.DataFrame, rules: CurationRules) -> pl.LazyFrame:
+def trainable_response_signals(facts: pl.LazyFrame | pl.DataFrame, rules: CurationRules) -> pl.LazyFrame:
     """The rows of :func:`response_signals` that any dataset may use.
 
     The user allows training, the response passes the tenant / feature / language filters of the rules, and
     its prompt is at least ``min_lengths.prompt_chars`` long.
     """
     filters = rules.filters
-    return response_signals(mart, rules.thresholds).filter(
+    return response_signals(facts, rules.thresholds).filter(
         pl.col("training_allowed")
         & _in("tenant_id", filters.tenants)
         & _in("feature", filters.features)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from feedback_platform.lib.curation.signals import prompt_key_expr
+from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.index import lineage_rows
 from feedback_platform.lib.datasets.store import identical_row_positions
 from feedback_platform.lib.pii import find_residual_pii

@@ -18,17 +18,11 @@ from types import MappingProxyType
 
 import polars as pl
 
-from feedback_platform.lib.curation import (
-    CurationRules,
-    select_dpo_pairs,
-    select_eval_examples,
-    select_kto_examples,
-    select_sft_examples,
-)
-from feedback_platform.lib.curation.dpo import DPO_KIND
-from feedback_platform.lib.curation.eval import EVAL_KIND
-from feedback_platform.lib.curation.kto import KTO_KIND
-from feedback_platform.lib.curation.sft import SFT_KIND
+from feedback_platform.lib.curation.dpo import DPO_CURATION, DPO_KIND
+from feedback_platform.lib.curation.eval import EVAL_CURATION, EVAL_KIND
+from feedback_platform.lib.curation.kto import KTO_CURATION, KTO_KIND
+from feedback_platform.lib.curation.selection import Curation
+from feedback_platform.lib.curation.sft import SFT_CURATION, SFT_KIND
 from feedback_platform.lib.curation.suites import DPO_ROWS, EVAL_ROWS, KTO_ROWS, SFT_ROWS, RowSuite
 from feedback_platform.lib.datasets import export_records
 
@@ -48,8 +42,8 @@ class DatasetKind:
     """What the curated rows are, shown on the curated asset."""
     key_column: str
     """The column that identifies a row; a version's content hash and its exports are ordered by it."""
-    select: Callable[[pl.DataFrame, CurationRules], pl.DataFrame]
-    """The curation: the ``feedback_with_responses`` mart and the rules in, the kind's rows out."""
+    curation: Curation
+    """How the kind's rows are selected from the ``feedback_with_responses`` mart and written."""
     row_suite: RowSuite
     """The expectations every row meets, on the curated table and again on each staged version."""
     for_training: bool
@@ -89,7 +83,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "abandoned)."
                 ),
                 key_column="example_id",
-                select=select_eval_examples,
+                curation=EVAL_CURATION,
                 row_suite=EVAL_ROWS,
                 for_training=False,
                 export_columns=(
@@ -111,7 +105,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "Prompt → target pairs: well-rated outputs, and users' edits as the better target."
                 ),
                 key_column="example_id",
-                select=select_sft_examples,
+                curation=SFT_CURATION,
                 row_suite=SFT_ROWS,
                 for_training=True,
                 export_columns=("example_id", "messages", "completion"),
@@ -130,7 +124,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "retry."
                 ),
                 key_column="pair_id",
-                select=select_dpo_pairs,
+                curation=DPO_CURATION,
                 row_suite=DPO_ROWS,
                 for_training=True,
                 export_columns=("pair_id", "prompt_id", "messages", "chosen", "rejected"),
@@ -145,7 +139,7 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "signals."
                 ),
                 key_column="example_id",
-                select=select_kto_examples,
+                curation=KTO_CURATION,
                 row_suite=KTO_ROWS,
                 for_training=True,
                 export_columns=("example_id", "messages", "completion", "label"),

@@ -1,0 +1,75 @@
+"""Curating one dataset kind: select over the mart's text facts, then write the rows with their texts.
+
+A kind's :class:`Curation` says how to select its rows from the facts of ``feedback_with_responses``
+(:mod:`feedback_platform.lib.curation.text_facts`) and which of its columns are texts, and where each comes
+from (:mod:`feedback_platform.lib.curation.attached_texts`). :func:`curate_table` runs both against the
+warehouse, so the texts of a long history never sit in Python memory; :func:`curate_frame` runs the same path
+over a frame in an in-memory DuckDB, for tests and small data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from feedback_platform.lib.curation.attached_texts import AttachedText, write_with_texts
+from feedback_platform.lib.curation.config import CurationRules
+from feedback_platform.lib.curation.text_facts import MART_TABLE, read_mart_facts
+
+Selector = Callable[[pl.LazyFrame, CurationRules], pl.LazyFrame]
+"""The mart's facts and the rules in; the selected rows, with references instead of texts, out."""
+
+
+@dataclass(frozen=True)
+class Curation:
+    """How one dataset kind's rows are chosen and written."""
+
+    kind: str
+    columns: tuple[str, ...]
+    """The curated table's columns, in order: texts of ``texts``, the rest from the selected rows."""
+    id_column: str
+    """The column that identifies a row; the table is written in its order."""
+    select: Selector
+    texts: tuple[AttachedText, ...]
+
+    @property
+    def selected_columns(self) -> list[str]:
+        """What :attr:`select` returns: the table's columns that are not texts, and the texts' references."""
+        text_columns = {text.column for text in self.texts}
+        references = [column for text in self.texts for column in text.reference_columns]
+        kept = [column for column in self.columns if column not in text_columns]
+        return list(dict.fromkeys([*kept, *references]))
+
+
+def curate_table(
+    con: duckdb.DuckDBPyConnection,
+    curation: Curation,
+    rules: CurationRules,
+    *,
+    target_table: str,
+    mart_table: str = MART_TABLE,
+) -> int:
+    """Replace ``target_table`` with the kind's rows of the mart ``mart_table``; the number of rows."""
+    facts = read_mart_facts(con, mart_table)
+    selected = curation.select(facts.lazy(), rules).select(curation.selected_columns).collect()
+    write_with_texts(
+        con,
+        selected,
+        texts=curation.texts,
+        columns=curation.columns,
+        order_by=curation.id_column,
+        mart_table=mart_table,
+        target_table=target_table,
+    )
+    return selected.height
+
+
+def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -> pl.DataFrame:
+    """The kind's rows of a mart held as a frame, through :func:`curate_table` on a DuckDB in memory."""
+    with duckdb.connect() as con:
+        con.register(MART_TABLE, mart.to_arrow())
+        curate_table(con, curation, rules, target_table=curation.kind)
+        return con.sql(f'select * from "{curation.kind}"').pl()
