@@ -2,16 +2,20 @@
 
 Takes the `feedback_with_responses` mart of a data folder the nightly benchmark built (realistic text),
 replicates it `--scales` times into a scratch warehouse (each copy with its own ids and texts, so no two
-rows share a string), and for each dataset kind runs what its curated asset runs, in a child process:
-`curate_table` (the mart's text facts read in batches, the selection over them, the curated table written
-with its texts joined in DuckDB).
-Prints rows, text bytes, seconds and peak RSS per kind and scale, so growth with history is visible.
+rows share a string), and runs, each in a child process, what the curate assets run: `curation_text_facts`
+from nothing (a first build: every text read), then again over the unchanged mart (what a nightly pays
+beyond its new day's texts: the fingerprint scan), then for each dataset kind `curate_table` (the signals
+and facts read, the selection over them, the curated table written with its texts joined in DuckDB).
+Prints rows, text bytes, seconds and peak RSS per step and scale, so growth with history is visible. The
+children connect as the assets do, through the `warehouse` resource and its DuckDB memory limit
+(`FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT`, default 2GB).
 
 Usage: python bench/curation_memory.py --source /tmp/nas/run [--scales 1 25 150] [--work DIR]
   (4 days x 1,000 realistic responses hold about 3,700 mart rows; x150 is about 30 days x 20,000.)
 """
 
 import argparse
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -26,16 +30,25 @@ from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 MART = "feedback_with_responses"
 _UNIQUE_PER_COPY = ["event_id", "response_id", "conversation_id", "user_id", "response_user_id"]
 
-_CURATE_ONE_KIND = """
+_FACTS_STEP = "facts"
+
+_CHILD = f"""
 import sys
 from feedback_platform.lib.curation import DEFAULT_RULES_PATH, load_rules
+from feedback_platform.lib.curation.facts_table import refresh_text_facts
 from feedback_platform.lib.curation.selection import curate_table
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
-import duckdb
-kind = DATASET_KINDS[sys.argv[2]]
-with duckdb.connect(sys.argv[1]) as con:
+from feedback_platform.resources import build_resources
+from feedback_platform.settings import PlatformSettings
+warehouse = build_resources(PlatformSettings.from_environment())["warehouse"]
+with warehouse.connect() as con:
     con.execute("set enable_progress_bar = false")
-    rows = curate_table(con, kind.curation, load_rules(DEFAULT_RULES_PATH), target_table=kind.curated_table)
+    if sys.argv[1] == "{_FACTS_STEP}":
+        rows = refresh_text_facts(con).added
+    else:
+        kind = DATASET_KINDS[sys.argv[1]]
+        rules = load_rules(DEFAULT_RULES_PATH)
+        rows = curate_table(con, kind.curation, rules, target_table=kind.curated_table)
 print(rows)
 """
 
@@ -49,11 +62,15 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     for scale in args.scales:
         scratch = args.work / f"mart-x{scale}.duckdb"
-        rows, text_bytes = scaled_mart(args.source / "warehouse.duckdb", scratch, scale)
+        # In a process of its own: Linux carries a process's peak RSS across exec, so a parent that grew while
+        # building the mart would lend that peak to every child it measures.
+        with multiprocessing.get_context("spawn").Pool(1) as builder:
+            rows, text_bytes = builder.apply(scaled_mart, (args.source / "warehouse.duckdb", scratch, scale))
         print(f"\nx{scale}: {rows:,} mart rows, {text_bytes / 2**20:,.0f} MiB of text")
-        for name in DATASET_KINDS:
-            seconds, peak_mib, curated = curate_in_child(scratch, name)
-            print(f"  {name:<5} {curated:>9,} rows  {seconds:7.1f} s  peak RSS {peak_mib:8,.0f} MiB")
+        steps = [("facts, first build", _FACTS_STEP), ("facts, unchanged", _FACTS_STEP)]
+        for label, step in [*steps, *((name, name) for name in DATASET_KINDS)]:
+            seconds, peak_mib, rows_out = run_in_child(scratch, step)
+            print(f"  {label:<18} {rows_out:>9,} rows  {seconds:7.1f} s  peak RSS {peak_mib:8,.0f} MiB")
 
 
 def scaled_mart(source: Path, scratch: Path, scale: int) -> tuple[int, int]:
@@ -74,6 +91,7 @@ def scaled_mart(source: Path, scratch: Path, scale: int) -> tuple[int, int]:
                 ) from source.{MART}, range({scale}) as copies(copy)"""
             )
             con.execute("detach source")
+        con.execute("drop table if exists curation_text_facts")
         ((rows, text_bytes),) = con.execute(
             f"""select count(*), sum(
                 length(output) + length(coalesce(edit_text, '')) + length(cast(messages as varchar))
@@ -83,16 +101,20 @@ def scaled_mart(source: Path, scratch: Path, scale: int) -> tuple[int, int]:
     return rows, text_bytes
 
 
-def curate_in_child(scratch: Path, kind: str) -> tuple[float, float, int]:
-    """Seconds, peak RSS (MiB) and curated rows of one kind's selection over the scratch mart."""
+def run_in_child(scratch: Path, step: str) -> tuple[float, float, int]:
+    """Seconds, peak RSS (MiB) and rows out (facts computed, or rows curated) of one step on the scratch."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", _CURATE_ONE_KIND, str(scratch), kind], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _CHILD, step],
+        env=os.environ
+        | {"FEEDBACK_PLATFORM_DUCKDB": str(scratch), "FEEDBACK_PLATFORM_DATA_DIR": str(scratch.parent)},
+        stdout=subprocess.PIPE,
+        text=True,
     )
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"curating {kind} on {scratch} failed")
+        raise SystemExit(f"step {step} on {scratch} failed")
     return time.perf_counter() - started, usage.ru_maxrss / 1024, int(output.strip())
 
 

@@ -204,7 +204,9 @@ def _load_redactor(
 
 def build_resources(settings: PlatformSettings) -> dict[str, object]:
     """The resources of the code location, wired to the paths in `settings`."""
-    warehouse_resource = Warehouse(database=str(settings.duckdb_path))
+    warehouse_resource = Warehouse(
+        database=str(settings.duckdb_path), connection_config={"memory_limit": settings.duckdb_memory_limit}
+    )
     redactor = settings.redactor_config()
     return {
         "io_manager": DuckDBPolarsIOManager(warehouse=warehouse_resource),

@@ -8,7 +8,8 @@ import time): `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `F
 `FEEDBACK_PLATFORM_LANDING_DIR`, `FEEDBACK_PLATFORM_SPACY_MODEL`, `FEEDBACK_PLATFORM_PII_WORKERS`,
 `FEEDBACK_PLATFORM_TENANTS_FILE` (the tenants and the names redaction keeps; default the shipped
 `feedback_platform/tenants.yaml`), `FEEDBACK_PLATFORM_PARTITION_START` (the first daily partition,
-YYYY-MM-DD; default the earliest landing day), and
+YYYY-MM-DD; default the earliest landing day), `FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT` (DuckDB's
+`memory_limit` on the platform's connections, default 2GB), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
 pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
 """
@@ -19,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.lib.pii import RedactorConfig
@@ -34,6 +35,11 @@ PARTITION_START_VARIABLE = "FEEDBACK_PLATFORM_PARTITION_START"
 """The environment variable holding the first daily partition, for logs older than any landing day."""
 
 PlaceholderStyle = Literal["typed", "pseudonyms"]
+
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+"""DuckDB's memory limit on the platform's connections. DuckDB's own default is 80% of the machine's memory;
+with a limit, joins, sorts and aggregations over a long history spill to `<warehouse>.tmp` instead, so a
+nightly's peak memory does not grow with the history (docs/operations.md, "Memory")."""
 
 
 class PlatformSettings(BaseModel, frozen=True):
@@ -51,6 +57,10 @@ class PlatformSettings(BaseModel, frozen=True):
     tenants_file: Path = DEFAULT_TENANTS_FILE
     partition_start: date | None = None
     """The first daily partition; None: the earliest landing day."""
+    duckdb_memory_limit: str = Field(
+        default=DEFAULT_DUCKDB_MEMORY_LIMIT, pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$"
+    )
+    """DuckDB's `memory_limit` for the warehouse's connections, e.g. `2GB` or `512MiB`."""
 
     def first_partition_day(self) -> date:
         """The setting, else the earliest day folder under the landing folder, else today (UTC)."""
@@ -89,6 +99,9 @@ class PlatformSettings(BaseModel, frozen=True):
             pii_placeholders=placeholders,
             tenants_file=Path(environ.get("FEEDBACK_PLATFORM_TENANTS_FILE", DEFAULT_TENANTS_FILE)).resolve(),
             partition_start=_partition_start(environ.get(PARTITION_START_VARIABLE)),
+            duckdb_memory_limit=environ.get(
+                "FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
+            ),
         )
 
 

@@ -24,7 +24,8 @@ from feedback_platform.lib.curation import (
     select_kto_examples,
     select_sft_examples,
 )
-from feedback_platform.lib.curation.text_facts import prompt_key_expr
+from feedback_platform.lib.curation.facts_table import FACTS_TABLE
+from feedback_platform.lib.curation.text_facts import MART_TABLE, prompt_key_expr
 from feedback_platform.lib.datasets.publication import latest_version
 from feedback_platform.lib.datasets.store import MANIFEST
 from feedback_platform.resources import build_resources
@@ -199,6 +200,7 @@ def test_rules_edited_without_a_version_bump_block_curation(sample_platform: Sam
     instance = dg.DagsterInstance.ephemeral()
     assets = [
         dg.AssetSpec("feedback_with_responses"),
+        dg.AssetSpec("curation_text_facts"),
         record_curation_rules,
         curation_rules_version_changes_with_content,
         CURATED_TABLES["sft"],
@@ -214,3 +216,44 @@ def test_rules_edited_without_a_version_bump_block_curation(sample_platform: Sam
         outcomes[name] = (evaluation.passed, len(curated))
 
     assert outcomes == {"shipped": (True, 1), "edited": (False, 0), "bumped": (True, 1)}
+
+
+# Guards the nightly's facts on the real platform: a refresh over an unchanged mart computes nothing, a
+# changed output is recomputed for each event of its response, and the blocking check fails once the mart
+# changes under the facts.
+def test_text_facts_follow_the_mart_and_their_check_fails_when_they_do_not(
+    sample_platform: SamplePlatform, tmp_path: Path
+):
+    data_dir = tmp_path / "platform"
+    shutil.copytree(
+        sample_platform.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster_home")
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    warehouse = build_resources(settings_for(data_dir))["warehouse"]
+
+    def refresh() -> tuple[int, bool]:
+        result = _run_selected(dg.AssetSelection.assets(FACTS_TABLE), data_dir, instance, DEFAULT_RULES_PATH)
+        (materialisation,) = result.asset_materializations_for_node(FACTS_TABLE)
+        (evaluation,) = result.get_asset_check_evaluations()
+        return materialisation.metadata["facts_computed"].value, evaluation.passed
+
+    def change_one_output() -> int:
+        with warehouse.connect() as con:
+            ((response_id, events),) = con.execute(
+                f"select response_id, count(*) from {MART_TABLE} group by all order by all limit 1"
+            ).fetchall()
+            con.execute(
+                f"update {MART_TABLE} set output = output || ' (edited)' where response_id = ?", [response_id]
+            )
+        return events
+
+    assert refresh() == (0, True)
+    events = change_one_output()
+    assert refresh() == (events, True)
+    change_one_output()
+    check = dg.AssetSelection.checks(
+        dg.AssetCheckKey(dg.AssetKey(FACTS_TABLE), "curation_text_facts_match_the_mart")
+    )
+    (evaluation,) = _run_selected(check, data_dir, instance, DEFAULT_RULES_PATH).get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert evaluation.metadata["facts_of_changed_texts"].value == events

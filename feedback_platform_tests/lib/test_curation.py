@@ -18,11 +18,17 @@ from feedback_platform.lib.curation import (
 )
 from feedback_platform.lib.curation.dpo import DPO_CURATION
 from feedback_platform.lib.curation.eval import EVAL_CURATION
+from feedback_platform.lib.curation.facts_table import (
+    StaleTextFactsError,
+    facts_out_of_step,
+    read_signals_and_facts,
+    refresh_text_facts,
+)
 from feedback_platform.lib.curation.kto import KTO_CURATION
 from feedback_platform.lib.curation.selection import curate_frame, curate_table
 from feedback_platform.lib.curation.sft import SFT_CURATION
 from feedback_platform.lib.curation.signals import response_signals
-from feedback_platform.lib.curation.text_facts import read_mart_facts, text_facts
+from feedback_platform.lib.curation.text_facts import text_facts
 from feedback_platform_tests.lib.mart_builder import MART_SCHEMA, Mart, by_response, response
 
 RULES = parse_rules({**load_rules().model_dump(mode="json"), "eval_holdout": {"datasets": []}})
@@ -356,9 +362,13 @@ def test_prompt_identity_covers_roles_contents_and_boundaries(first, second, sam
     assert (ids.n_unique() == 1) is same
 
 
-def test_curated_tables_in_a_duckdb_file_hold_the_rows_of_the_frame_path(tmp_path):
-    # Guards the assets' path: the mart in a DuckDB file, read in batches smaller than the mart (a response's
-    # events split across batches), the texts joined back in SQL: the same rows as the in-memory path.
+def _store_mart(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    con.register("mart_frame", frame.to_arrow())
+    con.execute("create or replace table feedback_with_responses as select * from mart_frame")
+    con.unregister("mart_frame")
+
+
+def _three_responses_mart() -> Mart:
     mart = Mart()
     r1, r2, r3 = response("r1", output="Good."), response("r2", output="Bad."), response("r3", output="Meh.")
     mart.event(r1, "thumb", "up")
@@ -367,14 +377,49 @@ def test_curated_tables_in_a_duckdb_file_hold_the_rows_of_the_frame_path(tmp_pat
     mart.event(r2, "edit", "Better.")
     mart.event(r3, "rating", 1)
     mart.event(r3, "edit", "Much better.")
-    frame = mart.frame()
+    return mart
+
+
+def test_curated_tables_in_a_duckdb_file_hold_the_rows_of_the_frame_path(tmp_path):
+    # Guards the assets' path: the mart in a DuckDB file, its facts computed in batches smaller than the mart
+    # (a response's events split across batches), the texts joined back in SQL: the rows of the frame path.
+    frame = _three_responses_mart().frame()
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
-        con.register("mart_frame", frame.to_arrow())
-        con.execute("create table feedback_with_responses as select * from mart_frame")
-        con.unregister("mart_frame")
-        assert read_mart_facts(con, batch_rows=2).equals(text_facts(frame))
+        _store_mart(con, frame)
+        refresh = refresh_text_facts(con, batch_rows=2)
+        assert (refresh.added, refresh.removed, refresh.total) == (frame.height, 0, frame.height)
+        assert set(facts_out_of_step(con).values()) == {0}
+        selected_over = read_signals_and_facts(con).sort("event_id")
+        assert selected_over.equals(text_facts(frame).select(selected_over.columns).sort("event_id"))
         for curation in (EVAL_CURATION, SFT_CURATION, DPO_CURATION, KTO_CURATION):
             rows = curate_table(con, curation, RULES, target_table=f"{curation.kind}_rows")
             stored = con.sql(f"select * from {curation.kind}_rows").pl()
             assert rows == stored.height > 0
             assert stored.equals(curate_frame(curation, frame, RULES))
+
+
+def test_a_refresh_recomputes_only_the_facts_of_new_changed_and_gone_texts(tmp_path):
+    # Guards the nightly's cost and the facts' truth: unchanged events keep their facts, an edited text and a
+    # new event are computed, a gone event's facts leave; until the refresh the gaps are seen, and curation
+    # refuses to run over facts that miss an event.
+    mart = _three_responses_mart()
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        _store_mart(con, mart.frame())
+        refresh_text_facts(con)
+        mart.event(response("r4", output="New."), "thumb", "up")
+        edited = pl.when(pl.col("edit_text") == "Better.").then(pl.lit("Best.")).otherwise("edit_text")
+        frame = mart.frame().with_columns(edit_text=edited).filter(pl.col("signal") != "copy")
+        _store_mart(con, frame)
+        assert facts_out_of_step(con) == {
+            "events_without_facts": 1,
+            "facts_of_changed_texts": 1,
+            "facts_without_event": 1,
+            "duplicated_events": 0,
+        }
+        with pytest.raises(StaleTextFactsError, match="1 events of feedback_with_responses"):
+            curate_table(con, SFT_CURATION, RULES, target_table="sft_rows")
+        refresh = refresh_text_facts(con)
+        assert (refresh.added, refresh.removed, refresh.total) == (2, 2, frame.height)
+        assert set(facts_out_of_step(con).values()) == {0}
+        curate_table(con, KTO_CURATION, RULES, target_table="kto_rows")
+        assert con.sql("select * from kto_rows").pl().equals(curate_frame(KTO_CURATION, frame, RULES))

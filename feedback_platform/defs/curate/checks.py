@@ -1,14 +1,15 @@
-"""Checks on the curated examples: well-formed rows, real preferences, and no opted-out user's data; and on
-the rules: a version names one content."""
+"""Checks on the curated examples: well-formed rows, real preferences, and no opted-out user's data; on the
+rules: a version names one content; and on the text facts: they describe the mart's texts of today."""
 
 import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
+from feedback_platform.lib.curation.facts_table import FACTS_TABLE, facts_out_of_step
 from feedback_platform.lib.datasets.audits import pairs_without_a_preference, rows_of_withheld_users
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.resources import DUCKDB_POOL
+from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 
 def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
@@ -104,3 +105,12 @@ def curation_rules_version_changes_with_content(
             else None
         ),
     )
+
+
+@dg.asset_check(asset=FACTS_TABLE, blocking=True, pool=DUCKDB_POOL)
+def curation_text_facts_match_the_mart(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every event of the mart has exactly one facts row, fingerprinted with its texts of today, and no row
+    outlives its event. Blocking: selection over stale facts would drop events or judge texts that changed."""
+    with warehouse.connect() as con:
+        gaps = facts_out_of_step(con)
+    return dg.AssetCheckResult(passed=not any(gaps.values()), metadata=gaps)

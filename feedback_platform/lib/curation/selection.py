@@ -1,10 +1,10 @@
 """Curating one dataset kind: select over the mart's text facts, then write the rows with their texts.
 
-A kind's :class:`Curation` says how to select its rows from the facts of ``feedback_with_responses``
-(:mod:`feedback_platform.lib.curation.text_facts`) and which of its columns are texts, and where each comes
-from (:mod:`feedback_platform.lib.curation.attached_texts`). :func:`curate_table` runs both against the
-warehouse, so the texts of a long history never sit in Python memory; :func:`curate_frame` runs the same path
-over a frame in an in-memory DuckDB, for tests and small data.
+A kind's :class:`Curation` says how to select its rows from the signals and text facts of
+``feedback_with_responses`` (:mod:`feedback_platform.lib.curation.facts_table`) and which of its columns are
+texts, and where each comes from (:mod:`feedback_platform.lib.curation.attached_texts`). :func:`curate_table`
+runs both against the warehouse, so the texts of a long history never sit in Python memory;
+:func:`curate_frame` runs the same path over a frame in an in-memory DuckDB, for tests and small data.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import polars as pl
 
 from feedback_platform.lib.curation.attached_texts import AttachedText, write_with_texts
 from feedback_platform.lib.curation.config import CurationRules
-from feedback_platform.lib.curation.text_facts import MART_TABLE, read_mart_facts
+from feedback_platform.lib.curation.facts_table import FACTS_TABLE, read_signals_and_facts, refresh_text_facts
+from feedback_platform.lib.curation.text_facts import MART_TABLE
+from feedback_platform.lib.warehouse import quote_identifier
 
 Selector = Callable[[pl.LazyFrame, CurationRules], pl.LazyFrame]
 """The mart's facts and the rules in; the selected rows, with references instead of texts, out."""
@@ -51,9 +53,13 @@ def curate_table(
     *,
     target_table: str,
     mart_table: str = MART_TABLE,
+    facts_table: str = FACTS_TABLE,
 ) -> int:
-    """Replace ``target_table`` with the kind's rows of the mart ``mart_table``; the number of rows."""
-    facts = read_mart_facts(con, mart_table)
+    """Replace ``target_table`` with the kind's rows of the mart ``mart_table``; the number of rows.
+
+    ``facts_table`` must be refreshed since the mart last changed (:func:`refresh_text_facts`).
+    """
+    facts = read_signals_and_facts(con, mart_table=mart_table, facts_table=facts_table)
     selected = curation.select(facts.lazy(), rules).select(curation.selected_columns).collect()
     write_with_texts(
         con,
@@ -70,6 +76,11 @@ def curate_table(
 def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -> pl.DataFrame:
     """The kind's rows of a mart held as a frame, through :func:`curate_table` on a DuckDB in memory."""
     with duckdb.connect() as con:
-        con.register(MART_TABLE, mart.to_arrow())
+        # A table, not a registered view: the facts refresh writes through a second connection, which does
+        # not see what this one registers.
+        con.register("_mart_frame", mart.to_arrow())
+        con.execute(f"create table {quote_identifier(MART_TABLE)} as select * from _mart_frame")
+        con.unregister("_mart_frame")
+        refresh_text_facts(con)
         curate_table(con, curation, rules, target_table=curation.kind)
         return con.sql(f'select * from "{curation.kind}"').pl()

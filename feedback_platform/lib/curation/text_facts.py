@@ -1,30 +1,23 @@
-"""What curation needs to know about the mart's texts, computed batch by batch, without keeping the texts.
+"""What curation needs to know about the mart's texts: a few facts per text, so selection never holds texts.
 
 The rules decide from signals and a few facts about each text: the prompt's identity (``prompt_id``,
 ``prompt_key``) and length, and for an output or an edit its length without surrounding whitespace and the
-digest of its whitespace-normalised form (an edit that changed the output, two outputs that differ). This
-module reads ``feedback_with_responses`` in batches of :data:`BATCH_ROWS` rows and keeps, per feedback event,
-the signal columns and those facts. Selection then runs over a frame whose size does not depend on how long
-the texts are, and the texts themselves are joined back in DuckDB when a curated table is written
-(:mod:`feedback_platform.lib.curation.attached_texts`). Peak memory is one batch of texts, not the history.
+digest of its whitespace-normalised form (an edit that changed the output, two outputs that differ).
+:func:`text_facts` computes them from a batch of mart rows; :mod:`feedback_platform.lib.curation.facts_table`
+keeps them per feedback event in the warehouse, and the texts themselves are joined back in DuckDB when a
+curated table is written (:mod:`feedback_platform.lib.curation.attached_texts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import duckdb
 import polars as pl
 
 from feedback_platform.lib.hashing import sha256_expr
-from feedback_platform.lib.warehouse import quote_identifier
 
 MART_TABLE = "feedback_with_responses"
 """The dbt mart curation reads: one row per feedback event, with the columns of the response it rates."""
-
-BATCH_ROWS = 20_000
-"""Mart rows read at a time. At realistic lengths (outputs of 100-400 words, multi-turn prompts) a batch
-holds about 60 MiB of text."""
 
 SIGNAL_COLUMNS = [
     "event_id",
@@ -48,6 +41,17 @@ SIGNAL_COLUMNS = [
 
 TEXT_COLUMNS = ["messages", "output", "edit_text"]
 """Mart columns curation reads only through their facts."""
+
+FACT_COLUMNS = [
+    "prompt_id",
+    "prompt_key",
+    "prompt_chars",
+    "output_chars",
+    "output_shape",
+    "edit_chars",
+    "edit_shape",
+]
+"""What :func:`text_facts` computes from :data:`TEXT_COLUMNS`."""
 
 
 def _messages_text(messages: pl.Expr, content_form: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
@@ -100,11 +104,11 @@ def text_shape(text: pl.Expr) -> pl.Expr:
     return sha256_expr(text.str.replace_all(r"\s+", " ").str.strip_chars())
 
 
-def text_facts(mart_rows: pl.DataFrame) -> pl.DataFrame:
-    """The signal columns of mart rows and the facts of their texts, the texts themselves dropped."""
+def text_facts(rows: pl.DataFrame) -> pl.DataFrame:
+    """The facts (:data:`FACT_COLUMNS`) of the texts of mart rows in place of the texts; the rest is kept."""
     messages, output, edit = pl.col("messages"), pl.col("output"), pl.col("edit_text")
-    return mart_rows.select(
-        *SIGNAL_COLUMNS,
+    return rows.select(
+        pl.exclude(TEXT_COLUMNS),
         prompt_id=prompt_id_expr(messages),
         prompt_key=prompt_key_expr(messages),
         prompt_chars=messages.list.eval(pl.element().struct.field("content").fill_null("").str.len_chars())
@@ -115,14 +119,3 @@ def text_facts(mart_rows: pl.DataFrame) -> pl.DataFrame:
         edit_chars=stripped_chars(edit),
         edit_shape=text_shape(edit),
     )
-
-
-def read_mart_facts(
-    con: duckdb.DuckDBPyConnection, table: str = MART_TABLE, batch_rows: int = BATCH_ROWS
-) -> pl.DataFrame:
-    """:func:`text_facts` of every row of the mart ``table``, read ``batch_rows`` at a time."""
-    columns = ", ".join(quote_identifier(column) for column in [*SIGNAL_COLUMNS, *TEXT_COLUMNS])
-    reader = con.sql(f"select {columns} from {quote_identifier(table)}").to_arrow_reader(batch_rows)
-    facts = [text_facts(pl.from_arrow(reader.schema.empty_table()))]
-    facts.extend(text_facts(pl.from_arrow(batch)) for batch in reader)
-    return pl.concat(facts, how="vertical")
