@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from feedback_platform.cli.main import main
 from feedback_platform.lib.curation.config import Split, load_rules
+from feedback_platform.lib.curation.selection import curate_frame
 from feedback_platform.lib.datasets.exports import (
     UnsupportedExportError,
     export_dataset,
@@ -65,7 +66,7 @@ def stored_with_validation_percent(
     rules = rules.model_copy(update={"split": Split(validation_percent=percent)})
     spec = DATASET_KINDS[kind]
     version = write_dataset_version(
-        spec.select(sample_platform.table("feedback_with_responses"), rules),
+        curate_frame(spec.curation, sample_platform.table("feedback_with_responses"), rules),
         name=kind,
         datasets_root=datasets_root,
         rule_version=rules.version,

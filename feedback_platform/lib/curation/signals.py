@@ -15,15 +15,12 @@ import polars as pl
 
 from feedback_platform.lib.curation.attached_texts import AttachedText
 from feedback_platform.lib.curation.config import CurationRules, Thresholds
+from feedback_platform.lib.curation.text_facts import RESPONSE_ATTRIBUTES
 
 RESPONSE_COLUMNS = [
     "tenant_id",
     "conversation_id",
-    "model",
-    "model_version",
-    "prompt_version",
-    "feature",
-    "language",
+    *RESPONSE_ATTRIBUTES,
     "response_created_at",
     "prompt_id",
     "prompt_key",
@@ -33,17 +30,7 @@ RESPONSE_COLUMNS = [
 ]
 """Columns of the response itself and facts of its texts, identical on every feedback row of one response."""
 
-EXAMPLE_CONTEXT_COLUMNS = [
-    "response_id",
-    "tenant_id",
-    "model",
-    "model_version",
-    "prompt_version",
-    "feature",
-    "language",
-    "messages",
-    "retrieved_context",
-]
+EXAMPLE_CONTEXT_COLUMNS = ["response_id", "tenant_id", *RESPONSE_ATTRIBUTES, "messages", "retrieved_context"]
 """What an eval or SFT example carries about the response it came from, ahead of its own columns."""
 
 EXAMPLE_CONTEXT_TEXTS = tuple(

@@ -19,16 +19,15 @@ from feedback_platform.lib.hashing import sha256_expr
 MART_TABLE = "feedback_with_responses"
 """The dbt mart curation reads: one row per feedback event, with the columns of the response it rates."""
 
+RESPONSE_ATTRIBUTES = ["model", "model_version", "prompt_version", "feature", "language"]
+"""What a response was served by and for: the slices quality, curation and eval results are cut by."""
+
 SIGNAL_COLUMNS = [
     "event_id",
     "response_id",
     "conversation_id",
     "tenant_id",
-    "model",
-    "model_version",
-    "prompt_version",
-    "feature",
-    "language",
+    *RESPONSE_ATTRIBUTES,
     "training_allowed",
     "signal",
     "thumb",

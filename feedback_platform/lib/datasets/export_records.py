@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from feedback_platform.lib.curation.text_facts import RESPONSE_ATTRIBUTES
+
 ASSISTANT = "assistant"
 
 OPENAI_ROLES = frozenset({"system", "user", "assistant"})
 """Roles the exported prompts may hold for OpenAI fine-tuning; anything else would be refused on upload."""
 
-EVAL_METADATA_COLUMNS = [
-    "response_id",
-    "tenant_id",
-    "model",
-    "model_version",
-    "prompt_version",
-    "feature",
-    "language",
-]
+EVAL_METADATA_COLUMNS = ["response_id", "tenant_id", *RESPONSE_ATTRIBUTES]
 """What an eval record says about the response it rated, to slice eval results by model, tenant or feature."""
 
 
