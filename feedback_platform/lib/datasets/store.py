@@ -14,19 +14,21 @@ into place in one step.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
-from feedback_platform.lib.hashing import canonical_json, file_sha256, sha256_hex
+from feedback_platform.lib.hashing import canonical_json, file_sha256
 
 VERSION_HEX_CHARS = 16
 DATASET_WRITER_VERSION = "1.0.0"
@@ -36,6 +38,9 @@ DATA_JSONL = "data.jsonl"
 MANIFEST = "manifest.json"
 
 _TEMP_PREFIX = ".tmp-"
+
+JSONL_CHUNK_ROWS = 10_000
+"""Rows serialised and written at a time, so a version's canonical lines are never in memory whole."""
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 # Parquet settings pinned here rather than left to Polars' defaults, so that a change of default cannot
@@ -86,46 +91,76 @@ def _canonical_jsonl(rows: pl.DataFrame) -> bytes:
     return "".join(canonical_json(row) + "\n" for row in rows.iter_rows(named=True)).encode("utf-8")
 
 
-def identical_row_positions(rows: pl.DataFrame, reference: pl.DataFrame, key_column: str) -> pl.Series:
+def identical_row_positions(
+    rows: pl.DataFrame, reference: pl.DataFrame | pl.LazyFrame, key_column: str
+) -> pl.Series:
     """For each row of ``rows``, the position in ``reference`` of the row with the same key and the same
     content, or null: what a later version can take over from an earlier one (its canonical line, its audit).
 
-    Rows are compared by key and by ``hash_rows`` over every column, both frames hashed in this process;
-    a reference of another schema holds no identical row.
+    Rows are compared by key and by a hash over every column, both frames hashed in this process; a
+    reference of another schema holds no identical row. A lazy reference (a stored version's Parquet file,
+    scanned) is hashed by the streaming engine, so only its keys and hashes are held in memory.
     """
-    if reference.schema != rows.schema:
+    if reference.collect_schema() != rows.schema:
         return pl.Series("_position", [None] * rows.height, dtype=pl.UInt32)
     return (
-        rows.select(pl.col(key_column), _row_hash=rows.hash_rows())
+        _row_fingerprints(rows, key_column)
         .join(
-            reference.select(pl.col(key_column), _row_hash=reference.hash_rows()).with_row_index("_position"),
+            _row_fingerprints(reference, key_column).with_row_index("_position"),
             on=[key_column, "_row_hash"],
             how="left",
             maintain_order="left",
         )
+        .collect(engine="streaming")
         .get_column("_position")
     )
 
 
-def _canonical_jsonl_reusing(
+def _row_fingerprints(rows: pl.DataFrame | pl.LazyFrame, key_column: str) -> pl.LazyFrame:
+    return rows.lazy().select(pl.col(key_column), _row_hash=pl.struct(pl.all()).hash())
+
+
+def _canonical_line_chunks(
     canonical: pl.DataFrame, key_column: str, reference: Path | None
-) -> tuple[bytes, int]:
-    """The canonical lines of ``canonical`` (sorted by key), taking each row's line from the stored version
+) -> Iterator[tuple[bytes, int]]:
+    """The canonical lines of ``canonical`` (sorted by key), :data:`JSONL_CHUNK_ROWS` rows at a time, each
+    chunk with how many of its rows were serialised; a row's line is taken from the stored version
     ``reference`` when that version holds the identical row.
 
     Serialising a row in Python costs far more than comparing frames, and a nightly version repeats most rows
     of the one before: this serialises only the rows that are new or changed. The lines of a reference are
     reused only when its manifest names this writer version and its files have the recorded digests.
-    Returns the lines and how many rows were serialised.
     """
     reference_lines = _reusable_lines(reference)
     if reference_lines is None:
-        return _canonical_jsonl(canonical), canonical.height
-    reference_rows, lines = reference_lines
+        for offset in range(0, canonical.height, JSONL_CHUNK_ROWS):
+            chunk = canonical.slice(offset, JSONL_CHUNK_ROWS)
+            yield _canonical_jsonl(chunk), chunk.height
+        return
+    reference_rows, stored_lines = reference_lines
     positions = identical_row_positions(canonical, reference_rows, key_column)
-    fresh = iter(_lines(_canonical_jsonl(canonical.filter(positions.is_null()))))
-    jsonl = b"".join(next(fresh) if line is None else lines[line] for line in positions.to_list())
-    return jsonl, positions.null_count()
+    for offset in range(0, canonical.height, JSONL_CHUNK_ROWS):
+        chunk_positions = positions.slice(offset, JSONL_CHUNK_ROWS)
+        chunk = canonical.slice(offset, JSONL_CHUNK_ROWS).filter(chunk_positions.is_null())
+        fresh = iter(_lines(_canonical_jsonl(chunk)))
+        reused = iter(stored_lines.take(chunk_positions.drop_nulls().to_list()))
+        jsonl = b"".join(next(fresh) if line is None else next(reused) for line in chunk_positions.to_list())
+        yield jsonl, chunk.height
+
+
+def _hash_lines(
+    header: bytes, chunks: Iterable[tuple[bytes, int]], out: BinaryIO | None = None
+) -> tuple[str, int]:
+    """SHA-256 of ``header`` and the chunks' lines, which go to ``out`` as well when given; and the number of
+    rows serialised."""
+    digest = hashlib.sha256(header)
+    serialised = 0
+    for lines, serialised_rows in chunks:
+        digest.update(lines)
+        if out is not None:
+            out.write(lines)
+        serialised += serialised_rows
+    return digest.hexdigest(), serialised
 
 
 def _lines(jsonl: bytes) -> list[bytes]:
@@ -133,25 +168,62 @@ def _lines(jsonl: bytes) -> list[bytes]:
     return [line + b"\n" for line in jsonl.split(b"\n")[:-1]]
 
 
-def _reusable_lines(reference: Path | None) -> tuple[pl.DataFrame, list[bytes]] | None:
-    """The rows of a stored version and its canonical lines, when a later version may reuse them."""
+def _reusable_lines(reference: Path | None) -> tuple[pl.LazyFrame, _StoredLines] | None:
+    """The rows of a stored version, scanned, and its canonical lines, when a later version may reuse them."""
     if reference is None or not (reference / MANIFEST).exists():
         return None
     manifest = json.loads((reference / MANIFEST).read_text(encoding="utf-8"))
     if manifest.get("writer_version") != DATASET_WRITER_VERSION or _altered_files(reference, manifest):
         return None
-    rows, lines = pl.read_parquet(reference / DATA_PARQUET), _lines((reference / DATA_JSONL).read_bytes())
-    return (rows, lines) if len(lines) == rows.height else None
+    rows, lines = pl.scan_parquet(reference / DATA_PARQUET), _StoredLines(reference / DATA_JSONL)
+    return (rows, lines) if len(lines) == rows.select(pl.len()).collect().item() else None
+
+
+class _StoredLines:
+    """The canonical lines of a stored version, read from its file when asked for, not held in memory.
+
+    Rows reused by a later version come in key order, as the lines are stored, so the chunks of a write read
+    the file once, front to back.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._offsets = _line_offsets(path)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def take(self, positions: list[int]) -> list[bytes]:
+        """The lines at ``positions`` (0-based), each with its newline, read in one span of the file."""
+        if not positions:
+            return []
+        start, end = self._offsets[min(positions)], self._offsets[max(positions) + 1]
+        with self._path.open("rb") as file:
+            file.seek(start)
+            span = file.read(end - start)
+        return [span[self._offsets[p] - start : self._offsets[p + 1] - start] for p in positions]
+
+
+def _line_offsets(path: Path) -> list[int]:
+    """0, then the end of each newline-terminated line: line ``i`` spans ``offsets[i]:offsets[i + 1]``."""
+    offsets, read = [0], 0
+    with path.open("rb") as file:
+        while block := file.read(1 << 24):
+            newline = block.find(b"\n")
+            while newline != -1:
+                offsets.append(read + newline + 1)
+                newline = block.find(b"\n", newline + 1)
+            read += len(block)
+    return offsets
 
 
 def content_hash(rows: pl.DataFrame, key_column: str) -> str:
     """SHA-256 of the schema and the rows in canonical order: the identity of a dataset's content."""
     canonical = _canonical_rows(rows, key_column)
-    return _content_hash(dataset_schema(canonical), _canonical_jsonl(canonical))
-
-
-def _content_hash(schema: dict[str, str], jsonl: bytes) -> str:
-    return sha256_hex(_hash_header(schema) + jsonl)
+    full_hash, _ = _hash_lines(
+        _hash_header(dataset_schema(canonical)), _canonical_line_chunks(canonical, key_column, None)
+    )
+    return full_hash
 
 
 def _hash_header(schema: dict[str, str]) -> bytes:
@@ -207,10 +279,15 @@ def _fsync_directory_files(directory: Path) -> None:
 
 
 def _version_dir(datasets_root: Path, name: str, version: str) -> Path:
-    for part in (name, version):
-        if not _NAME_PATTERN.match(part):
-            raise ValueError(f"not a valid dataset name or version: {part!r}")
-    return Path(datasets_root) / name / version
+    if not _NAME_PATTERN.match(version):
+        raise ValueError(f"not a valid dataset version: {version!r}")
+    return _dataset_dir(datasets_root, name) / version
+
+
+def _dataset_dir(datasets_root: Path, name: str) -> Path:
+    if not _NAME_PATTERN.match(name):
+        raise ValueError(f"not a valid dataset name: {name!r}")
+    return Path(datasets_root) / name
 
 
 def read_manifest(datasets_root: Path, name: str, version: str) -> dict[str, Any]:
@@ -267,18 +344,20 @@ def write_dataset_version(
     """
     canonical = _canonical_rows(rows, key_column)
     schema = dataset_schema(canonical)
-    jsonl, serialised_rows = _canonical_jsonl_reusing(canonical, key_column, reuse_lines_of)
-    full_hash = _content_hash(schema, jsonl)
-    version = full_hash[:VERSION_HEX_CHARS]
-    final_dir = _version_dir(datasets_root, name, version)
-    if final_dir.exists():
-        return _existing(datasets_root, name, version, full_hash, serialised_rows)
-
-    final_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp_dir = final_dir.parent / f"{_TEMP_PREFIX}{version}-{uuid.uuid4().hex}"
+    dataset_dir = _dataset_dir(datasets_root, name)
+    dataset_dir.mkdir(parents=True, exist_ok=True)
+    temp_dir = dataset_dir / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
     temp_dir.mkdir()
     try:
-        (temp_dir / DATA_JSONL).write_bytes(jsonl)
+        with (temp_dir / DATA_JSONL).open("wb") as jsonl:
+            full_hash, serialised_rows = _hash_lines(
+                _hash_header(schema), _canonical_line_chunks(canonical, key_column, reuse_lines_of), jsonl
+            )
+        version = full_hash[:VERSION_HEX_CHARS]
+        final_dir = _version_dir(datasets_root, name, version)
+        if final_dir.exists():
+            shutil.rmtree(temp_dir, ignore_errors=True)
+            return _existing(datasets_root, name, version, full_hash, serialised_rows)
         canonical.write_parquet(temp_dir / DATA_PARQUET, **PARQUET_OPTIONS)
         manifest = {
             "name": name,
@@ -294,8 +373,7 @@ def write_dataset_version(
             "code_version": code_version or {},
             "upstream": upstream or {},
             "files": {
-                file_name: sha256_hex((temp_dir / file_name).read_bytes())
-                for file_name in (DATA_PARQUET, DATA_JSONL)
+                file_name: file_sha256(temp_dir / file_name) for file_name in (DATA_PARQUET, DATA_JSONL)
             },
             "created_at": datetime.now(UTC).isoformat(),
         }
