@@ -5,8 +5,11 @@ replicates it `--scales` times into a scratch warehouse (each copy with its own 
 rows share a string), and runs, each in a child process, what the curate assets run: `curation_text_facts`
 from nothing (a first build: every text read), then again over the unchanged mart (what a nightly pays
 beyond its new day's texts: the fingerprint scan), then for each dataset kind `curate_table` (the signals
-and facts read, the selection over them, the curated table written with its texts joined in DuckDB).
-Prints rows, text bytes, seconds and peak RSS per step and scale, so growth with history is visible. The
+and facts read, the selection over them, the curated table written with its texts joined in DuckDB), and
+what its staged asset runs: the curated table read and written as a dataset version, first into an empty
+store, then again (the nightly's case: every row's line reused from the version before).
+Prints per step and scale the rows out (facts computed, rows curated, or rows serialised to canonical JSON),
+seconds and peak RSS, so growth with history is visible. The
 children connect as the assets do, through the `warehouse` resource and its DuckDB memory limit
 (`FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT`, default 2GB).
 
@@ -17,6 +20,7 @@ Usage: python bench/curation_memory.py --source /tmp/nas/run [--scales 1 25 150]
 import argparse
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +35,7 @@ MART = "feedback_with_responses"
 _UNIQUE_PER_COPY = ["event_id", "response_id", "conversation_id", "user_id", "response_user_id"]
 
 _FACTS_STEP = "facts"
+_STAGE_STEP = "stage"
 
 _CHILD = f"""
 import sys
@@ -38,13 +43,23 @@ from feedback_platform.lib.curation import DEFAULT_RULES_PATH, load_rules
 from feedback_platform.lib.curation.facts_table import refresh_text_facts
 from feedback_platform.lib.curation.selection import curate_table
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
+from feedback_platform.lib.datasets.store import write_dataset_version
 from feedback_platform.resources import build_resources
 from feedback_platform.settings import PlatformSettings
-warehouse = build_resources(PlatformSettings.from_environment())["warehouse"]
+settings = PlatformSettings.from_environment()
+warehouse = build_resources(settings)["warehouse"]
 with warehouse.connect() as con:
     con.execute("set enable_progress_bar = false")
     if sys.argv[1] == "{_FACTS_STEP}":
         rows = refresh_text_facts(con).added
+    elif sys.argv[1] == "{_STAGE_STEP}":
+        kind, name = DATASET_KINDS[sys.argv[2]], sys.argv[3]
+        curated = con.sql(f"select * from {{kind.curated_table}}").pl()
+        earlier = sorted((settings.datasets_dir / name).glob("[!.]*"))
+        rows = write_dataset_version(
+            curated, name=name, datasets_root=settings.datasets_dir, rule_version="bench", inputs={{}},
+            key_column=kind.key_column, reuse_lines_of=earlier[0] if earlier else None,
+        ).serialised_rows
     else:
         kind = DATASET_KINDS[sys.argv[1]]
         rules = load_rules(DEFAULT_RULES_PATH)
@@ -67,8 +82,18 @@ def main() -> None:
         with multiprocessing.get_context("spawn").Pool(1) as builder:
             rows, text_bytes = builder.apply(scaled_mart, (args.source / "warehouse.duckdb", scratch, scale))
         print(f"\nx{scale}: {rows:,} mart rows, {text_bytes / 2**20:,.0f} MiB of text")
-        steps = [("facts, first build", _FACTS_STEP), ("facts, unchanged", _FACTS_STEP)]
-        for label, step in [*steps, *((name, name) for name in DATASET_KINDS)]:
+        shutil.rmtree(args.work / "datasets", ignore_errors=True)
+        steps = [
+            ("facts, first build", [_FACTS_STEP]),
+            ("facts, unchanged", [_FACTS_STEP]),
+            *((name, [name]) for name in DATASET_KINDS),
+            *(
+                (f"stage {name}, {when}", [_STAGE_STEP, name, f"{name}-x{scale}"])
+                for name in DATASET_KINDS
+                for when in ("first", "again")
+            ),
+        ]
+        for label, step in steps:
             seconds, peak_mib, rows_out = run_in_child(scratch, step)
             print(f"  {label:<18} {rows_out:>9,} rows  {seconds:7.1f} s  peak RSS {peak_mib:8,.0f} MiB")
 
@@ -101,11 +126,11 @@ def scaled_mart(source: Path, scratch: Path, scale: int) -> tuple[int, int]:
     return rows, text_bytes
 
 
-def run_in_child(scratch: Path, step: str) -> tuple[float, float, int]:
+def run_in_child(scratch: Path, step: list[str]) -> tuple[float, float, int]:
     """Seconds, peak RSS (MiB) and rows out (facts computed, or rows curated) of one step on the scratch."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, step],
+        [sys.executable, "-c", _CHILD, *step],
         env=os.environ
         | {"FEEDBACK_PLATFORM_DUCKDB": str(scratch), "FEEDBACK_PLATFORM_DATA_DIR": str(scratch.parent)},
         stdout=subprocess.PIPE,
