@@ -118,6 +118,25 @@ def test_chosen_equal_to_rejected_fails(
     assert_fails(evaluation, lambda text: "'violations': 1" in text)
 
 
+# An SFT example whose target is only whitespace teaches nothing: the curated table's suite, which reads the
+# targets and ids but not the prompts, refuses it.
+def test_a_blank_sft_target_fails_the_suite(
+    sample_platform: SamplePlatform, platform_copy: PlatformSettings
+) -> None:
+    tamper(
+        platform_copy,
+        "update sft_examples set completion = '  ' "
+        "where example_id = (select min(example_id) from sft_examples)",
+    )
+    evaluation = run_check(
+        platform_copy,
+        sample_platform.instance,
+        "sft_examples",
+        "sft_examples_have_unique_ids_and_non_empty_targets",
+    )
+    assert_fails(evaluation, lambda text: "completion_length" in text)
+
+
 # A user who opts out after curation must not have rows in SFT.
 def test_an_opted_out_users_sft_row_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings

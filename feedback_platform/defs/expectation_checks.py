@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import polars as pl
 
-from feedback_platform.lib.quality import ExpectationFactory, build_expectations, run_suite
+from feedback_platform.lib.quality import (
+    ExpectationFactory,
+    build_expectations,
+    referenced_columns,
+    run_suite,
+)
 from feedback_platform.resources import DUCKDB_POOL
 
 if TYPE_CHECKING:
@@ -67,7 +72,7 @@ def suite_check_result(
 ) -> dg.AssetCheckResult:
     """Run the suite `name` on `rows` (after `prepare`), handing GX only the columns it names."""
     prepared = prepare(rows) if prepare else rows
-    outcome = run_suite(name, prepared.select(_referenced_columns(expectations)), expectations)
+    outcome = run_suite(name, prepared.select(referenced_columns(expectations)), expectations)
     return dg.AssetCheckResult(
         passed=outcome.success,
         metadata={
@@ -106,20 +111,6 @@ def _table_check(
         partitions_def=partitions_def,
         pool=DUCKDB_POOL,
     )
-
-
-def _referenced_columns(expectations: Sequence["Expectation"]) -> list[str]:
-    """The columns named by `column`, `column_list` or `column_A`/`column_B`, in first-seen order."""
-    names: list[str] = []
-    for expectation in expectations:
-        named = [
-            getattr(expectation, "column", None),
-            *(getattr(expectation, "column_list", None) or []),
-            getattr(expectation, "column_A", None),
-            getattr(expectation, "column_B", None),
-        ]
-        names.extend(name for name in named if name and name not in names)
-    return names
 
 
 def _markdown_table(frame: pl.DataFrame) -> str:

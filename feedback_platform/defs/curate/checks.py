@@ -4,23 +4,29 @@ rules: a version names one content; and on the text facts: they describe the mar
 import dagster as dg
 import polars as pl
 
-from feedback_platform.defs.expectation_checks import expectation_suite_check, predicate_check
+from feedback_platform.defs.expectation_checks import predicate_check, suite_check_result
 from feedback_platform.lib.curation.facts_table import FACTS_TABLE, facts_out_of_step
 from feedback_platform.lib.datasets.audits import pairs_without_a_preference, rows_of_withheld_users
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
+from feedback_platform.lib.quality import build_expectations
+from feedback_platform.lib.warehouse import read_table
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 
 def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
-    suite = kind.row_suite
-    return expectation_suite_check(
-        asset=kind.curated_table,
-        name=f"{kind.curated_table}_{suite.name}",
-        description=suite.description,
-        expectations=suite.expectations,
-        prepare=suite.prepare,
-    )
+    suite, table = kind.row_suite, kind.curated_table
+    name = f"{table}_{suite.name}"
+
+    @dg.asset_check(asset=table, name=name, description=suite.description, blocking=True, pool=DUCKDB_POOL)
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        # Only the columns the suite reads: the prompts and contexts are most of a curated table's bytes.
+        expectations = build_expectations(suite.expectations)
+        with warehouse.connect() as con:
+            rows = read_table(con, table, columns=suite.columns_read(expectations))
+        return suite_check_result(name, rows, expectations, suite.prepare)
+
+    return _check
 
 
 def _prefers_a_different_text(kind: DatasetKind) -> dg.AssetChecksDefinition:
@@ -43,8 +49,11 @@ def _excludes_withheld_users(kind: DatasetKind) -> dg.AssetChecksDefinition:
         blocking=True,
         pool=DUCKDB_POOL,
     )
-    def _check(rows: pl.DataFrame, response_signals: pl.DataFrame) -> dg.AssetCheckResult:
-        offending = rows_of_withheld_users(rows, response_id_columns(rows), response_signals)
+    def _check(warehouse: Warehouse, response_signals: pl.DataFrame) -> dg.AssetCheckResult:
+        id_columns = response_id_columns(kind.curation.columns)
+        with warehouse.connect() as con:
+            rows = read_table(con, asset, columns=id_columns)
+        offending = rows_of_withheld_users(rows, id_columns, response_signals)
         return dg.AssetCheckResult(
             passed=offending.height == 0,
             metadata={

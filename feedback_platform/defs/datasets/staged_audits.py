@@ -177,7 +177,7 @@ def _excludes_users_who_opted_out(name: str) -> dg.AssetChecksDefinition:
         "No row comes from a response whose user opted out of training or asked for erasure.",
         "response_signals",
         "select response_id, training_allowed from response_signals",
-        lambda rows, consent: rows_of_withheld_users(rows, response_id_columns(rows), consent),
+        lambda rows, consent: rows_of_withheld_users(rows, response_id_columns(rows.columns), consent),
     )
 
 

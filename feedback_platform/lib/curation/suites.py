@@ -5,14 +5,14 @@ before it is published (defs/datasets/staged_audits.py), so a version is audited
 read as. Each kind names its suite in `feedback_platform.lib.datasets.kinds`.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from feedback_platform.lib.quality import ExpectationFactory
+from feedback_platform.lib.quality import ExpectationFactory, referenced_columns
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -22,21 +22,28 @@ SPLITS = ["train", "validation"]
 
 @dataclass(frozen=True)
 class RowSuite:
-    """Expectations over rows, after `prepare` derived the columns they need (e.g. text lengths)."""
+    """Expectations over rows, some of them on the lengths of texts (`<column>_length`, see `prepare`)."""
 
     name: str
     """What the rows have, as the end of the check's name: `sft_examples_<name>`."""
     description: str
     expectations: ExpectationFactory
     """The suite's expectations, built from `great_expectations.expectations` when a check runs."""
-    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = field(default=None)
+    lengths_of: tuple[str, ...] = ()
+    """Text columns whose `<column>_length` the expectations judge."""
 
+    def prepare(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """Adds `<column>_length` for `lengths_of`: the characters once surrounding whitespace is stripped."""
+        return rows.with_columns(
+            pl.col(column).str.strip_chars().str.len_chars().alias(f"{column}_length")
+            for column in self.lengths_of
+        )
 
-def _with_lengths(*columns: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
-    """Adds `<column>_length`: the characters of the text once surrounding whitespace is stripped."""
-    return lambda rows: rows.with_columns(
-        pl.col(column).str.strip_chars().str.len_chars().alias(f"{column}_length") for column in columns
-    )
+    def columns_read(self, expectations: Sequence["Expectation"]) -> list[str]:
+        """The columns of the rows that `expectations` (built from this suite) and `prepare` read."""
+        lengths = {f"{column}_length" for column in self.lengths_of}
+        named = [column for column in referenced_columns(expectations) if column not in lengths]
+        return list(dict.fromkeys([*named, *self.lengths_of]))
 
 
 def _non_empty(gxe: ModuleType, *columns: str) -> list["Expectation"]:
@@ -65,7 +72,7 @@ SFT_ROWS = RowSuite(
         gxe.ExpectColumnValuesToBeInSet(column="target_source", value_set=["output", "user_edit"]),
         gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
     ],
-    prepare=_with_lengths("completion"),
+    lengths_of=("completion",),
 )
 
 
@@ -82,7 +89,7 @@ DPO_ROWS = RowSuite(
         ),
         gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
     ],
-    prepare=_with_lengths("chosen", "rejected"),
+    lengths_of=("chosen", "rejected"),
 )
 
 
@@ -97,5 +104,5 @@ KTO_ROWS = RowSuite(
         gxe.ExpectColumnValuesToBeBetween(column="weight", min_value=0, max_value=1, strict_min=True),
         gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS),
     ],
-    prepare=_with_lengths("completion"),
+    lengths_of=("completion",),
 )

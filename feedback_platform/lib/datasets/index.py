@@ -7,6 +7,7 @@ always be rebuilt from disk.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,9 @@ def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.Da
     return registry.with_columns(latest=pl.col("latest") | unpointed_newest)
 
 
-def response_id_columns(rows: pl.DataFrame) -> list[str]:
-    """``response_id`` and every ``*_response_id`` column of dataset rows (a DPO pair has two)."""
-    return [column for column in rows.columns if column == "response_id" or column.endswith("_response_id")]
+def response_id_columns(columns: Sequence[str]) -> list[str]:
+    """``response_id`` and every ``*_response_id`` among the columns of dataset rows (a DPO pair has two)."""
+    return [column for column in columns if column == "response_id" or column.endswith("_response_id")]
 
 
 LINEAGE_SCHEMA = pl.Schema(
@@ -110,7 +111,7 @@ def lineage_rows(rows: pl.DataFrame, *, name: str, version: str, key_column: str
     (their cross product within the row); a row without events keeps one lineage row with a null event id.
     Joining ``feedback_event_id`` back to the mart reaches the raw log file and line.
     """
-    response_columns = response_id_columns(rows)
+    response_columns = response_id_columns(rows.columns)
     if not response_columns:
         raise ValueError(f"rows have no response id column: {rows.columns}")
     if "feedback_event_ids" not in rows.columns:

@@ -20,3 +20,17 @@ ExpectationFactory = Callable[[ModuleType], Sequence["Expectation"]]
 def build_expectations(factory: ExpectationFactory) -> list["Expectation"]:
     """The expectations `factory` declares, with Great Expectations imported now if it was not yet."""
     return list(factory(importlib.import_module("great_expectations.expectations")))
+
+
+def referenced_columns(expectations: Sequence["Expectation"]) -> list[str]:
+    """The columns named by `column`, `column_list` or `column_A`/`column_B`, in first-seen order."""
+    names: list[str] = []
+    for expectation in expectations:
+        named = [
+            getattr(expectation, "column", None),
+            *(getattr(expectation, "column_list", None) or []),
+            getattr(expectation, "column_A", None),
+            getattr(expectation, "column_B", None),
+        ]
+        names.extend(name for name in named if name and name not in names)
+    return names
