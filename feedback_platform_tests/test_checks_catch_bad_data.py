@@ -5,6 +5,7 @@ only the check that must catch it, through Dagster with the real resources.
 """
 
 import polars as pl
+import pytest
 
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.check_runs import assert_fails, run_check, tamper
@@ -137,19 +138,25 @@ def test_a_blank_sft_target_fails_the_suite(
     assert_fails(evaluation, lambda text: "completion_length" in text)
 
 
-# A user who opts out after curation must not have rows in SFT.
+# A user who opts out after curation must not have rows in SFT: neither the curated table's check nor the
+# staged version's audit (which reads only the rows' response ids) lets the row through.
+@pytest.mark.parametrize(
+    ("asset", "check", "reported"),
+    [
+        ("sft_examples", "sft_examples_exclude_users_who_opted_out", "'offending_responses': 1"),
+        ("staged_sft_dataset", "staged_sft_dataset_excludes_users_who_opted_out", "'violations': 1"),
+    ],
+)
 def test_an_opted_out_users_sft_row_fails(
-    sample_platform: SamplePlatform, platform_copy: PlatformSettings
+    sample_platform: SamplePlatform, platform_copy: PlatformSettings, asset: str, check: str, reported: str
 ) -> None:
     tamper(
         platform_copy,
         "update response_signals set training_allowed = false "
         "where response_id = (select min(response_id) from sft_examples)",
     )
-    evaluation = run_check(
-        platform_copy, sample_platform.instance, "sft_examples", "sft_examples_exclude_users_who_opted_out"
-    )
-    assert_fails(evaluation, lambda text: "'offending_responses': 1" in text)
+    evaluation = run_check(platform_copy, sample_platform.instance, asset, check)
+    assert_fails(evaluation, lambda text: reported in text)
 
 
 # A published dataset file changed after the fact no longer matches its content hash.

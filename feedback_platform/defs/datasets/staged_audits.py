@@ -5,7 +5,7 @@ where it needs them, the current marts. A failure keeps the version out of the p
 `latest.json` where it was; the check's metadata says what was found, with texts masked or left out.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import dagster as dg
 import polars as pl
@@ -57,13 +57,15 @@ def _staged_check(
     )
 
 
-def _row_audit(name: str, check: str, description: str, audit: StagedAudit) -> dg.AssetChecksDefinition:
-    """A check that needs only the staged rows of the version."""
+def _row_audit(
+    name: str, check: str, description: str, audit: StagedAudit, columns: Sequence[str] | None = None
+) -> dg.AssetChecksDefinition:
+    """A check that needs only the staged rows of the version; only ``columns`` of them when given."""
 
     @_staged_check(name, check, description)
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
-        result = audit(read_staged_version(dataset_store.path, name, version))
+        result = audit(read_staged_version(dataset_store.path, name, version, columns))
         return _stamped(result, staged_version=version)
 
     return _check
@@ -71,14 +73,16 @@ def _row_audit(name: str, check: str, description: str, audit: StagedAudit) -> d
 
 def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
     name, suite = kind.name, kind.row_suite
-    return _row_audit(
-        name,
-        "passes_its_suite",
-        suite.description,
-        lambda rows: suite_check_result(
-            f"staged_{name}_dataset", rows, build_expectations(suite.expectations), suite.prepare
-        ),
-    )
+
+    @_staged_check(name, "passes_its_suite", suite.description)
+    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
+        version, _ = _staged_version(context.instance, name)
+        expectations = build_expectations(suite.expectations)
+        rows = read_staged_version(dataset_store.path, name, version, suite.columns_read(expectations))
+        result = suite_check_result(f"staged_{name}_dataset", rows, expectations, suite.prepare)
+        return _stamped(result, staged_version=version)
+
+    return _check
 
 
 def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefinition:
@@ -131,6 +135,7 @@ def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
         "keeps_each_prompt_in_one_split",
         "No normalised prompt has rows in both the train and the validation split.",
         lambda rows: violations_check_result(rows, prompts_in_both_splits(rows)),
+        columns=["messages", "split"],
     )
 
 
@@ -141,16 +146,17 @@ def _mart_audit(
     mart: str,
     query: str,
     audit: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+    columns: Sequence[str],
 ) -> dg.AssetChecksDefinition:
-    """A check of the staged rows against `query` over one mart: passes when `audit(rows, mart_rows)` finds
-    no violation."""
+    """A check of the staged rows' ``columns`` against `query` over one mart: passes when
+    `audit(rows, mart_rows)` finds no violation."""
 
     @_staged_check(name, check, description, additional_deps=[mart])
     def _check(
         context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
     ) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
-        rows = read_staged_version(dataset_store.path, name, version)
+        rows = read_staged_version(dataset_store.path, name, version, columns)
         with warehouse.connect() as con:
             mart_rows = con.sql(query).pl()
         return _stamped(violations_check_result(rows, audit(rows, mart_rows)), staged_version=version)
@@ -158,7 +164,8 @@ def _mart_audit(
     return _check
 
 
-def _traces_to_feedback_events(name: str, key_column: str) -> dg.AssetChecksDefinition:
+def _traces_to_feedback_events(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    name, key_column = kind.name, kind.key_column
     return _mart_audit(
         name,
         "traces_to_feedback_events",
@@ -167,17 +174,20 @@ def _traces_to_feedback_events(name: str, key_column: str) -> dg.AssetChecksDefi
         "feedback_with_responses",
         "select event_id from feedback_with_responses",
         lambda rows, events: rows_without_known_events(rows, key_column, events.get_column("event_id")),
+        columns=[key_column, *response_id_columns(kind.curation.columns), "feedback_event_ids"],
     )
 
 
-def _excludes_users_who_opted_out(name: str) -> dg.AssetChecksDefinition:
+def _excludes_users_who_opted_out(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    id_columns = response_id_columns(kind.curation.columns)
     return _mart_audit(
-        name,
+        kind.name,
         "excludes_users_who_opted_out",
         "No row comes from a response whose user opted out of training or asked for erasure.",
         "response_signals",
         "select response_id, training_allowed from response_signals",
-        lambda rows, consent: rows_of_withheld_users(rows, response_id_columns(rows.columns), consent),
+        lambda rows, consent: rows_of_withheld_users(rows, id_columns, consent),
+        columns=id_columns,
     )
 
 
@@ -193,7 +203,8 @@ def _tenant_versions_hold_one_tenant(name: str) -> dg.AssetChecksDefinition:
             pl.concat(
                 [
                     rows_of_other_tenants(
-                        read_staged_version(dataset_store.path, f"{name}-{tenant}", version), tenant
+                        read_staged_version(dataset_store.path, f"{name}-{tenant}", version, ["tenant_id"]),
+                        tenant,
                     ).select(
                         version=pl.lit(f"{name}-{tenant}@{version}"), other_tenant="tenant_id", rows="rows"
                     )
@@ -226,8 +237,9 @@ def _shares_no_prompt_with_eval(name: str) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
         eval_version, _ = _staged_version(context.instance, EVAL_KIND)
-        rows = read_staged_version(dataset_store.path, name, version)
-        shared = prompts_shared_with(rows, read_staged_version(dataset_store.path, EVAL_KIND, eval_version))
+        rows = read_staged_version(dataset_store.path, name, version, ["messages"])
+        eval_rows = read_staged_version(dataset_store.path, EVAL_KIND, eval_version, ["messages"])
+        shared = prompts_shared_with(rows, eval_rows)
         result = violations_check_result(rows, shared)
         return _stamped(result, staged_version=version, eval_version=eval_version)
 
@@ -249,8 +261,8 @@ def _audits_of(kind: DatasetKind) -> list[dg.AssetChecksDefinition]:
     return [
         _passes_its_suite(kind),
         _holds_no_residual_pii(name, kind.key_column),
-        _traces_to_feedback_events(name, kind.key_column),
-        _excludes_users_who_opted_out(name),
+        _traces_to_feedback_events(kind),
+        _excludes_users_who_opted_out(kind),
         _tenant_versions_hold_one_tenant(name),
         *((_keeps_each_prompt_in_one_split(name),) if kind.for_training else ()),
         *((_shares_no_prompt_with_eval(name),) if kind.shares_no_prompt_with_eval else ()),

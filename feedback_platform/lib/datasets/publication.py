@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,11 +58,14 @@ def latest_version_dir(datasets_root: Path, name: str) -> Path | None:
     return None if version is None else Path(datasets_root) / name / version
 
 
-def read_staged_version(datasets_root: Path, name: str, version: str) -> pl.DataFrame:
-    """The rows of a staged version; from the published store once publishing has moved it there."""
+def read_staged_version(
+    datasets_root: Path, name: str, version: str, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """The rows of a staged version (only ``columns`` when given); from the published store once publishing
+    has moved it there."""
     staged = staging_root(datasets_root) / name / version
     return read_dataset_version(
-        staging_root(datasets_root) if staged.exists() else datasets_root, name, version
+        staging_root(datasets_root) if staged.exists() else datasets_root, name, version, columns
     )
 
 

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -404,9 +404,11 @@ def write_dataset_version(
     )
 
 
-def read_dataset_version(datasets_root: Path, name: str, version: str) -> pl.DataFrame:
-    """The rows of a stored version, in canonical (key column) order."""
+def read_dataset_version(
+    datasets_root: Path, name: str, version: str, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """The rows of a stored version, in canonical (key column) order; only ``columns`` when given."""
     path = _version_dir(datasets_root, name, version) / DATA_PARQUET
     if not path.exists():
         raise FileNotFoundError(f"no version {version} of dataset {name} under {datasets_root}")
-    return pl.read_parquet(path)
+    return pl.read_parquet(path, columns=list(columns) if columns is not None else None)
