@@ -83,4 +83,4 @@ def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -
         con.unregister("_mart_frame")
         refresh_text_facts(con)
         curate_table(con, curation, rules, target_table=curation.kind)
-        return con.sql(f'select * from "{curation.kind}"').pl()
+        return con.sql(f"select * from {quote_identifier(curation.kind)}").pl()

@@ -40,8 +40,6 @@ class DatasetKind:
     """The curate layer's table of selected rows (``sft_examples``)."""
     description: str
     """What the curated rows are, shown on the curated asset."""
-    key_column: str
-    """The column that identifies a row; a version's content hash and its exports are ordered by it."""
     curation: Curation
     """How the kind's rows are selected from the ``feedback_with_responses`` mart and written."""
     row_suite: RowSuite
@@ -56,6 +54,11 @@ class DatasetKind:
     """Audited to share no prompt with the eval version staged beside it."""
     pairs_preferences: bool = False
     """Rows pair a chosen text with a rejected one, so each must prefer a different, non-empty text."""
+
+    @property
+    def key_column(self) -> str:
+        """The column that identifies a row; a version's content hash and its exports are ordered by it."""
+        return self.curation.id_column
 
     @property
     def asset_tags(self) -> dict[str, str]:
@@ -82,7 +85,6 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "Responses users were unhappy with (by default thumbs-down, rating ≤ 2, regenerated, "
                     "abandoned)."
                 ),
-                key_column="example_id",
                 curation=EVAL_CURATION,
                 row_suite=EVAL_ROWS,
                 for_training=False,
@@ -104,7 +106,6 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 description=(
                     "Prompt → target pairs: well-rated outputs, and users' edits as the better target."
                 ),
-                key_column="example_id",
                 curation=SFT_CURATION,
                 row_suite=SFT_ROWS,
                 for_training=True,
@@ -123,7 +124,6 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "Chosen/rejected pairs: an edit over its output, thumbs-up over thumbs-down, a copied "
                     "retry."
                 ),
-                key_column="pair_id",
                 curation=DPO_CURATION,
                 row_suite=DPO_ROWS,
                 for_training=True,
@@ -138,7 +138,6 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                     "Single completions labelled desirable or not, from thumbs, ratings, edits and implicit "
                     "signals."
                 ),
-                key_column="example_id",
                 curation=KTO_CURATION,
                 row_suite=KTO_ROWS,
                 for_training=True,

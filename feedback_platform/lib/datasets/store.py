@@ -99,7 +99,8 @@ def identical_row_positions(
 
     Rows are compared by key and by a hash over every column, both frames hashed in this process; a
     reference of another schema holds no identical row. A lazy reference (a stored version's Parquet file,
-    scanned) is hashed by the streaming engine, so only its keys and hashes are held in memory.
+    scanned) is hashed by the streaming engine and only its keys and hashes are kept, though decoding still
+    holds whole row groups (100,000 rows) at a time.
     """
     if reference.collect_schema() != rows.schema:
         return pl.Series("_position", [None] * rows.height, dtype=pl.UInt32)
