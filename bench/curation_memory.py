@@ -2,16 +2,19 @@
 
 Takes the `feedback_with_responses` mart of a data folder the nightly benchmark built (realistic text),
 replicates it `--scales` times into a scratch warehouse (each copy with its own ids and texts, so no two
-rows share a string), and runs, each in a child process, what the curate assets run: `curation_text_facts`
-from nothing (a first build: every text read), then again over the unchanged mart (what a nightly pays
-beyond its new day's texts: the fingerprint scan), then for each dataset kind `curate_table` (the signals
-and facts read, the selection over them, the curated table written with its texts joined in DuckDB), and
-what its staged asset runs: the curated table read and written as a dataset version, first into an empty
-store, then again (the nightly's case: every row's line reused from the version before).
-Prints per step and scale the rows out (facts computed, rows curated, or rows serialised to canonical JSON),
-seconds and peak RSS, so growth with history is visible. The
-children connect as the assets do, through the `warehouse` resource and its DuckDB memory limit
-(`FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT`, default 2GB).
+rows share a string, and the copies spread over 8 times the source's days: x150 of 4 days of 1,000
+responses has about 20,000 a day over 32 days), and runs, each in a child process, what the curate
+assets run: `curation_text_facts` from nothing (a first build: every text read), then again over the
+unchanged mart (what a nightly pays beyond its new day's texts: the fingerprint scan), then for each
+dataset kind `curate_table` (the signals and facts read, the selection over them, the curated table
+written with its texts joined in DuckDB), and what its staged asset runs: the curated table read a shard
+(response date) at a time and written as a dataset version, first into an empty store, then again (the
+nightly's case for every day but the new one: each shard recognised as the earlier version's and
+verified by its digests).
+Prints per step and scale the rows out (facts computed, rows curated, or rows serialised to canonical
+JSON), seconds and peak RSS, so growth with history is visible. The children connect as the assets do,
+through the `warehouse` resource and its DuckDB memory limit (`FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT`,
+default 2GB).
 
 Usage: python bench/curation_memory.py --source /tmp/nas/run [--scales 1 25 150] [--work DIR]
   (4 days x 1,000 realistic responses hold about 3,700 mart rows; x150 is about 30 days x 20,000.)
@@ -34,6 +37,8 @@ from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 MART = "feedback_with_responses"
 _UNIQUE_PER_COPY = ["event_id", "response_id", "conversation_id", "user_id", "response_user_id"]
 
+_DAY_SPREAD = 8
+"""Copy ``c`` of the mart is moved ``c % 8`` times the source's span of days later."""
 _FACTS_STEP = "facts"
 _STAGE_STEP = "stage"
 
@@ -44,6 +49,7 @@ from feedback_platform.lib.curation.facts_table import refresh_text_facts
 from feedback_platform.lib.curation.selection import curate_table
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
 from feedback_platform.lib.datasets.store import write_dataset_version
+from feedback_platform.lib.warehouse import read_table_parts
 from feedback_platform.resources import build_resources
 from feedback_platform.settings import PlatformSettings
 settings = PlatformSettings.from_environment()
@@ -54,11 +60,12 @@ with warehouse.connect() as con:
         rows = refresh_text_facts(con).added
     elif sys.argv[1] == "{_STAGE_STEP}":
         kind, name = DATASET_KINDS[sys.argv[2]], sys.argv[3]
-        curated = con.sql(f"select * from {{kind.curated_table}}").pl()
-        earlier = sorted((settings.datasets_dir / name).glob("[!.]*"))
+        earlier = [p.name for p in (settings.datasets_dir / name).glob("[!.]*") if p.name != "shards"]
         rows = write_dataset_version(
-            curated, name=name, datasets_root=settings.datasets_dir, rule_version="bench", inputs={{}},
-            key_column=kind.key_column, reuse_lines_of=earlier[0] if earlier else None,
+            read_table_parts(con, kind.curated_table, kind.shard_column),
+            name=name, datasets_root=settings.datasets_dir, rule_version="bench", inputs={{}},
+            key_column=kind.key_column, shard_column=kind.shard_column,
+            reuse_shards_of=earlier[0] if earlier else None,
         ).serialised_rows
     else:
         kind = DATASET_KINDS[sys.argv[1]]
@@ -104,12 +111,18 @@ def scaled_mart(source: Path, scratch: Path, scale: int) -> tuple[int, int]:
         built = con.execute(f"select count(*) from duckdb_tables() where table_name = '{MART}'").fetchall()
         if not built[0][0]:
             con.execute(f"attach '{source}' as source (read_only)")
+            ((days,),) = con.execute(
+                f"select count(distinct cast(response_created_at as date)) from source.{MART}"
+            ).fetchall()
+            shifted = f"to_days(cast((copy % {_DAY_SPREAD}) * {days} as integer))"
             suffixed = ", ".join(f"{column} || '-' || copy as {column}" for column in _UNIQUE_PER_COPY)
             con.execute(
                 f"""create table {MART} as
                 select * replace (
                     {suffixed},
                     output || ' ' || copy as output,
+                    response_created_at + {shifted} as response_created_at,
+                    feedback_created_at + {shifted} as feedback_created_at,
                     list_transform(
                         messages, lambda m: struct_pack(role := m.role, content := m.content || ' ' || copy)
                     ) as messages

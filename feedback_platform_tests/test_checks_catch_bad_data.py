@@ -7,6 +7,7 @@ only the check that must catch it, through Dagster with the real resources.
 import polars as pl
 import pytest
 
+from feedback_platform.lib.datasets.store import read_manifest, shard_paths
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.check_runs import assert_fails, run_check, tamper
 from feedback_platform_tests.conftest import SamplePlatform
@@ -159,13 +160,14 @@ def test_an_opted_out_users_sft_row_fails(
     assert_fails(evaluation, lambda text: reported in text)
 
 
-# A published dataset file changed after the fact no longer matches its content hash.
+# A published dataset's shard file changed after the fact no longer matches its content hash.
 def test_a_tampered_dataset_file_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
     versions = sample_platform.table("dataset_versions").filter(pl.col("name") == "eval")
     version = versions["version"].item()
-    data_file = platform_copy.datasets_dir / "eval" / version / "data.parquet"
+    manifest = read_manifest(platform_copy.datasets_dir, "eval", version)
+    data_file = shard_paths(platform_copy.datasets_dir, "eval", manifest)[0]
     pl.read_parquet(data_file).slice(1).write_parquet(data_file)
     evaluation = run_check(
         platform_copy, sample_platform.instance, "eval_dataset", "eval_dataset_files_match_their_version"

@@ -27,7 +27,7 @@ from feedback_platform.lib.curation import (
 from feedback_platform.lib.curation.facts_table import FACTS_TABLE
 from feedback_platform.lib.curation.text_facts import MART_TABLE, prompt_key_expr
 from feedback_platform.lib.datasets.publication import latest_version
-from feedback_platform.lib.datasets.store import MANIFEST
+from feedback_platform.lib.datasets.store import MANIFEST, read_dataset_version, read_manifest, shard_paths
 from feedback_platform.resources import build_resources
 from feedback_platform_tests.conftest import SamplePlatform, settings_for
 
@@ -163,16 +163,16 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     tenants = set(sample_platform.table("sft_examples")["tenant_id"])
     assert {path.name.removeprefix("sft-") for path in tenant_dirs} == tenants
     for tenant_dir in tenant_dirs:
-        (version_dir,) = [path for path in tenant_dir.iterdir() if path.is_dir()]
-        rows = pl.read_parquet(version_dir / "data.parquet")
+        (version,) = [path.name for path in tenant_dir.iterdir() if path.is_dir() and path.name != "shards"]
+        rows = read_dataset_version(datasets_dir, tenant_dir.name, version)
         assert set(rows["tenant_id"]) == {tenant_dir.name.removeprefix("sft-")}
-        manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = read_manifest(datasets_dir, tenant_dir.name, version)
         assert manifest["rules"] == {"version": rules.version, "sha256": rules.sha256}
     tenant_versions = {path.name: latest_version(datasets_dir, path.name) for path in tenant_dirs}
     assert set(untouched.metadata["versions_checked"].value.items()) >= set(tenant_versions.items())
 
     tampered, version = next(iter(tenant_versions.items()))
-    tampered_file = datasets_dir / tampered / version / "data.parquet"
+    tampered_file = shard_paths(datasets_dir, tampered, read_manifest(datasets_dir, tampered, version))[0]
     pl.read_parquet(tampered_file).slice(1).write_parquet(tampered_file)
     only_the_check = dg.AssetSelection.checks(
         dg.AssetCheckKey(dg.AssetKey("sft_dataset"), "sft_dataset_files_match_their_version")

@@ -6,11 +6,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
-import polars as pl
 import pytest
 
 from feedback_platform.lib.curation import CURATION_CODE_VERSION, load_rules
-from feedback_platform.lib.datasets.store import DATASET_WRITER_VERSION, MANIFEST, read_manifest
+from feedback_platform.lib.datasets.store import (
+    DATASET_WRITER_VERSION,
+    MANIFEST,
+    read_dataset_version,
+    read_manifest,
+)
 from feedback_platform.lib.pii.config import ENGINE_VERSION
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
 
@@ -72,7 +76,7 @@ def test_materialization_metadata_shows_the_version(sample_platform: SamplePlatf
     event = sample_platform.instance.get_latest_materialization_event(dg.AssetKey(f"{dataset}_dataset"))
     metadata = event.asset_materialization.metadata
     version = metadata["version"].value
-    rows = pl.read_parquet(sample_platform.settings.datasets_dir / dataset / version / "data.parquet")
+    rows = read_dataset_version(sample_platform.settings.datasets_dir, dataset, version)
 
     assert event.tags["dagster/data_version"] == version
     assert sum(metadata["rows_by_tenant"].value.values()) == rows.height

@@ -20,7 +20,13 @@ from feedback_platform.defs.curate.rules_file import CURATION_RULES_KEY
 from feedback_platform.lib.curation import DEFAULT_RULES_PATH, CurationRules, load_rules
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
-from feedback_platform.lib.datasets.store import MANIFEST, read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.store import (
+    MANIFEST,
+    SHARD_MANIFEST,
+    read_dataset_version,
+    read_manifest,
+    shard_ids,
+)
 from feedback_platform.lib.hashing import sha256_hex
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
@@ -38,7 +44,7 @@ class StoreState:
     versions: dict[str, list[str]]
     """Dataset name → its version ids, from the registry (manifests on disk)."""
     digests: dict[str, str]
-    """SHA-256 of every file in every version folder, by path relative to the datasets folder."""
+    """SHA-256 of every file of every version folder and shard, by path relative to the datasets folder."""
 
     @classmethod
     def of(cls, datasets_dir: Path) -> StoreState:
@@ -47,7 +53,9 @@ class StoreState:
             versions=dict(registry.iter_rows()),
             digests={
                 str(path.relative_to(datasets_dir)): sha256_hex(path.read_bytes())
-                for path in sorted(datasets_dir.glob("*/*/*"))
+                for path in sorted(
+                    [*datasets_dir.glob(f"*/*/{MANIFEST}"), *datasets_dir.glob("*/shards/*/*")]
+                )
             },
         )
 
@@ -144,7 +152,7 @@ def history(sample_platform: SamplePlatform, tmp_path_factory: pytest.TempPathFa
 
 
 # Guards content addressing through the real assets: the same inputs and rules give the same version id for
-# every dataset, no new version folder, and not one changed byte in data.parquet, data.jsonl or manifest.json.
+# every dataset, no new version folder or shard, and not one changed byte in a manifest or a shard's files.
 def test_unchanged_inputs_and_rules_republish_the_same_versions(history: VersioningHistory) -> None:
     assert_files_match_their_versions(history.rerun)
     assert sorted(history.before.versions) == sorted(DATASET_KINDS)
@@ -155,7 +163,7 @@ def test_unchanged_inputs_and_rules_republish_the_same_versions(history: Version
     assert history.after_rerun.versions == history.before.versions
     assert history.after_rerun.digests == history.before.digests
     file_names = {Path(path).name for path in history.before.digests}
-    assert file_names == {"data.parquet", "data.jsonl", MANIFEST}
+    assert file_names == {"data.parquet", "data.jsonl", SHARD_MANIFEST, MANIFEST}
 
 
 # Guards versioning on a rule change: SFT gets a new version recorded under the new rules' version and hash,
@@ -197,26 +205,33 @@ def test_old_versions_stay_unchanged_readable_and_listed(history: VersioningHist
         listed = list_dataset_versions(datasets_dir, name).get_column("version").to_list()
         assert sorted(listed) == sorted({old_version, new_version})
         assert after.versions[name] == listed
-    new_files = set(after.digests) - set(history.before.digests)
-    assert new_files == {
-        f"{name}/{version}/{file_name}"
+    new_versions = [
+        (name, version)
         for name, versions in after.versions.items()
         for version in versions
         if version not in history.before.versions[name]
-        for file_name in ("data.parquet", "data.jsonl", MANIFEST)
-    }
+    ]
+    new_files = set(after.digests) - set(history.before.digests)
+    new_shard_files = {
+        f"{name}/shards/{shard}/{file_name}"
+        for name, version in new_versions
+        for shard in shard_ids(read_manifest(datasets_dir, name, version))
+        for file_name in ("data.parquet", "data.jsonl", SHARD_MANIFEST)
+    } - set(history.before.digests)
+    assert new_files == {f"{name}/{version}/{MANIFEST}" for name, version in new_versions} | new_shard_files
 
 
-# Guards the incremental write and residual-PII audit: rows identical to those of the latest version are not
-# serialised again, nor scanned again when the scan passed them, so an unchanged dataset serialises and
-# scans nothing and a changed one only what changed.
-def test_unchanged_rows_are_neither_serialised_nor_scanned_again(history: VersioningHistory) -> None:
-    serialised = {
-        event.asset_key.to_user_string(): event.materialization.metadata["rows_serialised"].value
+# Guards the incremental write and the row-local audits: a shard whose rows did not change is the latest
+# version's shard, neither serialised, written nor scanned again, so an unchanged dataset writes and scans
+# nothing, and a changed one only the shards the old version does not hold.
+def test_unchanged_shards_are_neither_written_nor_scanned_again(history: VersioningHistory) -> None:
+    staged = {
+        event.asset_key.to_user_string(): event.materialization.metadata
         for event in history.changed.get_asset_materialization_events()
         if event.asset_key.to_user_string().startswith("staged_")
     }
-    assert serialised["staged_eval_dataset"] == 0
+    assert staged["staged_eval_dataset"]["rows_serialised"].value == 0
+    assert staged["staged_eval_dataset"]["shards_written"].value == 0
     scans = {
         evaluation.check_name: evaluation.metadata
         for evaluation in history.changed.get_asset_check_evaluations()
@@ -224,13 +239,19 @@ def test_unchanged_rows_are_neither_serialised_nor_scanned_again(history: Versio
     }
     old = {name: version for name, (version,) in history.before.versions.items()}
     eval_scan = scans["staged_eval_dataset_holds_no_residual_pii"]
-    eval_rows = read_manifest(history.settings.datasets_dir, "eval", old["eval"])["row_count"]
     assert eval_scan["rows_checked"].value == 0
-    assert eval_scan["rows_carried_over"].value == eval_rows
+    assert eval_scan["shards_audited"].value == 0
     assert eval_scan["carried_over_from"].value == old["eval"]
+    datasets_dir = history.settings.datasets_dir
+    old_sft = read_manifest(datasets_dir, "sft", old["sft"])
+    new_sft = read_manifest(datasets_dir, "sft", publications(history.changed)["sft"].version)
+    kept = set(shard_ids(old_sft))
+    unaudited = [shard for shard in new_sft["shards"] if shard["shard"] not in kept]
     sft_scan = scans["staged_sft_dataset_holds_no_residual_pii"]
-    new_sft = publications(history.changed)["sft"].version
-    sft_rows = read_manifest(history.settings.datasets_dir, "sft", new_sft)["row_count"]
-    assert sft_scan["rows_checked"].value + sft_scan["rows_carried_over"].value == sft_rows
-    assert sft_scan["rows_checked"].value < sft_rows
-    assert serialised["staged_sft_dataset"] < sft_rows
+    assert (
+        sft_scan["shards_audited"].value
+        == len(unaudited)
+        == staged["staged_sft_dataset"]["shards_written"].value
+    )
+    assert sft_scan["rows_checked"].value == sum(shard["row_count"] for shard in unaudited)
+    assert len(unaudited) > 0

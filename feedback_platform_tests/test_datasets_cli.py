@@ -9,7 +9,8 @@ from click.testing import CliRunner, Result
 
 from feedback_platform.cli.main import main
 from feedback_platform.lib.datasets.index import list_dataset_versions
-from feedback_platform.lib.datasets.publication import publish_dataset_version, staging_root
+from feedback_platform.lib.datasets.kinds import DATASET_KINDS
+from feedback_platform.lib.datasets.publication import publish_dataset_version
 from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest, write_dataset_version
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
@@ -44,10 +45,12 @@ def write_changed_eval(settings: PlatformSettings) -> tuple[str, pl.DataFrame, p
     version = write_dataset_version(
         new_rows,
         name="eval",
-        datasets_root=staging_root(settings.datasets_dir),
+        datasets_root=settings.datasets_dir,
+        staged=True,
         rule_version="test-changed",
         inputs={"table": "eval_examples", "rows": new_rows.height},
         key_column="example_id",
+        shard_column=DATASET_KINDS["eval"].shard_column,
     )
     assert publish_dataset_version(settings.datasets_dir, "eval", version.version).created
     return version.version, removed, added
@@ -183,7 +186,7 @@ def test_export_writes_the_version_in_the_format_asked(platform: PlatformSetting
     result = run(platform, "datasets", "export", "sft", "--format", "parquet", "--out", str(out))
     assert result.exit_code == 0, result.output
     sft = only_version(platform, "sft")
-    stored = read_dataset_version(platform.datasets_dir, "sft", sft)
+    stored = read_dataset_version(platform.datasets_dir, "sft", sft).sort("example_id")  # as exports write
     for split in ("train", "validation"):
         exported = pl.read_parquet(out / f"sft-{sft}.parquet" / f"{split}.parquet")
         assert exported.equals(stored.filter(pl.col("split") == split))

@@ -20,6 +20,7 @@ from feedback_platform.defs.job_names import LANDING_DAY_JOB
 from feedback_platform.defs.unchanged_runs import landing_day_inputs, unchanged_since
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.publication import LATEST_POINTER, latest_version, staging_root
+from feedback_platform.lib.datasets.store import read_manifest, shard_paths
 from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.local.materialize import QUIET_CONSOLE, materialize_days
 from feedback_platform.settings import PlatformSettings
@@ -136,8 +137,15 @@ def test_an_email_left_in_a_redacted_output_is_not_published(platform: PlatformS
     assert PLANTED_EMAIL not in json.dumps(failed, default=str)
     assert "sft_dataset" not in _materialised(result)
     assert _pointers(platform)["sft"] == pointers_before["sft"]
-    sft_files = list_dataset_versions(platform.datasets_dir, "sft")
-    assert not any(PLANTED_EMAIL in (Path(path) / "data.jsonl").read_text() for path in sft_files["path"])
+    published = list_dataset_versions(platform.datasets_dir, "sft")["version"]
+    lines = [
+        (path.parent / "data.jsonl").read_text()
+        for version in published
+        for path in shard_paths(
+            platform.datasets_dir, "sft", read_manifest(platform.datasets_dir, "sft", version)
+        )
+    ]
+    assert lines and not any(PLANTED_EMAIL in text for text in lines)
 
 
 # Guards the raw range check as a gate: a rating of 7 in a landing file fails rating_within_one_to_five,

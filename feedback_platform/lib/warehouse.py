@@ -141,6 +141,32 @@ def read_table(
     return relation.pl()
 
 
+def read_table_parts(
+    con: duckdb.DuckDBPyConnection, table: str, part_column: str, where: Mapping[str, object] | None = None
+) -> Iterator[pl.DataFrame]:
+    """The rows of ``table`` (those whose columns equal the values of ``where``), one frame per value of
+    ``part_column`` in value order; a table with no such row gives one empty frame, for its columns' types.
+
+    Only one part is in memory at a time. A table written in ``part_column`` order reads each part from its
+    own row groups.
+    """
+    if not table_exists(con, table):
+        raise LookupError(f"table {table} does not exist yet: materialise it first")
+    conditions = [f"{quote_identifier(column)} = ?" for column in where or {}]
+    params = list((where or {}).values())
+    source = f"from {quote_identifier(table)}" + (f" where {' and '.join(conditions)}" if conditions else "")
+    part = quote_identifier(part_column)
+    distinct = con.execute(f"select distinct {part} {source} order by 1", params).fetchall()
+    values = [value for (value,) in distinct]
+    if not values:
+        yield con.sql(f"select * {source} limit 0", params=params).pl()
+    for value in values:
+        # "is not distinct from" keeps a null part too, for the reader to refuse rather than lose it.
+        condition = f"{part} is not distinct from ?"
+        query = f"select * {source} {'and' if conditions else 'where'} {condition}"
+        yield con.sql(query, params=[*params, value]).pl()
+
+
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> Iterator[None]:
     """Expose `rows` to SQL and run the block in one transaction, rolled back on any error."""

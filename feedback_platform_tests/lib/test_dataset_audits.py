@@ -7,7 +7,6 @@ from feedback_platform.lib.datasets.audits import (
     prompts_in_both_splits,
     prompts_shared_with,
     residual_pii_in_rows,
-    rows_not_in,
     rows_of_other_tenants,
     rows_without_known_events,
 )
@@ -79,24 +78,3 @@ def test_rows_without_known_events_and_other_tenants() -> None:
     missing = rows_without_known_events(rows, "example_id", pl.Series(["f1"]))
     assert missing["row_id"].to_list() == ["e2", "e3"]
     assert rows_of_other_tenants(rows, "acme").rows() == [("globex", 1)]
-
-
-# Guards what an incremental audit skips: only rows identical, key and content, to rows audited before.
-def test_rows_not_in_keeps_new_and_changed_rows() -> None:
-    audited = pl.DataFrame(
-        {
-            "example_id": ["a", "b"],
-            "messages": [[{"role": "user", "content": "hi"}], [{"role": "user", "content": "yo"}]],
-            "completion": ["one", "two"],
-        }
-    )
-    rows = pl.concat(
-        [
-            audited.filter(pl.col("example_id") == "a"),
-            audited.filter(pl.col("example_id") == "b").with_columns(completion=pl.lit("two, edited")),
-            pl.DataFrame({"example_id": ["c"], "messages": audited["messages"][:1], "completion": ["one"]}),
-        ]
-    )
-    assert rows_not_in(rows, audited, "example_id")["example_id"].to_list() == ["b", "c"]
-    assert rows_not_in(rows, None, "example_id").height == 3
-    assert rows_not_in(rows, audited.drop("completion"), "example_id").height == 3

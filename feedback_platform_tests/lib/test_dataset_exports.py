@@ -44,7 +44,7 @@ def stored(
     both splits."""
     root = sample_platform.settings.datasets_dir
     latest = list_dataset_versions(root).group_by("name", maintain_order=True).agg(pl.col("version").last())
-    rows = {name: read_dataset_version(root, name, version) for name, version in latest.iter_rows()}
+    rows = {name: read_in_key_order(root, name, version) for name, version in latest.iter_rows()}
     # The sample's 20 DPO pairs all fall on the train side of the shipped 10 %, so the dpo rows are curated
     # again from the sample's mart with half the prompts for validation, and stored and read back as the rest.
     rows["dpo"] = stored_with_validation_percent(sample_platform, "dpo", 50, tmp_path_factory.mktemp("dpo"))
@@ -72,8 +72,15 @@ def stored_with_validation_percent(
         rule_version=rules.version,
         inputs={"table": spec.curated_table, "validation_percent": percent},
         key_column=spec.key_column,
+        shard_column=spec.shard_column,
     )
-    return read_dataset_version(datasets_root, kind, version.version)
+    return read_in_key_order(datasets_root, kind, version.version)
+
+
+def read_in_key_order(datasets_root: Path, kind: str, version: str) -> pl.DataFrame:
+    """A stored version's rows sorted by the kind's key, as the exports write them (the store keeps them
+    shard by shard)."""
+    return read_dataset_version(datasets_root, kind, version).sort(DATASET_KINDS[kind].key_column)
 
 
 @pytest.fixture
@@ -107,7 +114,7 @@ def export_folder(rows: pl.DataFrame, kind: str, fmt: str, tmp_path: Path, stem:
 
 
 def by_split(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The stored rows of each split, in key order (as the store keeps them and the exports write them)."""
+    """The rows of each split, in the order of ``rows`` (key order, as the exports write them)."""
     return {split: rows.filter(pl.col("split") == split) for split in ("train", "validation")}
 
 

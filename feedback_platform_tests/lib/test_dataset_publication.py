@@ -1,6 +1,7 @@
 """Staging and publishing dataset versions on a real folder: what consumers see before and after."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -12,25 +13,32 @@ from feedback_platform.lib.datasets.publication import (
     LATEST_POINTER,
     latest_version,
     publish_dataset_version,
+    read_staged_manifest,
     read_staged_version,
     staging_root,
+    unaudited_shards,
 )
-from feedback_platform.lib.datasets.store import write_dataset_version
+from feedback_platform.lib.datasets.store import shard_ids, write_dataset_version
 
 
 def _stage(root: Path, rows: pl.DataFrame) -> str:
     return write_dataset_version(
         rows,
         name="sft",
-        datasets_root=staging_root(root),
+        datasets_root=root,
+        staged=True,
         rule_version="1.0.0",
         inputs={},
         key_column="example_id",
+        shard_column="day",
     ).version
 
 
-FIRST = pl.DataFrame({"example_id": ["a", "b"], "completion": ["x", "y"]})
-SECOND = pl.DataFrame({"example_id": ["a", "b", "c"], "completion": ["x", "y", "z"]})
+DAY_1, DAY_2 = date(2026, 11, 1), date(2026, 11, 2)
+FIRST = pl.DataFrame({"example_id": ["a", "b"], "completion": ["x", "y"], "day": [DAY_1, DAY_1]})
+SECOND = pl.DataFrame(
+    {"example_id": ["a", "b", "c"], "completion": ["x", "y", "z"], "day": [DAY_1, DAY_1, DAY_2]}
+)
 
 
 # Guards write-audit-publish: a staged version is invisible to consumers until it is published.
@@ -70,3 +78,18 @@ def test_latest_follows_publication_not_creation(tmp_path: Path) -> None:
 def test_publishing_an_unknown_version_fails(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no staged version"):
         publish_dataset_version(tmp_path, "sft", "0123456789abcdef")
+
+
+# Guards what a row-local audit judges of a nightly version: only the shards the version it last passed does
+# not hold; every shard when it passed none, or when that version is gone.
+def test_unaudited_shards_are_those_the_audited_version_does_not_hold(tmp_path: Path) -> None:
+    first = _stage(tmp_path, FIRST)
+    publish_dataset_version(tmp_path, "sft", first)
+    second = _stage(tmp_path, SECOND)
+    first_shards, second_shards = (
+        shard_ids(read_staged_manifest(tmp_path, "sft", version)) for version in (first, second)
+    )
+    assert second_shards[0] == first_shards[0]
+    assert unaudited_shards(tmp_path, "sft", second, first) == second_shards[1:]
+    assert unaudited_shards(tmp_path, "sft", second, None) == second_shards
+    assert unaudited_shards(tmp_path, "sft", second, "0123456789abcdef") == second_shards

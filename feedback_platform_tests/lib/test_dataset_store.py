@@ -1,8 +1,10 @@
-"""The versioned dataset store: content addressing, immutability, atomic writes and row lineage."""
+"""The versioned dataset store: content-addressed shards and versions, immutability, atomic writes, shard
+reuse and row lineage."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +20,7 @@ from feedback_platform.lib.datasets.store import (
     DatasetVersion,
     content_hash,
     read_dataset_version,
+    shard_ids,
     version_problems,
     write_dataset_version,
 )
@@ -41,38 +44,76 @@ def eval_rows() -> pl.DataFrame:
             "score": [0.30000000000000004, float("nan"), -0.0],
             "reasons": [["thumb_down"], ["abandoned", "low_rating"], ["regenerated"]],
             "feedback_event_ids": [["ev-3"], ["ev-1", "ev-2"], ["ev-4", "ev-5"]],
+            "day": [date(2025, 3, 2), date(2025, 3, 1), date(2025, 3, 1)],
         }
     )
 
 
 def write(rows: pl.DataFrame, root: Path, **overrides) -> DatasetVersion:
-    options = {"name": "eval_dataset", "datasets_root": root, "rule_version": "1.0.0", "inputs": INPUTS}
+    options = {
+        "name": "eval_dataset",
+        "datasets_root": root,
+        "rule_version": "1.0.0",
+        "inputs": INPUTS,
+        "shard_column": "day",
+    }
     options.update(overrides)
     return write_dataset_version(rows, key_column="example_id", **options)
 
 
-def test_write_then_read_round_trips_rows_in_key_order(tmp_path):
-    # Guards the layout, the manifest fields and that the stored rows equal the input rows sorted by key.
+def shard_dir(stored: DatasetVersion, value: str) -> Path:
+    (shard,) = [entry["shard"] for entry in stored.manifest["shards"] if entry["value"] == value]
+    return stored.path.parent / "shards" / shard
+
+
+def shard_files(root: Path) -> dict[str, bytes]:
+    """Every file of the shard store of eval_dataset under ``root``, by path relative to it."""
+    shards = root / "eval_dataset" / "shards"
+    return {
+        str(path.relative_to(shards)): path.read_bytes()
+        for path in sorted(shards.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_write_then_read_round_trips_rows_shard_by_shard(tmp_path):
+    # Guards the layout (a manifest per version, a folder per shard), the manifest fields, and that the stored
+    # rows equal the input rows, shard by shard in shard order, each sorted by key.
     rows = eval_rows()
     stored = write(rows, tmp_path)
     assert stored.created is True
     assert stored.path == tmp_path / "eval_dataset" / stored.version
-    assert sorted(p.name for p in stored.path.iterdir()) == ["data.jsonl", "data.parquet", "manifest.json"]
+    assert [p.name for p in stored.path.iterdir()] == ["manifest.json"]
     assert len(stored.version) == 16 and stored.content_hash.startswith(stored.version)
-    assert stored.row_count == 3
+    assert stored.row_count == 3 and stored.shards_written == 2
     manifest = json.loads((stored.path / "manifest.json").read_text())
     assert manifest == stored.manifest
     assert manifest["name"] == "eval_dataset" and manifest["version"] == stored.version
     assert manifest["content_hash"] == stored.content_hash
     assert manifest["rule_version"] == "1.0.0"
     assert manifest["inputs"] == INPUTS
+    assert manifest["shard_column"] == "day"
+    assert [(s["value"], s["row_count"]) for s in manifest["shards"]] == [
+        ("2025-03-01", 2),
+        ("2025-03-02", 1),
+    ]
     assert manifest["schema"]["messages"] == "List(Struct({'role': String, 'content': String}))"
     assert list(manifest["schema"]) == rows.columns
     assert manifest["created_at"].endswith("+00:00")
+    first = shard_dir(stored, "2025-03-01")
+    assert sorted(p.name for p in first.iterdir()) == ["data.jsonl", "data.parquet", "shard.json"]
+    assert first.name == manifest["shards"][0]["shard"]
+    assert manifest["shards"][0]["content_hash"].startswith(first.name)
     back = read_dataset_version(tmp_path, "eval_dataset", stored.version)
     assert back.get_column("example_id").to_list() == ["e1", "e2", "e3"]
-    assert back.equals(rows.sort("example_id"))
-    first_line = json.loads((stored.path / "data.jsonl").read_text().splitlines()[0])
+    assert back.equals(rows.sort("day", "example_id"))
+    only_second = read_dataset_version(
+        tmp_path, "eval_dataset", stored.version, ["example_id"], only_shards=shard_ids(manifest)[1:]
+    )
+    assert only_second.get_column("example_id").to_list() == ["e3"]
+    none = read_dataset_version(tmp_path, "eval_dataset", stored.version, only_shards=[])
+    assert none.height == 0 and none.schema == rows.schema
+    first_line = json.loads((first / "data.jsonl").read_text().splitlines()[0])
     assert first_line["example_id"] == "e1" and first_line["score"] == "NaN"
 
 
@@ -82,10 +123,10 @@ def test_same_rows_in_another_order_give_same_version_and_identical_bytes(tmp_pa
     first = write(rows, tmp_path / "a")
     second = write(rows.reverse(), tmp_path / "b")
     assert first.version == second.version
-    assert first.content_hash == content_hash(rows.sample(fraction=1.0, shuffle=True, seed=3), "example_id")
-    for file_name in ("data.parquet", "data.jsonl"):
-        assert (first.path / file_name).read_bytes() == (second.path / file_name).read_bytes()
-    assert first.manifest["files"] == second.manifest["files"]
+    shuffled = rows.sample(fraction=1.0, shuffle=True, seed=3)
+    assert first.content_hash == content_hash(shuffled, "example_id", "day")
+    assert shard_files(tmp_path / "a") == shard_files(tmp_path / "b")
+    assert first.manifest["shards"] == second.manifest["shards"]
 
 
 def test_different_content_gives_a_different_version(tmp_path):
@@ -115,20 +156,21 @@ def test_existing_version_is_returned_and_never_rewritten(tmp_path):
     assert second.manifest == first.manifest
     assert second.manifest["rule_version"] == "1.0.0"
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in first.path.iterdir()} == before
-    assert [p.name for p in (tmp_path / "eval_dataset").iterdir()] == [first.version]
+    assert sorted(p.name for p in (tmp_path / "eval_dataset").iterdir()) == [first.version, "shards"]
+    assert second.shards_written == 0
 
 
-def test_failure_mid_write_leaves_no_version_directory(tmp_path):
+def test_failure_mid_write_leaves_no_shard_or_version_directory(tmp_path):
     # Guards atomic writes: Parquet cannot hold an Object column, so writing fails once the temp dir exists.
     rows = pl.DataFrame({"example_id": ["e1"], "response_id": ["r1"]}).with_columns(
         payload=pl.Series([1], dtype=pl.Object)
     )
     with pytest.raises(Exception) as raised:
-        write(rows, tmp_path)
+        write(rows, tmp_path, shard_column=None)
     assert not isinstance(raised.value, ValueError)  # it got past validation and hashing
     dataset_dir = tmp_path / "eval_dataset"
-    assert dataset_dir.is_dir()  # the temporary sibling was created there...
-    assert list(dataset_dir.iterdir()) == []  # ...and removed, with no version directory
+    assert [p.name for p in dataset_dir.iterdir()] == ["shards"]  # the temporary sibling was created there...
+    assert list((dataset_dir / "shards").iterdir()) == []  # ...and removed, with no shard or version
     assert list_dataset_versions(tmp_path, "eval_dataset").is_empty()
 
 
@@ -146,13 +188,25 @@ def test_key_column_must_exist_be_unique_and_non_null(tmp_path):
     with pytest.raises(ValueError, match="not a valid dataset name"):
         write(rows, tmp_path, name="../escape")
     assert not any(tmp_path.iterdir())
+    with pytest.raises(ValueError, match="shard column 'day' has null values"):
+        write(rows.with_columns(day=pl.lit(None, dtype=pl.Date)), tmp_path)
+    split_by_response = [rows.filter(pl.col("response_id") == r) for r in ("r1", "r2", "r3")]
+    with pytest.raises(ValueError, match="two shards for day = 2025-03-01"):
+        write(split_by_response, tmp_path)
+    with pytest.raises(ValueError, match="a shard holds one value of 'day'"):
+        write([rows], tmp_path)
+    on_two_days = pl.concat([rows, rows.head(1).with_columns(day=pl.lit(date(2025, 3, 9)))])
+    with pytest.raises(ValueError, match="duplicate values across shards"):
+        write(on_two_days, tmp_path)
 
 
 def test_empty_dataset_is_a_version_too(tmp_path):
     # Guards that a run selecting nothing still records a (schema-only) version.
     stored = write(eval_rows().clear(), tmp_path)
     assert stored.row_count == 0
+    assert [shard["value"] for shard in stored.manifest["shards"]] == ["all"]
     assert read_dataset_version(tmp_path, "eval_dataset", stored.version).schema == eval_rows().schema
+    assert version_problems(tmp_path, "eval_dataset", stored.version) == []
 
 
 def test_registry_lists_every_version_of_every_dataset_and_skips_temp_dirs(tmp_path):
@@ -163,6 +217,7 @@ def test_registry_lists_every_version_of_every_dataset_and_skips_temp_dirs(tmp_p
         pairs, name="dpo", datasets_root=tmp_path, rule_version="1.0.0", inputs={}, key_column="pair_id"
     )
     (tmp_path / "dpo" / ".tmp-deadbeef-0123").mkdir()  # what a killed writer leaves behind
+    (tmp_path / "dpo" / "shards" / ".tmp-deadbeef-4567").mkdir()
     registry = list_dataset_versions(tmp_path)
     assert registry.schema == REGISTRY_SCHEMA
     assert registry.select("name", "version", "row_count", "key_column").rows() == [
@@ -209,43 +264,62 @@ def test_lineage_rows_of_pairs_use_both_response_ids_once_each():
     ]
 
 
-# Guards the verification of a stored version by its bytes: intact files pass; a changed row in either file
-# is named, and a changed canonical row also breaks the content hash.
+# Guards the verification of a stored version by its bytes: intact shards pass; a changed row in either file
+# of a shard is named, and a changed canonical row also breaks the shard's content hash.
 def test_version_problems_name_what_was_altered(tmp_path):
     stored = write(eval_rows(), tmp_path)
     assert version_problems(tmp_path, "eval_dataset", stored.version) == []
+    shard = shard_dir(stored, "2025-03-01")
+    named = f"shard {shard.name} (2025-03-01): "
 
-    parquet = stored.path / "data.parquet"
+    parquet = shard / "data.parquet"
     pl.read_parquet(parquet).slice(1).write_parquet(parquet)
     assert version_problems(tmp_path, "eval_dataset", stored.version) == [
-        "data.parquet does not have the digest its manifest recorded"
+        named + "data.parquet does not have the digest the manifest recorded"
     ]
 
-    jsonl = stored.path / "data.jsonl"
+    jsonl = shard / "data.jsonl"
     jsonl.write_text(jsonl.read_text().replace("better", "worse"))
     assert version_problems(tmp_path, "eval_dataset", stored.version)[1:] == [
-        "data.jsonl does not have the digest its manifest recorded",
-        "the rows do not hash to the manifest's content hash",
+        named + "data.jsonl does not have the digest the manifest recorded",
+        named + "the rows do not hash to the shard's content hash",
     ]
 
 
-# Guards reusing the canonical lines of an earlier version: only new and changed rows are serialised, and the
-# version's bytes and id are exactly those of a write without reuse; an altered reference is not used.
-def test_reusing_lines_of_an_earlier_version_writes_the_same_bytes(tmp_path):
-    earlier = write(eval_rows(), tmp_path / "earlier")
+def tonight_rows() -> pl.DataFrame:
+    """The night after :func:`eval_rows`: the 2025-03-01 rows unchanged, e3 of 2025-03-02 changed, and a new
+    row e4 on 2025-03-02."""
     changed = eval_rows().with_columns(
-        reference=pl.when(pl.col("example_id") == "e2").then(pl.lit("now set")).otherwise("reference")
+        reference=pl.when(pl.col("example_id") == "e3").then(pl.lit("now set")).otherwise("reference")
     )
-    tonight = pl.concat([changed, changed.head(1).with_columns(example_id=pl.lit("e4"))])
-    plain = write(tonight, tmp_path / "plain")
-    reusing = write(tonight, tmp_path / "reusing", reuse_lines_of=earlier.path)
-    assert (plain.serialised_rows, reusing.serialised_rows) == (4, 2)
-    assert reusing.version == plain.version
-    for file_name in ("data.jsonl", "data.parquet"):
-        assert (reusing.path / file_name).read_bytes() == (plain.path / file_name).read_bytes()
+    return pl.concat(
+        [changed, changed.filter(pl.col("example_id") == "e3").with_columns(example_id=pl.lit("e4"))]
+    )
 
-    lines = earlier.path / "data.jsonl"
+
+# Guards what a nightly costs: a shard whose rows did not change is the earlier version's shard (not
+# serialised, not written); a changed shard serialises only its new and changed rows; and the version's id
+# and every byte are exactly those of a write without reuse.
+def test_a_new_version_reuses_the_unchanged_shards_of_the_earlier_one(tmp_path):
+    earlier = write(eval_rows(), tmp_path / "store")
+    unchanged_day = shard_files(tmp_path / "store")
+    reusing = write(tonight_rows(), tmp_path / "store", reuse_shards_of=earlier.version)
+    plain = write(tonight_rows(), tmp_path / "plain")
+    assert (plain.serialised_rows, plain.shards_written) == (4, 2)
+    assert (reusing.serialised_rows, reusing.shards_written) == (2, 1)
+    assert reusing.version == plain.version
+    assert reusing.manifest["shards"] == plain.manifest["shards"]
+    assert shard_dir(reusing, "2025-03-01") == shard_dir(earlier, "2025-03-01")
+    assert shard_files(tmp_path / "store") == {**unchanged_day, **shard_files(tmp_path / "plain")}
+
+
+# Guards that a damaged shard is never taken over: its lines are not reused, and writing the content it
+# should hold fails naming the shard rather than pointing a new version at altered bytes.
+def test_a_damaged_shard_of_the_earlier_version_is_not_reused(tmp_path):
+    earlier = write(eval_rows(), tmp_path)
+    lines = shard_dir(earlier, "2025-03-01") / "data.jsonl"
     lines.write_text(lines.read_text().replace('"e1"', '"e0"'))
-    after_tampering = write(tonight, tmp_path / "after_tampering", reuse_lines_of=earlier.path)
-    assert after_tampering.serialised_rows == 4
-    assert after_tampering.version == plain.version
+    with pytest.raises(
+        RuntimeError, match=f"stored shard .*{shard_dir(earlier, '2025-03-01').name} is damaged"
+    ):
+        write(tonight_rows(), tmp_path, reuse_shards_of=earlier.version)

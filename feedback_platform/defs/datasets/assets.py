@@ -14,6 +14,7 @@ rebuilt but a published version never changes.
 from functools import partial
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
@@ -23,18 +24,13 @@ from feedback_platform.defs.datasets.publication_gate import audited_staged_vers
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import (
-    latest_version_dir,
-    publish_dataset_version,
-    staging_root,
-)
+from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_version
 from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE, sync_row_lineage
 from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
-    read_dataset_version,
-    read_manifest,
     write_dataset_version,
 )
+from feedback_platform.lib.warehouse import quote_identifier, read_table_parts
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
 
@@ -44,53 +40,63 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
     @dg.asset(
         name=kind.staged_asset,
         tags=kind.asset_tags,
-        ins={"rows": dg.AssetIn(source_table)},
+        deps=[source_table],
         group_name="datasets",
         pool=DUCKDB_POOL,
         kinds={"parquet", "json"},
         code_version=DATASET_WRITER_VERSION,
-        description=f"The {name} dataset written as a content-addressed version into staging, to be audited.",
+        description=(
+            f"The {name} dataset written as a content-addressed version into staging, to be audited: one "
+            f"shard per {kind.shard_column}, the unchanged ones those of the latest published version."
+        ),
     )
     def _staged(
         context: dg.AssetExecutionContext,
-        rows: pl.DataFrame,
         dataset_store: DatasetStore,
         curation_rules: CurationRulesFile,
+        warehouse: Warehouse,
     ) -> dg.MaterializeResult:
         rules = curation_rules.rules
         _require_rows_made_by(context, source_table, rules)
+        root = dataset_store.path
         write = partial(
             write_dataset_version,
-            datasets_root=staging_root(dataset_store.path),
+            datasets_root=root,
+            staged=True,
             rule_version=rules.version,
             rules_sha256=rules.sha256,
             key_column=kind.key_column,
+            shard_column=kind.shard_column,
             code_version=upstream_code_versions(context),
             upstream=upstream_data_versions(context),
         )
-        version = write(
-            rows,
-            name=name,
-            inputs={"table": source_table, "rows": rows.height},
-            reuse_lines_of=latest_version_dir(dataset_store.path, name),
-        )
-        tenant_versions = {}
-        if rules.per_tenant_datasets:
-            for (tenant,), tenant_rows in rows.partition_by(
-                "tenant_id", as_dict=True, maintain_order=True
-            ).items():
-                tenant_versions[tenant] = write(
-                    tenant_rows,
-                    name=f"{name}-{tenant}",
-                    inputs={"table": source_table, "tenant_id": tenant, "rows": tenant_rows.height},
-                    reuse_lines_of=latest_version_dir(dataset_store.path, f"{name}-{tenant}"),
-                ).version
+        with warehouse.connect() as con:
+            version = write(
+                read_table_parts(con, source_table, kind.shard_column),
+                name=name,
+                inputs={"table": source_table},
+                reuse_shards_of=latest_version(root, name),
+            )
+            tenant_versions = {}
+            if rules.per_tenant_datasets:
+                for tenant in _tenants_of(con, source_table):
+                    tenant_versions[tenant] = write(
+                        read_table_parts(con, source_table, kind.shard_column, {"tenant_id": tenant}),
+                        name=f"{name}-{tenant}",
+                        inputs={"table": source_table, "tenant_id": tenant},
+                        reuse_shards_of=latest_version(root, f"{name}-{tenant}"),
+                    ).version
         return dg.MaterializeResult(
             metadata=staged_metadata(version, tenant_versions),
             data_version=dg.DataVersion(version.version),
         )
 
     return _staged
+
+
+def _tenants_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    query = f"select distinct tenant_id from {quote_identifier(table)} order by 1"
+    return [tenant for (tenant,) in con.execute(query).fetchall()]
 
 
 def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, rules: CurationRules) -> None:
@@ -128,13 +134,7 @@ def _published_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
         for tenant, version in audited.tenant_versions.items():
             publish_dataset_version(root, f"{name}-{tenant}", version)
         return dg.MaterializeResult(
-            metadata=version_metadata(
-                publication,
-                root / name / publication.version,
-                read_manifest(root, name, publication.version),
-                read_dataset_version(root, name, publication.version),
-                audited.tenant_versions,
-            ),
+            metadata=version_metadata(publication, root, audited.tenant_versions),
             data_version=dg.DataVersion(publication.version),
         )
 

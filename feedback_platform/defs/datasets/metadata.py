@@ -9,9 +9,16 @@ import dagster as dg
 import polars as pl
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
-from feedback_platform.lib.datasets.catalog import rows_by_rule, value_tally
+from feedback_platform.lib.datasets.catalog import ADMISSION_COLUMNS, rows_by_rule, value_tally
 from feedback_platform.lib.datasets.publication import Publication
-from feedback_platform.lib.datasets.store import MANIFEST, DatasetVersion
+from feedback_platform.lib.datasets.store import (
+    MANIFEST,
+    DatasetVersion,
+    read_dataset_version,
+    read_manifest,
+    shard_ids,
+    version_dir,
+)
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80
@@ -45,38 +52,46 @@ def last_passed_check_metadata(
 
 
 def version_metadata(
-    publication: Publication,
-    version_dir: Path,
-    manifest: dict,
-    rows: pl.DataFrame,
-    tenant_versions: dict[str, str],
+    publication: Publication, datasets_root: Path, tenant_versions: dict[str, str]
 ) -> dict[str, object]:
-    """Metadata of one dataset publication; ``tenant_versions`` maps tenant → its per-tenant version."""
+    """Metadata of one dataset publication; ``tenant_versions`` maps tenant → its per-tenant version.
+
+    Reads only the columns it tallies and the first shard for the preview, not the whole version.
+    """
+    name, version = publication.name, publication.version
+    manifest = read_manifest(datasets_root, name, version)
+    tallied = [column for column in (*ADMISSION_COLUMNS, "tenant_id") if column in manifest["schema"]]
+    rows = read_dataset_version(datasets_root, name, version, tallied)
+    first_shard = read_dataset_version(datasets_root, name, version, only_shards=shard_ids(manifest)[:1])
+    folder = version_dir(datasets_root, name, version)
     return {
-        "dataset": manifest["name"],
-        "version": publication.version,
+        "dataset": name,
+        "version": version,
         "content_hash": manifest["content_hash"],
         "dagster/row_count": manifest["row_count"],
+        "shards": len(manifest["shards"]),
         "new_version": publication.created,
         "previous_latest": publication.previous or "none",
         "rule_version": manifest["rule_version"],
         "rules_sha256": manifest.get("rules", {}).get("sha256"),  # absent before rules 1.1.0
         "code_version": dg.MetadataValue.json(manifest.get("code_version", {})),
-        "path": dg.MetadataValue.path(str(version_dir)),
-        "manifest_path": dg.MetadataValue.path(str(version_dir / MANIFEST)),
+        "path": dg.MetadataValue.path(str(folder)),
+        "manifest_path": dg.MetadataValue.path(str(folder / MANIFEST)),
         "rows_by_signal": dg.MetadataValue.json(rows_by_rule(rows)),
         "rows_by_tenant": dg.MetadataValue.json(rows_by_tenant(rows)),
         "tenant_versions": dg.MetadataValue.json(tenant_versions),
-        "preview": preview_table(rows),
+        "preview": preview_table(first_shard),
     }
 
 
 def staged_metadata(stored: DatasetVersion, tenant_versions: dict[str, str]) -> dict[str, object]:
     """Metadata of a staged version: what its checks read, what publishing will move, and how many rows
-    were serialised anew (the others' lines were reused from the latest published version)."""
+    were serialised anew and how many shards written (the others were the latest published version's)."""
     return {
         "version": stored.version,
         "dagster/row_count": stored.row_count,
+        "shards": len(stored.manifest["shards"]),
+        "shards_written": stored.shards_written,
         "rows_serialised": stored.serialised_rows,
         "path": dg.MetadataValue.path(str(stored.path)),
         "tenant_versions": dg.MetadataValue.json(tenant_versions),

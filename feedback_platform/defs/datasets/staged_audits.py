@@ -14,18 +14,18 @@ from feedback_platform.defs.datasets.metadata import last_passed_check_metadata,
 from feedback_platform.defs.expectation_checks import suite_check_result, violations_check_result
 from feedback_platform.lib.curation.eval import EVAL_KIND
 from feedback_platform.lib.datasets.audits import (
+    PREFERENCE_AUDIT_VERSION,
     pairs_without_a_preference,
     prompts_in_both_splits,
     prompts_shared_with,
     residual_pii_in_rows,
-    rows_not_in,
     rows_of_other_tenants,
     rows_of_withheld_users,
     rows_without_known_events,
 )
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import read_staged_version
+from feedback_platform.lib.datasets.publication import read_staged_version, unaudited_shards
 from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
 from feedback_platform.lib.quality import build_expectations
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
@@ -39,7 +39,7 @@ def _staged_version(instance: dg.DagsterInstance, name: str) -> tuple[str, dict[
     return metadata["version"].value, dict(metadata["tenant_versions"].value)
 
 
-def _stamped(result: dg.AssetCheckResult, **metadata: str) -> dg.AssetCheckResult:
+def _stamped(result: dg.AssetCheckResult, **metadata: object) -> dg.AssetCheckResult:
     """`result` with `metadata` (the versions it audited) put first."""
     return dg.AssetCheckResult(passed=result.passed, metadata={**metadata, **result.metadata})
 
@@ -85,48 +85,51 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
     return _check
 
 
-def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefinition:
-    @_staged_check(
-        name,
-        "holds_no_residual_pii",
-        "A pattern scan of every text in the version (prompts, context, outputs, targets) finds no email, "
-        "phone number, card number or credential. A row identical to one of the last version that passed "
-        "this scan, with the same patterns, is not scanned again: a nightly scans the rows it changed.",
-    )
+def _row_local_audit(
+    name: str, check: str, description: str, audit: StagedAudit, audit_version: str
+) -> dg.AssetChecksDefinition:
+    """A check that judges each row alone, so it reads only the shards of the staged version that the last
+    version it passed (under the same ``audit_version``) does not hold: a nightly audits the shards it wrote.
+    """
+
+    @_staged_check(name, check, description)
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
-        rows = read_staged_version(dataset_store.path, name, version)
         (spec,) = context.check_specs
-        scanned_version = _version_scanned_clean(context.instance, spec.key)
-        unscanned = rows_not_in(rows, _rows_or_none(dataset_store, name, scanned_version), key_column)
-        result = violations_check_result(unscanned, residual_pii_in_rows(unscanned, key_column))
+        passed_version = _version_passed(context.instance, spec.key, audit_version)
+        shards = unaudited_shards(dataset_store.path, name, version, passed_version)
+        rows = read_staged_version(dataset_store.path, name, version, only_shards=shards)
         return _stamped(
-            result,
+            audit(rows),
             staged_version=version,
-            scan_version=RESIDUAL_SCAN_VERSION,
-            rows_carried_over=rows.height - unscanned.height,
-            carried_over_from=scanned_version or "-",
+            audit_version=audit_version,
+            shards_audited=len(shards),
+            carried_over_from=passed_version or "-",
         )
 
     return _check
 
 
-def _version_scanned_clean(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> str | None:
-    """The version the residual scan last passed with the patterns of today, or None."""
+def _version_passed(
+    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey, audit_version: str
+) -> str | None:
+    """The version the check last passed under ``audit_version``, or None."""
     metadata = last_passed_check_metadata(instance, check_key) or {}
-    if "scan_version" not in metadata or metadata["scan_version"].value != RESIDUAL_SCAN_VERSION:
+    if "audit_version" not in metadata or metadata["audit_version"].value != audit_version:
         return None
     return metadata["staged_version"].value
 
 
-def _rows_or_none(dataset_store: DatasetStore, name: str, version: str | None) -> pl.DataFrame | None:
-    """The rows of a staged or published version; None when there is no version or it is gone (erased)."""
-    if version is None:
-        return None
-    try:
-        return read_staged_version(dataset_store.path, name, version)
-    except FileNotFoundError:
-        return None
+def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefinition:
+    return _row_local_audit(
+        name,
+        "holds_no_residual_pii",
+        "A pattern scan of every text in the version (prompts, context, outputs, targets) finds no email, "
+        "phone number, card number or credential. The shards of the last version that passed this scan, "
+        "with the same patterns, are not scanned again: a nightly scans the shards it wrote.",
+        lambda rows: violations_check_result(rows, residual_pii_in_rows(rows, key_column)),
+        audit_version=f"residual-{RESIDUAL_SCAN_VERSION}",
+    )
 
 
 def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
@@ -247,11 +250,13 @@ def _shares_no_prompt_with_eval(name: str) -> dg.AssetChecksDefinition:
 
 
 def _prefers_a_different_non_empty_text(name: str) -> dg.AssetChecksDefinition:
-    return _row_audit(
+    return _row_local_audit(
         name,
         "prefers_a_different_non_empty_text",
-        "No pair prefers a text over itself (whitespace normalised), and neither side is empty.",
+        "No pair prefers a text over itself (whitespace normalised), and neither side is empty. The shards "
+        "of the last version that passed are not judged again.",
         lambda rows: violations_check_result(rows, pairs_without_a_preference(rows)),
+        audit_version=f"preference-{PREFERENCE_AUDIT_VERSION}",
     )
 
 

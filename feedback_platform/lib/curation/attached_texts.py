@@ -53,7 +53,7 @@ def write_with_texts(
     *,
     texts: Sequence[AttachedText],
     columns: Sequence[str],
-    order_by: str,
+    order_by: Sequence[str],
     mart_table: str,
     target_table: str,
 ) -> None:
@@ -96,7 +96,7 @@ def write_with_texts(
             )
             select {", ".join(values)}
             from {_SELECTED} s {" ".join(joins)}
-            order by s.{quote_identifier(order_by)}"""
+            order by {", ".join(f"s.{quote_identifier(column)}" for column in order_by)}"""
         )
     finally:
         con.unregister(_SELECTED)

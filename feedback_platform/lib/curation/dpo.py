@@ -12,7 +12,7 @@ from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.eval import held_out_prompt_keys
 from feedback_platform.lib.curation.finishing import finish_rows
 from feedback_platform.lib.curation.selection import Curation, curate_frame
-from feedback_platform.lib.curation.signals import trainable_response_signals
+from feedback_platform.lib.curation.signals import RESPONSE_DATE, trainable_response_signals
 from feedback_platform.lib.hashing import id_list, row_id_expr
 
 DPO_KIND = "dpo"
@@ -36,6 +36,7 @@ DPO_COLUMNS = [
     "rejected_prompt_version",
     "feature",
     "language",
+    RESPONSE_DATE,
     "feedback_event_ids",
     "split",
 ]
@@ -60,7 +61,7 @@ _PAIR_COLUMNS = [
 ]
 _MODEL_COLUMNS = ["model", "model_version", "prompt_version"]
 _SHARED = ["tenant_id", "prompt_id", "prompt_key"]
-_SIDE_COLUMNS = ["response_id", "output_chars", "output_shape", *_MODEL_COLUMNS]
+_SIDE_COLUMNS = ["response_id", RESPONSE_DATE, "output_chars", "output_shape", *_MODEL_COLUMNS]
 
 
 def _pair_id() -> pl.Expr:
@@ -92,6 +93,7 @@ def _user_edit_pairs(signals: pl.LazyFrame, weight: float) -> pl.LazyFrame:
         **{f"rejected_{column}": pl.col(column) for column in _MODEL_COLUMNS},
         feature=pl.col("feature"),
         language=pl.col("language"),
+        **{RESPONSE_DATE: pl.col(RESPONSE_DATE)},
         feedback_event_ids=pl.concat_list(pl.col("latest_edit_event_id")),
     )
 
@@ -117,6 +119,7 @@ def _preference_pairs(
             pair_source=pl.lit(source),
             weight=pl.lit(weight),
             feedback_event_ids=pl.concat_list(*evidence).list.sort(),
+            **{RESPONSE_DATE: pl.max_horizontal(f"chosen_{RESPONSE_DATE}", f"rejected_{RESPONSE_DATE}")},
         )
     )
 

@@ -18,6 +18,7 @@ import polars as pl
 from feedback_platform.lib.curation.attached_texts import AttachedText, write_with_texts
 from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.facts_table import FACTS_TABLE, read_signals_and_facts, refresh_text_facts
+from feedback_platform.lib.curation.signals import RESPONSE_DATE
 from feedback_platform.lib.curation.text_facts import MART_TABLE
 from feedback_platform.lib.warehouse import quote_identifier
 
@@ -33,9 +34,20 @@ class Curation:
     columns: tuple[str, ...]
     """The curated table's columns, in order: texts of ``texts``, the rest from the selected rows."""
     id_column: str
-    """The column that identifies a row; the table is written in its order."""
+    """The column that identifies a row."""
     select: Selector
     texts: tuple[AttachedText, ...]
+
+    @property
+    def shard_column(self) -> str:
+        """The column a dataset version of the rows is sharded by: the date of the rated response."""
+        return RESPONSE_DATE
+
+    @property
+    def table_order(self) -> list[str]:
+        """The curated table is written by shard, then by id, so that reading one shard of it touches only
+        the row groups of that shard."""
+        return [self.shard_column, self.id_column]
 
     @property
     def selected_columns(self) -> list[str]:
@@ -66,7 +78,7 @@ def curate_table(
         selected,
         texts=curation.texts,
         columns=curation.columns,
-        order_by=curation.id_column,
+        order_by=curation.table_order,
         mart_table=mart_table,
         target_table=target_table,
     )
@@ -83,4 +95,5 @@ def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -
         con.unregister("_mart_frame")
         refresh_text_facts(con)
         curate_table(con, curation, rules, target_table=curation.kind)
-        return con.sql(f"select * from {quote_identifier(curation.kind)}").pl()
+        table, order = quote_identifier(curation.kind), quote_identifier(curation.id_column)
+        return con.sql(f"select * from {table} order by {order}").pl()

@@ -30,7 +30,18 @@ RESPONSE_COLUMNS = [
 ]
 """Columns of the response itself and facts of its texts, identical on every feedback row of one response."""
 
-EXAMPLE_CONTEXT_COLUMNS = ["response_id", "tenant_id", *RESPONSE_ATTRIBUTES, "messages", "retrieved_context"]
+RESPONSE_DATE = "response_date"
+"""The UTC date the rated response was created (for a DPO pair, the later of its two): the column every
+dataset kind carries and a dataset version is sharded by, so a night's new rows land in new shards."""
+
+EXAMPLE_CONTEXT_COLUMNS = [
+    "response_id",
+    "tenant_id",
+    *RESPONSE_ATTRIBUTES,
+    RESPONSE_DATE,
+    "messages",
+    "retrieved_context",
+]
 """What an eval or SFT example carries about the response it came from, ahead of its own columns."""
 
 EXAMPLE_CONTEXT_TEXTS = tuple(
@@ -87,6 +98,7 @@ def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds)
         .group_by("response_id")
         .agg(
             *[pl.col(column).first() for column in RESPONSE_COLUMNS],
+            **{RESPONSE_DATE: pl.col("response_created_at").first().dt.date()},
             training_allowed=pl.col("training_allowed").fill_null(False).all(),
             latest_thumb=_latest("thumb", "thumb"),
             latest_thumb_event_id=_latest("event_id", "thumb"),

@@ -11,7 +11,6 @@ import polars as pl
 
 from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.index import lineage_rows
-from feedback_platform.lib.datasets.store import identical_row_positions
 from feedback_platform.lib.pii import find_residual_pii
 from feedback_platform.lib.redaction.frames import residual_pii
 
@@ -19,6 +18,11 @@ FREE_TEXT_COLUMNS = ("output", "reference", "completion", "chosen", "rejected")
 """Columns of dataset rows that hold text a person or a model wrote."""
 NESTED_TEXT_FIELDS = {"messages": "content", "retrieved_context": "text"}
 """List-of-struct columns of dataset rows, and the struct field that holds their text."""
+
+
+PREFERENCE_AUDIT_VERSION = "1"
+"""The version of :func:`pairs_without_a_preference`: bump it when it would judge a stored pair differently,
+so that the shards it passed before are judged again."""
 
 
 def pairs_without_a_preference(pairs: pl.DataFrame) -> pl.DataFrame:
@@ -86,18 +90,6 @@ def rows_without_known_events(
         .agg(unknown_events=pl.col("feedback_event_id").drop_nulls().unique().sort())
         .sort("row_id")
     )
-
-
-def rows_not_in(rows: pl.DataFrame, audited: pl.DataFrame | None, key_column: str) -> pl.DataFrame:
-    """The rows of ``rows`` that ``audited`` (rows that already passed an audit) does not hold identically:
-    new keys, and rows whose content changed under a known key.
-
-    A row-local audit (one that judges each row alone) need not judge a row again that it passed before.
-    Rows are matched as in `identical_row_positions`; with no ``audited`` rows, every row is new.
-    """
-    if audited is None:
-        return rows
-    return rows.filter(identical_row_positions(rows, audited, key_column).is_null())
 
 
 def residual_pii_in_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:

@@ -103,6 +103,12 @@ LINEAGE_SCHEMA = pl.Schema(
 """Columns of :func:`lineage_rows` (use ``pl.DataFrame(schema=LINEAGE_SCHEMA)`` for an empty table)."""
 
 
+def lineage_columns(columns: Sequence[str], key_column: str) -> list[str]:
+    """The columns of dataset rows that :func:`lineage_rows` reads."""
+    events = ["feedback_event_ids"] if "feedback_event_ids" in columns else []
+    return list(dict.fromkeys([key_column, *response_id_columns(columns), *events]))
+
+
 def lineage_rows(rows: pl.DataFrame, *, name: str, version: str, key_column: str) -> pl.DataFrame:
     """Row-level lineage: one row per (dataset, version, row_id, response_id, feedback_event_id).
 

@@ -61,6 +61,12 @@ class DatasetKind:
         return self.curation.id_column
 
     @property
+    def shard_column(self) -> str:
+        """The column a version is sharded by (the rated response's date): a night's new rows land in new
+        shards."""
+        return self.curation.shard_column
+
+    @property
     def asset_tags(self) -> dict[str, str]:
         """The tag on the kind's curated, staged and published assets: `tag:dataset=sft` in the UI."""
         return {"dataset": self.name}

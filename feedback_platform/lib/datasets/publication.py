@@ -1,8 +1,8 @@
 """Write, audit, publish: a dataset version is staged, checked, and only then published.
 
-Layout under the datasets root::
+Layout under the datasets root (see :mod:`feedback_platform.lib.datasets.store` for the shards)::
 
-    .staging/<name>/<version>/   written by a dataset asset, awaiting its checks (same files as published)
+    .staging/<name>/<version>/   a version's manifest written by a dataset asset, awaiting its checks
     <name>/<version>/            published: moved here from staging in one rename
     <name>/latest.json           {"version", "published_at", "previous"}: what a bare ``NAME`` means
 
@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from feedback_platform.lib.atomic_files import write_file_atomically
-from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.store import (
+    STAGING_DIR,
+    read_dataset_version,
+    read_manifest,
+    shard_ids,
+    version_dir,
+)
 
-STAGING_DIR = ".staging"
 LATEST_POINTER = "latest.json"
 
 
@@ -52,21 +58,41 @@ def latest_version(datasets_root: Path, name: str) -> str | None:
     return json.loads(pointer.read_text(encoding="utf-8"))["version"]
 
 
-def latest_version_dir(datasets_root: Path, name: str) -> Path | None:
-    """The folder of the version ``latest.json`` points at, or None when ``name`` was never published."""
-    version = latest_version(datasets_root, name)
-    return None if version is None else Path(datasets_root) / name / version
-
-
 def read_staged_version(
-    datasets_root: Path, name: str, version: str, columns: Sequence[str] | None = None
+    datasets_root: Path,
+    name: str,
+    version: str,
+    columns: Sequence[str] | None = None,
+    only_shards: Collection[str] | None = None,
 ) -> pl.DataFrame:
-    """The rows of a staged version (only ``columns`` when given); from the published store once publishing
-    has moved it there."""
-    staged = staging_root(datasets_root) / name / version
-    return read_dataset_version(
-        staging_root(datasets_root) if staged.exists() else datasets_root, name, version, columns
-    )
+    """The rows of a staged version (only ``columns``, and only the shards of ``only_shards``, when given);
+    from the published store once publishing has moved it there."""
+    staged = is_staged(datasets_root, name, version)
+    return read_dataset_version(datasets_root, name, version, columns, staged=staged, only_shards=only_shards)
+
+
+def read_staged_manifest(datasets_root: Path, name: str, version: str) -> dict[str, Any]:
+    """The manifest of a staged version, or of the published one once publishing has moved it there."""
+    return read_manifest(datasets_root, name, version, staged=is_staged(datasets_root, name, version))
+
+
+def unaudited_shards(datasets_root: Path, name: str, version: str, audited_version: str | None) -> list[str]:
+    """The shards of ``version`` that ``audited_version`` does not list: what an audit that judges each row
+    alone and passed ``audited_version`` has not judged yet. Every shard when there is no such version, or
+    when it is gone (erased). Stored shards never change, so a shard it passed once passes again."""
+    shards = shard_ids(read_staged_manifest(datasets_root, name, version))
+    if audited_version is None:
+        return shards
+    try:
+        audited = set(shard_ids(read_staged_manifest(datasets_root, name, audited_version)))
+    except FileNotFoundError:
+        return shards
+    return [shard for shard in shards if shard not in audited]
+
+
+def is_staged(datasets_root: Path, name: str, version: str) -> bool:
+    """Whether ``version`` of ``name`` is in staging (not yet published, or published again)."""
+    return version_dir(datasets_root, name, version, staged=True).exists()
 
 
 def publish_dataset_version(datasets_root: Path, name: str, version: str) -> Publication:
@@ -77,8 +103,8 @@ def publish_dataset_version(datasets_root: Path, name: str, version: str) -> Pub
     RuntimeError when a staged and a published copy of one version id disagree on their content hash.
     """
     root = Path(datasets_root)
-    staged = staging_root(root) / name / version
-    published = root / name / version
+    staged = version_dir(root, name, version, staged=True)
+    published = version_dir(root, name, version)
     created = not published.exists()
     if created:
         if not staged.exists():
@@ -96,7 +122,7 @@ def publish_dataset_version(datasets_root: Path, name: str, version: str) -> Pub
 
 
 def _require_same_content(datasets_root: Path, name: str, version: str) -> None:
-    staged_hash = read_manifest(staging_root(datasets_root), name, version)["content_hash"]
+    staged_hash = read_manifest(datasets_root, name, version, staged=True)["content_hash"]
     published_hash = read_manifest(datasets_root, name, version)["content_hash"]
     if staged_hash != published_hash:
         raise RuntimeError(

@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 
 from feedback_platform.lib import warehouse
-from feedback_platform.lib.datasets.index import LINEAGE_SCHEMA, REGISTRY_TABLE, lineage_rows
-from feedback_platform.lib.datasets.store import read_dataset_version
+from feedback_platform.lib.datasets.index import LINEAGE_SCHEMA, REGISTRY_TABLE, lineage_columns, lineage_rows
+from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
 
 LINEAGE_TABLE = "dataset_row_lineage"
 
@@ -62,8 +62,10 @@ def sync_row_lineage(
         version for version, (row_count, _) in stored.items() if traced_rows.get(version, 0) != row_count
     )
     for name, version in stale:
-        rows = read_dataset_version(datasets_root, name, version)
-        lineage = lineage_rows(rows, name=name, version=version, key_column=stored[name, version][1])
+        key_column = stored[name, version][1]
+        columns = lineage_columns(list(read_manifest(datasets_root, name, version)["schema"]), key_column)
+        rows = read_dataset_version(datasets_root, name, version, columns)
+        lineage = lineage_rows(rows, name=name, version=version, key_column=key_column)
         warehouse.replace_rows_matching(con, LINEAGE_TABLE, lineage, {"dataset": name, "version": version})
     (total,) = con.execute(f"select count(*) from {LINEAGE_TABLE}").fetchall()[0]
     return LineageSync(

@@ -1,15 +1,22 @@
-"""Immutable, content-addressed dataset versions on disk.
+"""Immutable, content-addressed dataset versions on disk, made of content-addressed shards.
 
-A version is named by the hash of its content, so writing the same rows twice (in any order, in any run)
-lands on the same version and never rewrites it: a training run that recorded a version id can always read
-back exactly the rows it trained on. Layout::
+A version's rows are split by a shard column (for the dataset kinds, the date of the rated response) and
+each part is stored once, as a shard named by the hash of its content. A version is a manifest listing its
+shards; it is named by the hash of its schema and its shards' hashes, so the same rows give the same version
+id in any order and in any run, and a training run that recorded a version id can always read back exactly
+the rows it trained on. A nightly version repeats most shards of the one before: those are referenced, not
+written again, and a later erasure rewrites only the shards that hold a user's rows. Layout::
 
-    <datasets_root>/<name>/<version>/data.parquet   rows, sorted by the key column
-                                     data.jsonl     the same rows as canonical JSON lines (what is hashed)
-                                     manifest.json  what, from which inputs, by which rules, when
+    <datasets_root>/<name>/shards/<shard>/data.parquet   one shard's rows, sorted by the key column
+                                          data.jsonl     the same rows as canonical JSON lines (hashed)
+                                          shard.json     its content hash, row count and file digests
+    <datasets_root>/<name>/<version>/manifest.json       a published version: its shards in shard order, and
+                                                         what, from which inputs, by which rules, when
+    <datasets_root>/.staging/<name>/<version>/manifest.json   a staged version, awaiting its audits
 
-A version directory appears only complete: files are written into a hidden temporary sibling and renamed
-into place in one step.
+Shards and version folders appear only complete: each is written into a hidden temporary sibling and renamed
+into place in one step. A shard is content, not a version: it is only read through a manifest, so a shard
+whose staged version failed its audits is never seen by a consumer of published versions.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,21 +38,27 @@ import polars as pl
 from feedback_platform.lib.hashing import canonical_json, file_sha256
 
 VERSION_HEX_CHARS = 16
-DATASET_WRITER_VERSION = "1.0.0"
+"""Length of version and shard ids: the prefix of their content hash."""
+DATASET_WRITER_VERSION = "2.0.0"
 """The code version of the writing and hashing here: bump it when a change would give other bytes or ids."""
 DATA_PARQUET = "data.parquet"
 DATA_JSONL = "data.jsonl"
 MANIFEST = "manifest.json"
+SHARD_MANIFEST = "shard.json"
+SHARDS_DIR = "shards"
+STAGING_DIR = ".staging"
+WHOLE_VERSION = "all"
+"""The shard value of a version written without a shard column (one shard), or without any row."""
 
 _TEMP_PREFIX = ".tmp-"
 
 JSONL_CHUNK_ROWS = 10_000
-"""Rows serialised and written at a time, so a version's canonical lines are never in memory whole."""
+"""Rows serialised and written at a time, so a shard's canonical lines are never in memory whole."""
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 # Parquet settings pinned here rather than left to Polars' defaults, so that a change of default cannot
-# change the bytes of a version. The file also records the Polars version ("created_by"), so byte equality
-# holds within one Polars build; the version id itself comes from the canonical JSON and never depends on it.
+# change the bytes of a shard. The file also records the Polars version ("created_by"), so byte equality
+# holds within one Polars build; the ids themselves come from the canonical JSON and never depend on it.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
@@ -66,12 +79,36 @@ class DatasetVersion:
     manifest: dict[str, Any]
     created: bool
     serialised_rows: int
-    """Rows this write serialised to canonical JSON; the others' lines came from ``reuse_lines_of``."""
+    """Rows this write serialised to canonical JSON; the others' lines came from the reference version."""
+    shards_written: int
+    """Shards this write stored; the others were already in the store."""
 
 
 def dataset_schema(rows: pl.DataFrame) -> dict[str, str]:
     """Column name to Polars type string, in column order."""
     return {column: str(dtype) for column, dtype in rows.schema.items()}
+
+
+def shards_of(rows: pl.DataFrame, shard_column: str | None) -> list[pl.DataFrame]:
+    """``rows`` split into the frames :func:`write_dataset_version` takes: one per value of ``shard_column``,
+    or the whole frame when there is no shard column or no row."""
+    if shard_column is None or rows.height == 0:
+        return [rows]
+    return rows.partition_by(shard_column, maintain_order=True)
+
+
+def _shard_value(rows: pl.DataFrame, shard_column: str | None) -> str:
+    if shard_column is None:
+        return WHOLE_VERSION
+    if shard_column not in rows.columns:
+        raise ValueError(f"shard column {shard_column!r} is not a column of the rows: {rows.columns}")
+    values = rows.get_column(shard_column)
+    if values.null_count():
+        raise ValueError(f"shard column {shard_column!r} has null values")
+    distinct = values.unique().sort()
+    if distinct.len() != 1:
+        raise ValueError(f"a shard holds one value of {shard_column!r}, not {distinct.to_list()}")
+    return str(distinct[0])
 
 
 def _canonical_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
@@ -95,10 +132,10 @@ def identical_row_positions(
     rows: pl.DataFrame, reference: pl.DataFrame | pl.LazyFrame, key_column: str
 ) -> pl.Series:
     """For each row of ``rows``, the position in ``reference`` of the row with the same key and the same
-    content, or null: what a later version can take over from an earlier one (its canonical line, its audit).
+    content, or null: what a later shard can take over from an earlier one (its canonical line).
 
     Rows are compared by key and by a hash over every column, both frames hashed in this process; a
-    reference of another schema holds no identical row. A lazy reference (a stored version's Parquet file,
+    reference of another schema holds no identical row. A lazy reference (a stored shard's Parquet file,
     scanned) is hashed by the streaming engine and only its keys and hashes are kept, though decoding still
     holds whole row groups (100,000 rows) at a time.
     """
@@ -121,16 +158,28 @@ def _row_fingerprints(rows: pl.DataFrame | pl.LazyFrame, key_column: str) -> pl.
     return rows.lazy().select(pl.col(key_column), _row_hash=pl.struct(pl.all()).hash())
 
 
+def rows_fingerprint(canonical: pl.DataFrame) -> str:
+    """A digest of canonical rows (schema and values, in key order) by Polars' row hash.
+
+    Far cheaper than serialising the rows, so a write recognises a shard unchanged since the reference
+    version without serialising it or reading the stored one. Polars' hash is stable only within one Polars
+    version, so the digest names that version and is only ever compared, never used as an identity.
+    """
+    digest = hashlib.sha256(f"polars {pl.__version__}\n".encode())
+    digest.update(_hash_header(dataset_schema(canonical)))
+    digest.update(canonical.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def _canonical_line_chunks(
     canonical: pl.DataFrame, key_column: str, reference: Path | None
 ) -> Iterator[tuple[bytes, int]]:
     """The canonical lines of ``canonical`` (sorted by key), :data:`JSONL_CHUNK_ROWS` rows at a time, each
-    chunk with how many of its rows were serialised; a row's line is taken from the stored version
-    ``reference`` when that version holds the identical row.
+    chunk with how many of its rows were serialised; a row's line is taken from the stored shard
+    ``reference`` (verified intact) when that shard holds the identical row.
 
-    Serialising a row in Python costs far more than comparing frames, and a nightly version repeats most rows
-    of the one before: this serialises only the rows that are new or changed. The lines of a reference are
-    reused only when its manifest names this writer version and its files have the recorded digests.
+    Serialising a row in Python costs far more than comparing frames, and a changed shard repeats most rows
+    of the one it replaces: this serialises only the rows that are new or changed.
     """
     reference_lines = _reusable_lines(reference)
     if reference_lines is None:
@@ -169,21 +218,18 @@ def _lines(jsonl: bytes) -> list[bytes]:
     return [line + b"\n" for line in jsonl.split(b"\n")[:-1]]
 
 
-def _reusable_lines(reference: Path | None) -> tuple[pl.LazyFrame, _StoredLines] | None:
-    """The rows of a stored version, scanned, and its canonical lines, when a later version may reuse them."""
-    if reference is None or not (reference / MANIFEST).exists():
+def _reusable_lines(shard_dir: Path | None) -> tuple[pl.LazyFrame, _StoredLines] | None:
+    """The rows of a stored shard (verified intact by the caller), scanned, and its canonical lines."""
+    if shard_dir is None:
         return None
-    manifest = json.loads((reference / MANIFEST).read_text(encoding="utf-8"))
-    if manifest.get("writer_version") != DATASET_WRITER_VERSION or _altered_files(reference, manifest):
-        return None
-    rows, lines = pl.scan_parquet(reference / DATA_PARQUET), _StoredLines(reference / DATA_JSONL)
+    rows, lines = pl.scan_parquet(shard_dir / DATA_PARQUET), _StoredLines(shard_dir / DATA_JSONL)
     return (rows, lines) if len(lines) == rows.select(pl.len()).collect().item() else None
 
 
 class _StoredLines:
-    """The canonical lines of a stored version, read from its file when asked for, not held in memory.
+    """The canonical lines of a stored shard, read from its file when asked for, not held in memory.
 
-    Rows reused by a later version come in key order, as the lines are stored, so the chunks of a write read
+    Rows reused by a later shard come in key order, as the lines are stored, so the chunks of a write read
     the file once, front to back.
     """
 
@@ -218,50 +264,80 @@ def _line_offsets(path: Path) -> list[int]:
     return offsets
 
 
-def content_hash(rows: pl.DataFrame, key_column: str) -> str:
-    """SHA-256 of the schema and the rows in canonical order: the identity of a dataset's content."""
-    canonical = _canonical_rows(rows, key_column)
-    full_hash, _ = _hash_lines(
-        _hash_header(dataset_schema(canonical)), _canonical_line_chunks(canonical, key_column, None)
-    )
-    return full_hash
-
-
 def _hash_header(schema: dict[str, str]) -> bytes:
     return canonical_json([[column, dtype] for column, dtype in schema.items()]).encode("utf-8") + b"\n"
 
 
-def version_problems(datasets_root: Path, name: str, version: str) -> list[str]:
-    """What does not hold of a stored version (empty when it is intact): each file has the digest its
-    manifest recorded, the canonical rows (``data.jsonl``) hash to the content hash, and the version id is
-    that hash's prefix.
+def _version_hash(schema: dict[str, str], shards: Sequence[dict[str, Any]]) -> str:
+    """SHA-256 of the schema and each shard's value and content hash, in shard order."""
+    listing = "".join(f"{shard['value']}\t{shard['content_hash']}\n" for shard in shards)
+    return hashlib.sha256(_hash_header(schema) + listing.encode("utf-8")).hexdigest()
+
+
+def content_hash(rows: pl.DataFrame, key_column: str, shard_column: str | None = None) -> str:
+    """The content hash a version of ``rows`` gets (see :func:`write_dataset_version`), computed without
+    writing anything."""
+    schema, shards = dataset_schema(rows), []
+    for part in shards_of(rows, shard_column):
+        if part.height or not shards:
+            canonical = _canonical_rows(part, key_column)
+            shard_hash, _ = _hash_lines(
+                _hash_header(schema), _canonical_line_chunks(canonical, key_column, None)
+            )
+            shards.append({"value": _shard_value_or_whole(part, shard_column), "content_hash": shard_hash})
+    return _version_hash(schema, sorted(shards, key=lambda shard: shard["value"]))
+
+
+def _shard_value_or_whole(rows: pl.DataFrame, shard_column: str | None) -> str:
+    return _shard_value(rows, shard_column) if rows.height else WHOLE_VERSION
+
+
+def version_problems(datasets_root: Path, name: str, version: str, *, staged: bool = False) -> list[str]:
+    """What does not hold of a stored version (empty when it is intact): every shard it lists is stored with
+    the file digests the manifest recorded and its canonical rows hash to its content hash, the shards' hashes
+    give the version's content hash, and the version id is that hash's prefix.
 
     Files are hashed in chunks as bytes, never parsed into rows: verifying a version costs a read of its
-    files, whatever its size, and the parquet file is checked byte for byte against what was written.
+    files, whatever its size, and each Parquet file is checked byte for byte against what was written.
     """
-    version_dir = _version_dir(datasets_root, name, version)
-    manifest = read_manifest(datasets_root, name, version)
-    problems = [
-        f"{file_name} does not have the digest its manifest recorded"
-        for file_name in _altered_files(version_dir, manifest)
-    ]
-    if (
-        _file_digest(version_dir / DATA_JSONL, prefix=_hash_header(manifest["schema"]))
-        != manifest["content_hash"]
-    ):
-        problems.append("the rows do not hash to the manifest's content hash")
+    manifest = read_manifest(datasets_root, name, version, staged=staged)
+    shards_dir = _shards_dir(datasets_root, name)
+    schema_header = _hash_header(manifest["schema"])
+    problems = []
+    for shard in manifest["shards"]:
+        shard_dir = shards_dir / shard["shard"]
+        problems += [
+            f"shard {shard['shard']} ({shard['value']}): {problem}"
+            for problem in _shard_entry_problems(shard_dir, shard, schema_header)
+        ]
+    if _version_hash(manifest["schema"], manifest["shards"]) != manifest["content_hash"]:
+        problems.append("the shards do not hash to the manifest's content hash")
     if not manifest["content_hash"].startswith(version):
         problems.append(f"the content hash {manifest['content_hash']} does not start with the version id")
     return problems
 
 
-def _altered_files(version_dir: Path, manifest: dict[str, Any]) -> list[str]:
-    """The files of the version whose bytes no longer have the digest its manifest recorded."""
-    return [
-        file_name
-        for file_name, digest in manifest["files"].items()
-        if _file_digest(version_dir / file_name) != digest
+def _shard_entry_problems(shard_dir: Path, shard: dict[str, Any], schema_header: bytes) -> list[str]:
+    problems = [
+        f"{file_name} does not have the digest the manifest recorded"
+        for file_name, digest in shard["files"].items()
+        if _file_digest(shard_dir / file_name) != digest
     ]
+    if _file_digest(shard_dir / DATA_JSONL, prefix=schema_header) != shard["content_hash"]:
+        problems.append("the rows do not hash to the shard's content hash")
+    if not shard["content_hash"].startswith(shard["shard"]):
+        problems.append("the content hash does not start with the shard id")
+    return problems
+
+
+def _shard_problems(shard_dir: Path) -> list[str]:
+    """What does not hold of a stored shard against its own ``shard.json``."""
+    if not (shard_dir / SHARD_MANIFEST).exists():
+        return [f"{shard_dir} has no {SHARD_MANIFEST}"]
+    shard = json.loads((shard_dir / SHARD_MANIFEST).read_text(encoding="utf-8"))
+    if shard.get("writer_version") != DATASET_WRITER_VERSION:
+        return [f"{shard_dir} was written by writer {shard.get('writer_version')}"]
+    return _shard_entry_problems(shard_dir, shard, _hash_header(shard["schema"]))
 
 
 def _file_digest(path: Path, prefix: bytes = b"") -> str | None:
@@ -270,7 +346,7 @@ def _file_digest(path: Path, prefix: bytes = b"") -> str | None:
 
 
 def _fsync_directory_files(directory: Path) -> None:
-    # Without this, a power cut soon after the rename could leave a complete-looking version with empty files.
+    # Without this, a power cut soon after the rename could leave a complete-looking folder with empty files.
     for path in (*directory.iterdir(), directory):
         descriptor = os.open(path, os.O_RDONLY)
         try:
@@ -279,10 +355,12 @@ def _fsync_directory_files(directory: Path) -> None:
             os.close(descriptor)
 
 
-def _version_dir(datasets_root: Path, name: str, version: str) -> Path:
+def version_dir(datasets_root: Path, name: str, version: str, *, staged: bool = False) -> Path:
+    """The folder of a version's manifest: published, or in staging when ``staged``."""
     if not _NAME_PATTERN.match(version):
         raise ValueError(f"not a valid dataset version: {version!r}")
-    return _dataset_dir(datasets_root, name) / version
+    root = Path(datasets_root) / STAGING_DIR if staged else Path(datasets_root)
+    return _dataset_dir(root, name) / version
 
 
 def _dataset_dir(datasets_root: Path, name: str) -> Path:
@@ -291,125 +369,313 @@ def _dataset_dir(datasets_root: Path, name: str) -> Path:
     return Path(datasets_root) / name
 
 
-def read_manifest(datasets_root: Path, name: str, version: str) -> dict[str, Any]:
+def _shards_dir(datasets_root: Path, name: str) -> Path:
+    """Where the shards of dataset ``name`` are stored, for its staged and published versions alike."""
+    return _dataset_dir(datasets_root, name) / SHARDS_DIR
+
+
+def read_manifest(datasets_root: Path, name: str, version: str, *, staged: bool = False) -> dict[str, Any]:
     """The manifest of a stored version."""
-    return json.loads((_version_dir(datasets_root, name, version) / MANIFEST).read_text(encoding="utf-8"))
+    path = version_dir(datasets_root, name, version, staged=staged) / MANIFEST
+    if not path.exists():
+        area = "staged" if staged else "published"
+        raise FileNotFoundError(f"no {area} version {version} of dataset {name} under {datasets_root}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def shard_ids(manifest: dict[str, Any]) -> list[str]:
+    """The ids of a version's shards, in shard order."""
+    return [shard["shard"] for shard in manifest["shards"]]
 
 
 def _existing(
-    datasets_root: Path, name: str, version: str, expected_hash: str, serialised_rows: int
-) -> DatasetVersion:
-    manifest = read_manifest(datasets_root, name, version)
+    datasets_root: Path, name: str, version: str, expected_hash: str, *, staged: bool
+) -> dict[str, Any]:
+    manifest = read_manifest(datasets_root, name, version, staged=staged)
     if manifest["content_hash"] != expected_hash:
         raise RuntimeError(
             f"dataset {name} version {version} exists with content hash {manifest['content_hash']}, "
             f"not {expected_hash}: a version id collision, or the store was altered by hand"
         )
-    return DatasetVersion(
-        name=name,
-        version=version,
-        content_hash=expected_hash,
-        row_count=manifest["row_count"],
-        path=_version_dir(datasets_root, name, version),
-        manifest=manifest,
-        created=False,
-        serialised_rows=serialised_rows,
+    return manifest
+
+
+@dataclass(frozen=True)
+class _StoredShard:
+    entry: dict[str, Any]
+    """The shard's line in a version manifest (without its value)."""
+    serialised_rows: int
+    written: bool
+
+
+def _reference_shards(datasets_root: Path, name: str, version: str | None) -> dict[str, dict[str, Any]]:
+    """Shard value → shard entry of the published ``version``, when it was written by this writer."""
+    if version is None:
+        return {}
+    manifest = read_manifest(datasets_root, name, version)
+    if manifest.get("writer_version") != DATASET_WRITER_VERSION:
+        return {}
+    return {shard["value"]: shard for shard in manifest["shards"]}
+
+
+def _store_shard(
+    canonical: pl.DataFrame,
+    *,
+    schema: dict[str, str],
+    shards_dir: Path,
+    key_column: str,
+    reference: dict[str, Any] | None,
+) -> _StoredShard:
+    """Store the rows of one shard, unless the store holds them already; its manifest entry.
+
+    The reference version's shard for the same value is verified by its file digests first (whatever the
+    cost, a damaged shard is never taken over). When the rows fingerprint as that shard's, it is that
+    shard: nothing is serialised or written. Otherwise the canonical lines are computed (reusing the
+    reference shard's lines of identical rows) and hashed, and the shard is written unless a shard of that
+    content is already stored.
+    """
+    fingerprint = rows_fingerprint(canonical)
+    header = _hash_header(schema)
+    lines_from = None
+    if reference is not None and not _shard_entry_problems(
+        shards_dir / reference["shard"], reference, header
+    ):
+        if reference["rows_fingerprint"] == fingerprint:
+            return _StoredShard(entry=_entry(reference), serialised_rows=0, written=False)
+        lines_from = shards_dir / reference["shard"]
+    shards_dir.mkdir(parents=True, exist_ok=True)
+    temp_dir = shards_dir / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+    temp_dir.mkdir()
+    try:
+        with (temp_dir / DATA_JSONL).open("wb") as jsonl:
+            full_hash, serialised = _hash_lines(
+                header, _canonical_line_chunks(canonical, key_column, lines_from), jsonl
+            )
+        final_dir = shards_dir / full_hash[:VERSION_HEX_CHARS]
+        if not final_dir.exists():
+            canonical.write_parquet(temp_dir / DATA_PARQUET, **PARQUET_OPTIONS)
+            shard = {
+                "shard": final_dir.name,
+                "content_hash": full_hash,
+                "row_count": canonical.height,
+                "rows_fingerprint": fingerprint,
+                "writer_version": DATASET_WRITER_VERSION,
+                "schema": schema,
+                "files": {name: file_sha256(temp_dir / name) for name in (DATA_PARQUET, DATA_JSONL)},
+            }
+            (temp_dir / SHARD_MANIFEST).write_text(json.dumps(shard, indent=2) + "\n", encoding="utf-8")
+            _fsync_directory_files(temp_dir)
+            if _renamed(temp_dir, final_dir):
+                return _StoredShard(entry=_entry(shard), serialised_rows=serialised, written=True)
+        shutil.rmtree(temp_dir, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        raise
+    return _StoredShard(
+        entry=_verified_existing_shard(final_dir, full_hash, fingerprint),
+        serialised_rows=serialised,
+        written=False,
     )
 
 
+def _renamed(temp_dir: Path, final_dir: Path) -> bool:
+    """Rename ``temp_dir`` to ``final_dir``; False when another writer stored the same content first."""
+    try:
+        temp_dir.rename(final_dir)
+    except OSError:
+        if not final_dir.exists():
+            raise
+        return False
+    return True
+
+
+def _verified_existing_shard(shard_dir: Path, full_hash: str, fingerprint: str) -> dict[str, Any]:
+    """The entry of a shard already stored with the content hash ``full_hash``, after checking its files."""
+    problems = _shard_problems(shard_dir)
+    if problems:
+        raise RuntimeError(f"stored shard {shard_dir} is damaged: {'; '.join(problems)}")
+    shard = json.loads((shard_dir / SHARD_MANIFEST).read_text(encoding="utf-8"))
+    if shard["content_hash"] != full_hash:
+        raise RuntimeError(
+            f"shard {shard_dir} exists with content hash {shard['content_hash']}, not {full_hash}: "
+            "a shard id collision, or the store was altered by hand"
+        )
+    return _entry({**shard, "rows_fingerprint": fingerprint})
+
+
+def _entry(shard: dict[str, Any]) -> dict[str, Any]:
+    return {key: shard[key] for key in ("shard", "content_hash", "row_count", "rows_fingerprint", "files")}
+
+
 def write_dataset_version(
-    rows: pl.DataFrame,
+    rows: pl.DataFrame | Iterable[pl.DataFrame],
     *,
     name: str,
     datasets_root: Path,
     rule_version: str,
     inputs: dict,
     key_column: str,
+    shard_column: str | None = None,
+    staged: bool = False,
     rules_sha256: str | None = None,
     code_version: dict[str, str | None] | None = None,
     upstream: dict[str, Any] | None = None,
-    reuse_lines_of: Path | None = None,
+    reuse_shards_of: str | None = None,
 ) -> DatasetVersion:
-    """Store ``rows`` as a version of dataset ``name``, or return the existing version with the same content.
+    """Store ``rows`` as a version of dataset ``name`` (in staging when ``staged``), or return the existing
+    version with the same content.
 
-    The version id is the first 16 hex characters of the content hash: SHA-256 over the schema and the rows
-    sorted by ``key_column`` (which must be unique and non-null) as canonical JSON. Row order in ``rows``
-    therefore does not matter. ``rule_version``, ``rules_sha256`` (the curation rules file's hash) and
-    ``inputs`` describe how the rows were made; they go into the manifest (the first two also as ``rules``:
-    ``{"version", "sha256"}``) but not into the hash, so when the same content is written again the existing
-    version and its first manifest are returned unchanged (``created=False``). So do ``code_version`` (the
-    versions of the code that made the rows) and ``upstream`` (the data versions read, see
-    ``feedback_platform.defs.datasets.provenance``). ``reuse_lines_of``, a stored version's folder (say the
-    latest published one), lends the canonical lines of the rows it holds unchanged; the bytes written are
-    the same with or without it.
+    ``rows`` is a frame, or frames of one schema that each hold the rows of one value of ``shard_column``
+    (as :func:`shards_of` splits a frame), so that a caller can stream a table a shard at a time. An empty
+    frame only lends its schema. Each shard's content hash is SHA-256 over the schema and
+    its rows sorted by ``key_column`` (unique and non-null across the version) as canonical JSON; the
+    version's content hash is SHA-256 over the schema and its shards' values and hashes in value order, and
+    the version id its first 16 hex characters. Row order therefore does not matter.
+
+    ``rule_version``, ``rules_sha256`` (the curation rules file's hash) and ``inputs`` describe how the rows
+    were made; they go into the manifest (the first two also as ``rules``: ``{"version", "sha256"}``) but not
+    into the hash, so when the same content is written again the existing version and its first manifest are
+    returned unchanged (``created=False``). So do ``code_version`` (the versions of the code that made the
+    rows) and ``upstream`` (the data versions read, see ``feedback_platform.defs.datasets.provenance``).
+    ``reuse_shards_of``, a published version (say the latest), lends its shards: a shard whose rows are
+    unchanged is that version's shard, and a changed one reuses the canonical lines of its unchanged rows.
+    The bytes and ids are the same with or without it.
     """
-    canonical = _canonical_rows(rows, key_column)
-    schema = dataset_schema(canonical)
-    dataset_dir = _dataset_dir(datasets_root, name)
-    dataset_dir.mkdir(parents=True, exist_ok=True)
-    temp_dir = dataset_dir / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
-    temp_dir.mkdir()
-    try:
-        with (temp_dir / DATA_JSONL).open("wb") as jsonl:
-            full_hash, serialised_rows = _hash_lines(
-                _hash_header(schema), _canonical_line_chunks(canonical, key_column, reuse_lines_of), jsonl
+    shards_dir = _shards_dir(datasets_root, name)
+    reference = _reference_shards(datasets_root, name, reuse_shards_of)
+    schema: dict[str, str] | None = None
+    empty: pl.DataFrame | None = None
+    entries: dict[str, dict[str, Any]] = {}
+    keys: list[pl.Series] = []
+    serialised_rows = shards_written = 0
+    for shard_rows in shards_of(rows, shard_column) if isinstance(rows, pl.DataFrame) else rows:
+        if schema is None:
+            schema, empty = dataset_schema(shard_rows), shard_rows.clear()
+        elif dataset_schema(shard_rows) != schema:
+            raise ValueError(
+                f"shards of dataset {name} differ in schema: {dataset_schema(shard_rows)} != {schema}"
             )
-        version = full_hash[:VERSION_HEX_CHARS]
-        final_dir = _version_dir(datasets_root, name, version)
-        if final_dir.exists():
-            shutil.rmtree(temp_dir, ignore_errors=True)
-            return _existing(datasets_root, name, version, full_hash, serialised_rows)
-        canonical.write_parquet(temp_dir / DATA_PARQUET, **PARQUET_OPTIONS)
-        manifest = {
-            "name": name,
-            "version": version,
-            "content_hash": full_hash,
-            "row_count": canonical.height,
-            "key_column": key_column,
-            "writer_version": DATASET_WRITER_VERSION,
-            "schema": schema,
-            "rule_version": rule_version,
-            "rules": {"version": rule_version, "sha256": rules_sha256},
-            "inputs": inputs,
-            "code_version": code_version or {},
-            "upstream": upstream or {},
-            "files": {
-                file_name: file_sha256(temp_dir / file_name) for file_name in (DATA_PARQUET, DATA_JSONL)
-            },
-            "created_at": datetime.now(UTC).isoformat(),
-        }
-        # Key order as built (schema in column order), not sorted.
-        manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
-        (temp_dir / MANIFEST).write_text(manifest_text + "\n", encoding="utf-8")
-        _fsync_directory_files(temp_dir)
-        try:
-            temp_dir.rename(final_dir)
-        except OSError:
-            if not final_dir.exists():
-                raise
-            # Another writer stored the same content first: theirs stands.
-            shutil.rmtree(temp_dir, ignore_errors=True)
-            return _existing(datasets_root, name, version, full_hash, serialised_rows)
-    except BaseException:
-        shutil.rmtree(temp_dir, ignore_errors=True)
-        raise
+        if shard_rows.height == 0:
+            continue
+        value = _shard_value(shard_rows, shard_column)
+        if value in entries:
+            raise ValueError(f"dataset {name} was given two shards for {shard_column} = {value}")
+        canonical = _canonical_rows(shard_rows, key_column)
+        keys.append(canonical.get_column(key_column))
+        stored = _store_shard(
+            canonical,
+            schema=schema,
+            shards_dir=shards_dir,
+            key_column=key_column,
+            reference=reference.get(value),
+        )
+        entries[value] = stored.entry
+        serialised_rows += stored.serialised_rows
+        shards_written += stored.written
+    if schema is None or empty is None:
+        raise ValueError(f"dataset {name} was given no rows and no schema: pass at least an empty frame")
+    if not entries:
+        stored = _store_shard(
+            empty, schema=schema, shards_dir=shards_dir, key_column=key_column, reference=None
+        )
+        entries[WHOLE_VERSION] = stored.entry
+        shards_written += stored.written
+    _require_unique_keys(keys, key_column)
+    listed = [{"value": value, **entries[value]} for value in sorted(entries)]
+    full_hash = _version_hash(schema, listed)
+    version = full_hash[:VERSION_HEX_CHARS]
+    manifest = {
+        "name": name,
+        "version": version,
+        "content_hash": full_hash,
+        "row_count": sum(shard["row_count"] for shard in listed),
+        "key_column": key_column,
+        "shard_column": shard_column,
+        "writer_version": DATASET_WRITER_VERSION,
+        "schema": schema,
+        "rule_version": rule_version,
+        "rules": {"version": rule_version, "sha256": rules_sha256},
+        "inputs": inputs,
+        "code_version": code_version or {},
+        "upstream": upstream or {},
+        "shards": listed,
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    created = _write_manifest(datasets_root, name, version, manifest, staged=staged)
     return DatasetVersion(
         name=name,
         version=version,
         content_hash=full_hash,
-        row_count=canonical.height,
-        path=final_dir,
-        manifest=json.loads(manifest_text),
-        created=True,
+        row_count=manifest["row_count"],
+        path=version_dir(datasets_root, name, version, staged=staged),
+        manifest=manifest if created else _existing(datasets_root, name, version, full_hash, staged=staged),
+        created=created,
         serialised_rows=serialised_rows,
+        shards_written=shards_written,
     )
 
 
+def _require_unique_keys(keys: list[pl.Series], key_column: str) -> None:
+    all_keys = pl.concat(keys) if keys else pl.Series(key_column, [], dtype=pl.String)
+    if all_keys.n_unique() != all_keys.len():
+        raise ValueError(f"key column {key_column!r} has duplicate values across shards")
+
+
+def _write_manifest(
+    datasets_root: Path, name: str, version: str, manifest: dict[str, Any], *, staged: bool
+) -> bool:
+    """Write a version's manifest into its folder in one rename; False when the version already exists (its
+    content hash must then be the same)."""
+    final_dir = version_dir(datasets_root, name, version, staged=staged)
+    if final_dir.exists():
+        _existing(datasets_root, name, version, manifest["content_hash"], staged=staged)
+        return False
+    final_dir.parent.mkdir(parents=True, exist_ok=True)
+    temp_dir = final_dir.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+    temp_dir.mkdir()
+    try:
+        # Key order as built (schema in column order), not sorted.
+        text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
+        (temp_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
+        _fsync_directory_files(temp_dir)
+        if _renamed(temp_dir, final_dir):
+            return True
+        shutil.rmtree(temp_dir, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        raise
+    _existing(datasets_root, name, version, manifest["content_hash"], staged=staged)
+    return False
+
+
+def shard_paths(
+    datasets_root: Path, name: str, manifest: dict[str, Any], only: Collection[str] | None = None
+) -> list[Path]:
+    """The Parquet files of a version's shards in shard order; only the shards whose ids are in ``only``."""
+    shards_dir = _shards_dir(datasets_root, name)
+    return [
+        shards_dir / shard_id / DATA_PARQUET
+        for shard_id in shard_ids(manifest)
+        if only is None or shard_id in only
+    ]
+
+
 def read_dataset_version(
-    datasets_root: Path, name: str, version: str, columns: Sequence[str] | None = None
+    datasets_root: Path,
+    name: str,
+    version: str,
+    columns: Sequence[str] | None = None,
+    *,
+    staged: bool = False,
+    only_shards: Collection[str] | None = None,
 ) -> pl.DataFrame:
-    """The rows of a stored version, in canonical (key column) order; only ``columns`` when given."""
-    path = _version_dir(datasets_root, name, version) / DATA_PARQUET
-    if not path.exists():
-        raise FileNotFoundError(f"no version {version} of dataset {name} under {datasets_root}")
-    return pl.read_parquet(path, columns=list(columns) if columns is not None else None)
+    """The rows of a stored version, shard by shard, each sorted by the key column; only ``columns`` when
+    given, and only the shards of ``only_shards`` when given."""
+    manifest = read_manifest(datasets_root, name, version, staged=staged)
+    selected = shard_paths(datasets_root, name, manifest, only_shards)
+    # With no shard selected, the first shard (a version has at least one) lends the columns' types.
+    paths = selected or shard_paths(datasets_root, name, manifest)[:1]
+    rows = pl.read_parquet(
+        paths, columns=list(columns) if columns is not None else None, hive_partitioning=False
+    )
+    return rows if selected else rows.clear()
