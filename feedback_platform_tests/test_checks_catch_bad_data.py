@@ -181,8 +181,8 @@ def test_a_row_without_lineage_fails(
 ) -> None:
     tamper(
         platform_copy,
-        "delete from dataset_row_lineage where row_id = "
-        "(select min(row_id) from dataset_row_lineage where dataset = 'sft')",
+        "delete from dataset_shard_lineage where row_id = "
+        "(select min(row_id) from dataset_shard_lineage where dataset = 'sft')",
     )
     evaluation = run_check(
         platform_copy, sample_platform.instance, "dataset_row_lineage", "every_dataset_row_has_lineage"

@@ -161,10 +161,11 @@ def read_table_parts(
     if not values:
         yield con.sql(f"select * {source} limit 0", params=params).pl()
     for value in values:
-        # "is not distinct from" keeps a null part too, for the reader to refuse rather than lose it.
-        condition = f"{part} is not distinct from ?"
+        # "=" lets DuckDB skip the row groups of other parts; a null part is read too, for the reader to
+        # refuse rather than lose it.
+        condition = f"{part} is null" if value is None else f"{part} = ?"
         query = f"select * {source} {'and' if conditions else 'where'} {condition}"
-        yield con.sql(query, params=[*params, value]).pl()
+        yield con.sql(query, params=[*params, *([] if value is None else [value])]).pl()
 
 
 @contextmanager

@@ -323,3 +323,37 @@ def test_a_damaged_shard_of_the_earlier_version_is_not_reused(tmp_path):
         RuntimeError, match=f"stored shard .*{shard_dir(earlier, '2025-03-01').name} is damaged"
     ):
         write(tonight_rows(), tmp_path, reuse_shards_of=earlier.version)
+
+
+def legacy_version(rows: pl.DataFrame, root: Path) -> str:
+    """A version as writer 1.x stored it: its files in its own folder, its content hash that of its one
+    canonical JSONL (which is what a single shard holds), and a manifest listing its files."""
+    sharded = write(rows, root / "scratch", shard_column=None)
+    (shard,) = sharded.manifest["shards"]
+    version = shard["content_hash"][:16]
+    folder = root / "eval_dataset" / version
+    folder.mkdir(parents=True)
+    for file_name in ("data.parquet", "data.jsonl"):
+        (folder / file_name).write_bytes((shard_dir(sharded, "all") / file_name).read_bytes())
+    manifest = {
+        key: value for key, value in sharded.manifest.items() if key not in ("shards", "shard_column")
+    }
+    manifest |= {"version": version, "content_hash": shard["content_hash"], "writer_version": "1.0.0"}
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "files": shard["files"]}))
+    return version
+
+
+# Guards the upgrade: versions written before shards (that training runs may have pinned) stay readable and
+# verifiable, and a new version does not try to take shards over from them.
+def test_a_version_written_before_shards_stays_readable_and_verifiable(tmp_path):
+    version = legacy_version(eval_rows(), tmp_path)
+    assert read_dataset_version(tmp_path, "eval_dataset", version).equals(eval_rows().sort("example_id"))
+    assert version_problems(tmp_path, "eval_dataset", version) == []
+    sharded = write(eval_rows(), tmp_path, reuse_shards_of=version)
+    assert (sharded.serialised_rows, sharded.shards_written) == (3, 2)
+    jsonl = tmp_path / "eval_dataset" / version / "data.jsonl"
+    jsonl.write_text(jsonl.read_text().replace("better", "worse"))
+    assert version_problems(tmp_path, "eval_dataset", version) == [
+        f"shard {version} (all): data.jsonl does not have the digest the manifest recorded",
+        f"shard {version} (all): the rows do not hash to the shard's content hash",
+    ]

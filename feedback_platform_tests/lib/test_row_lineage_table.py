@@ -1,6 +1,9 @@
-"""The row lineage table is appended: a sync reads only the versions it does not trace yet."""
+"""The row lineage is appended per shard: a sync reads only the shards it does not trace yet, and a shard
+many versions list is traced once."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -10,6 +13,7 @@ from feedback_platform.lib import warehouse
 from feedback_platform.lib.datasets.index import REGISTRY_TABLE, list_dataset_versions
 from feedback_platform.lib.datasets.row_lineage_table import (
     LINEAGE_TABLE,
+    SHARD_LINEAGE_TABLE,
     latest_version_lineage,
     sync_row_lineage,
     traced_row_counts,
@@ -18,11 +22,13 @@ from feedback_platform.lib.datasets.store import write_dataset_version
 
 
 def _examples(ids: list[str]) -> pl.DataFrame:
+    """Examples whose response date is the 1st of the month for ids a to m, the 2nd for the others."""
     return pl.DataFrame(
         {
             "example_id": ids,
             "response_id": [f"r-{i}" for i in ids],
             "feedback_event_ids": [[f"ev-{i}", f"ev-{i}-b"] for i in ids],
+            "response_date": [date(2026, 11, 1 if i < "n" else 2) for i in ids],
         }
     )
 
@@ -35,6 +41,7 @@ def _store(root, ids: list[str]) -> str:
         rule_version="1",
         inputs={},
         key_column="example_id",
+        shard_column="response_date",
     ).version
 
 
@@ -45,35 +52,41 @@ def con(tmp_path):
     connection.close()
 
 
-def test_a_sync_traces_only_the_versions_published_since_the_last(tmp_path, con):
-    # Guards the appended lineage: a second night reads its own version only, and the first stays as it was.
+def test_a_sync_traces_only_the_shards_no_version_listed_before(tmp_path, con):
+    # Guards the appended lineage: a second night traces its new shard only; its unchanged shard, which the
+    # first version lists too, is traced once, and the view gives each version its full lineage.
     root = tmp_path / "datasets"
     first = _store(root, ["a", "b"])
     sync = sync_row_lineage(con, list_dataset_versions(root), root)
-    assert (sync.traced, sync.dropped, sync.rows) == ([f"sft@{first}"], [], 4)
+    assert (sync.traced, sync.dropped, len(sync.shards_traced), sync.rows) == ([f"sft@{first}"], [], 1, 4)
 
-    assert sync_row_lineage(con, list_dataset_versions(root), root).traced == []
+    again = sync_row_lineage(con, list_dataset_versions(root), root)
+    assert (again.traced, again.shards_traced) == ([], [])
 
-    second = _store(root, ["a", "b", "c"])
+    second = _store(root, ["a", "b", "x"])
     sync = sync_row_lineage(con, list_dataset_versions(root), root)
     assert sync.traced == [f"sft@{second}"]
-    assert sync.rows == 4 + 6
+    assert len(sync.shards_traced) == 1
+    assert sync.rows == 4 + 2
     counts = traced_row_counts(con).sort("version").rows()
     assert sorted(counts) == sorted([("sft", first, 2, 2), ("sft", second, 3, 3)])
+    by_version = con.execute(f"select version, count(*) from {LINEAGE_TABLE} group by all").fetchall()
+    assert sorted(by_version) == sorted([(first, 4), (second, 6)])
 
 
 def test_a_sync_drops_versions_no_longer_stored_and_retraces_lost_rows(tmp_path, con):
-    # Guards self-repair: lineage of a removed version goes; a version missing rows is traced again.
+    # Guards self-repair: a removed version is unlisted and its shard's lineage goes; a shard missing rows
+    # is traced again.
     root = tmp_path / "datasets"
     kept, removed = _store(root, ["a"]), _store(root, ["x", "y"])
     sync_row_lineage(con, list_dataset_versions(root), root)
-    con.execute(f"delete from {LINEAGE_TABLE} where version = ? and row_id = 'a'", [kept])
+    con.execute(f"delete from {SHARD_LINEAGE_TABLE} where row_id = 'a'")
 
     registry = list_dataset_versions(root).filter(pl.col("version") != removed)
     sync = sync_row_lineage(con, registry, root)
-    assert sync.dropped == [f"sft@{removed}"]
-    assert sync.traced == [f"sft@{kept}"]
+    assert (sync.dropped, sync.traced, len(sync.shards_traced)) == ([f"sft@{removed}"], [], 1)
     assert con.execute(f"select distinct version from {LINEAGE_TABLE}").fetchall() == [(kept,)]
+    assert con.execute(f"select distinct row_id from {SHARD_LINEAGE_TABLE}").fetchall() == [("a",)]
 
 
 def test_latest_version_lineage_holds_the_latest_versions_rows_only(tmp_path, con):

@@ -10,6 +10,7 @@ import pytest
 from feedback_platform.lib.warehouse import (
     SchemaMismatchError,
     read_table,
+    read_table_parts,
     replace_partitions,
     replace_rows_matching,
     replace_table,
@@ -107,3 +108,22 @@ def test_replace_table_keeps_nested_types(con: duckdb.DuckDBPyConnection) -> Non
 def test_reading_a_missing_table_names_it(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(LookupError, match="raw_feedback does not exist yet"):
         read_table(con, "raw_feedback")
+
+
+# Guards how a dataset version streams its curated table: one frame per value in value order (only the
+# rows a filter keeps), a null value read too rather than lost, and an empty table as one typed empty frame.
+def test_a_table_is_read_a_part_at_a_time(con: duckdb.DuckDBPyConnection) -> None:
+    rows = pl.concat(
+        [_rows(DAY_2, ["b", "c"]), _rows(DAY_1, ["a"]), _rows(DAY_1, ["z"]).with_columns(id=pl.lit("x"))]
+    )
+    replace_table(
+        con,
+        "parts",
+        rows.with_columns(landing_date=pl.when(pl.col("id") == "x").then(None).otherwise("landing_date")),
+    )
+    parts = list(read_table_parts(con, "parts", "landing_date"))
+    assert [part["landing_date"].to_list() for part in parts] == [[DAY_1], [DAY_2, DAY_2], [None]]
+    filtered = list(read_table_parts(con, "parts", "landing_date", {"redacted_text": "c"}))
+    assert [part["id"].to_list() for part in filtered] == [[f"{DAY_2}-1"]]
+    (empty,) = read_table_parts(con, "parts", "landing_date", {"redacted_text": "none"})
+    assert empty.height == 0 and empty.schema == parts[0].schema

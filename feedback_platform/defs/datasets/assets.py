@@ -7,8 +7,8 @@ points `latest.json` at it. When a blocking check fails, Dagster does not run th
 previous version stays latest and the failed check says why.
 
 The version folders on disk are the source of truth: `dataset_versions` is rebuilt from every published
-manifest, and `dataset_row_lineage` traces the versions it does not hold yet, so either table can be lost and
-rebuilt but a published version never changes.
+manifest, and `dataset_row_lineage` traces the shards it does not hold yet, so either can be lost and rebuilt
+but a published version never changes.
 """
 
 from functools import partial
@@ -170,10 +170,10 @@ def dataset_versions(dataset_store: DatasetStore) -> pl.DataFrame:
 def dataset_row_lineage(
     dataset_versions: pl.DataFrame, dataset_store: DatasetStore, warehouse: Warehouse
 ) -> dg.MaterializeResult:
-    """For every row of every version, the response and feedback events it came from.
+    """For every row of every version, the response and feedback events it came from: a view over the
+    lineage of each shard, kept once however many versions list the shard.
 
-    Appended: only versions the table does not trace yet are read (see
-    `feedback_platform.lib.datasets.row_lineage_table`)."""
+    Appended: only shards not traced yet are read (see `feedback_platform.lib.datasets.row_lineage_table`)."""
     with warehouse.connect() as con:
         sync = sync_row_lineage(con, dataset_versions, dataset_store.path)
     return dg.MaterializeResult(
@@ -182,5 +182,6 @@ def dataset_row_lineage(
             "dagster/row_count": sync.rows,
             "versions_traced": dg.MetadataValue.json(sync.traced),
             "versions_dropped": dg.MetadataValue.json(sync.dropped),
+            "shards_traced": dg.MetadataValue.json(sync.shards_traced),
         }
     )

@@ -301,16 +301,14 @@ def version_problems(datasets_root: Path, name: str, version: str, *, staged: bo
     files, whatever its size, and each Parquet file is checked byte for byte against what was written.
     """
     manifest = read_manifest(datasets_root, name, version, staged=staged)
-    shards_dir = _shards_dir(datasets_root, name)
     schema_header = _hash_header(manifest["schema"])
-    problems = []
-    for shard in manifest["shards"]:
-        shard_dir = shards_dir / shard["shard"]
-        problems += [
-            f"shard {shard['shard']} ({shard['value']}): {problem}"
-            for problem in _shard_entry_problems(shard_dir, shard, schema_header)
-        ]
-    if _version_hash(manifest["schema"], manifest["shards"]) != manifest["content_hash"]:
+    problems = [
+        f"shard {shard['shard']} ({shard['value']}): {problem}"
+        for shard, folder in _stored_shards(datasets_root, name, manifest, staged=staged)
+        for problem in _shard_entry_problems(folder, shard, schema_header)
+    ]
+    sharded = "shards" in manifest
+    if sharded and _version_hash(manifest["schema"], manifest["shards"]) != manifest["content_hash"]:
         problems.append("the shards do not hash to the manifest's content hash")
     if not manifest["content_hash"].startswith(version):
         problems.append(f"the content hash {manifest['content_hash']} does not start with the version id")
@@ -384,8 +382,33 @@ def read_manifest(datasets_root: Path, name: str, version: str, *, staged: bool 
 
 
 def shard_ids(manifest: dict[str, Any]) -> list[str]:
-    """The ids of a version's shards, in shard order."""
-    return [shard["shard"] for shard in manifest["shards"]]
+    """The ids of a version's shards, in shard order (a version written before shards: its own id)."""
+    return [shard["shard"] for shard in manifest["shards"]] if "shards" in manifest else [manifest["version"]]
+
+
+def shard_rows(manifest: dict[str, Any]) -> list[int]:
+    """The row counts of a version's shards, in shard order (a version written before shards: its own)."""
+    return (
+        [shard["row_count"] for shard in manifest["shards"]]
+        if "shards" in manifest
+        else [manifest["row_count"]]
+    )
+
+
+def _stored_shards(
+    datasets_root: Path, name: str, manifest: dict[str, Any], *, staged: bool
+) -> list[tuple[dict[str, Any], Path]]:
+    """Each shard entry of a version, with the folder that holds its files.
+
+    A version written before shards (writer 1.x: its files in its own folder, its content hash theirs) is
+    read as one shard, so versions that training runs pinned before stay readable and verifiable.
+    """
+    if "shards" in manifest:
+        shards_dir = _shards_dir(datasets_root, name)
+        return [(shard, shards_dir / shard["shard"]) for shard in manifest["shards"]]
+    whole = {key: manifest[key] for key in ("content_hash", "row_count", "files")}
+    folder = version_dir(datasets_root, name, manifest["version"], staged=staged)
+    return [({"value": WHOLE_VERSION, "shard": manifest["version"], **whole}, folder)]
 
 
 def _existing(
@@ -649,14 +672,18 @@ def _write_manifest(
 
 
 def shard_paths(
-    datasets_root: Path, name: str, manifest: dict[str, Any], only: Collection[str] | None = None
+    datasets_root: Path,
+    name: str,
+    manifest: dict[str, Any],
+    only: Collection[str] | None = None,
+    *,
+    staged: bool = False,
 ) -> list[Path]:
     """The Parquet files of a version's shards in shard order; only the shards whose ids are in ``only``."""
-    shards_dir = _shards_dir(datasets_root, name)
     return [
-        shards_dir / shard_id / DATA_PARQUET
-        for shard_id in shard_ids(manifest)
-        if only is None or shard_id in only
+        folder / DATA_PARQUET
+        for shard, folder in _stored_shards(datasets_root, name, manifest, staged=staged)
+        if only is None or shard["shard"] in only
     ]
 
 
@@ -672,9 +699,9 @@ def read_dataset_version(
     """The rows of a stored version, shard by shard, each sorted by the key column; only ``columns`` when
     given, and only the shards of ``only_shards`` when given."""
     manifest = read_manifest(datasets_root, name, version, staged=staged)
-    selected = shard_paths(datasets_root, name, manifest, only_shards)
+    selected = shard_paths(datasets_root, name, manifest, only_shards, staged=staged)
     # With no shard selected, the first shard (a version has at least one) lends the columns' types.
-    paths = selected or shard_paths(datasets_root, name, manifest)[:1]
+    paths = selected or shard_paths(datasets_root, name, manifest, staged=staged)[:1]
     rows = pl.read_parquet(
         paths, columns=list(columns) if columns is not None else None, hive_partitioning=False
     )
