@@ -7,7 +7,8 @@ responses has about 20,000 a day over 32 days), and runs, each in a child proces
 assets run: `curation_text_facts` from nothing (a first build: every text read), then again over the
 unchanged mart (what a nightly pays beyond its new day's texts: the fingerprint scan), then for each
 dataset kind `curate_table` (the signals and facts read, the selection over them, the curated table
-written with its texts joined in DuckDB), and what its staged asset runs: the curated table read a shard
+written with its texts joined in DuckDB), first into an empty table, then again (only changed rows
+written: none), and what its staged asset runs: the curated table read a shard
 (response date) at a time and written as a dataset version, first into an empty store, then again (the
 nightly's case for every day but the new one: each shard recognised as the earlier version's and
 verified by its digests).
@@ -41,10 +42,12 @@ _DAY_SPREAD = 8
 """Copy ``c`` of the mart is moved ``c % 8`` times the source's span of days later."""
 _FACTS_STEP = "facts"
 _STAGE_STEP = "stage"
+_FIRST = "first"
 
 _CHILD = f"""
 import sys
 from feedback_platform.lib.curation import DEFAULT_RULES_PATH, load_rules
+from feedback_platform.lib.curation.attached_texts import row_digests_table
 from feedback_platform.lib.curation.facts_table import refresh_text_facts
 from feedback_platform.lib.curation.selection import curate_table
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
@@ -69,8 +72,11 @@ with warehouse.connect() as con:
         ).serialised_rows
     else:
         kind = DATASET_KINDS[sys.argv[1]]
+        if sys.argv[2:] == ["{_FIRST}"]:
+            for table in (kind.curated_table, row_digests_table(kind.curated_table)):
+                con.execute(f"drop table if exists {{table}}")
         rules = load_rules(DEFAULT_RULES_PATH)
-        rows = curate_table(con, kind.curation, rules, target_table=kind.curated_table)
+        rows = curate_table(con, kind.curation, rules, target_table=kind.curated_table).rows_written
 print(rows)
 """
 
@@ -93,7 +99,7 @@ def main() -> None:
         steps = [
             ("facts, first build", [_FACTS_STEP]),
             ("facts, unchanged", [_FACTS_STEP]),
-            *((name, [name]) for name in DATASET_KINDS),
+            *((f"{name}, {when}", [name, when]) for name in DATASET_KINDS for when in (_FIRST, "again")),
             *(
                 (f"stage {name}, {when}", [_STAGE_STEP, name, f"{name}-x{scale}"])
                 for name in DATASET_KINDS

@@ -392,9 +392,9 @@ def test_curated_tables_in_a_duckdb_file_hold_the_rows_of_the_frame_path(tmp_pat
         selected_over = read_signals_and_facts(con).sort("event_id")
         assert selected_over.equals(text_facts(frame).select(selected_over.columns).sort("event_id"))
         for curation in (EVAL_CURATION, SFT_CURATION, DPO_CURATION, KTO_CURATION):
-            rows = curate_table(con, curation, RULES, target_table=f"{curation.kind}_rows")
+            curated = curate_table(con, curation, RULES, target_table=f"{curation.kind}_rows")
             stored = con.sql(f"select * from {curation.kind}_rows").pl()
-            assert rows == stored.height > 0
+            assert curated.rows == curated.rows_written == stored.height > 0
             assert stored.equals(curate_frame(curation, frame, RULES))
 
 
@@ -423,3 +423,38 @@ def test_a_refresh_recomputes_only_the_facts_of_new_changed_and_gone_texts(tmp_p
         assert set(facts_out_of_step(con).values()) == {0}
         curate_table(con, KTO_CURATION, RULES, target_table="kto_rows")
         assert con.sql("select * from kto_rows").pl().equals(curate_frame(KTO_CURATION, frame, RULES))
+
+
+def test_curating_again_writes_only_the_rows_whose_values_or_texts_changed(tmp_path):
+    # Guards the nightly's curate cost and its truth: unchanged, nothing is written; after a new response,
+    # an edited text and a retrieved context changed in place (a text no selection rule reads), every new
+    # or changed row is written, the untouched response's are not, and the table holds exactly the rows of a
+    # full curation.
+    mart = _three_responses_mart()
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        _store_mart(con, mart.frame())
+        refresh_text_facts(con)
+        first = curate_table(con, KTO_CURATION, RULES, target_table="kto_rows")
+        assert first.rows == first.rows_written > 0
+        assert curate_table(con, KTO_CURATION, RULES, target_table="kto_rows").rows_written == 0
+        before = con.sql("select * from kto_rows").pl()
+
+        mart.event(response("r4", output="New."), "thumb", "up")
+        edited = pl.when(pl.col("edit_text") == "Better.").then(pl.lit("Best.")).otherwise("edit_text")
+        context = pl.col("retrieved_context").list.eval(
+            pl.element().struct.with_fields(text=pl.lit("Moved."))
+        )
+        frame = mart.frame().with_columns(
+            edit_text=edited,
+            retrieved_context=pl.when(pl.col("response_id") == "r1")
+            .then(context)
+            .otherwise("retrieved_context"),
+        )
+        _store_mart(con, frame)
+        refresh_text_facts(con)
+        again = curate_table(con, KTO_CURATION, RULES, target_table="kto_rows")
+        stored = con.sql("select * from kto_rows").pl().sort("example_id")
+        assert stored.equals(curate_frame(KTO_CURATION, frame, RULES))
+        new_or_changed = stored.join(before, on=stored.columns, how="anti", nulls_equal=True).height
+        untouched = stored.filter(pl.col("response_id") == "r3").height
+        assert 0 < new_or_changed <= again.rows_written <= again.rows - untouched < again.rows

@@ -74,11 +74,12 @@ def _curated_asset(kind: DatasetKind) -> dg.AssetsDefinition:
     def _curated(warehouse: Warehouse, curation_rules: CurationRulesFile) -> dg.MaterializeResult:
         rules = curation_rules.rules
         with warehouse.connect() as con:
-            rows = curate_table(con, kind.curation, rules, target_table=kind.curated_table)
+            curated = curate_table(con, kind.curation, rules, target_table=kind.curated_table)
         return dg.MaterializeResult(
             metadata={
                 "table": kind.curated_table,
-                "dagster/row_count": rows,
+                "dagster/row_count": curated.rows,
+                "rows_written": curated.rows_written,
                 "rules_version": rules.version,
                 "rules_sha256": rules.sha256,
             }

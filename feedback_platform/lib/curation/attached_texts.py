@@ -1,9 +1,10 @@
 """The texts of curated rows, joined from the mart in DuckDB when a curated table is written.
 
 Selection keeps ids, not texts (:mod:`feedback_platform.lib.curation.text_facts`): a selected row names the
-response, and where a user's edit is its text, the edit event. :func:`write_with_texts` then writes the
-curated table in one SQL statement that joins those ids back to the mart's texts, so the texts go from one
-DuckDB table to another without passing through Python, and DuckDB keeps its memory within its limit.
+response, and where a user's edit is its text, the edit event. :func:`update_with_texts` then writes the
+curated table with SQL that joins those ids back to the mart's texts, so the texts go from one DuckDB table
+to another without passing through Python, and DuckDB keeps its memory within its limit. It writes only the
+rows that changed since the last write, so a nightly writes the texts of its new day, not of the history.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from feedback_platform.lib.warehouse import quote_identifier
+from feedback_platform.lib.warehouse import quote_identifier, table_columns, table_exists
 
 RESPONSE_TEXT_FIELDS = ("messages", "retrieved_context", "output")
 """The response's texts a curated row can carry."""
@@ -47,65 +48,58 @@ class AttachedText:
         return tuple(c for c in (self.response_column, self.edit_event_column) if c is not None)
 
 
-def write_with_texts(
-    con: duckdb.DuckDBPyConnection,
-    selected: pl.DataFrame,
-    *,
-    texts: Sequence[AttachedText],
-    columns: Sequence[str],
-    order_by: Sequence[str],
-    mart_table: str,
-    target_table: str,
-) -> None:
-    """Replace ``target_table`` with the ``selected`` rows, their ``texts`` taken from ``mart_table``.
+@dataclass(frozen=True)
+class _TextJoin:
+    """The SQL that gives selected rows their texts: what the full and the incremental write share."""
 
-    ``columns`` is the table's column order: each is a text of ``texts`` or a column of ``selected``.
-    Columns of ``selected`` that only find a text (its reference columns) are not written unless named.
-    """
-    by_column = {text.column: text for text in texts}
-    response_aliases = _aliases(text.response_column for text in texts)
-    edit_aliases = _aliases(text.edit_event_column for text in texts)
-    values = [
-        f"{_text_value(by_column[column], response_aliases, edit_aliases)} as {quote_identifier(column)}"
-        if column in by_column
-        else f"s.{quote_identifier(column)}"
-        for column in columns
-    ]
-    joins = [
-        f"left join responses {alias} on {alias}.response_id = s.{quote_identifier(column)}"
-        for column, alias in response_aliases.items()
-    ] + [
-        f"left join edits {alias} on {alias}.event_id = s.{quote_identifier(column)}"
-        for column, alias in edit_aliases.items()
-    ]
-    fields = sorted({text.response_field for text in texts if text.response_field is not None})
-    response_texts = "".join(f", any_value({quote_identifier(f)}) as {quote_identifier(f)}" for f in fields)
-    con.register(_SELECTED, selected.to_arrow())
-    try:
-        con.execute(
-            f"""create or replace table {quote_identifier(target_table)} as
+    texts: Sequence[AttachedText]
+    columns: Sequence[str]
+    order_by: Sequence[str]
+    mart_table: str
+
+    def select(self, source: str) -> str:
+        """A query of the ``columns`` of the rows of ``source`` (SQL naming selected rows), texts joined."""
+        by_column = {text.column: text for text in self.texts}
+        response_aliases = _aliases((text.response_column for text in self.texts), "r")
+        edit_aliases = _aliases((text.edit_event_column for text in self.texts), "e")
+        values = [
+            f"{_text_value(by_column[column], response_aliases, edit_aliases)} as {quote_identifier(column)}"
+            if column in by_column
+            else f"s.{quote_identifier(column)}"
+            for column in self.columns
+        ]
+        joins = [
+            f"left join responses {alias} on {alias}.response_id = s.{quote_identifier(column)}"
+            for column, alias in response_aliases.items()
+        ] + [
+            f"left join edits {alias} on {alias}.event_id = s.{quote_identifier(column)}"
+            for column, alias in edit_aliases.items()
+        ]
+        fields = sorted({text.response_field for text in self.texts if text.response_field is not None})
+        response_texts = "".join(
+            f", any_value({quote_identifier(f)}) as {quote_identifier(f)}" for f in fields
+        )
+        mart = quote_identifier(self.mart_table)
+        return f"""
             with responses as (
                 select response_id{response_texts}
-                from {quote_identifier(mart_table)}
+                from {mart}
                 where response_id in ({_union_of(response_aliases)})
                 group by response_id
             ),
             edits as (
-                select event_id, edit_text from {quote_identifier(mart_table)}
+                select event_id, edit_text from {mart}
                 where event_id in ({_union_of(edit_aliases)})
             )
             select {", ".join(values)}
-            from {_SELECTED} s {" ".join(joins)}
-            order by {", ".join(f"s.{quote_identifier(column)}" for column in order_by)}"""
-        )
-    finally:
-        con.unregister(_SELECTED)
+            from {source} s {" ".join(joins)}
+            order by {", ".join(f"s.{quote_identifier(column)}" for column in self.order_by)}"""
 
 
-def _aliases(columns: object) -> dict[str, str]:
-    """Reference column → the alias of its join, one join per distinct column."""
+def _aliases(columns: object, prefix: str) -> dict[str, str]:
+    """Reference column → the alias of its join (``prefix`` and a number), one join per distinct column."""
     distinct = list(dict.fromkeys(column for column in columns if column is not None))
-    return {column: f"t{index}" for index, column in enumerate(distinct)}
+    return {column: f"{prefix}{index}" for index, column in enumerate(distinct)}
 
 
 def _union_of(aliases: dict[str, str]) -> str:
@@ -128,3 +122,114 @@ def _text_value(text: AttachedText, response_aliases: dict[str, str], edit_alias
         f"case when s.{quote_identifier(text.edit_event_column)} is not null then {edit}.edit_text "
         f"else {response_value} end"
     )
+
+
+def row_digests_table(target_table: str) -> str:
+    """The table that keeps the digest of each row of a curated table, for :func:`update_with_texts`."""
+    return f"{target_table}_row_digests"
+
+
+def update_with_texts(
+    con: duckdb.DuckDBPyConnection,
+    selected: pl.DataFrame,
+    *,
+    texts: Sequence[AttachedText],
+    columns: Sequence[str],
+    id_column: str,
+    order_by: Sequence[str],
+    mart_table: str,
+    facts_table: str,
+    target_table: str,
+) -> int:
+    """Bring ``target_table`` to the ``selected`` rows, their ``texts`` taken from ``mart_table``, rewriting
+    only the rows that changed; the number of rows written.
+
+    ``columns`` is the table's column order: each is a text of ``texts`` or a column of ``selected``.
+    Columns of ``selected`` that only find a text (its reference columns) are not written unless named.
+
+    A row's digest hashes its selected values (Polars' row hash) and the fingerprints, in ``facts_table``,
+    of the mart rows its texts come from (``texts_hash``: for a response, the least of its events'). The
+    digests of the last write are kept in :func:`row_digests_table`. A row whose id and digest are both
+    there is left in place; the others are deleted and inserted, all in one transaction. A nightly thus
+    writes the texts of its new and changed rows, not of the history. Without digests, or when the table
+    has other columns or another row count than its digests, the table is written whole.
+    """
+    join = _TextJoin(texts, columns, order_by, mart_table)
+    target, digests, key = (
+        quote_identifier(target_table),
+        quote_identifier(row_digests_table(target_table)),
+        quote_identifier(id_column),
+    )
+    whole = not _digests_in_step(con, target_table, columns)
+    con.register(_SELECTED, selected.with_columns(_selected_hash=selected.hash_rows(seed=0)).to_arrow())
+    try:
+        con.execute(
+            f"create or replace temp table _new_digests as "
+            f"{_digests_sql(texts, id_column, mart_table, facts_table)}"
+        )
+        con.begin()
+        try:
+            if whole:
+                con.execute(f"create or replace table {target} as {join.select(_SELECTED)}")
+                written = selected.height
+            else:
+                con.execute(
+                    f"create or replace temp table _changed as "
+                    f"select row_id from _new_digests anti join {digests} using (row_id, digest)"
+                )
+                con.execute(
+                    f"delete from {target} where {key} in "
+                    f"(select row_id from {digests} anti join _new_digests using (row_id, digest))"
+                )
+                changed = f"(select * from {_SELECTED} where {key} in (select row_id from _changed))"
+                con.execute(f"insert into {target} by name {join.select(changed)}")
+                ((written,),) = con.execute("select count(*) from _changed").fetchall()
+            con.execute(f"create or replace table {digests} as select * from _new_digests")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        con.unregister(_SELECTED)
+        for temporary in ("_new_digests", "_changed"):
+            con.execute(f"drop table if exists {temporary}")
+    return written
+
+
+def _digests_in_step(con: duckdb.DuckDBPyConnection, target_table: str, columns: Sequence[str]) -> bool:
+    """Whether the table and its digests are those of one earlier write with these columns."""
+    digests_table = row_digests_table(target_table)
+    if not (table_exists(con, target_table) and table_exists(con, digests_table)):
+        return False
+    if table_columns(con, target_table) != list(columns):
+        return False
+    ((rows, digests),) = con.execute(
+        f"select (select count(*) from {quote_identifier(target_table)}), "
+        f"(select count(*) from {quote_identifier(digests_table)})"
+    ).fetchall()
+    return rows == digests
+
+
+def _digests_sql(texts: Sequence[AttachedText], id_column: str, mart_table: str, facts_table: str) -> str:
+    """Each selected row's id and digest (see :func:`update_with_texts`)."""
+    response_aliases = _aliases((text.response_column for text in texts), "r")
+    edit_aliases = _aliases((text.edit_event_column for text in texts), "e")
+    facts = quote_identifier(facts_table)
+    joins = [
+        f"left join response_prints {alias} on {alias}.response_id = s.{quote_identifier(column)}"
+        for column, alias in response_aliases.items()
+    ] + [
+        f"left join {facts} {alias} on {alias}.event_id = s.{quote_identifier(column)}"
+        for column, alias in edit_aliases.items()
+    ]
+    prints = [f"{alias}.texts_hash" for alias in (*response_aliases.values(), *edit_aliases.values())]
+    digest = f"hash(s._selected_hash, {', '.join(prints) or '0'})"
+    return f"""
+        with response_prints as (
+            select m.response_id, min(f.texts_hash) as texts_hash
+            from {quote_identifier(mart_table)} m join {facts} f using (event_id)
+            where m.response_id in ({_union_of(response_aliases)})
+            group by m.response_id
+        )
+        select s.{quote_identifier(id_column)} as row_id, {digest} as digest
+        from {_SELECTED} s {" ".join(joins)}"""

@@ -4,7 +4,7 @@ Computing the facts (:func:`feedback_platform.lib.curation.text_facts.text_facts
 and hashing its normalised form: most of what curation costs. The texts of an event rarely change once it is
 in the mart, so :func:`refresh_text_facts` keeps the facts in :data:`FACTS_TABLE` and recomputes only those of
 events whose texts are new or changed. DuckDB fingerprints each mart row's texts (``hash`` over
-:data:`TEXT_COLUMNS` and :data:`FACTS_VERSION`); a stored row whose fingerprint no longer matches its
+:data:`FINGERPRINTED_COLUMNS` and :data:`FACTS_VERSION`); a stored row whose fingerprint no longer matches its
 event, or whose event left the mart (a re-run day, an erasure), is deleted, and the events without a
 matching row are read in batches and their facts inserted. A nightly therefore reads the texts of its new
 day, not of the history, and every dataset kind selects over the same facts (:func:`read_signals_and_facts`).
@@ -20,6 +20,7 @@ import polars as pl
 
 from feedback_platform.lib.curation.text_facts import (
     FACT_COLUMNS,
+    FINGERPRINTED_COLUMNS,
     MART_TABLE,
     SIGNAL_COLUMNS,
     TEXT_COLUMNS,
@@ -30,8 +31,9 @@ from feedback_platform.lib.warehouse import quote_identifier, table_columns, tab
 FACTS_TABLE = "curation_text_facts"
 """The warehouse table of the facts: ``event_id``, ``texts_hash`` and :data:`FACT_COLUMNS`."""
 
-FACTS_VERSION = 1
-"""Part of every fingerprint: raise it when a fact's definition changes, and every fact is recomputed."""
+FACTS_VERSION = 2
+"""Part of every fingerprint: raise it when a fact's definition or the fingerprint changes, and every fact is
+recomputed. 2: the fingerprint covers the retrieved context too (curated tables are updated by it)."""
 
 BATCH_ROWS = 20_000
 """Mart rows whose facts are computed at a time. At realistic lengths (outputs of 100-400 words, multi-turn
@@ -56,7 +58,7 @@ class FactsRefresh:
 
 def texts_hash_sql(alias: str) -> str:
     """DuckDB expression fingerprinting the texts of the mart row ``alias`` under :data:`FACTS_VERSION`."""
-    columns = ", ".join(f"{alias}.{quote_identifier(column)}" for column in TEXT_COLUMNS)
+    columns = ", ".join(f"{alias}.{quote_identifier(column)}" for column in FINGERPRINTED_COLUMNS)
     return f"hash({FACTS_VERSION}, {columns})"
 
 

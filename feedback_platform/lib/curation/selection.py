@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from feedback_platform.lib.curation.attached_texts import AttachedText, write_with_texts
+from feedback_platform.lib.curation.attached_texts import AttachedText, update_with_texts
 from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.facts_table import FACTS_TABLE, read_signals_and_facts, refresh_text_facts
 from feedback_platform.lib.curation.signals import RESPONSE_DATE
@@ -58,6 +58,14 @@ class Curation:
         return list(dict.fromkeys([*kept, *references]))
 
 
+@dataclass(frozen=True)
+class CuratedTable:
+    """What a curation wrote: the rows the table holds, and those written because they were new or changed."""
+
+    rows: int
+    rows_written: int
+
+
 def curate_table(
     con: duckdb.DuckDBPyConnection,
     curation: Curation,
@@ -66,23 +74,26 @@ def curate_table(
     target_table: str,
     mart_table: str = MART_TABLE,
     facts_table: str = FACTS_TABLE,
-) -> int:
-    """Replace ``target_table`` with the kind's rows of the mart ``mart_table``; the number of rows.
+) -> CuratedTable:
+    """Bring ``target_table`` to the kind's rows of the mart ``mart_table``, writing only the rows that
+    changed since its last write (:func:`update_with_texts`).
 
     ``facts_table`` must be refreshed since the mart last changed (:func:`refresh_text_facts`).
     """
     facts = read_signals_and_facts(con, mart_table=mart_table, facts_table=facts_table)
     selected = curation.select(facts.lazy(), rules).select(curation.selected_columns).collect()
-    write_with_texts(
+    written = update_with_texts(
         con,
         selected,
         texts=curation.texts,
         columns=curation.columns,
+        id_column=curation.id_column,
         order_by=curation.table_order,
         mart_table=mart_table,
+        facts_table=facts_table,
         target_table=target_table,
     )
-    return selected.height
+    return CuratedTable(rows=selected.height, rows_written=written)
 
 
 def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -> pl.DataFrame:

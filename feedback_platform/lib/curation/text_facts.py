@@ -41,6 +41,10 @@ SIGNAL_COLUMNS = [
 TEXT_COLUMNS = ["messages", "output", "edit_text"]
 """Mart columns curation reads only through their facts."""
 
+FINGERPRINTED_COLUMNS = [*TEXT_COLUMNS, "retrieved_context"]
+"""Mart columns a row's text fingerprint covers: every text a curated row can carry, so that a changed text
+shows in the fingerprint whether or not a fact reads it."""
+
 FACT_COLUMNS = [
     "prompt_id",
     "prompt_key",
