@@ -60,20 +60,12 @@ class _TextJoin:
     def select(self, source: str) -> str:
         """A query of the ``columns`` of the rows of ``source`` (SQL naming selected rows), texts joined."""
         by_column = {text.column: text for text in self.texts}
-        response_aliases = _aliases((text.response_column for text in self.texts), "r")
-        edit_aliases = _aliases((text.edit_event_column for text in self.texts), "e")
+        references = _References.of(self.texts)
         values = [
-            f"{_text_value(by_column[column], response_aliases, edit_aliases)} as {quote_identifier(column)}"
+            f"{_text_value(by_column[column], references)} as {quote_identifier(column)}"
             if column in by_column
             else f"s.{quote_identifier(column)}"
             for column in self.columns
-        ]
-        joins = [
-            f"left join responses {alias} on {alias}.response_id = s.{quote_identifier(column)}"
-            for column, alias in response_aliases.items()
-        ] + [
-            f"left join edits {alias} on {alias}.event_id = s.{quote_identifier(column)}"
-            for column, alias in edit_aliases.items()
         ]
         fields = sorted({text.response_field for text in self.texts if text.response_field is not None})
         response_texts = "".join(
@@ -84,16 +76,47 @@ class _TextJoin:
             with responses as (
                 select response_id{response_texts}
                 from {mart}
-                where response_id in ({_union_of(response_aliases)})
+                where response_id in ({_union_of(references.responses)})
                 group by response_id
             ),
             edits as (
                 select event_id, edit_text from {mart}
-                where event_id in ({_union_of(edit_aliases)})
+                where event_id in ({_union_of(references.edits)})
             )
             select {", ".join(values)}
-            from {source} s {" ".join(joins)}
+            from {source} s {references.joins(responses="responses", edits="edits")}
             order by {", ".join(f"s.{quote_identifier(column)}" for column in self.order_by)}"""
+
+
+@dataclass(frozen=True)
+class _References:
+    """The columns of selected rows that name where their texts are, each with the alias of its join."""
+
+    responses: dict[str, str]
+    """Response-id column → alias."""
+    edits: dict[str, str]
+    """Edit-event-id column → alias."""
+
+    @classmethod
+    def of(cls, texts: Sequence[AttachedText]) -> _References:
+        return cls(
+            responses=_aliases((text.response_column for text in texts), "r"),
+            edits=_aliases((text.edit_event_column for text in texts), "e"),
+        )
+
+    def joins(self, *, responses: str, edits: str) -> str:
+        """SQL joining the selected rows ``s`` to ``responses`` (by ``response_id``) and to ``edits`` (by
+        ``event_id``) once per reference column."""
+        return " ".join(
+            [
+                f"left join {responses} {alias} on {alias}.response_id = s.{quote_identifier(column)}"
+                for column, alias in self.responses.items()
+            ]
+            + [
+                f"left join {edits} {alias} on {alias}.event_id = s.{quote_identifier(column)}"
+                for column, alias in self.edits.items()
+            ]
+        )
 
 
 def _aliases(columns: object, prefix: str) -> dict[str, str]:
@@ -109,15 +132,15 @@ def _union_of(aliases: dict[str, str]) -> str:
     return " union ".join(f"select {quote_identifier(column)} from {_SELECTED}" for column in aliases)
 
 
-def _text_value(text: AttachedText, response_aliases: dict[str, str], edit_aliases: dict[str, str]) -> str:
+def _text_value(text: AttachedText, references: _References) -> str:
     response_value = (
-        f"{response_aliases[text.response_column]}.{quote_identifier(text.response_field)}"
+        f"{references.responses[text.response_column]}.{quote_identifier(text.response_field)}"
         if text.response_column is not None and text.response_field is not None
         else "null"
     )
     if text.edit_event_column is None:
         return response_value
-    edit = edit_aliases[text.edit_event_column]
+    edit = references.edits[text.edit_event_column]
     return (
         f"case when s.{quote_identifier(text.edit_event_column)} is not null then {edit}.edit_text "
         f"else {response_value} end"
@@ -212,24 +235,16 @@ def _digests_in_step(con: duckdb.DuckDBPyConnection, target_table: str, columns:
 
 def _digests_sql(texts: Sequence[AttachedText], id_column: str, mart_table: str, facts_table: str) -> str:
     """Each selected row's id and digest (see :func:`update_with_texts`)."""
-    response_aliases = _aliases((text.response_column for text in texts), "r")
-    edit_aliases = _aliases((text.edit_event_column for text in texts), "e")
+    references = _References.of(texts)
     facts = quote_identifier(facts_table)
-    joins = [
-        f"left join response_prints {alias} on {alias}.response_id = s.{quote_identifier(column)}"
-        for column, alias in response_aliases.items()
-    ] + [
-        f"left join {facts} {alias} on {alias}.event_id = s.{quote_identifier(column)}"
-        for column, alias in edit_aliases.items()
-    ]
-    prints = [f"{alias}.texts_hash" for alias in (*response_aliases.values(), *edit_aliases.values())]
+    prints = [f"{alias}.texts_hash" for alias in (*references.responses.values(), *references.edits.values())]
     digest = f"hash(s._selected_hash, {', '.join(prints) or '0'})"
     return f"""
         with response_prints as (
             select m.response_id, min(f.texts_hash) as texts_hash
             from {quote_identifier(mart_table)} m join {facts} f using (event_id)
-            where m.response_id in ({_union_of(response_aliases)})
+            where m.response_id in ({_union_of(references.responses)})
             group by m.response_id
         )
         select s.{quote_identifier(id_column)} as row_id, {digest} as digest
-        from {_SELECTED} s {" ".join(joins)}"""
+        from {_SELECTED} s {references.joins(responses="response_prints", edits=facts)}"""
