@@ -34,6 +34,17 @@ _VERSION_SHARDS_SCHEMA = pl.Schema(
 )
 
 
+_TRACED_PER_SHARD = f"""
+    select
+        dataset,
+        shard,
+        count(distinct row_id) as rows_traced,
+        count(distinct row_id) filter (where feedback_event_id is not null) as rows_with_events
+    from {SHARD_LINEAGE_TABLE}
+    group by all"""
+"""Per traced shard: its distinct rows, and those traced to a feedback event."""
+
+
 @dataclass(frozen=True)
 class LineageSync:
     """What a sync changed: the versions (``name@version``) listed anew and dropped, the shards traced."""
@@ -147,11 +158,7 @@ def _untraced_shards(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str
     """(dataset, a version listing it, shard) of each listed shard whose lineage does not cover its rows."""
     return con.execute(
         f"""
-        with traced as (
-            select dataset, shard, count(distinct row_id) as rows_traced
-            from {SHARD_LINEAGE_TABLE}
-            group by all
-        )
+        with traced as ({_TRACED_PER_SHARD})
         select listing.dataset, min(listing.version), listing.shard
         from {VERSION_SHARDS_TABLE} as listing
         left join traced using (dataset, shard)
@@ -167,15 +174,7 @@ def traced_row_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     event (row ids are unique across a version's shards, so per-shard counts add up)."""
     return con.sql(
         f"""
-        with traced as (
-            select
-                dataset,
-                shard,
-                count(distinct row_id) as rows_traced,
-                count(distinct row_id) filter (where feedback_event_id is not null) as rows_with_events
-            from {SHARD_LINEAGE_TABLE}
-            group by all
-        )
+        with traced as ({_TRACED_PER_SHARD})
         select
             listing.dataset,
             listing.version,

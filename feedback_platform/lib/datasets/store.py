@@ -128,7 +128,7 @@ def _canonical_jsonl(rows: pl.DataFrame) -> bytes:
     return "".join(canonical_json(row) + "\n" for row in rows.iter_rows(named=True)).encode("utf-8")
 
 
-def identical_row_positions(
+def _identical_row_positions(
     rows: pl.DataFrame, reference: pl.DataFrame | pl.LazyFrame, key_column: str
 ) -> pl.Series:
     """For each row of ``rows``, the position in ``reference`` of the row with the same key and the same
@@ -158,7 +158,7 @@ def _row_fingerprints(rows: pl.DataFrame | pl.LazyFrame, key_column: str) -> pl.
     return rows.lazy().select(pl.col(key_column), _row_hash=pl.struct(pl.all()).hash())
 
 
-def rows_fingerprint(canonical: pl.DataFrame) -> str:
+def _rows_fingerprint(canonical: pl.DataFrame) -> str:
     """A digest of canonical rows (schema and values, in key order) by Polars' row hash.
 
     Far cheaper than serialising the rows, so a write recognises a shard unchanged since the reference
@@ -188,7 +188,7 @@ def _canonical_line_chunks(
             yield _canonical_jsonl(chunk), chunk.height
         return
     reference_rows, stored_lines = reference_lines
-    positions = identical_row_positions(canonical, reference_rows, key_column)
+    positions = _identical_row_positions(canonical, reference_rows, key_column)
     for offset in range(0, canonical.height, JSONL_CHUNK_ROWS):
         chunk_positions = positions.slice(offset, JSONL_CHUNK_ROWS)
         chunk = canonical.slice(offset, JSONL_CHUNK_ROWS).filter(chunk_positions.is_null())
@@ -198,19 +198,29 @@ def _canonical_line_chunks(
         yield jsonl, chunk.height
 
 
+@dataclass(frozen=True)
+class _HashedLines:
+    content_hash: str
+    """SHA-256 of the schema header and the lines: the shard's identity."""
+    file_sha256: str
+    """SHA-256 of the lines alone: the digest of the ``data.jsonl`` that holds them."""
+    serialised_rows: int
+
+
 def _hash_lines(
     header: bytes, chunks: Iterable[tuple[bytes, int]], out: BinaryIO | None = None
-) -> tuple[str, int]:
-    """SHA-256 of ``header`` and the chunks' lines, which go to ``out`` as well when given; and the number of
-    rows serialised."""
-    digest = hashlib.sha256(header)
+) -> _HashedLines:
+    """Both digests of the chunks' lines (:class:`_HashedLines`) in one pass; the lines go to ``out`` as
+    well when given."""
+    content, file = hashlib.sha256(header), hashlib.sha256()
     serialised = 0
     for lines, serialised_rows in chunks:
-        digest.update(lines)
+        content.update(lines)
+        file.update(lines)
         if out is not None:
             out.write(lines)
         serialised += serialised_rows
-    return digest.hexdigest(), serialised
+    return _HashedLines(content.hexdigest(), file.hexdigest(), serialised)
 
 
 def _lines(jsonl: bytes) -> list[bytes]:
@@ -281,10 +291,10 @@ def content_hash(rows: pl.DataFrame, key_column: str, shard_column: str | None =
     for part in shards_of(rows, shard_column):
         if part.height or not shards:
             canonical = _canonical_rows(part, key_column)
-            shard_hash, _ = _hash_lines(
-                _hash_header(schema), _canonical_line_chunks(canonical, key_column, None)
+            hashed = _hash_lines(_hash_header(schema), _canonical_line_chunks(canonical, key_column, None))
+            shards.append(
+                {"value": _shard_value_or_whole(part, shard_column), "content_hash": hashed.content_hash}
             )
-            shards.append({"value": _shard_value_or_whole(part, shard_column), "content_hash": shard_hash})
     return _version_hash(schema, sorted(shards, key=lambda shard: shard["value"]))
 
 
@@ -316,12 +326,19 @@ def version_problems(datasets_root: Path, name: str, version: str, *, staged: bo
 
 
 def _shard_entry_problems(shard_dir: Path, shard: dict[str, Any], schema_header: bytes) -> list[str]:
+    lines = _stored_lines_digests(shard_dir / DATA_JSONL, schema_header)
+    digests = {
+        file_name: lines.file_sha256
+        if lines and file_name == DATA_JSONL
+        else _file_digest(shard_dir / file_name)
+        for file_name in shard["files"]
+    }
     problems = [
         f"{file_name} does not have the digest the manifest recorded"
         for file_name, digest in shard["files"].items()
-        if _file_digest(shard_dir / file_name) != digest
+        if digests[file_name] != digest
     ]
-    if _file_digest(shard_dir / DATA_JSONL, prefix=schema_header) != shard["content_hash"]:
+    if lines is None or lines.content_hash != shard["content_hash"]:
         problems.append("the rows do not hash to the shard's content hash")
     if not shard["content_hash"].startswith(shard["shard"]):
         problems.append("the content hash does not start with the shard id")
@@ -338,9 +355,23 @@ def _shard_problems(shard_dir: Path) -> list[str]:
     return _shard_entry_problems(shard_dir, shard, _hash_header(shard["schema"]))
 
 
-def _file_digest(path: Path, prefix: bytes = b"") -> str | None:
-    """SHA-256 of ``prefix`` and the file's bytes, or None when the file is missing."""
-    return file_sha256(path, prefix) if path.exists() else None
+def _file_digest(path: Path) -> str | None:
+    """SHA-256 of the file's bytes, or None when the file is missing."""
+    return file_sha256(path) if path.exists() else None
+
+
+def _stored_lines_digests(path: Path, schema_header: bytes) -> _HashedLines | None:
+    """Both digests of a stored ``data.jsonl``, from one read of it (the largest file of a shard, read
+    whenever a shard is verified); None when the file is missing."""
+    if not path.exists():
+        return None
+
+    def blocks() -> Iterator[tuple[bytes, int]]:
+        with path.open("rb") as file:
+            while block := file.read(1 << 20):
+                yield block, 0
+
+    return _hash_lines(schema_header, blocks())
 
 
 def _fsync_directory_files(directory: Path) -> None:
@@ -457,7 +488,7 @@ def _store_shard(
     reference shard's lines of identical rows) and hashed, and the shard is written unless a shard of that
     content is already stored.
     """
-    fingerprint = rows_fingerprint(canonical)
+    fingerprint = _rows_fingerprint(canonical)
     header = _hash_header(schema)
     lines_from = None
     if reference is not None and not _shard_entry_problems(
@@ -471,9 +502,8 @@ def _store_shard(
     temp_dir.mkdir()
     try:
         with (temp_dir / DATA_JSONL).open("wb") as jsonl:
-            full_hash, serialised = _hash_lines(
-                header, _canonical_line_chunks(canonical, key_column, lines_from), jsonl
-            )
+            hashed = _hash_lines(header, _canonical_line_chunks(canonical, key_column, lines_from), jsonl)
+        full_hash, serialised = hashed.content_hash, hashed.serialised_rows
         final_dir = shards_dir / full_hash[:VERSION_HEX_CHARS]
         if not final_dir.exists():
             canonical.write_parquet(temp_dir / DATA_PARQUET, **PARQUET_OPTIONS)
@@ -484,7 +514,10 @@ def _store_shard(
                 "rows_fingerprint": fingerprint,
                 "writer_version": DATASET_WRITER_VERSION,
                 "schema": schema,
-                "files": {name: file_sha256(temp_dir / name) for name in (DATA_PARQUET, DATA_JSONL)},
+                "files": {
+                    DATA_PARQUET: file_sha256(temp_dir / DATA_PARQUET),
+                    DATA_JSONL: hashed.file_sha256,
+                },
             }
             (temp_dir / SHARD_MANIFEST).write_text(json.dumps(shard, indent=2) + "\n", encoding="utf-8")
             _fsync_directory_files(temp_dir)
@@ -624,14 +657,14 @@ def write_dataset_version(
         "shards": listed,
         "created_at": datetime.now(UTC).isoformat(),
     }
-    created = _write_manifest(datasets_root, name, version, manifest, staged=staged)
+    stored_manifest, created = _write_manifest(datasets_root, name, version, manifest, staged=staged)
     return DatasetVersion(
         name=name,
         version=version,
         content_hash=full_hash,
         row_count=manifest["row_count"],
         path=version_dir(datasets_root, name, version, staged=staged),
-        manifest=manifest if created else _existing(datasets_root, name, version, full_hash, staged=staged),
+        manifest=stored_manifest,
         created=created,
         serialised_rows=serialised_rows,
         shards_written=shards_written,
@@ -646,13 +679,12 @@ def _require_unique_keys(keys: list[pl.Series], key_column: str) -> None:
 
 def _write_manifest(
     datasets_root: Path, name: str, version: str, manifest: dict[str, Any], *, staged: bool
-) -> bool:
-    """Write a version's manifest into its folder in one rename; False when the version already exists (its
-    content hash must then be the same)."""
+) -> tuple[dict[str, Any], bool]:
+    """Write a version's manifest into its folder in one rename; the manifest stored and whether it was
+    written. A version that already exists keeps its manifest (its content hash must be the same)."""
     final_dir = version_dir(datasets_root, name, version, staged=staged)
     if final_dir.exists():
-        _existing(datasets_root, name, version, manifest["content_hash"], staged=staged)
-        return False
+        return _existing(datasets_root, name, version, manifest["content_hash"], staged=staged), False
     final_dir.parent.mkdir(parents=True, exist_ok=True)
     temp_dir = final_dir.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
     temp_dir.mkdir()
@@ -662,13 +694,12 @@ def _write_manifest(
         (temp_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
         _fsync_directory_files(temp_dir)
         if _renamed(temp_dir, final_dir):
-            return True
+            return json.loads(text), True
         shutil.rmtree(temp_dir, ignore_errors=True)
     except BaseException:
         shutil.rmtree(temp_dir, ignore_errors=True)
         raise
-    _existing(datasets_root, name, version, manifest["content_hash"], staged=staged)
-    return False
+    return _existing(datasets_root, name, version, manifest["content_hash"], staged=staged), False
 
 
 def shard_paths(
