@@ -166,7 +166,7 @@ class PiiRedaction(dg.ConfigurableResource):
 
     Redactions are kept in a SQLite cache keyed by text hash and engine version, so a re-run or a later
     night never analyses the same text twice. `workers` > 1 analyses uncached texts in that many
-    processes: worth it for a large backfill, not for a nightly day (starting workers costs seconds).
+    processes, started only for a call with many uncached texts (starting them costs seconds).
     With a `pseudonym_key`, entities become keyed pseudonyms stable within a conversation.
     """
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.lib.pii import RedactorConfig
 from feedback_platform.lib.pii.allow_list import load_allow_list
+from feedback_platform.lib.pii.config import default_workers
 
 DEFAULT_TENANTS_FILE = Path(__file__).resolve().parent / "tenants.yaml"
 
@@ -52,7 +53,9 @@ class PlatformSettings(BaseModel, frozen=True):
     dbt_target_dir: Path
     """dbt's target folder for this warehouse: its logs and the parse state later runs start from."""
     spacy_model: str = RedactorConfig().spacy_model
-    pii_workers: int = 1
+    pii_workers: int = Field(default_factory=default_workers)
+    """Processes that redact uncached texts; they start only for a call with many such texts
+    (`feedback_platform.lib.pii.workers.POOL_MIN_TEXTS`), so a small day runs in the run's process."""
     pii_placeholders: PlaceholderStyle = "typed"
     tenants_file: Path = DEFAULT_TENANTS_FILE
     partition_start: date | None = None
@@ -95,7 +98,7 @@ class PlatformSettings(BaseModel, frozen=True):
             pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
             dbt_target_dir=data_dir / "dbt_target",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
-            pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", "1")),
+            pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", default_workers())),
             pii_placeholders=placeholders,
             tenants_file=Path(environ.get("FEEDBACK_PLATFORM_TENANTS_FILE", DEFAULT_TENANTS_FILE)).resolve(),
             partition_start=_partition_start(environ.get(PARTITION_START_VARIABLE)),

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from feedback_platform.lib.pii import KeyedPseudonyms
+from feedback_platform.lib.pii.config import MAX_DEFAULT_WORKERS, default_workers
 from feedback_platform.lib.redaction.jsonl import (
     DEFAULT_CHUNK_ROWS,
     DEFAULT_FIELDS,
@@ -59,8 +60,8 @@ from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=lambda: min(os.cpu_count() or 1, 2),
-    show_default="CPU cores, at most 2",
+    default=default_workers,
+    show_default=f"CPU cores, at most {MAX_DEFAULT_WORKERS}",
     help="Processes that analyse uncached texts; 1 runs in this process.",
 )
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)

@@ -41,12 +41,26 @@ def test_two_workers_find_the_spans_of_one_process() -> None:
 # Guards BulkRedactor with workers: duplicates, None and empty texts map back as in PiiRedactor.redact.
 def test_bulk_redactor_with_workers_keeps_order_none_and_duplicates() -> None:
     texts = [None, *TEXTS, "", None]
-    with BulkRedactor(RedactorConfig(batch_size=4), workers=2) as bulk:
+    with BulkRedactor(RedactorConfig(batch_size=4), workers=2, pool_min_texts=1) as bulk:
         redacted = bulk.redact(texts)
     assert redacted[0] is None and redacted[-2:] == ["", None]
     assert redacted[1:9] == redacted[9:17]  # the repeated block gets the same redactions
     assert redacted[-3] == "Ticket 11 was closed by <PERSON>."
     assert bulk.stats.distinct == len(set(TEXTS)) and bulk.stats.analysed == len(set(TEXTS))
+    assert bulk.stats.pooled == len(set(TEXTS))
+
+
+# Guards the pool's start: calls with fewer uncached texts than pool_min_texts run in this process until a
+# larger call starts the workers, which then serve every call, small ones too.
+def test_workers_start_for_the_first_large_call_and_serve_every_later_one() -> None:
+    distinct = list(dict.fromkeys(TEXTS))
+    with BulkRedactor(RedactorConfig(batch_size=4), workers=2, pool_min_texts=4) as bulk:
+        bulk.find_spans(distinct[:3])
+        assert (bulk.stats.analysed, bulk.stats.pooled) == (3, 0)
+        bulk.find_spans(distinct[3:7])
+        assert (bulk.stats.analysed, bulk.stats.pooled) == (7, 4)
+        bulk.find_spans(distinct[7:])
+        assert bulk.stats.pooled == len(distinct) - 3
 
 
 # Guards configuration errors: a pool of one is refused (run in-process instead), as is zero workers.

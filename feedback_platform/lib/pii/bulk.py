@@ -14,7 +14,7 @@ from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.engine import PiiRedactor
 from feedback_platform.lib.pii.placeholders import KeyedPseudonyms, typed_placeholder
 from feedback_platform.lib.pii.spans import Spans, decode_spans, encode_spans, replace_spans
-from feedback_platform.lib.pii.workers import RedactorPool
+from feedback_platform.lib.pii.workers import POOL_MIN_TEXTS, RedactorPool
 
 
 @dataclass
@@ -29,6 +29,8 @@ class RedactionStats:
     """Distinct texts whose redaction came from the persistent cache."""
     analysed: int = 0
     """Distinct texts run through the engine (then stored in the cache, if there is one)."""
+    pooled: int = 0
+    """Of those analysed, the texts the worker processes analysed."""
 
 
 class BulkRedactor:
@@ -37,9 +39,11 @@ class BulkRedactor:
     `redact` has PiiRedactor's contract (same order, None stays None, empty stays empty, same output).
     `cache_path` names a SQLite file shared by every run and process (None: no cache). `workers` is how
     many processes analyse uncached texts; 1 runs the engine in this process (`redactor`, when given, is
-    that engine, e.g. one already loaded). With `pseudonyms`, entities become keyed pseudonyms stable
-    within a scope instead of typed placeholders, and `redact` needs the scope of every text. Close it, or
-    use it in a `with` block, to stop its workers.
+    that engine, e.g. one already loaded). The workers start on the first call with at least
+    `pool_min_texts` uncached distinct texts and serve every call after it; smaller calls before it run in
+    this process, so a small day never pays for starting them. With `pseudonyms`, entities become keyed
+    pseudonyms stable within a scope instead of typed placeholders, and `redact` needs the scope of every
+    text. Close it, or use it in a `with` block, to stop its workers.
     """
 
     def __init__(
@@ -50,6 +54,7 @@ class BulkRedactor:
         workers: int = 1,
         redactor: PiiRedactor | None = None,
         pseudonyms: KeyedPseudonyms | None = None,
+        pool_min_texts: int = POOL_MIN_TEXTS,
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
@@ -62,6 +67,7 @@ class BulkRedactor:
         self._cache = RedactionCache(cache_path, engine_key(config)) if cache_path is not None else None
         self._redactor = redactor
         self._pool = RedactorPool(config, workers) if workers > 1 else None
+        self._pool_min_texts = pool_min_texts
 
     def redact(self, texts: Sequence[str | None], scopes: Sequence[str] | None = None) -> list[str | None]:
         """Each text with its entities replaced, in input order; None stays None.
@@ -102,7 +108,8 @@ class BulkRedactor:
     def _analyse(self, texts: list[str]) -> list[Spans]:
         if not texts:
             return []
-        if self._pool is not None:
+        if self._pool is not None and (self._pool.started or len(texts) >= self._pool_min_texts):
+            self.stats.pooled += len(texts)
             return self._pool.find_spans(texts)
         if self._redactor is None:
             self._redactor = PiiRedactor(self.config)

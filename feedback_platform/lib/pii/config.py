@@ -1,5 +1,6 @@
 """Version and configuration of the PII redaction engine."""
 
+import os
 from dataclasses import dataclass
 
 ENGINE_VERSION = "1.8.0"
@@ -61,6 +62,16 @@ PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN"
 """Regions whose national number formats (without a +country prefix) Presidio's PhoneRecognizer tries.
 Numbers written with a +country code are found whatever the regions; each region costs one more pass.
 "CA" would add nothing to "US": both parse every North American number alike."""
+
+MAX_DEFAULT_WORKERS = 4
+"""The most worker processes `default_workers` gives: each holds its own pipelines, about 330 MiB with
+English and French loaded, so four keep a pool near 1.3 GB, inside a nightly's 4 GB budget."""
+
+
+def default_workers() -> int:
+    """Processes that analyse uncached texts when none are configured: one per CPU core, at most
+    MAX_DEFAULT_WORKERS."""
+    return min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ from feedback_platform.lib.pii.spans import Spans
 SHARDS_PER_WORKER = 4
 """Shards per worker and call: more than one, so that a worker finishing early picks up the next shard."""
 
+POOL_MIN_TEXTS = 1_000
+"""Distinct uncached texts a call needs before a pool is started for it: a worker costs 2-3 s to spawn and
+load (4 s more once it meets French), about what one process spends on 200-300 realistic texts, so below
+this a pool would mostly wait for its own start."""
+
 _worker_redactor = None
 """The engine of a worker process, loaded by `_load_worker_redactor`."""
 
@@ -57,6 +62,11 @@ class RedactorPool:
         self.config = config
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """True once the workers have been spawned (and until `close()`)."""
+        return self._executor is not None
 
     def find_spans(self, texts: Sequence[str]) -> list[Spans]:
         """Each text's entity spans, found by some worker, in input order. Texts should be distinct."""
