@@ -8,8 +8,9 @@ under `--work`, and for each of two nightlies, the one for day `--compare-day` a
   datasets; with `--nightly-history` one nightly per day, so dataset versions accumulate as they do in
   production) and keeps it under `--work` for later runs of the benchmark;
 - on a fresh copy of the history with the new day landed, runs the nightly exactly as `feedback-platform
-  materialize --day D` runs it (the schedules' jobs, in-process), in a child process whose peak RSS is
-  measured; then the same command again, as a re-run of a day that has not changed;
+  materialize --day D` runs it (the schedules' jobs, in-process), in a child process whose peak RSS,
+  summed with its redaction workers', is measured; then the same command again, as a re-run of a day
+  that has not changed;
 - with `--scheduled`, on another fresh copy, the same day through `dagster job execute` (the path the
   daemon's runs and the UI take, with the jobs' own executor);
 - the spaCy `nlp.pipe` floor on the day's distinct free texts: the engine's NER pipeline on both cores.
@@ -39,6 +40,7 @@ from pathlib import Path
 
 import dagster as dg
 from pii_throughput import count_words, day_texts, pipe_floor
+from process_tree_memory import TreePeakRss
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
@@ -185,11 +187,13 @@ def cli_env(data_dir: Path) -> dict[str, str]:
 
 
 def timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float, dict]:
-    """Wall seconds, peak RSS (MiB, the child and its reaped workers) and the JSON it printed."""
+    """Wall seconds, peak RSS (MiB, the child and its worker processes together) and the JSON it printed."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        memory = TreePeakRss(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
+        peak_mib = max(memory.stop(), usage.ru_maxrss / 1024)
         child.returncode = os.waitstatus_to_exitcode(status)
         wall_s = time.perf_counter() - started
         out.seek(0)
@@ -200,7 +204,7 @@ def timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float, 
         outcome = {"success": False, "jobs": text[-2000:]}
     if child.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited with {child.returncode}")
-    return wall_s, usage.ru_maxrss / 1024, outcome
+    return wall_s, peak_mib, outcome
 
 
 def scheduled_path(data_dir: Path, day: date) -> float:

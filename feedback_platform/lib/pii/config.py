@@ -90,3 +90,8 @@ class RedactorConfig:
     allow_list: tuple[str, ...] = ()
     """Names never redacted: the tenants', their products' and a deployment's own terms (see
     `feedback_platform.lib.pii.allow_list`)."""
+
+    @property
+    def pipelines(self) -> dict[str, str]:
+        """Language -> the spaCy model that reads texts written in it, English first."""
+        return {"en": self.spacy_model, **dict(self.language_models)}

@@ -36,11 +36,10 @@ class PiiRedactor:
     def __init__(self, config: RedactorConfig = RedactorConfig()) -> None:  # noqa: B008 - frozen, immutable
         use_bundled_public_suffix_list()
         self.config = config
-        models = {"en": config.spacy_model, **dict(config.language_models)}
-        self._languages = tuple(models)
+        self._languages = tuple(config.pipelines)
         analyzer = AnalyzerEngine(
             registry=build_recognizer_registry(config, self._languages),
-            nlp_engine=build_nlp_engine(models),
+            nlp_engine=build_nlp_engine(config.pipelines),
             supported_languages=list(self._languages),
             default_score_threshold=config.score_threshold,
         )

@@ -2,6 +2,9 @@
 text, the other members of its list and the other speakers of its dialogue. Shared by the spaCy recognizer
 and the cue recognizer."""
 
+import unicodedata
+from collections.abc import Iterator
+
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -30,12 +33,30 @@ def recurrences(
         for token in token_pattern.findall(text[found_person.start : found_person.end])
         if nlp_artifacts is None or not nlp_artifacts.nlp_engine.is_stopword(token, "en")
     }
-    extra = []
-    for token in tokens:
-        for match in re.finditer(rf"(?<![\p{{L}}\p{{M}}]){re.escape(token)}(?![\p{{L}}\p{{M}}])", text):
-            if not any(start <= match.start() < end for start, end in found):
-                extra.append(RecognizerResult("PERSON", match.start(), match.end(), people[0].score))
-    return extra
+    return [
+        RecognizerResult("PERSON", start, end, people[0].score)
+        for token in tokens
+        for start, end in _whole_word_occurrences(text, token)
+        if not any(found_start <= start < found_end for found_start, found_end in found)
+    ]
+
+
+def _whole_word_occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """The spans where `word` stands in `text` with no letter or mark on either side, left to right and not
+    overlapping, as a regex with those lookarounds finds them; `str.find`, as a pattern per word would be
+    compiled for every name of every text."""
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if _is_letter_or_mark(text, start - 1) or _is_letter_or_mark(text, end):
+            start = text.find(word, start + 1)
+        else:
+            yield start, end
+            start = text.find(word, end)
+
+
+def _is_letter_or_mark(text: str, position: int) -> bool:
+    return 0 <= position < len(text) and unicodedata.category(text[position])[0] in "LM"
 
 
 _LIST_WORD = r"\p{Lu}[\p{Ll}\p{M}'\u2019-]+"
