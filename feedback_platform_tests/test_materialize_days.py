@@ -78,8 +78,9 @@ def test_partition_start_setting_is_a_date() -> None:
 
 
 # Guards re-running a day: the same command as its first run, through the nightly jobs; an unchanged day
-# publishes no new dataset version, traces no version's lineage again, reports the outcome as JSON and its
-# progress (rows per asset, the day) on stderr.
+# publishes no new dataset version, traces no version's lineage again and analyses no text again (the
+# redaction cache holds them), reports the outcome as JSON and its progress (rows per asset, the day) on
+# stderr.
 def test_rerunning_an_unchanged_day_publishes_nothing_new(
     platform_copy: PlatformSettings, tmp_path: Path
 ) -> None:
@@ -99,7 +100,11 @@ def test_rerunning_an_unchanged_day_publishes_nothing_new(
     assert re.search(r"dataset_row_lineage: [\d,]+ rows in", result.stderr)
     with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
         lineage = instance.get_latest_materialization_event(dg.AssetKey("dataset_row_lineage"))
+        redacted = instance.get_latest_materialization_event(dg.AssetKey("redacted_responses"))
     assert lineage.asset_materialization.metadata["versions_traced"].value == []
+    redaction = {key: value.value for key, value in redacted.asset_materialization.metadata.items()}
+    assert redaction["texts_from_cache"] == redaction["texts_distinct"] > 0  # the day's texts, redacted once
+    assert redaction["texts_analysed"] == redaction["texts_analysed_by_workers"] == 0
 
 
 # Guards the partitions' first day in a fresh process: by default the earliest landing day, so logs from

@@ -5,6 +5,9 @@ a pseudonym is the conversation: a response's own, and for a feedback event the 
 response it rates, looked up in raw_responses (all landing days, since feedback can arrive days later).
 """
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -20,6 +23,9 @@ from feedback_platform.lib.redaction.frames import (
     response_texts,
 )
 from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, PiiRedaction, Warehouse
+
+if TYPE_CHECKING:
+    from feedback_platform.lib.pii.bulk import RedactionStats  # imports Presidio: only when redacting
 
 _redacted_table = {
     "partitions_def": daily_landing_partitions,
@@ -38,8 +44,10 @@ def redacted_responses(
 ) -> pl.DataFrame:
     """Responses with PII in messages, retrieved documents and output replaced by placeholders."""
     scope = pl.col("conversation_id") if pii.pseudonymizes else UNSCOPED
-    redacted = redact_responses(raw_responses, pii.redactor().redact, scope)
-    context.add_output_metadata(_redaction_metadata(pii))
+    redactor = pii.redactor()
+    before = replace(redactor.stats)
+    redacted = redact_responses(raw_responses, redactor.redact, scope)
+    context.add_output_metadata(_redaction_metadata(pii, redactor.stats.since(before)))
     return redacted
 
 
@@ -48,8 +56,10 @@ def redacted_feedback(
     context: dg.AssetExecutionContext, raw_feedback: pl.DataFrame, pii: PiiRedaction, warehouse: Warehouse
 ) -> pl.DataFrame:
     """Feedback events with PII in comments, edits and reformulated queries replaced by placeholders."""
+    redactor = pii.redactor()
+    before = replace(redactor.stats)
     if not pii.pseudonymizes:
-        redacted = redact_feedback(raw_feedback, pii.redactor().redact)
+        redacted = redact_feedback(raw_feedback, redactor.redact)
     else:
         with warehouse.connect() as con:
             events = raw_feedback.join(
@@ -60,14 +70,24 @@ def redacted_feedback(
             )
         # A response that has not landed yet has no known conversation: its events get a scope of their own.
         scope = pl.coalesce("conversation_id", pl.lit("response:") + pl.col("response_id"))
-        redacted = redact_feedback(events, pii.redactor().redact, scope).drop("conversation_id")
-    context.add_output_metadata(_redaction_metadata(pii))
+        redacted = redact_feedback(events, redactor.redact, scope).drop("conversation_id")
+    context.add_output_metadata(_redaction_metadata(pii, redactor.stats.since(before)))
     return redacted
 
 
-def _redaction_metadata(pii: PiiRedaction) -> dict[str, str]:
+def _redaction_metadata(pii: PiiRedaction, work: "RedactionStats") -> dict[str, str | int]:
+    """The engine and placeholders used, and where this step's redactions came from: texts seen, distinct
+    ones, those the cache held, and those analysed (by the worker processes, of those)."""
     placeholders = "pseudonyms" if pii.pseudonymizes else "typed"
-    return {"pii_engine_version": ENGINE_VERSION, "placeholders": placeholders}
+    return {
+        "pii_engine_version": ENGINE_VERSION,
+        "placeholders": placeholders,
+        "texts": work.texts,
+        "texts_distinct": work.distinct,
+        "texts_from_cache": work.cached,
+        "texts_analysed": work.analysed,
+        "texts_analysed_by_workers": work.pooled,
+    }
 
 
 def _conversations_of_responses(con: duckdb.DuckDBPyConnection, response_ids: pl.Series) -> pl.DataFrame:

@@ -6,7 +6,7 @@ the texts the cache does not hold; identical texts within a call are analysed on
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from feedback_platform.lib.pii.cache import RedactionCache, engine_key
@@ -31,6 +31,12 @@ class RedactionStats:
     """Distinct texts run through the engine (then stored in the cache, if there is one)."""
     pooled: int = 0
     """Of those analysed, the texts the worker processes analysed."""
+
+    def since(self, earlier: "RedactionStats") -> "RedactionStats":
+        """What was done between `earlier` (a copy taken then) and now."""
+        return RedactionStats(
+            **{field.name: getattr(self, field.name) - getattr(earlier, field.name) for field in fields(self)}
+        )
 
 
 class BulkRedactor:
