@@ -17,6 +17,7 @@ from presidio_anonymizer.entities import OperatorConfig
 
 from feedback_platform.lib.pii.allow_list import allow_list_pattern, term_occurrences_pattern
 from feedback_platform.lib.pii.config import RedactorConfig
+from feedback_platform.lib.pii.context_enhancer import EnhancerForContextualResults
 from feedback_platform.lib.pii.language_routing import text_language
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.normalisation import fold
@@ -42,6 +43,7 @@ class PiiRedactor:
             nlp_engine=build_nlp_engine(config.pipelines),
             supported_languages=list(self._languages),
             default_score_threshold=config.score_threshold,
+            context_aware_enhancer=EnhancerForContextualResults(),
         )
         self._batch_analyzer = BatchAnalyzerEngine(analyzer)
         pattern = allow_list_pattern(config.allow_list)
