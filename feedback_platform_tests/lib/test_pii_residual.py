@@ -1,9 +1,11 @@
 """find_residual_pii: the regex scan that data-quality checks run over redacted tables."""
 
+import polars as pl
 import pytest
 
 from feedback_platform.lib.pii import find_residual_pii
 from feedback_platform.lib.pii.residual import luhn_valid
+from feedback_platform.lib.redaction.frames import residual_pii
 
 
 @pytest.mark.parametrize(
@@ -71,3 +73,29 @@ def test_luhn_check() -> None:
     assert luhn_valid("4111111111111111")
     assert luhn_valid("378282246310005")
     assert not luhn_valid("4111111111111112")
+
+
+# Guards the scan over a table's texts: a text repeated across rows (a shared system prompt) is scanned
+# once, and every row holding it still gets its findings, masked, in row order.
+def test_residual_findings_reach_every_row_of_a_repeated_text() -> None:
+    shared = "Escalate to ops@example.com or +44 20 7946 0958."
+    texts = pl.DataFrame(
+        {
+            "id": ["r1", "r2", "r3", "r3"],
+            "field": ["system", "system", "system", "output"],
+            "text": [shared, shared, shared, "Nothing to see here."],
+        }
+    )
+    scanned: list[str] = []
+
+    def counting_scan(text: str) -> list[tuple[str, str]]:
+        scanned.append(text)
+        return find_residual_pii(text)
+
+    findings = residual_pii(texts, counting_scan)
+    assert sorted(scanned) == sorted({shared, "Nothing to see here."})
+    assert findings.rows() == [
+        (row, "system", kind, masked)
+        for row in ("r1", "r2", "r3")
+        for kind, masked in (("email", "op*************"), ("phone_number", "+4**************"))
+    ]

@@ -100,14 +100,26 @@ def placeholder_counts(redacted_texts: pl.DataFrame) -> pl.DataFrame:
 
 
 def residual_pii(texts: pl.DataFrame, find: Callable[[str], list[tuple[str, str]]]) -> pl.DataFrame:
-    """Findings of `find` in long texts, as (id, field, kind, masked): the value itself never leaves."""
-    findings = texts.with_columns(
-        found=pl.col("text").map_elements(
-            lambda text: [{"kind": kind, "masked": _mask(value)} for kind, value in find(text)],
-            return_dtype=pl.List(pl.Struct({"kind": pl.String, "masked": pl.String})),
+    """Findings of `find` in long texts, as (id, field, kind, masked): the value itself never leaves.
+
+    Each distinct text is scanned once, its findings joined back to every row that holds it: system
+    prompts and knowledge-base documents repeat across thousands of rows."""
+    distinct = texts.select("text").unique()
+    findings = (
+        distinct.with_columns(
+            found=pl.col("text").map_elements(
+                lambda text: [{"kind": kind, "masked": _mask(value)} for kind, value in find(text)],
+                return_dtype=pl.List(pl.Struct({"kind": pl.String, "masked": pl.String})),
+            )
         )
+        .explode("found")
+        .drop_nulls("found")
     )
-    return findings.select("id", "field", "found").explode("found").drop_nulls("found").unnest("found")
+    return (
+        texts.join(findings, on="text", how="inner", maintain_order="left_right")
+        .select("id", "field", "found")
+        .unnest("found")
+    )
 
 
 def _mask(value: str) -> str:
