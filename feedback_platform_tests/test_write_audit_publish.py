@@ -118,7 +118,8 @@ def test_chosen_equal_to_rejected_is_not_published(platform: PlatformSettings) -
 
 
 # Guards the residual-PII audit of dataset files: an email left in a redacted output reaches the curated
-# SFT rows, is found in the staged SFT version, and that version is not published.
+# SFT rows, is found in the staged SFT version, and that version is not published; once mended, the next
+# staging removes the failed version's files.
 def test_an_email_left_in_a_redacted_output_is_not_published(platform: PlatformSettings) -> None:
     pointers_before = _pointers(platform)
     with duckdb.connect(str(platform.duckdb_path)) as con:
@@ -146,6 +147,22 @@ def test_an_email_left_in_a_redacted_output_is_not_published(platform: PlatformS
         )
     ]
     assert lines and not any(PLANTED_EMAIL in text for text in lines)
+
+    # Once the output is mended, the next staging removes the failed version and the shards only it listed:
+    # no file under the datasets folder holds the email any more.
+    with duckdb.connect(str(platform.duckdb_path)) as con:
+        con.execute(
+            f"update redacted_responses set output = replace(output, ' Questions? {PLANTED_EMAIL}', '')"
+        )
+    mended = _run(
+        platform, dg.DagsterInstance.ephemeral(), dg.AssetSelection.groups("join", "curate", "datasets")
+    )
+    assert mended.success, _failed_checks(mended)
+    staged = mended.asset_materializations_for_node("staged_sft_dataset")[0].metadata
+    assert staged["superseded_staged_versions_removed"].value >= 1
+    assert staged["unlisted_shards_removed"].value >= 1
+    files = [path for path in platform.datasets_dir.rglob("*") if path.is_file()]
+    assert files and not any(PLANTED_EMAIL.encode() in path.read_bytes() for path in files)
 
 
 # Guards the raw range check as a gate: a rating of 7 in a landing file fails rating_within_one_to_five,

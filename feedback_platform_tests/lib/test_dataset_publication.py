@@ -18,7 +18,8 @@ from feedback_platform.lib.datasets.publication import (
     staging_root,
     unaudited_shards,
 )
-from feedback_platform.lib.datasets.store import shard_ids, write_dataset_version
+from feedback_platform.lib.datasets.store import shard_ids, version_problems, write_dataset_version
+from feedback_platform.lib.datasets.unused_files import RemovedFiles, remove_unused_files
 
 
 def _stage(root: Path, rows: pl.DataFrame) -> str:
@@ -93,3 +94,32 @@ def test_unaudited_shards_are_those_the_audited_version_does_not_hold(tmp_path: 
     assert unaudited_shards(tmp_path, "sft", second, first) == second_shards[1:]
     assert unaudited_shards(tmp_path, "sft", second, None) == second_shards
     assert unaudited_shards(tmp_path, "sft", second, "0123456789abcdef") == second_shards
+
+
+# Guards the clean-up after a failed audit: the next staging removes the failed staged version, the shard
+# only it listed and a killed writer's temporary folder; published versions keep every shard and stay valid.
+def test_a_new_staging_removes_what_no_version_lists(tmp_path: Path) -> None:
+    first = _stage(tmp_path, FIRST)
+    publish_dataset_version(tmp_path, "sft", first)
+    failed = _stage(tmp_path, SECOND)  # failed its audits: never published
+    shards = tmp_path / "sft" / "shards"
+    (shards / ".tmp-killed-writer").mkdir()
+    changed = SECOND.with_columns(completion=pl.lit("w"))
+    kept = _stage(tmp_path, changed)
+    only_failed = set(shard_ids(read_staged_manifest(tmp_path, "sft", failed))) - set(
+        shard_ids(read_staged_manifest(tmp_path, "sft", first))
+    )
+
+    removed = remove_unused_files(tmp_path, "sft", kept)
+
+    assert removed.staged_versions == [failed] and removed.temporary_folders == 1
+    assert set(removed.shards) == only_failed and only_failed
+    assert not (staging_root(tmp_path) / "sft" / failed).exists()
+    assert sorted(path.name for path in shards.iterdir()) == sorted(
+        set(shard_ids(read_staged_manifest(tmp_path, "sft", first)))
+        | set(shard_ids(read_staged_manifest(tmp_path, "sft", kept)))
+    )
+    for version in (first, kept):
+        assert version_problems(tmp_path, "sft", version, staged=version == kept) == []
+    assert read_staged_version(tmp_path, "sft", kept).sort("example_id").equals(changed)
+    assert remove_unused_files(tmp_path, "sft", kept) == RemovedFiles([], [], 0)

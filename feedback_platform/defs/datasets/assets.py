@@ -30,6 +30,7 @@ from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
     write_dataset_version,
 )
+from feedback_platform.lib.datasets.unused_files import remove_unused_files
 from feedback_platform.lib.warehouse import quote_identifier, read_table_parts
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
@@ -47,7 +48,8 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
         code_version=DATASET_WRITER_VERSION,
         description=(
             f"The {name} dataset written as a content-addressed version into staging, to be audited: one "
-            f"shard per {kind.shard_column}, the unchanged ones those of the latest published version."
+            f"shard per {kind.shard_column}, the unchanged ones those of the latest published version. "
+            "Staged versions it supersedes and shards no version lists are removed."
         ),
     )
     def _staged(
@@ -86,8 +88,12 @@ def _staged_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
                         inputs={"table": source_table, "tenant_id": tenant},
                         reuse_shards_of=latest_version(root, f"{name}-{tenant}"),
                     ).version
+        removed = [
+            remove_unused_files(root, name, version.version),
+            *(remove_unused_files(root, f"{name}-{t}", v) for t, v in tenant_versions.items()),
+        ]
         return dg.MaterializeResult(
-            metadata=staged_metadata(version, tenant_versions),
+            metadata=staged_metadata(version, tenant_versions, removed),
             data_version=dg.DataVersion(version.version),
         )
 

@@ -19,6 +19,7 @@ from feedback_platform.lib.datasets.store import (
     shard_ids,
     version_dir,
 )
+from feedback_platform.lib.datasets.unused_files import RemovedFiles
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80
@@ -84,9 +85,12 @@ def version_metadata(
     }
 
 
-def staged_metadata(stored: DatasetVersion, tenant_versions: dict[str, str]) -> dict[str, object]:
-    """Metadata of a staged version: what its checks read, what publishing will move, and how many rows
-    were serialised anew and how many shards written (the others were the latest published version's)."""
+def staged_metadata(
+    stored: DatasetVersion, tenant_versions: dict[str, str], removed: list[RemovedFiles]
+) -> dict[str, object]:
+    """Metadata of a staged version: what its checks read, what publishing will move, how many rows were
+    serialised anew and how many shards written (the others were the latest published version's), and what
+    no version needed any more and was removed (over the dataset and its per-tenant datasets)."""
     return {
         "version": stored.version,
         "dagster/row_count": stored.row_count,
@@ -95,6 +99,9 @@ def staged_metadata(stored: DatasetVersion, tenant_versions: dict[str, str]) -> 
         "rows_serialised": stored.serialised_rows,
         "path": dg.MetadataValue.path(str(stored.path)),
         "tenant_versions": dg.MetadataValue.json(tenant_versions),
+        "superseded_staged_versions_removed": sum(len(each.staged_versions) for each in removed),
+        "unlisted_shards_removed": sum(len(each.shards) for each in removed),
+        "temporary_folders_removed": sum(each.temporary_folders for each in removed),
     }
 
 

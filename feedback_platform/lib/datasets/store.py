@@ -50,7 +50,8 @@ STAGING_DIR = ".staging"
 WHOLE_VERSION = "all"
 """The shard value of a version written without a shard column (one shard), or without any row."""
 
-_TEMP_PREFIX = ".tmp-"
+TEMP_PREFIX = ".tmp-"
+"""Names a folder a writer fills before renaming it into place; one left behind is a killed writer's."""
 
 JSONL_CHUNK_ROWS = 10_000
 """Rows serialised and written at a time, so a shard's canonical lines are never in memory whole."""
@@ -398,7 +399,7 @@ def _dataset_dir(datasets_root: Path, name: str) -> Path:
     return Path(datasets_root) / name
 
 
-def _shards_dir(datasets_root: Path, name: str) -> Path:
+def shards_dir_of(datasets_root: Path, name: str) -> Path:
     """Where the shards of dataset ``name`` are stored, for its staged and published versions alike."""
     return _dataset_dir(datasets_root, name) / SHARDS_DIR
 
@@ -435,7 +436,7 @@ def _stored_shards(
     read as one shard, so versions that training runs pinned before stay readable and verifiable.
     """
     if "shards" in manifest:
-        shards_dir = _shards_dir(datasets_root, name)
+        shards_dir = shards_dir_of(datasets_root, name)
         return [(shard, shards_dir / shard["shard"]) for shard in manifest["shards"]]
     whole = {key: manifest[key] for key in ("content_hash", "row_count", "files")}
     folder = version_dir(datasets_root, name, manifest["version"], staged=staged)
@@ -498,7 +499,7 @@ def _store_shard(
             return _StoredShard(entry=_entry(reference), serialised_rows=0, written=False)
         lines_from = shards_dir / reference["shard"]
     shards_dir.mkdir(parents=True, exist_ok=True)
-    temp_dir = shards_dir / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+    temp_dir = shards_dir / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
     temp_dir.mkdir()
     try:
         with (temp_dir / DATA_JSONL).open("wb") as jsonl:
@@ -597,7 +598,7 @@ def write_dataset_version(
     unchanged is that version's shard, and a changed one reuses the canonical lines of its unchanged rows.
     The bytes and ids are the same with or without it.
     """
-    shards_dir = _shards_dir(datasets_root, name)
+    shards_dir = shards_dir_of(datasets_root, name)
     reference = _reference_shards(datasets_root, name, reuse_shards_of)
     schema: dict[str, str] | None = None
     empty: pl.DataFrame | None = None
@@ -686,7 +687,7 @@ def _write_manifest(
     if final_dir.exists():
         return _existing(datasets_root, name, version, manifest["content_hash"], staged=staged), False
     final_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp_dir = final_dir.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+    temp_dir = final_dir.parent / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
     temp_dir.mkdir()
     try:
         # Key order as built (schema in column order), not sorted.
