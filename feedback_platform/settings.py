@@ -9,7 +9,8 @@ import time): `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `F
 `FEEDBACK_PLATFORM_TENANTS_FILE` (the tenants and the names redaction keeps; default the shipped
 `feedback_platform/tenants.yaml`), `FEEDBACK_PLATFORM_PARTITION_START` (the first daily partition,
 YYYY-MM-DD; default the earliest landing day), `FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT` (DuckDB's
-`memory_limit` on the platform's connections, default 2GB), and
+`memory_limit` on the platform's connections, default 2GB), `FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN`
+(decompressed logs one landing run of `materialize` loads at most, default 128), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
 pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
 """
@@ -36,6 +37,12 @@ PARTITION_START_VARIABLE = "FEEDBACK_PLATFORM_PARTITION_START"
 """The environment variable holding the first daily partition, for logs older than any landing day."""
 
 PlaceholderStyle = Literal["typed", "pseudonyms"]
+
+DEFAULT_MAX_LANDING_MIB_PER_RUN = 128
+"""A landing run holds all its days' rows at once, and its peak memory grew by about ten times the logs it
+loaded (measured: 193 MiB more for one more 19 MiB day of realistic text), so 128 MiB of logs keeps a run's
+frames near 1.3 GB, inside a nightly's 4 GB with the redaction workers: a backfill's peak memory follows its
+largest day, not its length. The sample's days are a fraction of a MiB: all of them run together."""
 
 DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 """DuckDB's memory limit on the platform's connections. DuckDB's own default is 80% of the machine's memory;
@@ -64,6 +71,9 @@ class PlatformSettings(BaseModel, frozen=True):
         default=DEFAULT_DUCKDB_MEMORY_LIMIT, pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$"
     )
     """DuckDB's `memory_limit` for the warehouse's connections, e.g. `2GB` or `512MiB`."""
+    max_landing_mib_per_run: int = Field(default=DEFAULT_MAX_LANDING_MIB_PER_RUN, ge=1)
+    """Decompressed logs that one landing run of `feedback-platform materialize` loads at most: a range is
+    run as consecutive groups of days up to this size (a larger day runs alone)."""
 
     def first_partition_day(self) -> date:
         """The setting, else the earliest day folder under the landing folder, else today (UTC)."""
@@ -104,6 +114,9 @@ class PlatformSettings(BaseModel, frozen=True):
             partition_start=_partition_start(environ.get(PARTITION_START_VARIABLE)),
             duckdb_memory_limit=environ.get(
                 "FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
+            ),
+            max_landing_mib_per_run=int(
+                environ.get("FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN", DEFAULT_MAX_LANDING_MIB_PER_RUN)
             ),
         )
 

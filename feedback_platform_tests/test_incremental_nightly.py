@@ -7,14 +7,17 @@ table and dataset version must come out as in the full build.
 """
 
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 import pytest
 
+from feedback_platform.defs.job_names import LANDING_DAY_JOB
 from feedback_platform.defs.join.recompute_days import RECOMPUTE_TABLE
-from feedback_platform.local.materialize import RunOutcome, materialize_days
+from feedback_platform.lib.logs.landing import landing_day_bytes
+from feedback_platform.local.materialize import RunOutcome, landing_runs, materialize_days
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform, settings_for
 
@@ -69,3 +72,19 @@ def test_the_last_nightly_recomputed_only_its_day(
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         days = [day for (day,) in con.execute(f"select landing_date from {RECOMPUTE_TABLE}").fetchall()]
     assert days == [DAYS[1]]
+
+
+# Guards a backfill in bounded runs: with a budget smaller than the sample's days, `materialize` ingests and
+# redacts them in several runs (groups of consecutive days up to the budget), then publishes the very
+# versions of the one-run build.
+def test_a_backfill_in_several_runs_publishes_what_one_run_publishes(
+    sample_platform: SamplePlatform, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path / "data").model_copy(update={"max_landing_mib_per_run": 1})
+    shutil.copytree(sample_platform.settings.landing_dir, settings.landing_dir)
+    outcomes = materialize_days(settings, dg.DagsterInstance.ephemeral())
+    sizes = {day: landing_day_bytes(settings.landing_dir, day) for day in DAYS}
+    landing = [outcome for outcome in outcomes if outcome.job == LANDING_DAY_JOB]
+    assert len(landing) == len(landing_runs(DAYS, sizes, 2**20)) >= 2
+    assert all(outcome.success for outcome in outcomes)
+    assert _published(outcomes) == _published(sample_platform.outcomes)

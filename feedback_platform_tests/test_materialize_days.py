@@ -1,5 +1,6 @@
 """`feedback-platform materialize --day/--from/--to/--json` and the partitions' first day, on real runs."""
 
+import gzip
 import json
 import os
 import re
@@ -13,8 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from feedback_platform.cli.main import main
+from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
-from feedback_platform.local.materialize import check_days_partitioned, partition_tags, select_days
+from feedback_platform.local.materialize import (
+    check_days_partitioned,
+    landing_runs,
+    partition_tags,
+    select_days,
+)
 from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
 
@@ -67,6 +74,29 @@ def test_partition_tags_match_a_schedule_tick_or_a_backfill() -> None:
         "dagster/asset_partition_range_start": str(FIRST),
         "dagster/asset_partition_range_end": str(THIRD),
     }
+
+
+# Guards the grouping of a backfill into runs: consecutive days up to the budget share a run, a day over it
+# runs alone, and a day without logs costs nothing.
+def test_landing_runs_group_consecutive_days_up_to_the_budget() -> None:
+    days = [date(2026, 11, day) for day in range(1, 7)]
+    sizes = dict(zip(days, [40, 50, 0, 200, 30, 30], strict=True))
+    assert landing_runs(days, sizes, max_bytes=100) == [days[:3], [days[3]], days[4:]]
+    assert landing_runs(days, sizes, max_bytes=1_000) == [days]
+    assert landing_runs([], sizes, max_bytes=100) == []
+
+
+# Guards the size a day's logs are grouped by: decompressed, over every stream, read from a gzip trailer.
+def test_landing_day_bytes_count_decompressed_logs(tmp_path: Path) -> None:
+    day = date(2026, 11, 1)
+    lines = b"".join(b'{"response_id": "r%d", "output": "%s"}\n' % (n, b"x" * n) for n in range(500))
+    (tmp_path / "responses" / str(day)).mkdir(parents=True)
+    (tmp_path / "feedback" / str(day)).mkdir(parents=True)
+    with gzip.open(tmp_path / "responses" / str(day) / "part-0.jsonl.gz", "wb") as file:
+        file.write(lines)
+    (tmp_path / "feedback" / str(day) / "part-0.jsonl").write_bytes(lines[:1000])
+    assert landing_day_bytes(tmp_path, day) == len(lines) + 1000
+    assert landing_day_bytes(tmp_path, date(2026, 11, 2)) == 0
 
 
 # Guards the setting's parsing: a value that is not a date is an error naming the variable.

@@ -12,3 +12,8 @@ daily_landing_partitions = dg.DailyPartitionsDefinition(
     start_date=PlatformSettings.from_environment().first_partition_day().isoformat()
 )
 """A partition is the day folder a log line *arrived* in, so late events are ingested, not lost."""
+
+landing_backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
+"""A backfill launched from the UI runs each landing day as a run of its own: a run loads all its days'
+rows at once, so one run over a month would need a month's frames in memory. `feedback-platform
+materialize` groups small days into one run instead (`local/materialize.py`, `landing_runs`)."""

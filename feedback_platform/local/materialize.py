@@ -2,11 +2,11 @@
 
 Used by `feedback-platform materialize` (and so `make run`) and by the end-to-end tests, so both run
 exactly the jobs the nightly schedules run: `landing_day_job` for the chosen days (one partition as the
-schedule runs it, or a range in one run as a backfill does: the ingest and redact assets have a
-single-run backfill policy), then `datasets_job`.
+schedule runs it; a range as consecutive groups of days, each group one run over its partition range, so a
+backfill's memory follows its largest group), then `datasets_job`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,6 +28,7 @@ from feedback_platform.defs.unchanged_runs import (
     unchanged_since,
 )
 from feedback_platform.lib import warehouse
+from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.lib.logs.validation import landing_dates
 from feedback_platform.lib.monitoring.conversion import conversion_by_day
 from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
@@ -73,7 +74,9 @@ def materialize_days(
     progress: bool = False,
     force: bool = False,
 ) -> list[RunOutcome]:
-    """Ingest and redact `days` (default: every landing day) in one run, then join, curate and publish.
+    """Ingest and redact `days` (default: every landing day), in runs of consecutive days up to the
+    settings' `max_landing_mib_per_run` of logs each, then join, curate and publish once they all succeeded
+    (a failed run stops the rest: the same command re-runs it, skipping the runs before it).
 
     A job whose last run already read the same inputs with the same code and configuration is skipped
     (`feedback_platform.defs.unchanged_runs`), unless `force`. With `progress`, each finished asset step
@@ -83,17 +86,21 @@ def materialize_days(
     defs = build_definitions(settings)
     landing_job = defs.resolve_job_def(LANDING_DAY_JOB)
     check_days_partitioned(days, landing_job.partitions_def)
-    span = str(days[0]) if len(days) == 1 else f"{len(days)} landing days ({days[0]} to {days[-1]})"
     launch = _Launch(instance, WITH_PROGRESS if progress else QUIET_CONSOLE, force, on_job_start)
-    outcomes = [
-        launch.run(
-            landing_job,
-            f"ingest and redact {span}",
-            landing_day_inputs(landing_job, settings.landing_dir, days),
-            partition_tags(days),
+    day_bytes = {day: landing_day_bytes(settings.landing_dir, day) for day in days}
+    outcomes: list[RunOutcome] = []
+    for run_days in landing_runs(days, day_bytes, settings.max_landing_mib_per_run * 2**20):
+        outcomes.append(
+            launch.run(
+                landing_job,
+                f"ingest and redact {_span(run_days)}",
+                landing_day_inputs(landing_job, settings.landing_dir, run_days),
+                partition_tags(run_days),
+            )
         )
-    ]
-    if outcomes[0].success:
+        if not outcomes[-1].success:
+            break
+    if all(outcome.success for outcome in outcomes):
         datasets_job = defs.resolve_job_def(DATASETS_JOB)
         outcomes.append(
             launch.run(
@@ -104,6 +111,26 @@ def materialize_days(
             )
         )
     return outcomes
+
+
+def landing_runs(days: list[date], day_bytes: Mapping[date, int], max_bytes: int) -> list[list[date]]:
+    """`days`, in order, grouped into runs of consecutive days whose logs total at most `max_bytes`; a day
+    larger than that runs alone. A run loads all its days' rows at once, so a backfill's peak memory follows
+    its largest run, not its length; small days still share a run and its fixed cost."""
+    runs: list[list[date]] = []
+    run_bytes = 0
+    for day in days:
+        if runs and run_bytes + day_bytes[day] <= max_bytes:
+            runs[-1].append(day)
+            run_bytes += day_bytes[day]
+        else:
+            runs.append([day])
+            run_bytes = day_bytes[day]
+    return runs
+
+
+def _span(days: list[date]) -> str:
+    return str(days[0]) if len(days) == 1 else f"{len(days)} landing days ({days[0]} to {days[-1]})"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
 from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
 from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, LandingZone
 
@@ -32,7 +32,7 @@ def _table_out(table: str) -> dg.AssetOut:
 @dg.multi_asset(
     outs={table: _table_out(table) for table in [*_STREAM_TABLES.values(), "quarantined_rows"]},
     partitions_def=daily_landing_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    backfill_policy=landing_backfill_policy,
     group_name="ingest",
     pool=DUCKDB_POOL,
 )

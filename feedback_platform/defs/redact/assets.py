@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from feedback_platform.defs.partitions import daily_landing_partitions
+from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
 from feedback_platform.lib.pii import ENGINE_VERSION
 from feedback_platform.lib.redaction.frames import (
     UNSCOPED,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 _redacted_table = {
     "partitions_def": daily_landing_partitions,
-    "backfill_policy": dg.BackfillPolicy.single_run(),
+    "backfill_policy": landing_backfill_policy,
     "group_name": "redact",
     "pool": DUCKDB_POOL,
     "metadata": {PARTITION_COLUMN_KEY: "landing_date"},

@@ -9,6 +9,7 @@ names the file.
 """
 
 import gzip
+import os
 import zlib
 from collections.abc import Sequence
 from datetime import date
@@ -28,6 +29,7 @@ LINE_SCHEMA = pl.Schema(
 )
 _SUFFIXES = (".jsonl", ".jsonl.gz")
 _GZIP_CHUNK = 1 << 20
+_GZIP_SIZE_FIELD = 4
 
 
 def landing_files(landing_root: Path, stream: str, landing_date: date) -> list[Path]:
@@ -38,6 +40,27 @@ def landing_files(landing_root: Path, stream: str, landing_date: date) -> list[P
     return sorted(
         (p for p in day.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES)), key=lambda p: p.name
     )
+
+
+def landing_day_bytes(landing_root: Path, landing_date: date) -> int:
+    """The size of a day's logs over every stream once decompressed: what loading the day reads, roughly.
+
+    A gzip file's size comes from its trailer (ISIZE), so nothing is decompressed; the trailer holds the
+    size modulo 4 GiB and that of the last member only, which is close enough to group days into runs."""
+    return sum(
+        _decompressed_size(path)
+        for stream in STREAMS
+        for path in landing_files(landing_root, stream, landing_date)
+    )
+
+
+def _decompressed_size(path: Path) -> int:
+    size = path.stat().st_size
+    if not path.name.endswith(".gz") or size < _GZIP_SIZE_FIELD:
+        return size
+    with path.open("rb") as file:
+        file.seek(-_GZIP_SIZE_FIELD, os.SEEK_END)
+        return int.from_bytes(file.read(_GZIP_SIZE_FIELD), "little")
 
 
 def landing_dates(landing_root: Path) -> list[date]:
