@@ -141,9 +141,9 @@ class _TokenListsOnDemand(NlpArtifacts):
     """NlpArtifacts whose token offsets, lemmas and context keywords are built when first read.
 
     Presidio builds all three for every text, walking every token three times, though only the context
-    enhancer reads them, and only for a result of a recognizer with context words: on realistic texts that
-    walk cost a tenth of the engine's time. Normalised token forms stand in for the lemmas the pipeline
-    lacks."""
+    enhancer reads them, and only for a result of a recognizer with context words: building them on demand
+    took 4% off the engine's time on 580 realistic texts. Normalised token forms stand in for the lemmas
+    the pipeline lacks."""
 
     def __init__(
         self, entities: list, tokens: Doc, nlp_engine: SpacyNlpEngine, language: str, scores: list[float]

@@ -23,9 +23,9 @@ SHARDS_PER_WORKER = 4
 """Shards per worker and call: more than one, so that a worker finishing early picks up the next shard."""
 
 POOL_MIN_TEXTS = 1_000
-"""Distinct uncached texts a call needs before a pool is started for it: a worker costs 2-3 s to spawn and
-load (4 s more once it meets French), about what one process spends on 200-300 realistic texts, so below
-this a pool would mostly wait for its own start."""
+"""Distinct uncached texts a call needs before a pool is started for it: a worker takes about 1.5 s to spawn
+and load the English pipeline, and 2.2-2.5 s more when it meets French, what one process spends on
+100-300 realistic texts, so below this a pool would mostly wait for its own start."""
 
 _worker_redactor = None
 """The engine of a worker process, loaded by `_load_worker_redactor`."""
@@ -45,9 +45,9 @@ def _find_spans_in_shard(texts: list[str]) -> list[Spans]:
 def other_languages_first(texts: Sequence[str], pipelines: tuple[str, ...]) -> list[int]:
     """The positions of `texts`, those that a pipeline other than English reads first, grouped by language.
 
-    A worker loads a language's pipeline when it first meets a text in it, and the French one takes 2-3 s
-    to import; grouped at the front, those texts fall into the first shards, so one worker pays for it
-    while the others go on with English."""
+    A worker loads a language's pipeline when it first meets a text in it, and the French one takes
+    2.2-2.5 s to import; grouped at the front, those texts fall into the first shards, so one worker pays
+    for it while the others go on with English."""
     return sorted(
         range(len(texts)),
         key=lambda position: _pipeline_rank(text_language(texts[position], pipelines), pipelines),
