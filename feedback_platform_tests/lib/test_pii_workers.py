@@ -4,7 +4,7 @@ import pytest
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
 from feedback_platform.lib.pii.bulk import BulkRedactor
-from feedback_platform.lib.pii.workers import RedactorPool, other_languages_first, shard
+from feedback_platform.lib.pii.workers import RedactorPool, shard
 
 TEXTS = [
     "My name is Olivia Carter.",
@@ -29,18 +29,10 @@ def test_shards_are_contiguous_and_cover_every_text() -> None:
     assert shard([], workers=2, min_shard=1) == []
 
 
-# Guards the order shards are made in: texts another language's pipeline reads come first, so that one
-# worker, not every one, loads that pipeline.
-def test_texts_of_other_pipelines_are_sharded_first() -> None:
-    texts = ["Where is my order?", FRENCH_TEXT, "Thanks, that worked!", "Merci, je vais essayer le lien."]
-    assert other_languages_first(texts, ("en", "fr")) == [1, 3, 0, 2]
-    assert other_languages_first(texts, ("en",)) == [0, 1, 2, 3]
-
-
 # Guards the pool's contract: same output and order as the in-process engine, with two processes.
 def test_two_workers_find_the_spans_of_one_process() -> None:
     config = RedactorConfig(batch_size=4)  # small shards, so both workers get some
-    distinct = [*dict.fromkeys(TEXTS), FRENCH_TEXT]  # analysed first, and put back in its place
+    distinct = [*dict.fromkeys(TEXTS), FRENCH_TEXT]  # read by the French pipeline
     with RedactorPool(config, workers=2) as pool:
         pooled = pool.find_spans(distinct)
     assert pooled == PiiRedactor(config).find_spans(distinct)

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from feedback_platform.lib.datasets.publication import latest_version
-from feedback_platform.lib.datasets.store import MANIFEST
+from feedback_platform.lib.datasets.store import MANIFEST, stored_versions, version_dir
 
 REGISTRY_TABLE = "dataset_versions"
 """The warehouse table that holds :func:`list_dataset_versions` (the ``dataset_versions`` asset)."""
@@ -43,8 +43,8 @@ REGISTRY_SCHEMA = pl.Schema(
 :mod:`feedback_platform.lib.datasets.publication`), or the newest one of a dataset that has no pointer."""
 
 
-def _registry_row(version_dir: Path, latest: str | None) -> dict[str, Any]:
-    manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+def _registry_row(folder: Path, latest: str | None) -> dict[str, Any]:
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     created_at = datetime.fromisoformat(manifest["created_at"]).astimezone(UTC).replace(tzinfo=None)
     return {
         "name": manifest["name"],
@@ -54,7 +54,7 @@ def _registry_row(version_dir: Path, latest: str | None) -> dict[str, Any]:
         "key_column": manifest["key_column"],
         "rule_version": manifest["rule_version"],
         "created_at": created_at,
-        "path": str(version_dir),
+        "path": str(folder),
         "schema_json": json.dumps(manifest["schema"]),
         "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
         "code_version_json": json.dumps(manifest.get("code_version", {}), sort_keys=True),
@@ -72,12 +72,11 @@ def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.Da
     root = Path(datasets_root)
     dataset_dirs = [root / name] if name is not None else (sorted(root.iterdir()) if root.is_dir() else [])
     rows = [
-        _registry_row(version_dir, latest)
+        _registry_row(version_dir(root, dataset_dir.name, version), latest)
         for dataset_dir in dataset_dirs
         if dataset_dir.is_dir() and not dataset_dir.name.startswith(".")
         for latest in [latest_version(root, dataset_dir.name)]
-        for version_dir in dataset_dir.iterdir()
-        if version_dir.is_dir() and not version_dir.name.startswith(".") and (version_dir / MANIFEST).exists()
+        for version in stored_versions(root, dataset_dir.name)
     ]
     registry = pl.DataFrame(rows, schema=REGISTRY_SCHEMA).sort(["name", "created_at", "version"])
     unpointed_newest = ~pl.col("latest").any().over("name") & (

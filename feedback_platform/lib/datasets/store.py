@@ -404,6 +404,20 @@ def shards_dir_of(datasets_root: Path, name: str) -> Path:
     return _dataset_dir(datasets_root, name) / SHARDS_DIR
 
 
+def stored_versions(datasets_root: Path, name: str, *, staged: bool = False) -> list[str]:
+    """The ids of the versions of dataset ``name`` with a stored manifest, published (or in staging when
+    ``staged``), sorted; hidden folders (a writer's temporary ones) are not versions."""
+    root = Path(datasets_root) / STAGING_DIR if staged else Path(datasets_root)
+    folder = _dataset_dir(root, name)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        child.name
+        for child in folder.iterdir()
+        if child.is_dir() and not child.name.startswith(".") and (child / MANIFEST).exists()
+    )
+
+
 def read_manifest(datasets_root: Path, name: str, version: str, *, staged: bool = False) -> dict[str, Any]:
     """The manifest of a stored version."""
     path = version_dir(datasets_root, name, version, staged=staged) / MANIFEST

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedback_platform.lib.datasets.store import (
-    MANIFEST,
-    SHARDS_DIR,
     STAGING_DIR,
     TEMP_PREFIX,
     read_manifest,
     shard_ids,
     shards_dir_of,
+    stored_versions,
+    version_dir,
 )
 
 
@@ -38,13 +38,12 @@ def remove_unused_files(datasets_root: Path, name: str, keep_staged: str) -> Rem
     """Remove, for dataset `name`, every staged version but `keep_staged` (the one just written) and every
     stored shard and temporary folder that neither it nor any published version lists."""
     root = Path(datasets_root)
-    published_dir, staged_dir = root / name, root / STAGING_DIR / name
-    superseded = [folder.name for folder in _version_folders(staged_dir) if folder.name != keep_staged]
+    superseded = [version for version in stored_versions(root, name, staged=True) if version != keep_staged]
     for version in superseded:
-        shutil.rmtree(staged_dir / version)
+        shutil.rmtree(version_dir(root, name, version, staged=True))
     listed = set(shard_ids(read_manifest(root, name, keep_staged, staged=True)))
-    for folder in _version_folders(published_dir):
-        listed.update(shard_ids(read_manifest(root, name, folder.name)))
+    for version in stored_versions(root, name):
+        listed.update(shard_ids(read_manifest(root, name, version)))
     shards_dir = shards_dir_of(root, name)
     unlisted = [
         folder.name
@@ -55,22 +54,13 @@ def remove_unused_files(datasets_root: Path, name: str, keep_staged: str) -> Rem
         shutil.rmtree(shards_dir / shard)
     temporary = [
         folder
-        for parent in (published_dir, staged_dir, shards_dir)
+        for parent in (root / name, root / STAGING_DIR / name, shards_dir)
         for folder in _subfolders(parent)
         if folder.name.startswith(TEMP_PREFIX)
     ]
     for folder in temporary:
         shutil.rmtree(folder)
     return RemovedFiles(staged_versions=superseded, shards=unlisted, temporary_folders=len(temporary))
-
-
-def _version_folders(parent: Path) -> list[Path]:
-    """The folders under `parent` that hold a version's manifest."""
-    return [
-        folder
-        for folder in _subfolders(parent)
-        if folder.name != SHARDS_DIR and not folder.name.startswith(".") and (folder / MANIFEST).exists()
-    ]
 
 
 def _subfolders(parent: Path) -> list[Path]:

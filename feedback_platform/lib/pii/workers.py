@@ -16,7 +16,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.engine import PiiRedactor
-from feedback_platform.lib.pii.language_routing import DEFAULT_LANGUAGE, text_language
 from feedback_platform.lib.pii.spans import Spans
 
 SHARDS_PER_WORKER = 4
@@ -40,22 +39,6 @@ def _find_spans_in_shard(texts: list[str]) -> list[Spans]:
     if _worker_redactor is None:
         raise RuntimeError("worker process has no PII engine: the pool initializer did not run")
     return _worker_redactor.find_spans(texts)
-
-
-def other_languages_first(texts: Sequence[str], pipelines: tuple[str, ...]) -> list[int]:
-    """The positions of `texts`, those that a pipeline other than English reads first, grouped by language.
-
-    A worker loads a language's pipeline when it first meets a text in it, and the French one takes
-    2.2-2.5 s to import; grouped at the front, those texts fall into the first shards, so one worker pays
-    for it while the others go on with English."""
-    return sorted(
-        range(len(texts)),
-        key=lambda position: _pipeline_rank(text_language(texts[position], pipelines), pipelines),
-    )
-
-
-def _pipeline_rank(language: str, pipelines: tuple[str, ...]) -> int:
-    return len(pipelines) if language == DEFAULT_LANGUAGE else pipelines.index(language)
 
 
 def shard(texts: Sequence[str], workers: int, min_shard: int) -> list[list[str]]:
@@ -88,16 +71,10 @@ class RedactorPool:
 
     def find_spans(self, texts: Sequence[str]) -> list[Spans]:
         """Each text's entity spans, found by some worker, in input order. Texts should be distinct."""
-        order = other_languages_first(texts, tuple(self.config.pipelines))
-        reordered = [texts[position] for position in order]
-        shards = shard(reordered, self.workers, min_shard=self.config.batch_size)
+        shards = shard(texts, self.workers, min_shard=self.config.batch_size)
         if not shards:
             return []
-        spans: list[Spans] = [()] * len(texts)
-        in_order = itertools.chain.from_iterable(self._pool().map(_find_spans_in_shard, shards))
-        for position, found in zip(order, in_order, strict=True):
-            spans[position] = found
-        return spans
+        return list(itertools.chain.from_iterable(self._pool().map(_find_spans_in_shard, shards)))
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
