@@ -14,6 +14,7 @@ from feedback_platform.lib.monitoring.drift import (
     DriftTestSettings,
     detect_feedback_drift,
     min_detectable_drop,
+    upper_tail,
 )
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
 from feedback_platform.lib.sample_logs.config import ModelDegradation
@@ -94,6 +95,16 @@ def test_five_point_drop_is_flagged_where_the_test_has_the_power(
 
 # The minimum detectable drop means what it says: simulated at exactly that drop, the test rejects in 80% of
 # trials (the normal approximation is within a point of the exact binomial outcome at these counts).
+@pytest.mark.parametrize("z", [-6.0, -1.0, 0.0, 1.6449, 3.0, 9.0, 30.0])
+def test_upper_tail_is_scipys_normal_survival_function(z: float) -> None:
+    assert upper_tail(z) == pytest.approx(norm.sf(z), rel=1e-12)
+
+
+def test_upper_tail_passes_null_and_nan_through() -> None:
+    assert upper_tail(None) is None
+    assert np.isnan(upper_tail(float("nan")))
+
+
 def test_min_detectable_drop_has_the_stated_power() -> None:
     baseline_rate, baseline_votes, window_votes, alpha = 0.8, 2000, 400, 0.005
     drop = min_detectable_drop(

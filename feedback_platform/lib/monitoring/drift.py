@@ -19,11 +19,12 @@ corrected alpha, would catch with probability `power` given the group's observed
 """
 
 import datetime
+import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import polars as pl
-from scipy.stats import norm
 
 METRICS: dict[str, tuple[pl.Expr, pl.Expr]] = {
     "thumbs_up_rate": (pl.col("thumbs_up"), pl.col("thumbs_up") + pl.col("thumbs_down")),
@@ -128,7 +129,9 @@ def detect_feedback_drift(
     )
     return (
         rates.with_columns(
-            p_value=pl.Series(norm.sf(rates["z"].to_numpy()), nan_to_null=True),
+            p_value=pl.Series(
+                [upper_tail(z) for z in rates["z"].to_list()], dtype=pl.Float64, nan_to_null=True
+            ),
             alpha_per_test=pl.lit(alpha_per_test),
             min_detectable_drop=pl.Series(detectable, nan_to_null=True),
         )
@@ -202,6 +205,12 @@ def _rates_per_group(distribution: pl.DataFrame, periods: ComparisonPeriods, min
     )
 
 
+def upper_tail(z: float | None) -> float | None:
+    """P(Z >= z) for a standard normal Z, exact far into the tail (1 - cdf would round to 0 past z = 8);
+    None stays None and NaN stays NaN."""
+    return None if z is None else 0.5 * math.erfc(z / math.sqrt(2))
+
+
 def min_detectable_drop(
     baseline_rate: np.ndarray,
     baseline_votes: np.ndarray,
@@ -219,7 +228,7 @@ def min_detectable_drop(
     p_b = np.asarray(baseline_rate, dtype=float)
     n_b = np.asarray(baseline_votes, dtype=float)
     n_w = np.asarray(window_votes, dtype=float)
-    z_alpha, z_power = norm.isf(alpha), norm.ppf(power)
+    z_alpha, z_power = -NormalDist().inv_cdf(alpha), NormalDist().inv_cdf(power)
 
     def detected(drop: np.ndarray) -> np.ndarray:
         p_w = p_b - drop
