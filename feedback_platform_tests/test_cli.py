@@ -1,5 +1,6 @@
 """The feedback-platform command, run in-process with click's runner on real files."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,33 @@ def test_importing_the_cli_leaves_dagster_and_the_pii_engine_unloaded() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def _console_script(
+    arguments: list[str], env: dict[str, str], before: str = "pass"
+) -> subprocess.CompletedProcess[str]:
+    """The console script's entry point (`run`, which skips the interpreter's teardown) in a process,
+    after the Python statements `before`."""
+    probe = (
+        f"import sys; {before}; sys.argv = ['feedback-platform', *{arguments!r}];"
+        " from feedback_platform.cli.main import run; run()"
+    )
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+
+
+# Guards the console script's fast exit: it still flushes what the command printed, runs the exit
+# handlers (the redaction workers' pool closes in one) and passes on the command's exit status.
+def test_console_script_keeps_output_exit_handlers_and_status(tmp_path: Path) -> None:
+    env = os.environ | {"FEEDBACK_PLATFORM_DATA_DIR": str(tmp_path)}
+    out, marker = tmp_path / "landing", tmp_path / "exit-handler-ran"
+    generated = _console_script(
+        ["generate", "--days", "1", "--responses-per-day", "5", "--out", str(out)],
+        env,
+        before=f"import atexit, pathlib; atexit.register(pathlib.Path({str(marker)!r}).touch)",
+    )
+    assert generated.returncode == 0, generated.stderr
+    assert "response lines" in generated.stdout
+    assert marker.exists()
+    failed = _console_script(["materialize", "--day", "2099-01-01"], env)
+    assert failed.returncode == 1
+    assert f"Error: no logs for 2099-01-01 under {out}" in failed.stderr

@@ -8,6 +8,7 @@ run process holds threads, and forking those is unsafe.
 With one worker the engine runs in the calling process and no pool is started.
 """
 
+import atexit
 import itertools
 import math
 import multiprocessing
@@ -53,8 +54,9 @@ def shard(texts: Sequence[str], workers: int, min_shard: int) -> list[list[str]]
 class RedactorPool:
     """`workers` processes, each with its own PiiRedactor, that find entity spans in texts, in order.
 
-    The pool starts on first use and lives until `close()` (or the end of a `with` block); a pool object
-    left open is shut down when the interpreter exits.
+    The pool starts on first use and lives until `close()` (or the end of a `with` block); a pool left
+    open is closed by an `atexit` handler, which also runs when the CLI leaves without tearing the
+    interpreter down (`feedback_platform.cli.main.run`).
     """
 
     def __init__(self, config: RedactorConfig, workers: int) -> None:
@@ -84,12 +86,14 @@ class RedactorPool:
                 initializer=_load_worker_redactor,
                 initargs=(self.config,),
             )
+            atexit.register(self.close)
         return self._executor
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            atexit.unregister(self.close)
 
     def __enter__(self) -> "RedactorPool":
         return self
