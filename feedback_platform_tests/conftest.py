@@ -8,6 +8,7 @@ DuckDB, Presidio, dbt and Great Expectations into a temporary data directory, ex
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,12 @@ class SamplePlatform:
     def table(self, name: str) -> pl.DataFrame:
         with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
             return con.sql(f'select * from "{name}"').pl()
+
+    def sorted_table(self, name: str) -> pl.DataFrame:
+        """The table's rows in the order of all their columns: what it holds, whatever order its writes
+        (a partition replaced, an erasure's rows added) left the rows in."""
+        with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
+            return con.sql(f'select * from "{name}" order by all').pl()
 
     def table_text(self, name: str) -> str:
         """Every row of a table rendered as text, nested columns included, for needle searches."""
@@ -72,15 +79,25 @@ def settings_for(data_dir: Path) -> PlatformSettings:
     return PlatformSettings.from_environment({"FEEDBACK_PLATFORM_DATA_DIR": str(data_dir)})
 
 
-@pytest.fixture(scope="session")
-def sample_platform(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SamplePlatform:
-    settings = settings_for(tmp_path_factory.mktemp("platform"))
-    generation = generate_sample_logs(SAMPLE, settings.landing_dir)
+def materialised_sample(
+    data_dir: Path, config: SampleLogConfig, plant: Callable[[Path], None] | None = None
+) -> SamplePlatform:
+    """Generate `config`'s sample logs into `data_dir`'s landing folder, let `plant` add lines to them (it
+    gets the landing root), and materialise every landing day on an instance in `<data dir>/dagster_home`."""
+    settings = settings_for(data_dir)
+    generation = generate_sample_logs(config, settings.landing_dir)
+    if plant is not None:
+        plant(settings.landing_dir)
     dagster_home = settings.data_dir / "dagster_home"
     dagster_home.mkdir()
     instance = dg.DagsterInstance.local_temp(str(dagster_home))
     outcomes = materialize_days(settings, instance)
     return SamplePlatform(settings, generation, outcomes, instance)
+
+
+@pytest.fixture(scope="session")
+def sample_platform(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SamplePlatform:
+    return materialised_sample(tmp_path_factory.mktemp("platform"), SAMPLE)
 
 
 @pytest.fixture

@@ -16,10 +16,14 @@ from feedback_platform.lib.quality import (
     referenced_columns,
     run_suite,
 )
+from feedback_platform.lib.shown_values import shown_frame
 from feedback_platform.resources import DUCKDB_POOL
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
+
+SAMPLE_ROWS = 5
+"""How many violating rows a predicate check's metadata shows."""
 
 
 def expectation_suite_check(
@@ -34,9 +38,9 @@ def expectation_suite_check(
 ) -> dg.AssetChecksDefinition:
     """A check that runs the expectations `expectations` builds (GX 1.x, pandas batch) on the asset's rows.
 
-    Only the columns the expectations name are handed to GX, so free text never reaches a check's
-    metadata unless an expectation is about it. `prepare` derives columns first where needed, e.g.
-    ratings parsed from the feedback value.
+    Only the columns the expectations name are handed to GX, and the values its outcome reports are
+    shown as `feedback_platform.lib.shown_values` allows (a text by its length, a user id masked).
+    `prepare` derives columns first where needed, e.g. ratings parsed from the feedback value.
     """
 
     @_table_check(asset, name, description, partitions_def, blocking)
@@ -55,7 +59,8 @@ def predicate_check(
     partitions_def: dg.PartitionsDefinition | None = None,
     blocking: bool = True,
 ) -> dg.AssetChecksDefinition:
-    """A check that passes when `find_violations` returns no rows; a sample of them goes to metadata."""
+    """A check that passes when `find_violations` returns no rows; a sample of them, without their texts
+    (see `violations_check_result`), goes to metadata."""
 
     @_table_check(asset, name, description, partitions_def, blocking)
     def _predicate_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
@@ -84,13 +89,15 @@ def suite_check_result(
 
 
 def violations_check_result(rows: pl.DataFrame, violations: pl.DataFrame) -> dg.AssetCheckResult:
-    """Passed when there are no `violations` among `rows`; the first five go to metadata as a sample."""
+    """Passed when there are no `violations` among `rows`; the first five go to metadata as a sample, as
+    `shown_frame` lets metadata show them: ids, dates, numbers and names, no text nor user id (Dagster's
+    storage cannot forget them when a user is erased)."""
     return dg.AssetCheckResult(
         passed=violations.height == 0,
         metadata={
             "rows_checked": rows.height,
             "violations": violations.height,
-            "sample": dg.MetadataValue.md(_markdown_table(violations.head(5))),
+            "sample": dg.MetadataValue.md(_markdown_table(shown_frame(violations.head(SAMPLE_ROWS)))),
         },
     )
 

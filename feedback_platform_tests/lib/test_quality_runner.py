@@ -156,8 +156,9 @@ def test_empty_frame_passes_map_expectations_and_fails_aggregates() -> None:
     assert outcome.success is False
 
 
-# Guards Polars input: nested columns (messages, structs) convert as JSON text instead of breaking GX,
-# and a nullable integer column keeps 7 as an integer rather than 7.0.
+# Guards Polars input: nested columns (messages, structs) convert as JSON text instead of breaking GX (the
+# sample shows that text's length, not the text), and a nullable integer column keeps 7 as an integer
+# rather than 7.0.
 def test_polars_frame_with_nested_columns() -> None:
     message = [{"role": "user", "content": "hi"}]
     frame = pl.DataFrame(
@@ -182,10 +183,41 @@ def test_polars_frame_with_nested_columns() -> None:
     columns, not_null, unique, between, ids = outcome.expectations
     assert columns.success is True
     assert not_null.observed["unexpected_count"] == 1
-    assert unique.failing_sample == ['[{"role":"user","content":"hi"}]']
+    assert unique.failing_sample == ["[32 chars]"]  # of '[{"role":"user","content":"hi"}]'
     assert between.failing_sample == [7]
     assert isinstance(between.failing_sample[0], int)
     assert ids.success is True
+
+
+# Guards what failing samples may hold, since check metadata stays in Dagster's storage after a user is
+# erased: a text by its length, a user id masked, ids and dates of a compound key or a pair as they are.
+def test_failing_samples_hold_no_text_nor_user_id() -> None:
+    frame = pl.DataFrame(
+        {
+            "response_id": ["r-1", "r-1", "r-2"],
+            "landing_date": ["2026-11-01"] * 3,
+            "user_id": ["u_secret01", "u_secret02", "u_secret03"],
+            "output": ["Call me at home", "fine", "fine"],
+            "created_at": [datetime(2026, 11, 1, 9, 0)] * 3,
+            "response_created_at": [datetime(2026, 11, 1, 10, 0)] * 3,
+        }
+    )
+    outcome = run_suite(
+        "privacy",
+        frame,
+        [
+            E.ExpectColumnValuesToMatchRegex(column="user_id", regex="^x"),
+            E.ExpectColumnValuesToBeInSet(column="output", value_set=["fine"]),
+            E.ExpectCompoundColumnsToBeUnique(column_list=["landing_date", "response_id"]),
+            E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="created_at", column_B="response_created_at"),
+        ],
+    )
+    user_ids, texts, keys, pair = outcome.expectations
+    assert user_ids.failing_sample == ["[user id]"]
+    assert texts.failing_sample == ["[15 chars]"]
+    assert keys.failing_sample == [{"landing_date": "2026-11-01", "response_id": "r-1"}]
+    assert pair.failing_sample == [["2026-11-01T09:00:00", "2026-11-01T10:00:00"]]
+    assert "secret" not in outcome.summary() and "Call me" not in json.dumps(outcome.as_records())
 
 
 # Guards quiet logs: GX's tqdm "Calculating Metrics" bars (on by default) must not reach stderr.

@@ -1,5 +1,5 @@
 """What a dataset materialisation shows an auditor in the Dagster UI: the version, where its manifest is,
-how many rows each signal and tenant contributed, and a preview of the rows."""
+how many rows each signal and tenant contributed, and a preview of the rows without their texts."""
 
 import json
 from collections.abc import Mapping
@@ -20,6 +20,7 @@ from feedback_platform.lib.datasets.store import (
     version_dir,
 )
 from feedback_platform.lib.datasets.unused_files import RemovedFiles
+from feedback_platform.lib.shown_values import shown_frame
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 80
@@ -111,8 +112,11 @@ def rows_by_tenant(rows: pl.DataFrame) -> dict[str, int]:
 
 
 def preview_table(rows: pl.DataFrame) -> dg.TableMetadataValue:
-    """The first rows, every column as shortened text (lists and messages as JSON), for the UI's table."""
-    head = rows.head(PREVIEW_ROWS)
+    """The first rows as `shown_frame` lets metadata show them (ids, dates, numbers and names; each text
+    column by its length, e.g. `completion_chars`), every column as shortened text (lists as JSON), for the
+    UI's table. The texts stay in the version's files, which an erasure rewrites; Dagster's storage could not
+    forget them."""
+    head = shown_frame(rows.head(PREVIEW_ROWS))
     return dg.MetadataValue.table(
         records=[
             dg.TableRecord({column: _cell_text(value) for column, value in row.items()})

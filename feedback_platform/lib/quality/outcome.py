@@ -46,7 +46,8 @@ class ExpectationOutcome:
     expectations, None for table-level ones. `observed` holds whichever of element_count,
     missing_count, unexpected_count, unexpected_percent and observed_value GX reported, plus `error`
     when GX could not evaluate the expectation (e.g. a missing column). `failing_sample` holds up to 5
-    distinct unexpected values, exactly as they are in the validated frame.
+    distinct unexpected values as `feedback_platform.lib.shown_values` lets metadata show them: ids,
+    dates, numbers and names as they are, user ids masked, a text as its length (`[41 chars]`).
     """
 
     expectation: str

@@ -6,7 +6,7 @@ copy tagged with its position in `meta`, and the results are put back in the ord
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import polars as pl
@@ -14,6 +14,7 @@ import polars as pl
 from feedback_platform.lib.quality.frames import to_pandas_frame
 from feedback_platform.lib.quality.json_values import JsonValue, to_json_value
 from feedback_platform.lib.quality.outcome import ExpectationOutcome, SuiteOutcome
+from feedback_platform.lib.shown_values import shown_sample_value
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import ExpectationValidationResult
@@ -39,8 +40,9 @@ def run_suite(
 ) -> SuiteOutcome:
     """Validate `frame` against `expectations` as the suite `suite_name`.
 
-    The caller's expectation objects are not changed, and may belong to a stored suite. The frame should
-    already be redacted: failing samples carry values from it verbatim. On an empty frame column-map
+    The caller's expectation objects are not changed, and may belong to a stored suite. Failing samples and
+    a column's observed value are shown as `feedback_platform.lib.shown_values` allows: ids, dates, numbers
+    and names as they are, user ids masked, texts by their length. On an empty frame column-map
     expectations (between, in set, not null, unique, column pairs) pass with element_count 0, while
     aggregate ones (mean, row count at least 1, ...) fail, their observed_value being None or 0.
     """
@@ -85,34 +87,39 @@ def _expectation_outcome(
     observed: dict[str, JsonValue] = {
         key: to_json_value(details[key]) for key in _OBSERVED_KEYS if key in details
     }
+    columns = _columns_of(kwargs)
+    if len(columns) == 1 and "observed_value" in observed:  # e.g. a column's maximum, one of its values
+        observed["observed_value"] = cast(
+            "JsonValue", shown_sample_value(columns, observed["observed_value"])
+        )
     error = _error_message(result.exception_info)
     if error:
         observed["error"] = error
     return ExpectationOutcome(
         expectation=expectation.expectation_type,
-        column=_column_of(kwargs),
+        column=",".join(columns) or None,
         kwargs={key: to_json_value(value) for key, value in kwargs.items()},
         success=bool(result.success),
         observed=observed,
-        failing_sample=_failing_sample(details.get("partial_unexpected_list") or []),
+        failing_sample=_failing_sample(columns, details.get("partial_unexpected_list") or []),
     )
 
 
-def _column_of(kwargs: Mapping[str, Any]) -> str | None:
+def _columns_of(kwargs: Mapping[str, Any]) -> list[str]:
+    """The columns an expectation is about, in order; none for a table-level one."""
     if isinstance(kwargs.get("column"), str):
-        return kwargs["column"]
+        return [kwargs["column"]]
     if "column_A" in kwargs and "column_B" in kwargs:
-        return f"{kwargs['column_A']},{kwargs['column_B']}"
-    if kwargs.get("column_list"):
-        return ",".join(str(column) for column in kwargs["column_list"])
-    return None
+        return [str(kwargs["column_A"]), str(kwargs["column_B"])]
+    return [str(column) for column in kwargs.get("column_list") or []]
 
 
-def _failing_sample(unexpected: Sequence[Any]) -> list[JsonValue]:
-    """The first distinct unexpected values (a duplicated key shows up once, not once per row)."""
+def _failing_sample(columns: list[str], unexpected: Sequence[Any]) -> list[JsonValue]:
+    """The first distinct unexpected values as metadata may show them (a duplicated key shows up once, not
+    once per row)."""
     distinct: dict[str, JsonValue] = {}
     for value in unexpected:
-        json_value = to_json_value(value)
+        json_value = cast("JsonValue", shown_sample_value(columns, to_json_value(value)))
         distinct.setdefault(json.dumps(json_value, sort_keys=True), json_value)
         if len(distinct) == FAILING_SAMPLE_SIZE:
             break
