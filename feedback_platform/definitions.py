@@ -25,7 +25,7 @@ def build_definitions(settings: PlatformSettings) -> dg.Definitions:
             executor=dg.in_process_executor,
             loggers=LOGGERS,
             resources=build_resources(settings),
-            assets=training_run_specs(settings.training_runs_dir),
+            assets=training_run_specs(settings.training_runs_dir, settings.datasets_dir),
         ),
     )
 

@@ -170,6 +170,12 @@ class DatasetStore(dg.ConfigurableResource):
         return Path(self.root)
 
 
+class ErasureLog(dg.ConfigurableResource):
+    """The folder of the erasure log (`feedback_platform.lib.erasure.log`): one record per erasure."""
+
+    log_dir: str
+
+
 class PiiRedaction(dg.ConfigurableResource):
     """The Presidio engine, loaded once per process however many assets use it.
 
@@ -222,6 +228,7 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "warehouse": warehouse_resource,
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
+        "erasure_log": ErasureLog(log_dir=str(settings.erasure_log_dir)),
         "pii": PiiRedaction(
             spacy_model=redactor.spacy_model,
             allow_list=list(redactor.allow_list),

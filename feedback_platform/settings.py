@@ -23,6 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from feedback_platform.lib.erasure.places import ErasurePlaces
 from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.lib.pii import RedactorConfig
 from feedback_platform.lib.pii.allow_list import load_allow_list
@@ -59,6 +60,8 @@ class PlatformSettings(BaseModel, frozen=True):
     pii_cache_path: Path
     dbt_target_dir: Path
     """dbt's target folder for this warehouse: its logs and the parse state later runs start from."""
+    erasure_log_dir: Path
+    """One JSON record per erasure (`feedback_platform.lib.erasure.log`)."""
     spacy_model: str = RedactorConfig().spacy_model
     pii_workers: int = Field(default_factory=default_workers)
     """Processes that redact uncached texts; they start only for a call with many such texts
@@ -81,6 +84,17 @@ class PlatformSettings(BaseModel, frozen=True):
             return self.partition_start
         days = landing_dates(self.landing_dir)
         return days[0] if days else datetime.now(UTC).date()
+
+    def erasure_places(self) -> ErasurePlaces:
+        """Where an erasure removes a user's data, and where it records it."""
+        return ErasurePlaces(
+            duckdb_path=self.duckdb_path,
+            duckdb_memory_limit=self.duckdb_memory_limit,
+            landing_dir=self.landing_dir,
+            datasets_dir=self.datasets_dir,
+            redaction_cache=self.pii_cache_path,
+            erasure_log=self.erasure_log_dir,
+        )
 
     def redactor_config(self) -> RedactorConfig:
         """The PII engine's configuration: the spaCy model, and the tenants file's names as its allow list.
@@ -107,6 +121,7 @@ class PlatformSettings(BaseModel, frozen=True):
             training_runs_dir=data_dir / "training_runs",
             pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
             dbt_target_dir=data_dir / "dbt_target",
+            erasure_log_dir=data_dir / "erasures",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", default_workers())),
             pii_placeholders=placeholders,

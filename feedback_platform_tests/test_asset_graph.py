@@ -17,7 +17,7 @@ from feedback_platform_tests.conftest import settings_for
 
 GROUPS = {
     "ingest": {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"},
-    "redact": {"redacted_responses", "redacted_feedback", "redaction_audit"},
+    "redact": {"redacted_responses", "redacted_feedback", "redaction_audit", "consent_erasures"},
     "join": {
         "stg_feedback__responses",
         "stg_feedback__events",

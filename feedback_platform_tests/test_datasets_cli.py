@@ -91,11 +91,12 @@ def test_versions_lists_every_version_newest_first(platform: PlatformSettings) -
         assert entry["rows"] == manifest["row_count"]
         assert entry["created_at"] == manifest["created_at"]
         assert entry["rule_version"] == manifest["rule_version"]
+        assert (entry["status"], entry["withdrawn_by"]) == ("published", None)
     text = run(platform, "datasets", "versions", "eval")
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[1].startswith(new_eval) and lines[1].rstrip().endswith("*")
-    assert lines[2].startswith(old_eval) and not lines[2].rstrip().endswith("*")
+    assert lines[1].startswith(new_eval) and lines[1].split()[-2:] == ["*", "published"]
+    assert lines[2].startswith(old_eval) and "*" not in lines[2].split() and lines[2].endswith("published")
     unknown = run(platform, "datasets", "versions", "sft_dataset")
     assert unknown.exit_code == 1
     assert "no dataset 'sft_dataset'" in unknown.output and "sft" in unknown.output

@@ -28,6 +28,7 @@ from feedback_platform.lib.datasets.exports import (
     export_formats,
     exported_files,
 )
+from feedback_platform.lib.datasets.store import require_standing
 from feedback_platform.settings import PlatformSettings
 
 ALL_FORMATS = sorted({fmt for formats in export_formats().values() for fmt in formats})
@@ -71,14 +72,24 @@ def versions_command(name: str, as_json: bool) -> None:
     with user_errors():
         history = version_history(_datasets_root(), name)
     history = history.select(
-        "version", rows="row_count", created_at=_CREATED_AT, rule_version="rule_version", latest="latest"
+        "version",
+        rows="row_count",
+        created_at=_CREATED_AT,
+        rule_version="rule_version",
+        latest="latest",
+        status="status",
+        withdrawn_by="withdrawn_by",
     )
     if as_json:
         echo_json(history.to_dicts())
         return
-    click.echo(f"{'VERSION':<16} {'ROWS':>9}  {'CREATED_AT':<32}  {'RULES':<8}  LATEST")
-    for version, rows, created_at, rule_version, latest in history.iter_rows():
-        click.echo(f"{version:<16} {rows:>9,}  {created_at:<32}  {rule_version:<8}  {'*' if latest else ''}")
+    click.echo(f"{'VERSION':<16} {'ROWS':>9}  {'CREATED_AT':<32}  {'RULES':<8}  {'LATEST':<6}  STATUS")
+    for version, rows, created_at, rule_version, latest, status, erasure in history.iter_rows():
+        withdrawn = f" by erasure {erasure}" if erasure else ""
+        click.echo(
+            f"{version:<16} {rows:>9,}  {created_at:<32}  {rule_version:<8}  {'*' if latest else '':<6}"
+            f"  {status}{withdrawn}"
+        )
 
 
 @datasets_command.command("show")
@@ -173,6 +184,7 @@ def export_command(dataset: DatasetRef, fmt: str, out_dir: Path) -> None:
     """
     with user_errors():
         manifest = resolve_version(_datasets_root(), dataset)
+        require_standing(_datasets_root(), manifest["name"], manifest["version"])
     pinned = f"{manifest['name']}@{manifest['version']}"
     try:
         paths = export_version(_datasets_root(), manifest, fmt, out_dir)

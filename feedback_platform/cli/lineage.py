@@ -70,6 +70,14 @@ def _title(trace: dict[str, Any]) -> str:
 
 def _dataset_tree(dataset: dict[str, Any]) -> Tree:
     label = f"{dataset['name']}@{dataset['version']} ({dataset['kind'] or 'unknown kind'}): "
+    withdrawal = dataset["withdrawal"]
+    if withdrawal is not None:
+        label += (
+            f"WITHDRAWN by erasure {withdrawal['erasure_id']} on {withdrawal['withdrawn_at'][:10]}:"
+            f" trained on data later erased; its rows are deleted (replaced by"
+            f" {withdrawal['replaced_by'] or 'none'})"
+        )
+        return label, []
     label += f"{dataset['rows_traced']:,} rows"
     hidden = dataset["rows_traced"] - dataset["rows_shown"]
     if hidden:

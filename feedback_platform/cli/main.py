@@ -11,6 +11,7 @@ import click
 
 from feedback_platform.cli.check import check_command
 from feedback_platform.cli.datasets import datasets_command
+from feedback_platform.cli.erase import erase_command
 from feedback_platform.cli.generate import generate_command
 from feedback_platform.cli.lineage import lineage_command
 from feedback_platform.cli.pii_eval import pii_eval_command
@@ -39,6 +40,7 @@ for command in (
     runs_command,
     lineage_command,
     check_command,
+    erase_command,
 ):
     main.add_command(command)
 

@@ -8,7 +8,11 @@ import click
 
 from feedback_platform.cli.options import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.datasets.catalog import DatasetRef
-from feedback_platform.lib.datasets.training_runs import list_training_runs, register_training_run
+from feedback_platform.lib.datasets.training_runs import (
+    erased_pins,
+    list_training_runs,
+    register_training_run,
+)
 from feedback_platform.settings import PlatformSettings
 
 
@@ -46,9 +50,11 @@ def register_command(
 @click.option("--json", "as_json", is_flag=True, help="Every run as JSON.")
 def list_command(as_json: bool) -> None:
     """Every registered training run, oldest first."""
-    runs = list_training_runs(PlatformSettings.from_environment().training_runs_dir)
+    settings = PlatformSettings.from_environment()
+    runs = list_training_runs(settings.training_runs_dir)
+    erased = {run.name: erased_pins(settings.datasets_dir, run) for run in runs}
     if as_json:
-        echo_json([run.as_dict() for run in runs])
+        echo_json([run.as_dict() | {"trained_on_erased_data": erased[run.name]} for run in runs])
         return
     if not runs:
         click.echo("No training runs registered.")
@@ -56,3 +62,8 @@ def list_command(as_json: bool) -> None:
     for run in runs:
         pins = ", ".join(f"{pin.name}@{pin.version}" for pin in run.datasets)
         click.echo(f"{run.name:<24} {run.registered_at[:19]}  {run.model or '-':<24} {pins}")
+        for pin in erased[run.name]:
+            click.echo(
+                f"{'':<24} trained on data later erased: {pin['dataset']}@{pin['version']} was withdrawn"
+                f" by erasure {pin['erasure_id']} on {pin['withdrawn_at'][:10]}"
+            )

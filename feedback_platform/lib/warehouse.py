@@ -27,11 +27,25 @@ class WarehouseUnavailableError(RuntimeError):
 @contextmanager
 def read_only_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the DuckDB file at ``path``, closed on exit."""
+    with _existing_warehouse(path, read_only=True) as con:
+        yield con
+
+
+@contextmanager
+def writable_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that writes the existing DuckDB file at ``path`` and holds its lock until closed, on
+    exit: outside Dagster's pool (the CLI), for work no other process may interleave with."""
+    with _existing_warehouse(path, read_only=False) as con:
+        yield con
+
+
+@contextmanager
+def _existing_warehouse(path: Path, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     path = Path(path)
     if not path.is_file():
         raise WarehouseUnavailableError(f"no warehouse at {path}: materialise the assets first")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise

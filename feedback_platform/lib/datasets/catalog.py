@@ -78,11 +78,12 @@ def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
 
 
 def version_history(datasets_root: Path, name: str) -> pl.DataFrame:
-    """Every stored version of dataset ``name``, newest first, with its rows, creation time, rules version and
-    whether it is the latest; :class:`DatasetNotFoundError` when there is no such dataset."""
+    """Every stored version of dataset ``name``, newest first, with its rows, creation time, rules version,
+    whether it is the latest and its status (``withdrawn`` by the erasure ``withdrawn_by``, or
+    ``published``); :class:`DatasetNotFoundError` when there is no such dataset."""
     registry = _stored_versions(Path(datasets_root), name)
     return registry.sort(["created_at", "version"], descending=True).select(
-        "version", "row_count", "created_at", "rule_version", "latest"
+        "version", "row_count", "created_at", "rule_version", "latest", "status", "withdrawn_by"
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from feedback_platform.lib.datasets.publication import latest_version
-from feedback_platform.lib.datasets.store import MANIFEST, stored_versions, version_dir
+from feedback_platform.lib.datasets.store import MANIFEST, read_withdrawal, stored_versions, version_dir
 
 REGISTRY_TABLE = "dataset_versions"
 """The warehouse table that holds :func:`list_dataset_versions` (the ``dataset_versions`` asset)."""
@@ -35,17 +35,23 @@ REGISTRY_SCHEMA = pl.Schema(
         "code_version_json": pl.String,
         "upstream_json": pl.String,
         "latest": pl.Boolean,
+        "status": pl.String,
+        "withdrawn_by": pl.String,
+        "withdrawn_at": pl.Datetime("us"),
+        "replaced_by": pl.String,
     }
 )
 """Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC).
 ``code_version_json`` and ``upstream_json`` are ``{}`` for versions written before manifests held them.
 ``latest`` marks the version ``latest.json`` points at (see
-:mod:`feedback_platform.lib.datasets.publication`), or the newest one of a dataset that has no pointer."""
+:mod:`feedback_platform.lib.datasets.publication`), or the newest one of a dataset that has no pointer.
+``status`` is ``published``, or ``withdrawn`` for a version an erasure withdrew (its rows deleted): then
+``withdrawn_by`` names the erasure and ``replaced_by`` the version that was latest after it."""
 
 
 def _registry_row(folder: Path, latest: str | None) -> dict[str, Any]:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    created_at = datetime.fromisoformat(manifest["created_at"]).astimezone(UTC).replace(tzinfo=None)
+    withdrawal = read_withdrawal(folder.parent.parent, manifest["name"], manifest["version"]) or {}
     return {
         "name": manifest["name"],
         "version": manifest["version"],
@@ -53,14 +59,22 @@ def _registry_row(folder: Path, latest: str | None) -> dict[str, Any]:
         "row_count": manifest["row_count"],
         "key_column": manifest["key_column"],
         "rule_version": manifest["rule_version"],
-        "created_at": created_at,
+        "created_at": _naive_utc(manifest["created_at"]),
         "path": str(folder),
         "schema_json": json.dumps(manifest["schema"]),
         "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
         "code_version_json": json.dumps(manifest.get("code_version", {}), sort_keys=True),
         "upstream_json": json.dumps(manifest.get("upstream", {}), sort_keys=True),
         "latest": manifest["version"] == latest,
+        "status": "withdrawn" if withdrawal else "published",
+        "withdrawn_by": withdrawal.get("erasure_id"),
+        "withdrawn_at": _naive_utc(withdrawal["withdrawn_at"]) if withdrawal else None,
+        "replaced_by": withdrawal.get("replaced_by"),
     }
+
+
+def _naive_utc(timestamp: str) -> datetime:
+    return datetime.fromisoformat(timestamp).astimezone(UTC).replace(tzinfo=None)
 
 
 def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.DataFrame:

@@ -7,7 +7,8 @@ from (``dataset_index.lineage_rows``) → every landing file and line that carri
 twice has two lines. Only identifiers and locations are read from the raw tables, never their text.
 
 Counts cover every row; details are built for the first ``limit`` rows of each version, so that a trace of
-a run over thousands of rows stays readable.
+a run over thousands of rows stays readable. A version an erasure withdrew has no rows left to trace: its
+node carries the withdrawal (which erasure, when, the replacement) so that a run trained on it shows it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from feedback_platform.lib.datasets.catalog import (
     parse_dataset_ref,
     resolve_version,
 )
-from feedback_platform.lib.datasets.index import lineage_rows, list_dataset_versions
-from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.index import LINEAGE_SCHEMA, lineage_rows, list_dataset_versions
+from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest, read_withdrawal
 from feedback_platform.lib.datasets.training_runs import TrainingRun, read_training_run, training_run_exists
 from feedback_platform.lib.warehouse import table_exists
 
@@ -59,7 +60,11 @@ def trace_lineage(
     when the raw tables have not been materialised.
     """
     kind, run, manifests, row_id = _resolve_target(paths, target)
-    versions = [_version_rows(paths.datasets_root, manifest, row_id) for manifest in manifests]
+    withdrawals = [_withdrawal(paths.datasets_root, manifest) for manifest in manifests]
+    versions = [
+        _version_rows(paths.datasets_root, manifest, row_id) if withdrawal is None else _erased_rows()
+        for manifest, withdrawal in zip(manifests, withdrawals, strict=True)
+    ]
     lineage = pl.concat([lineage for _, lineage in versions], how="vertical")
     raw = _raw_lines(con, lineage, paths.landing_dir)
     return {
@@ -69,8 +74,10 @@ def trace_lineage(
         "landing_dir": str(paths.landing_dir),
         "summary": raw.summary(lineage),
         "datasets": [
-            _dataset_node(manifest, admitted, version_lineage, raw, limit)
-            for manifest, (admitted, version_lineage) in zip(manifests, versions, strict=True)
+            _dataset_node(manifest, admitted, version_lineage, raw, limit) | {"withdrawal": withdrawal}
+            for manifest, withdrawal, (admitted, version_lineage) in zip(
+                manifests, withdrawals, versions, strict=True
+            )
         ],
     }
 
@@ -94,7 +101,7 @@ def _resolve_target(
                     "the dataset store was altered by hand"
                 )
         return "run", run, pinned, None
-    registry = list_dataset_versions(paths.datasets_root)
+    registry = list_dataset_versions(paths.datasets_root).filter(pl.col("status") == "published")
     holding = [
         read_manifest(paths.datasets_root, name, version)
         for name, version, key in registry.select("name", "version", "key_column").iter_rows()
@@ -110,6 +117,15 @@ def _resolve_target(
 def _has_row(datasets_root: Path, name: str, version: str, key: str, row_id: str) -> bool:
     keys = read_dataset_version(datasets_root, name, version).get_column(key).cast(pl.String)
     return bool((keys == row_id).any())
+
+
+def _withdrawal(datasets_root: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    return read_withdrawal(datasets_root, manifest["name"], manifest["version"])
+
+
+def _erased_rows() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What a withdrawn version lends a trace: no rows (an erasure deleted them) and no lineage."""
+    return pl.DataFrame(schema={"row_id": pl.String}), pl.DataFrame(schema=LINEAGE_SCHEMA)
 
 
 def _version_rows(

@@ -65,8 +65,10 @@ def sync_row_lineage(
     A version not listed yet has its shards listed; a version no longer in the registry is unlisted. A shard
     a version lists is traced anew when its lineage holds fewer or more distinct rows than the shard has
     (never traced, or rows lost); lineage of a shard no version lists is deleted. Each shard is replaced in
-    its own transaction, so an interrupted sync leaves whole shards and the next one completes it.
+    its own transaction, so an interrupted sync leaves whole shards and the next one completes it. A version
+    an erasure withdrew has no rows left to trace: it counts as no longer in the registry.
     """
+    registry = registry.filter(pl.col("status") == "published")
     _create_tables(con)
     listed = {
         tuple(row)

@@ -13,6 +13,8 @@ written again, and a later erasure rewrites only the shards that hold a user's r
     <datasets_root>/<name>/<version>/manifest.json       a published version: its shards in shard order, and
                                                          what, from which inputs, by which rules, when
     <datasets_root>/.staging/<name>/<version>/manifest.json   a staged version, awaiting its audits
+    <datasets_root>/<name>/<version>/withdrawal.json     a version an erasure withdrew: its rows are gone,
+                                                         its manifest stays for the record
 
 Shards and version folders appear only complete: each is written into a hidden temporary sibling and renamed
 into place in one step. A shard is content, not a version: it is only read through a manifest, so a shard
@@ -35,6 +37,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
+from feedback_platform.lib.atomic_files import write_file_atomically
 from feedback_platform.lib.hashing import canonical_json, file_sha256
 
 VERSION_HEX_CHARS = 16
@@ -44,6 +47,8 @@ DATASET_WRITER_VERSION = "2.0.0"
 DATA_PARQUET = "data.parquet"
 DATA_JSONL = "data.jsonl"
 MANIFEST = "manifest.json"
+WITHDRAWAL = "withdrawal.json"
+"""Beside a withdrawn version's manifest: which erasure withdrew it, why, when, and what replaced it."""
 SHARD_MANIFEST = "shard.json"
 SHARDS_DIR = "shards"
 STAGING_DIR = ".staging"
@@ -66,6 +71,10 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "statistics": True,
     "row_group_size": 100_000,
 }
+
+
+class VersionWithdrawnError(LookupError):
+    """The rows of a version that an erasure withdrew were asked for."""
 
 
 @dataclass(frozen=True)
@@ -427,6 +436,47 @@ def read_manifest(datasets_root: Path, name: str, version: str, *, staged: bool 
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def read_withdrawal(datasets_root: Path, name: str, version: str) -> dict[str, Any] | None:
+    """The withdrawal record of a published version, or None while it stands."""
+    path = version_dir(datasets_root, name, version) / WITHDRAWAL
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def withdraw_version(datasets_root: Path, name: str, version: str, withdrawal: dict[str, Any]) -> None:
+    """Record ``withdrawal`` beside the version's manifest, once (a second withdrawal keeps the first), and
+    delete the row files a version written before shards keeps in its own folder. Shards are shared between
+    versions, so the caller removes those no standing version lists."""
+    folder = version_dir(datasets_root, name, version)
+    if not (folder / MANIFEST).exists():
+        raise FileNotFoundError(f"no published version {version} of dataset {name} under {datasets_root}")
+    if not (folder / WITHDRAWAL).exists():
+        text = json.dumps(withdrawal, indent=2, sort_keys=True) + "\n"
+        write_file_atomically(
+            folder / WITHDRAWAL, lambda path: path.write_text(text, encoding="utf-8"), overwrite=False
+        )
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in (MANIFEST, WITHDRAWAL):
+            path.unlink()
+
+
+def require_standing(datasets_root: Path, name: str, version: str, staged: bool = False) -> None:
+    """:class:`VersionWithdrawnError`, naming the erasure and the replacement, if an erasure withdrew the
+    version."""
+    withdrawal = None if staged else read_withdrawal(datasets_root, name, version)
+    if withdrawal is not None:
+        raise VersionWithdrawnError(withdrawal_message(name, version, withdrawal))
+
+
+def withdrawal_message(name: str, version: str, withdrawal: dict[str, Any]) -> str:
+    """What a consumer asking for a withdrawn version is told: which erasure, when, and what to use."""
+    message = (
+        f"dataset {name} version {version} was withdrawn by erasure {withdrawal['erasure_id']} on"
+        f" {withdrawal['withdrawn_at'][:10]} ({withdrawal['reason']}); its rows are deleted"
+    )
+    replacement = withdrawal.get("replaced_by")
+    return message + (f": use {name}@{replacement}, latest after the erasure" if replacement else "")
+
+
 def shard_ids(manifest: dict[str, Any]) -> list[str]:
     """The ids of a version's shards, in shard order (a version written before shards: its own id)."""
     return [shard["shard"] for shard in manifest["shards"]] if "shards" in manifest else [manifest["version"]]
@@ -744,6 +794,7 @@ def read_dataset_version(
 ) -> pl.DataFrame:
     """The rows of a stored version, shard by shard, each sorted by the key column; only ``columns`` when
     given, and only the shards of ``only_shards`` when given."""
+    require_standing(datasets_root, name, version, staged)
     manifest = read_manifest(datasets_root, name, version, staged=staged)
     selected = shard_paths(datasets_root, name, manifest, only_shards, staged=staged)
     # With no shard selected, the first shard (a version has at least one) lends the columns' types.

@@ -25,6 +25,7 @@ from feedback_platform.lib.datasets.catalog import (
     parse_dataset_ref,
     resolve_version,
 )
+from feedback_platform.lib.datasets.store import VersionWithdrawnError, read_withdrawal, withdrawal_message
 
 _RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
@@ -79,6 +80,9 @@ def _pin(datasets_root: Path, dataset: str | DatasetRef) -> PinnedDataset:
     if ref.version is None:
         raise ValueError(f"{ref} names no version; a training run pins NAME@VERSION")
     manifest = resolve_version(datasets_root, ref)
+    withdrawal = read_withdrawal(datasets_root, manifest["name"], manifest["version"])
+    if withdrawal is not None:
+        raise VersionWithdrawnError(withdrawal_message(manifest["name"], manifest["version"], withdrawal))
     return PinnedDataset(
         name=manifest["name"],
         version=manifest["version"],
@@ -122,6 +126,17 @@ def register_training_run(
     except FileExistsError as taken:
         raise TrainingRunExistsError(f"training run {name!r} is already registered ({path})") from taken
     return run
+
+
+def erased_pins(datasets_root: Path, run: TrainingRun) -> list[dict[str, Any]]:
+    """The versions ``run`` trained on that an erasure has withdrawn since, each with its withdrawal (the
+    erasure, when, why, the replacement): a model cannot be untrained, but an auditor must see that it was
+    trained on data later erased."""
+    return [
+        {"dataset": pin.name, "version": pin.version, **withdrawal}
+        for pin in run.datasets
+        if (withdrawal := read_withdrawal(datasets_root, pin.name, pin.version)) is not None
+    ]
 
 
 def training_run_exists(runs_dir: Path, name: str) -> bool:

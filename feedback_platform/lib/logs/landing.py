@@ -95,7 +95,8 @@ def _gunzip(path: Path) -> tuple[bytes, str | None]:
     return b"".join(chunks), None
 
 
-def _file_bytes(path: Path) -> tuple[bytes, str | None]:
+def file_bytes(path: Path) -> tuple[bytes, str | None]:
+    """A log file's bytes, decompressed, and the error that stopped reading a damaged gzip file."""
     return _gunzip(path) if path.name.endswith(".gz") else (path.read_bytes(), None)
 
 
@@ -107,7 +108,7 @@ def count_landing_lines(landing_root: Path, stream: str, landing_date: date) -> 
     """
     total = 0
     for path in landing_files(landing_root, stream, landing_date):
-        data, gzip_error = _file_bytes(path)
+        data, gzip_error = file_bytes(path)
         unterminated = bool(data) and not data.endswith(b"\n")
         total += data.count(b"\n") + (1 if gzip_error or unterminated else 0)
     return total
@@ -131,7 +132,7 @@ def _decoded_lines(lines: list[bytes]) -> pl.DataFrame:
 
 def read_file_lines(landing_root: Path, path: Path) -> pl.DataFrame:
     """One row per line of `path` (LINE_SCHEMA), numbered from 1; a trailing CR is dropped."""
-    data, gzip_error = _file_bytes(path)
+    data, gzip_error = file_bytes(path)
     cut = data.rfind(b"\n") + 1
     complete, tail = data[:cut], data[cut:]  # tail: a last line without newline, or a gzip fragment
     try:

@@ -36,6 +36,7 @@ from feedback_platform.lib.logs.landing import (
     landing_files,
     read_landing_lines,
 )
+from feedback_platform.lib.logs.tombstones import tombstone_reason_expr
 
 __all__ = [
     "STREAMS",
@@ -63,7 +64,8 @@ def _parsed_lines(lines: pl.DataFrame) -> pl.DataFrame:
     """Adds `doc` (the line's JSON, normalised) and `parse_reason` (NULL for a JSON object line).
 
     Polars' JSON path match returns NULL for text that is not strict JSON; it also returns NULL for a
-    bare `null` document, which is valid JSON but not an object. The streaming engine spreads the
+    bare `null` document, which is valid JSON but not an object. A line an erasure replaced
+    (`tombstones.py`) is quarantined with the erasure's id as its reason. The streaming engine spreads the
     parse over all cores.
     """
     stripped = pl.col("raw_line").str.strip_chars(_JSON_WHITESPACE)
@@ -74,6 +76,8 @@ def _parsed_lines(lines: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             parse_reason=pl.when(pl.col("read_error").is_not_null())
             .then(pl.col("read_error"))
+            .when(tombstone_reason_expr(pl.col("raw_line")).is_not_null())
+            .then(tombstone_reason_expr(pl.col("raw_line")))
             .when(stripped == "")
             .then(pl.lit("empty line"))
             .when(pl.col("doc").is_null() & (stripped != "null"))

@@ -123,3 +123,30 @@ class RedactionCache:
     def close(self) -> None:
         with self._lock:
             self._con.close()
+
+
+def forget_texts(path: str | Path, digests: Iterable[bytes]) -> int:
+    """Delete the spans of the texts with these SHA-256 digests (`text_digest`) under every engine key, then
+    rewrite the file so that no deleted entry stays readable in it; how many entries were deleted.
+
+    SQLite leaves deleted rows in free pages and in the write-ahead log: the log is checkpointed and
+    truncated, and VACUUM copies the live rows into a fresh file. Waits for other writers (a redaction in
+    another process) up to the busy timeout.
+    """
+    path = Path(path)
+    if not path.exists():
+        return 0
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        con.execute(_SCHEMA)
+        con.execute("begin immediate")
+        deleted = 0
+        for digest in digests:
+            deleted += con.execute("delete from entity_spans where text_sha256 = ?", [digest]).rowcount
+        con.execute("commit")
+        con.execute("pragma wal_checkpoint(truncate)")
+        con.execute("vacuum")
+        con.execute("pragma wal_checkpoint(truncate)")
+    finally:
+        con.close()
+    return deleted

@@ -1,0 +1,198 @@
+"""Erasure end to end on a real, small platform (real DuckDB, dbt, Presidio and Dagster): a user with
+canary strings in their messages, comments, edits, another user's comment on them and a quarantined line is
+erased, and then no file under the data folder holds a canary or the user id, in its bytes or once decoded.
+"""
+
+import gzip
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from feedback_platform.cli.main import main
+from feedback_platform.lib.datasets.publication import latest_version
+from feedback_platform.lib.datasets.store import read_dataset_version
+from feedback_platform.lib.datasets.training_runs import register_training_run
+from feedback_platform.lib.erasure import log
+from feedback_platform.lib.erasure.run import COMMAND, erase_subject, resume_erasures
+from feedback_platform.lib.erasure.subject import Subject
+from feedback_platform.local.materialize import materialize_days
+from feedback_platform.settings import PlatformSettings
+from feedback_platform_tests.conftest import SamplePlatform, materialised_sample, settings_for
+from feedback_platform_tests.planted_user import (
+    CANARIES,
+    EDITED_RESPONSE,
+    SMALL_SAMPLE,
+    PlantedUser,
+    append_lines,
+    day_file,
+    occurrences,
+    plant_user,
+    planted_user,
+)
+from feedback_platform_tests.platform_copy import cli_env
+
+LATE_CANARY = "zqxcanary0099"
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SamplePlatform:
+    platform = materialised_sample(tmp_path_factory.mktemp("erasure"), SMALL_SAMPLE, plant_user)
+    assert all(outcome.success for outcome in platform.outcomes), platform.outcomes
+    return platform
+
+
+@pytest.fixture
+def platform(planted: SamplePlatform, tmp_path: Path) -> PlatformSettings:
+    """A private copy of the planted platform's data folder, Dagster's storage included."""
+    shutil.copytree(planted.settings.data_dir, tmp_path / "data")
+    return settings_for(tmp_path / "data")
+
+
+def needles(user: PlantedUser) -> list[str]:
+    return [*CANARIES, user.user_id]
+
+
+def cli(settings: PlatformSettings, *args: str) -> object:
+    return CliRunner().invoke(main, list(args), env=cli_env(settings))
+
+
+def other_users_rows(settings: PlatformSettings, table: str, user: PlantedUser) -> pl.DataFrame:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return con.sql(
+            f"select * from {table} where user_id <> $user and response_id <> $response order by all",
+            params={"user": user.user_id, "response": EDITED_RESPONSE},
+        ).pl()
+
+
+# Guards the erasure guarantee (issue 15): after `feedback-platform erase`, a scan of every file under the
+# data folder (warehouse, landing files, dataset shards, redaction cache, erasure log, Dagster's storage)
+# finds no canary and not the user id; the other users' rows and dataset rows are what they were; the
+# versions that held the user are withdrawn, refused on export and flagged on the run that trained on them.
+def test_erase_leaves_no_byte_of_the_user_and_withdraws_their_versions(platform: PlatformSettings) -> None:
+    user = planted_user(platform.landing_dir)
+    assert set(occurrences(platform.data_dir, needles(user)))  # planted everywhere before
+    sft_before = latest_version(platform.datasets_dir, "sft")
+    rows_before = read_dataset_version(platform.datasets_dir, "sft", sft_before)
+    register_training_run(platform.training_runs_dir, platform.datasets_dir, "run-1", [f"sft@{sft_before}"])
+    others_before = other_users_rows(platform, "raw_responses", user)
+
+    erased = cli(platform, "erase", "--user", user.user_id, "--tenant", user.tenant_id, "--json")
+
+    assert erased.exit_code == 0, erased.output
+    record = json.loads(erased.output)
+    assert record["status"] == "done"
+    assert f"sft@{sft_before}" in record["steps"]["datasets"]["versions_withdrawn"]
+    assert occurrences(platform.data_dir, needles(user)) == []
+    assert other_users_rows(platform, "raw_responses", user).equals(others_before)
+    sft_after = latest_version(platform.datasets_dir, "sft")
+    kept = rows_before.filter(~pl.col("response_id").is_in([EDITED_RESPONSE]))
+    assert (
+        read_dataset_version(platform.datasets_dir, "sft", sft_after)
+        .sort("example_id")
+        .equals(kept.sort("example_id"))
+    )
+    export = cli(platform, "datasets", "export", f"sft@{sft_before}", "--format", "jsonl", "--out", "exports")
+    assert export.exit_code == 1
+    assert f"withdrawn by erasure {record['erasure_id']}" in export.output
+    assert f"use sft@{sft_after}" in export.output
+    runs = cli(platform, "runs", "list")
+    assert f"trained on data later erased: sft@{sft_before} was withdrawn by erasure" in runs.output
+
+
+# Guards "a re-ingest or a full rebuild never brings the user back": the landing folder keeps tombstones in
+# place of the user's lines, so rebuilding everything from it gives the erased tables again, row for row.
+def test_a_full_rebuild_after_an_erasure_does_not_bring_the_user_back(
+    platform: PlatformSettings, tmp_path: Path
+) -> None:
+    user = planted_user(platform.landing_dir)
+    erase_subject(platform.erasure_places(), Subject(user.tenant_id, user.user_id), "asked", COMMAND)
+    erased_tables = _tables(platform, ["raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"])
+    rebuilt = settings_for(tmp_path / "rebuilt")
+    shutil.copytree(platform.landing_dir, rebuilt.landing_dir)
+    (rebuilt.data_dir / "dagster_home").mkdir()
+    instance = dg.DagsterInstance.local_temp(str(rebuilt.data_dir / "dagster_home"))
+
+    outcomes = materialize_days(rebuilt, instance)
+
+    assert all(outcome.success for outcome in outcomes), outcomes
+    assert occurrences(rebuilt.data_dir, needles(user)) == []
+    rebuilt_tables = _tables(rebuilt, list(erased_tables))
+    for table, rows in erased_tables.items():
+        assert rebuilt_tables[table].equals(rows), table
+
+
+# Guards resumability: an erasure that stops half-way (here the landing step cannot write its file) is
+# recorded as in progress, never done, and the next run finishes it, bytes included.
+def test_an_interrupted_erasure_is_finished_by_the_next_run(platform: PlatformSettings) -> None:
+    user = planted_user(platform.landing_dir)
+    places = platform.erasure_places()
+    landing_file = day_file(platform.landing_dir, "responses")
+    obstacle = landing_file.with_name(f".tmp-{landing_file.name}.partial")
+    obstacle.mkdir()  # where the landing step writes the rewritten file
+    with pytest.raises(IsADirectoryError):
+        erase_subject(places, Subject(user.tenant_id, user.user_id), "asked", COMMAND)
+    (interrupted,) = [record for record in log.all_records(places.erasure_log) if not record.done]
+    assert (interrupted.status, sorted(interrupted.steps)) == ("in progress", ["datasets", "scope"])
+    assert occurrences(platform.data_dir, needles(user))  # not gone yet
+    obstacle.rmdir()
+
+    (finished,) = resume_erasures(places)
+
+    assert (finished.erasure_id, finished.status) == (interrupted.erasure_id, "done")
+    assert occurrences(platform.data_dir, needles(user)) == []
+
+
+# Guards the consent stream's `erase`: the nightly that ingests the event erases the user, as the command
+# does, and records the erasure with the event as its source.
+def test_an_erase_consent_event_is_carried_out_by_the_nightly(platform: PlatformSettings) -> None:
+    user = planted_user(platform.landing_dir)
+    second_day = "2026-11-02"
+    event = {"user_id": user.user_id, "tenant_id": user.tenant_id, "created_at": "2026-11-02T09:00:00.000Z"}
+    append_lines(day_file(platform.landing_dir, "consent", second_day), [{**event, "action": "erase"}])
+    instance = dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home"))
+
+    outcomes = materialize_days(platform, instance, [date.fromisoformat(second_day)])
+
+    assert all(outcome.success for outcome in outcomes), outcomes
+    subject = Subject(user.tenant_id, user.user_id).sha256
+    (record,) = [r for r in log.all_records(platform.erasure_log_dir) if r.subject_sha256 == subject]
+    assert (record.status, record.source, record.requested_at) == (
+        "done",
+        "consent event",
+        "2026-11-02T09:00:00.000+00:00",
+    )
+    assert occurrences(platform.data_dir, needles(user)) == []
+
+
+def _tables(settings: PlatformSettings, tables: list[str]) -> dict[str, pl.DataFrame]:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return {table: con.sql(f"select * from {table} order by all").pl() for table in tables}
+
+
+# Guards that late data never brings an erased user back: a response of theirs created before the erasure
+# that lands afterwards (or a file delivered again) is erased by the nightly that ingests it.
+def test_rows_of_an_erased_user_that_land_later_are_erased_by_the_nightly(platform: PlatformSettings) -> None:
+    user = planted_user(platform.landing_dir)
+    subject = Subject(user.tenant_id, user.user_id)
+    earlier = erase_subject(platform.erasure_places(), subject, "asked", COMMAND)
+    with gzip.open(day_file(platform.landing_dir, "responses", "2026-11-02"), "rt") as file:
+        template = json.loads(file.readline())
+    late = {**template, "response_id": "0f0e0d0c-0000-4000-8000-00000000000a", "tenant_id": user.tenant_id,
+            "user_id": user.user_id, "output": f"A late answer about {LATE_CANARY}."}  # fmt: skip
+    append_lines(day_file(platform.landing_dir, "responses", "2026-11-02"), [late])
+    instance = dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home"))
+
+    outcomes = materialize_days(platform, instance, [date(2026, 11, 2)])
+
+    assert all(outcome.success for outcome in outcomes), outcomes
+    (again,) = [r for r in log.all_records(platform.erasure_log_dir) if r.source.startswith("late data")]
+    assert (again.source, again.status) == (f"late data of {earlier.erasure_id}", "done")
+    assert again.steps["scope"]["response"] == 1
+    assert occurrences(platform.data_dir, [*needles(user), LATE_CANARY]) == []
