@@ -1,5 +1,5 @@
-"""One user's data planted in generated sample logs, with unique canary strings, and a scan of every file
-under a data folder for them: what the erasure and the "Dagster keeps no user text" tests look for.
+"""One user's data planted in generated sample logs, with unique canary strings: what the erasure and the
+"Dagster keeps no user text" tests look for (with `feedback_platform.lib.erasure.byte_scan`).
 
 The planted user is the first response's user. Their data: two responses (one edited, one thumbed down),
 their comment and edit, another user's comment quoting them, their comment on another user's response, a
@@ -11,9 +11,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import duckdb
-import polars as pl
 
 from feedback_platform.lib.sample_logs import SampleLogConfig
 
@@ -128,30 +125,3 @@ def plant_user(landing: Path) -> None:
     )
     consent = {"user_id": user.user_id, "tenant_id": user.tenant_id, "created_at": "2026-11-01T08:00:00.000Z"}
     append_lines(day_file(landing, "consent"), [{**consent, "action": "opt_in_training"}] * 2)
-
-
-def occurrences(root: Path, needles: list[str]) -> list[str]:
-    """`file: needle` for every needle found in any file under `root`: in its bytes, and also in what it
-    holds once decoded, since compression hides text from a byte scan: a gzip file decompressed, a Parquet
-    file's values, and every table and view of a DuckDB file read through DuckDB."""
-    found = []
-    for path in sorted(file for file in root.rglob("*") if file.is_file()):
-        readings = [path.read_bytes(), *_decoded(path)]
-        found += [
-            f"{path.relative_to(root)}: {needle}"
-            for needle in needles
-            if any(needle.encode() in reading for reading in readings)
-        ]
-    return found
-
-
-def _decoded(path: Path) -> list[bytes]:
-    if path.name.endswith(".gz"):
-        return [gzip.decompress(path.read_bytes())]
-    if path.suffix == ".parquet":
-        return [str(pl.read_parquet(path).rows()).encode()]
-    if path.suffix == ".duckdb":
-        with duckdb.connect(str(path), read_only=True) as con:
-            tables = [name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()]
-            return [str(con.execute(f'select * from "{table}"').fetchall()).encode() for table in tables]
-    return []

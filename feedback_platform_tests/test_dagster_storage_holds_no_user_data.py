@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from feedback_platform.lib.erasure.byte_scan import occurrences
 from feedback_platform_tests.conftest import SamplePlatform, materialised_sample
 from feedback_platform_tests.planted_user import (
     CANARIES,
@@ -18,7 +19,6 @@ from feedback_platform_tests.planted_user import (
     CANARY_PROMPT,
     CANARY_QUARANTINED,
     SMALL_SAMPLE,
-    occurrences,
     plant_user,
     planted_user,
 )

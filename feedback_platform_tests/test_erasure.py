@@ -20,6 +20,7 @@ from feedback_platform.lib.datasets.publication import latest_version
 from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform.lib.datasets.training_runs import register_training_run
 from feedback_platform.lib.erasure import log
+from feedback_platform.lib.erasure.byte_scan import occurrences
 from feedback_platform.lib.erasure.run import COMMAND, erase_subject, resume_erasures
 from feedback_platform.lib.erasure.subject import Subject
 from feedback_platform.local.materialize import materialize_days
@@ -32,7 +33,6 @@ from feedback_platform_tests.planted_user import (
     PlantedUser,
     append_lines,
     day_file,
-    occurrences,
     plant_user,
     planted_user,
 )

@@ -6,3 +6,12 @@
 {% macro consent_allows_training(consent='consent') -%}
     coalesce({{ consent }}.training_allowed and not {{ consent }}.erased, true)
 {%- endmacro %}
+
+{#
+    Whether the consent action in force when a row's data was made allows training: the int_consent_changes
+    row ASOF-joined to it (alias `in_force`: the user's latest change at or before the data's time). No
+    change before that time allows it; an opt-out or erase in force then never does, whatever came later.
+#}
+{% macro consent_in_force_allows_training(in_force) -%}
+    coalesce({{ in_force }}.action = 'opt_in_training', true)
+{%- endmacro %}

@@ -11,7 +11,8 @@
       - rate a response first delivered on one of the days (a response that lands after its feedback);
       - already sit in the mart with a feedback or response landing day among them (rows a re-run of an
         old day drops or moves to a later delivery);
-      - rate a response whose user's consent changed on one of the days (an opt-out reaches history).
+      - rate a response whose user's consent, or were written by a user whose consent, changed on one of
+        the days (an opt-out reaches history).
     Their ids go into a temporary table first, so the delete and the insert read the same set. When the
     instance cannot name the days (the first build, a changed model) the asset runs dbt with --full-refresh
     and every event is rebuilt.
@@ -45,7 +46,8 @@
     select events.event_id
     from {{ ref('int_feedback_events_joined_to_responses') }} as events
     join {{ ref('stg_feedback__consent_events') }} as consent
-        on consent.user_id = events.response_user_id and consent.tenant_id = events.tenant_id
+        on (consent.user_id = events.response_user_id and consent.tenant_id = events.tenant_id)
+        or (consent.user_id = events.feedback_user_id and consent.tenant_id = events.feedback_tenant_id)
     where consent.landing_date in ({{ recompute_days_sql() }})
     {%- else -%}
     select 1

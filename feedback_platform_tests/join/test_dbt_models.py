@@ -22,6 +22,7 @@ MODELS = [
     "stg_feedback__events",
     "stg_feedback__consent_events",
     "int_users_consent_latest",
+    "int_consent_changes",
     "int_feedback_events_joined_to_responses",
     "feedback_with_responses",
     "response_signals",
@@ -56,6 +57,7 @@ FEEDBACK_WITH_RESPONSES_SCHEMA = [
     ("feature", "VARCHAR"),
     ("language", "VARCHAR"),
     ("training_allowed", "BOOLEAN"),
+    ("author_allows_training", "BOOLEAN"),
     ("feedback_landing_date", "DATE"),
     ("response_landing_date", "DATE"),
     ("feedback_source_file", "VARCHAR"),
@@ -101,10 +103,11 @@ def test_late_flag_marks_events_landing_after_their_day(dbt_build: DbtRun) -> No
 
 
 def test_training_allowed_follows_latest_consent_of_response_user(dbt_build: DbtRun) -> None:
-    # guards: opt-out then opt-in allows; opt-in then opt-out forbids; no consent allows; erase is sticky;
-    # consent is per tenant (u1 opted out in t2 only)
+    # guards: opt-in then opt-out forbids; no consent allows; erase is sticky; consent is per tenant (u1
+    # opted out in t2 only); a response served while its user was opted out never trains (r1, served at
+    # 09:00 while u1 was opted out from 08:00 to 12:00), though the latest action, an opt-in, allows
     assert query(dbt_build, "select response_id, training_allowed from response_signals order by 1") == [
-        ("r1", True),
+        ("r1", False),
         ("r2", False),
         ("r3", True),
         ("r4", False),

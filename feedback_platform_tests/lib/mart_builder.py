@@ -39,6 +39,7 @@ MART_SCHEMA = pl.Schema(
         "feature": pl.String,
         "language": pl.String,
         "training_allowed": pl.Boolean,
+        "author_allows_training": pl.Boolean,
         "feedback_landing_date": pl.Date,
         "response_landing_date": pl.Date,
         "feedback_source_file": pl.String,
@@ -103,7 +104,13 @@ class Mart:
         self._sequence = count(1)
 
     def event(
-        self, resp: dict[str, Any], signal: str, value: Any = None, *, after: timedelta | None = None
+        self,
+        resp: dict[str, Any],
+        signal: str,
+        value: Any = None,
+        *,
+        after: timedelta | None = None,
+        author_allows_training: bool = True,
     ) -> str:
         number = next(self._sequence)
         event_id = f"ev-{number:03d}"
@@ -116,6 +123,7 @@ class Mart:
             if after is None
             else resp["response_created_at"] + after,
             signal=signal,
+            author_allows_training=author_allows_training,
             client="web",
             is_late=False,
             feedback_source_file="2025-03-01/feedback.jsonl",

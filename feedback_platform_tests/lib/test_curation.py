@@ -291,6 +291,22 @@ def test_opted_out_responses_are_excluded_everywhere():
     assert select_dpo_pairs(consenting, RULES).height == 2
 
 
+def test_events_whose_author_does_not_allow_training_are_not_signals():
+    # Guards consent by author and tenant isolation: an edit or a thumb written by someone who does not
+    # allow training, or from another tenant (author_allows_training false), selects nothing, while the
+    # response's own user's events still do.
+    mart = Mart()
+    answer = response("r-edited", output="First answer.")
+    mart.event(answer, "edit", "Someone else's better answer.", author_allows_training=False)
+    mart.event(answer, "thumb", "down", author_allows_training=False)
+    frame = mart.frame()
+    assert select_sft_examples(frame, RULES).height == 0
+    assert select_eval_examples(frame, RULES).height == 0
+    allowed = frame.with_columns(author_allows_training=pl.lit(True))
+    assert select_sft_examples(allowed, RULES).height == 1
+    assert select_eval_examples(allowed, RULES).height == 1
+
+
 def test_ids_are_stable_across_input_order_and_runs():
     # Guards deterministic example_id / pair_id and row order whatever order the mart arrives in.
     mart = Mart()

@@ -8,6 +8,7 @@ from feedback_platform.lib.datasets.audits import (
     prompts_shared_with,
     residual_pii_in_rows,
     rows_of_other_tenants,
+    rows_selected_by,
     rows_without_known_events,
 )
 
@@ -78,3 +79,4 @@ def test_rows_without_known_events_and_other_tenants() -> None:
     missing = rows_without_known_events(rows, "example_id", pl.Series(["f1"]))
     assert missing["row_id"].to_list() == ["e2", "e3"]
     assert rows_of_other_tenants(rows, "acme").rows() == [("globex", 1)]
+    assert rows_selected_by(rows, "example_id", pl.Series(["f404", "f9"])).rows() == [("e2", ["f404"])]

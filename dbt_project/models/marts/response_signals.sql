@@ -22,6 +22,12 @@ consent as (
 
 ),
 
+consent_changes as (
+
+    select * from {{ ref('int_consent_changes') }}
+
+),
+
 signals_per_response as (
 
     select
@@ -72,7 +78,9 @@ final as (
         coalesce(signals_per_response.abandons, 0) as abandons,
         coalesce(signals_per_response.reformulations, 0) as reformulations,
         signals_per_response.dwell_seconds_total,
-        {{ consent_allows_training('consent') }} as training_allowed
+        {{ consent_allows_training('consent') }}
+            and {{ consent_in_force_allows_training('served_under') }}
+            as training_allowed
 
     from responses
     left join signals_per_response
@@ -80,6 +88,10 @@ final as (
     left join consent
         on responses.user_id = consent.user_id
         and responses.tenant_id = consent.tenant_id
+    asof left join consent_changes as served_under
+        on responses.user_id = served_under.user_id
+        and responses.tenant_id = served_under.tenant_id
+        and responses.created_at >= served_under.created_at
 
 )
 

@@ -21,6 +21,7 @@ from feedback_platform.lib.datasets.audits import (
     residual_pii_in_rows,
     rows_of_other_tenants,
     rows_of_withheld_users,
+    rows_selected_by,
     rows_without_known_events,
 )
 from feedback_platform.lib.datasets.index import response_id_columns
@@ -181,6 +182,20 @@ def _traces_to_feedback_events(kind: DatasetKind) -> dg.AssetChecksDefinition:
     )
 
 
+def _selected_only_by_events_their_authors_allow(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    return _mart_audit(
+        kind.name,
+        "selected_only_by_events_their_authors_allow",
+        "No row was selected by a feedback event from another tenant than its response's, or written by "
+        "someone else than the response's user who does not allow training (author_allows_training in "
+        "feedback_with_responses): another tenant's or a non-consenting author's words are in no row.",
+        "feedback_with_responses",
+        "select event_id from feedback_with_responses where not author_allows_training",
+        lambda rows, events: rows_selected_by(rows, kind.key_column, events.get_column("event_id")),
+        columns=[kind.key_column, *response_id_columns(kind.curation.columns), "feedback_event_ids"],
+    )
+
+
 def _excludes_users_who_opted_out(kind: DatasetKind) -> dg.AssetChecksDefinition:
     id_columns = response_id_columns(kind.curation.columns)
     return _mart_audit(
@@ -268,6 +283,7 @@ def _audits_of(kind: DatasetKind) -> list[dg.AssetChecksDefinition]:
         _holds_no_residual_pii(name, kind.key_column),
         _traces_to_feedback_events(kind),
         _excludes_users_who_opted_out(kind),
+        _selected_only_by_events_their_authors_allow(kind),
         _tenant_versions_hold_one_tenant(name),
         *((_keeps_each_prompt_in_one_split(name),) if kind.for_training else ()),
         *((_shares_no_prompt_with_eval(name),) if kind.shares_no_prompt_with_eval else ()),

@@ -78,11 +78,15 @@ def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds)
     event that set it).
     Regenerate, abandon, copy and dwell are actions: every such event is kept, as a sorted list of event ids;
     abandons within ``quick_abandon_seconds`` of the response and dwells of at least ``long_dwell_seconds``
-    are listed apart. An edit whose text is empty or only whitespace is ignored. ``training_allowed`` is true
-    only when every row of the response says so (a null counts as not allowed).
+    are listed apart. An edit whose text is empty or only whitespace is ignored, and so is an event whose
+    author does not allow training or that came from another tenant (``author_allows_training``).
+    ``training_allowed`` is true only when every row of the response says so (a null counts as not
+    allowed).
     """
     has_text = pl.col("edit_chars").fill_null(0) > 0
-    usable_events = facts.lazy().filter((pl.col("signal") != "edit") | has_text)
+    usable_events = facts.lazy().filter(
+        pl.col("author_allows_training") & ((pl.col("signal") != "edit") | has_text)
+    )
     seconds_after_response = (pl.col("feedback_created_at") - pl.col("response_created_at")).dt.total_seconds(
         fractional=True
     )

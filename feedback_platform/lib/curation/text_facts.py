@@ -29,6 +29,7 @@ SIGNAL_COLUMNS = [
     "tenant_id",
     *RESPONSE_ATTRIBUTES,
     "training_allowed",
+    "author_allows_training",
     "signal",
     "thumb",
     "rating",

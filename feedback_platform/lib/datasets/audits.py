@@ -92,6 +92,13 @@ def rows_without_known_events(
     )
 
 
+def rows_selected_by(rows: pl.DataFrame, key_column: str, event_ids: pl.Series) -> pl.DataFrame:
+    """Rows whose lineage names any of `event_ids`, each with those events."""
+    lineage = lineage_rows(rows, name="audit", version="staged", key_column=key_column)
+    used = lineage.filter(pl.col("feedback_event_id").is_in(event_ids.implode()))
+    return used.group_by("row_id").agg(events=pl.col("feedback_event_id").unique().sort()).sort("row_id")
+
+
 def residual_pii_in_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
     """Emails, phone numbers, card numbers and credentials left in the rows' texts, masked: (id, field, kind,
     masked)."""
