@@ -21,7 +21,13 @@ from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform.lib.datasets.training_runs import register_training_run
 from feedback_platform.lib.erasure import log
 from feedback_platform.lib.erasure.byte_scan import occurrences
-from feedback_platform.lib.erasure.run import COMMAND, erase_subject, resume_erasures
+from feedback_platform.lib.erasure.run import (
+    COMMAND,
+    carry_out,
+    erase_subject,
+    resume_erasures,
+    subject_request,
+)
 from feedback_platform.lib.erasure.subject import Subject
 from feedback_platform.local.materialize import materialize_days
 from feedback_platform.settings import PlatformSettings
@@ -196,3 +202,27 @@ def test_rows_of_an_erased_user_that_land_later_are_erased_by_the_nightly(platfo
     assert (again.source, again.status) == (f"late data of {earlier.erasure_id}", "done")
     assert again.steps["scope"]["response"] == 1
     assert occurrences(platform.data_dir, [*needles(user), LATE_CANARY]) == []
+
+
+# Guards what a night with many `erase` events costs: erasures asked together run each step once for all
+# (one pass over the datasets, one rewrite of each file), and each record says with whom.
+def test_erasures_asked_together_share_each_step(platform: PlatformSettings) -> None:
+    user = planted_user(platform.landing_dir)
+    with duckdb.connect(str(platform.duckdb_path), read_only=True) as con:
+        (other,) = con.execute(
+            "select user_id from raw_responses where tenant_id = ? and user_id <> ? order by all limit 1",
+            [user.tenant_id, user.user_id],
+        ).fetchall()[0]
+    places = platform.erasure_places()
+    requests = [
+        subject_request(places, Subject(user.tenant_id, id_), "asked", COMMAND)
+        for id_ in (user.user_id, other)
+    ]
+
+    first, second = carry_out(places, requests)
+
+    assert (first.status, second.status) == ("done", "done")
+    together = [first.erasure_id, second.erasure_id]
+    assert first.steps["datasets"]["erasures_together"] == together
+    assert first.steps["warehouse"]["file_bytes"] == second.steps["warehouse"]["file_bytes"]
+    assert occurrences(platform.data_dir, [*needles(user), other]) == []

@@ -20,13 +20,14 @@ def erase_command(user_id: str, tenant_id: str, reason: str, as_json: bool) -> N
     cache, bytes included (docs/privacy.md). Finishes any erasure that was interrupted first.
 
     Run it while no materialisation runs: it holds the warehouse for its whole length."""
-    from feedback_platform.lib.erasure.run import COMMAND, erase_subject, resume_erasures
+    from feedback_platform.lib.erasure.run import COMMAND, carry_out, pending_erasures, subject_request
     from feedback_platform.lib.erasure.subject import Subject
 
     places = PlatformSettings.from_environment().erasure_places()
     with user_errors():
-        resumed = resume_erasures(places)
-        record = erase_subject(places, Subject(tenant_id, user_id), reason, COMMAND)
+        resumed = pending_erasures(places)
+        record = subject_request(places, Subject(tenant_id, user_id), reason, COMMAND)
+        carry_out(places, [*resumed, record])
     if as_json:
         echo_json({**asdict(record), "resumed": [earlier.erasure_id for earlier in resumed]})
         return

@@ -117,7 +117,7 @@ def test_erased_landing_lines_become_tombstones_that_ingest_quarantines(tmp_path
     ]
     path = write_landing_file(tmp_path, relative, lines)
 
-    assert tombstone_lines(tmp_path, {relative: {2}}, ERASURE) == {relative: 1}
+    assert tombstone_lines(tmp_path, {relative: {2: ERASURE}}) == {relative: 1}
 
     read = read_landing_lines(tmp_path, [path])
     assert read["raw_line"].to_list() == [lines[0], tombstone_line(ERASURE), lines[2]]

@@ -21,7 +21,13 @@ from feedback_platform.lib.erasure.requests import (
     consent_erase_requests,
     erased_subjects_with_rows,
 )
-from feedback_platform.lib.erasure.run import CONSENT_EVENT, erase_late_rows, erase_subject, resume_erasures
+from feedback_platform.lib.erasure.run import (
+    CONSENT_EVENT,
+    carry_out,
+    late_rows_request,
+    pending_erasures,
+    subject_request,
+)
 from feedback_platform.resources import (
     DUCKDB_POOL,
     DatasetStore,
@@ -62,14 +68,15 @@ def consent_erasures(
         erasure_log=Path(erasure_log.log_dir),
     )
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    resumed = resume_erasures(places)
+    resumed = pending_erasures(places)
     with warehouse.connect() as con:
         requests = consent_erase_requests(con, days)
         late = erased_subjects_with_rows(con, all_records(places.erasure_log), landing_dates=days)
-    records = [erase_late_rows(places, earlier, f"{days[0]}..{days[-1]}") for earlier in late] + [
-        erase_subject(places, subject, CONSENT_ERASURE_REASON, CONSENT_EVENT, requested_at=requested_at)
+    records = [late_rows_request(places, earlier, f"{days[0]}..{days[-1]}") for earlier in late] + [
+        subject_request(places, subject, CONSENT_ERASURE_REASON, CONSENT_EVENT, requested_at=requested_at)
         for subject, requested_at in requests
     ]
+    carry_out(places, [*resumed, *records])
     return dg.MaterializeResult(
         metadata={
             "erasures": len(records),

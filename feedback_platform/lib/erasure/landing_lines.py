@@ -10,30 +10,31 @@ A gzip file is compressed again without a timestamp, so the same erasure gives t
 
 import gzip
 import os
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from pathlib import Path
 
 from feedback_platform.lib.logs.landing import file_bytes
 from feedback_platform.lib.logs.tombstones import tombstone_line
 
 
-def tombstone_lines(landing_root: Path, lines: Mapping[str, Set[int]], erasure_id: str) -> dict[str, int]:
-    """Replace the 1-based `lines` of each file (a path relative to `landing_root`) by the erasure's
-    tombstone; the lines replaced per file. A line already replaced counts again and is written the same;
-    a file no longer in the landing folder is skipped (0)."""
-    tombstone = tombstone_line(erasure_id).encode()
+def tombstone_lines(landing_root: Path, tombstones: Mapping[str, Mapping[int, str]]) -> dict[str, int]:
+    """Replace lines of landing files by tombstones: `tombstones` maps a file (relative to `landing_root`)
+    to its 1-based line numbers, each with the erasure that removes it. Returns the lines replaced per file;
+    a line already replaced counts again and is written the same; a file no longer in the landing folder is
+    skipped (0). Each file is rewritten once, whatever the number of its lines and erasures."""
     replaced: dict[str, int] = {}
-    for relative, numbers in sorted(lines.items()):
+    for relative, erasures in sorted(tombstones.items()):
         path = Path(landing_root) / relative
         if not path.is_file():
             replaced[relative] = 0
             continue
         data, _ = file_bytes(path)
         parts = data.split(b"\n")
+        numbers = [number for number in erasures if 1 <= number <= len(parts)]
         for number in numbers:
-            if 1 <= number <= len(parts) and parts[number - 1]:
-                parts[number - 1] = tombstone
-        replaced[relative] = sum(1 for number in numbers if 1 <= number <= len(parts))
+            if parts[number - 1]:
+                parts[number - 1] = tombstone_line(erasures[number]).encode()
+        replaced[relative] = len(numbers)
         _replace_file(path, b"\n".join(parts))
     return replaced
 
