@@ -77,7 +77,7 @@ def report(record: dict, wall_s: float, peak_mib: float) -> None:
 def busiest_user(data_dir: Path) -> tuple[str, str]:
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
         return con.execute(
-            "select tenant_id, user_id from raw_responses group by all order by count(*) desc, all limit 1"
+            "select tenant_id, user_id from raw_responses group by all order by count(*) desc, 1, 2 limit 1"
         ).fetchall()[0]
 
 

@@ -24,6 +24,7 @@ CANARY_EVAL_PROMPT = "zqxcanary0004"  # a user message of a thumbed-down respons
 CANARY_QUARANTINED = "zqxcanary0005"  # a line that breaks the contract
 CANARY_QUOTED = "zqxcanary0006"  # another user's comment on the planted user's response
 CANARY_ELSEWHERE = "zqxcanary0007"  # the planted user's comment on another user's response
+CANARY_ARRAY = "zqxcanary0008"  # a response line written as a JSON array, not an object: quarantined
 CANARIES = (
     CANARY_PROMPT,
     CANARY_COMMENT,
@@ -32,6 +33,7 @@ CANARIES = (
     CANARY_QUARANTINED,
     CANARY_QUOTED,
     CANARY_ELSEWHERE,
+    CANARY_ARRAY,
 )
 
 EDITED_RESPONSE = "0f0e0d0c-0000-4000-8000-000000000001"
@@ -50,7 +52,7 @@ def day_file(landing: Path, stream: str, day: str = LANDING_DAY) -> Path:
     return path
 
 
-def append_lines(path: Path, records: list[dict]) -> None:
+def append_lines(path: Path, records: list[dict | list]) -> None:
     """Append JSON lines to a landing file; a gzipped file gets them as one more gzip member."""
     data = "".join(json.dumps(record) + "\n" for record in records).encode()
     with gzip.open(path, "ab") if path.suffix == ".gz" else path.open("ab") as file:
@@ -109,6 +111,7 @@ def plant_user(landing: Path) -> None:
             response(EDITED_RESPONSE, "2026-10-31T23:40:00.000Z", f"Where is {CANARY_PROMPT} set?"),
             response(THUMBED_DOWN_RESPONSE, "2026-10-31T23:45:00.000Z", f"Turn {CANARY_EVAL_PROMPT} off?"),
             broken,
+            ["0f0e0d0c-0000-4000-8000-0000000000aa", user.tenant_id, user.user_id, f"{CANARY_ARRAY} array"],
         ],
     )
     append_lines(

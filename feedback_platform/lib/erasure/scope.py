@@ -117,22 +117,39 @@ def _examples(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
 
 def _lines(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
     """Landing lines (file relative to the landing root, and line) of the rows in scope and of the user's
-    consent events, and quarantined lines that name the subject (the tenant read from the line, or the
-    erasure's when the line has none) or mention one of the responses in scope."""
+    consent events, and quarantined lines that are the user's (`_quarantined_line_is_the_users`)."""
     responses, events = scope_ids(erasure_id, "response"), scope_ids(erasure_id, "event")
-    tenant = f"coalesce(nullif({_json_field('tenant_id')}, ''), $tenant)"
     in_scope = {
         "raw_responses": f"response_id in {responses}",
         "raw_feedback": f"event_id in {events}",
         "raw_consent": f"{_SUBJECT} = $subject and created_at <= $before",
-        "quarantined_rows": f"{subject_sha256_sql(tenant, _json_field('user_id'))} = $subject"
-        f" or exists (select 1 from {responses} r where contains(raw_line, r.id))",
+        "quarantined_rows": _quarantined_line_is_the_users(responses),
     }
     return [
         f"select source_file as id, source_line as line from {table} where {condition}"
         for table, condition in in_scope.items()
         if table_exists(con, table)
     ]
+
+
+def _quarantined_line_is_the_users(responses: str) -> str:
+    """SQL condition: the quarantined line names the subject, or mentions one of the `responses` in scope.
+
+    A broken line may be no JSON object at all (an array of the fields, a line cut short), so beside the
+    `user_id` field (with the line's `tenant_id`, or the erasure's when it has none) every quoted string of
+    the line is tried as the user id, with the erasure's tenant, when the line names that tenant or no
+    tenant: a few quarantined lines of another user with the same id may go too, none of this one's stays.
+    """
+    tenant = f"coalesce(nullif({_json_field('tenant_id')}, ''), $tenant)"
+    strings = """regexp_extract_all(raw_line, '"([^"\\\\]*)"', 1)"""
+    hashed = f"list_transform({strings}, lambda s: {subject_sha256_sql('$tenant', 's')})"
+    any_string = f"list_has_any({hashed}, [$subject])"
+    names_tenant = f"(list_contains({strings}, $tenant) or {_json_field('tenant_id')} = '')"
+    return (
+        f"{subject_sha256_sql(tenant, _json_field('user_id'))} = $subject"
+        f" or ({any_string} and {names_tenant})"
+        f" or exists (select 1 from {responses} r where contains(raw_line, r.id))"
+    )
 
 
 def _json_field(field: str) -> str:
