@@ -15,3 +15,14 @@
 {% macro consent_in_force_allows_training(in_force) -%}
     coalesce({{ in_force }}.action = 'opt_in_training', true)
 {%- endmacro %}
+
+{#
+    Joins to each row (ASOF) the int_consent_changes row in force at `time_column` for the user and tenant
+    in `user_column` and `tenant_column`, as `alias`: read it with consent_in_force_allows_training(alias).
+#}
+{% macro join_consent_in_force(alias, user_column, tenant_column, time_column) -%}
+    asof left join {{ ref('int_consent_changes') }} as {{ alias }}
+        on {{ user_column }} = {{ alias }}.user_id
+        and {{ tenant_column }} = {{ alias }}.tenant_id
+        and {{ time_column }} >= {{ alias }}.created_at
+{%- endmacro %}

@@ -30,12 +30,6 @@ consent as (
 
 ),
 
-consent_changes as (
-
-    select * from {{ ref('int_consent_changes') }}
-
-),
-
 -- A response trains only when its user allows it now and allowed it when it was served. Its feedback events
 -- count as signals only when their author is that user, or, someone else, allows it now and allowed it
 -- when they wrote it; and only from the response's own tenant: another tenant's words never reach this
@@ -64,14 +58,18 @@ with_consent as (
     left join consent as author_consent
         on events_with_responses.feedback_user_id = author_consent.user_id
         and events_with_responses.feedback_tenant_id = author_consent.tenant_id
-    asof left join consent_changes as served_under
-        on events_with_responses.response_user_id = served_under.user_id
-        and events_with_responses.tenant_id = served_under.tenant_id
-        and events_with_responses.response_created_at >= served_under.created_at
-    asof left join consent_changes as written_under
-        on events_with_responses.feedback_user_id = written_under.user_id
-        and events_with_responses.feedback_tenant_id = written_under.tenant_id
-        and events_with_responses.feedback_created_at >= written_under.created_at
+    {{ join_consent_in_force(
+        'served_under',
+        'events_with_responses.response_user_id',
+        'events_with_responses.tenant_id',
+        'events_with_responses.response_created_at',
+    ) }}
+    {{ join_consent_in_force(
+        'written_under',
+        'events_with_responses.feedback_user_id',
+        'events_with_responses.feedback_tenant_id',
+        'events_with_responses.feedback_created_at',
+    ) }}
 
 ),
 

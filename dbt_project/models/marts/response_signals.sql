@@ -22,12 +22,6 @@ consent as (
 
 ),
 
-consent_changes as (
-
-    select * from {{ ref('int_consent_changes') }}
-
-),
-
 signals_per_response as (
 
     select
@@ -88,10 +82,7 @@ final as (
     left join consent
         on responses.user_id = consent.user_id
         and responses.tenant_id = consent.tenant_id
-    asof left join consent_changes as served_under
-        on responses.user_id = served_under.user_id
-        and responses.tenant_id = served_under.tenant_id
-        and responses.created_at >= served_under.created_at
+    {{ join_consent_in_force('served_under', 'responses.user_id', 'responses.tenant_id', 'responses.created_at') }}
 
 )
 
