@@ -16,6 +16,7 @@ For each dataset, in an order that a kill at any point leaves resumable:
 The replacement is not audited again: it holds a subset of rows of a version that passed its audits.
 """
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,7 +177,5 @@ def _remove_folder(folder: Path) -> int:
     """Delete `folder` and what it holds; 1 if it was there."""
     if not folder.is_dir():
         return 0
-    for path in sorted(folder.rglob("*"), reverse=True):
-        path.rmdir() if path.is_dir() else path.unlink()
-    folder.rmdir()
+    shutil.rmtree(folder)
     return 1
