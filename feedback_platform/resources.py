@@ -22,6 +22,8 @@ from packaging import version
 
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
+from feedback_platform.lib.retention.windows import RetentionWindows
+from feedback_platform.lib.tenants import DEFAULT_RAW_TEXT_RETENTION_DAYS
 from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
 
 if TYPE_CHECKING:
@@ -176,6 +178,18 @@ class ErasureLog(dg.ConfigurableResource):
     log_dir: str
 
 
+class RawTextRetention(dg.ConfigurableResource):
+    """How many landing days each tenant's raw text is kept: the tenants file's `raw_text_retention_days`
+    (`feedback_platform.lib.retention.windows`)."""
+
+    default_days: int | None = DEFAULT_RAW_TEXT_RETENTION_DAYS
+    """The window of a tenant that sets none; None keeps raw text for ever."""
+    tenant_days: dict[str, int] = {}
+
+    def windows(self) -> RetentionWindows:
+        return RetentionWindows(default_days=self.default_days, tenant_days=dict(self.tenant_days))
+
+
 class PiiRedaction(dg.ConfigurableResource):
     """The Presidio engine, loaded once per process however many assets use it.
 
@@ -223,12 +237,16 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         database=str(settings.duckdb_path), connection_config={"memory_limit": settings.duckdb_memory_limit}
     )
     redactor = settings.redactor_config()
+    retention = settings.raw_text_retention()
     return {
         "io_manager": DuckDBPolarsIOManager(warehouse=warehouse_resource),
         "warehouse": warehouse_resource,
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
         "erasure_log": ErasureLog(log_dir=str(settings.erasure_log_dir)),
+        "raw_text_retention": RawTextRetention(
+            default_days=retention.default_days, tenant_days=dict(retention.tenant_days)
+        ),
         "pii": PiiRedaction(
             spacy_model=redactor.spacy_model,
             allow_list=list(redactor.allow_list),

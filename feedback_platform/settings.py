@@ -28,6 +28,8 @@ from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.lib.pii import RedactorConfig
 from feedback_platform.lib.pii.allow_list import load_allow_list
 from feedback_platform.lib.pii.config import default_workers
+from feedback_platform.lib.retention.windows import RetentionWindows
+from feedback_platform.lib.tenants import load_tenants_file
 
 DEFAULT_TENANTS_FILE = Path(__file__).resolve().parent / "tenants.yaml"
 
@@ -96,10 +98,16 @@ class PlatformSettings(BaseModel, frozen=True):
             erasure_log=self.erasure_log_dir,
         )
 
+    def raw_text_retention(self) -> RetentionWindows:
+        """How many landing days each tenant's raw text is kept, from the tenants file (docs/privacy.md).
+
+        Raises `TenantsFileError` naming the file and key when the tenants file is malformed."""
+        return load_tenants_file(self.tenants_file).raw_text_retention()
+
     def redactor_config(self) -> RedactorConfig:
         """The PII engine's configuration: the spaCy model, and the tenants file's names as its allow list.
 
-        Raises `AllowListError` naming the file and key when the tenants file is malformed."""
+        Raises `TenantsFileError` naming the file and key when the tenants file is malformed."""
         return RedactorConfig(spacy_model=self.spacy_model, allow_list=load_allow_list(self.tenants_file))
 
     @classmethod

@@ -20,7 +20,7 @@ import pytest
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
 from feedback_platform.local.materialize import RunOutcome, materialize_days
-from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
+from feedback_platform.settings import DEFAULT_TENANTS_FILE, PARTITION_START_VARIABLE, PlatformSettings
 
 SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
 
@@ -80,11 +80,14 @@ def settings_for(data_dir: Path) -> PlatformSettings:
 
 
 def materialised_sample(
-    data_dir: Path, config: SampleLogConfig, plant: Callable[[Path], None] | None = None
+    data_dir: Path,
+    config: SampleLogConfig,
+    plant: Callable[[Path], None] | None = None,
+    tenants_file: Path = DEFAULT_TENANTS_FILE,
 ) -> SamplePlatform:
     """Generate `config`'s sample logs into `data_dir`'s landing folder, let `plant` add lines to them (it
     gets the landing root), and materialise every landing day on an instance in `<data dir>/dagster_home`."""
-    settings = settings_for(data_dir)
+    settings = settings_for(data_dir).model_copy(update={"tenants_file": tenants_file})
     generation = generate_sample_logs(config, settings.landing_dir)
     if plant is not None:
         plant(settings.landing_dir)

@@ -9,6 +9,7 @@ on: DuckDB lets one process write a file and locks it against every other proces
 command run during a materialisation meets the lock and should say so, not print DuckDB's IO error.
 """
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -212,3 +213,35 @@ def _require_same_columns(con: duckdb.DuckDBPyConnection, table: str, columns: S
 def quote_identifier(identifier: str) -> str:
     """An identifier (table or column name) quoted for SQL."""
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def rewrite_database(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Copy the database `con` has open at `path` into a fresh file and put it in the old one's place;
+    the new file's size.
+
+    DuckDB leaves a deleted or updated value readable in the file, even after CHECKPOINT: only a fresh file
+    is free of it. This process holds the old file's lock throughout, so no other process writes it
+    meanwhile, and one that opens the path afterwards opens the new file. `con` must be the only
+    connection, with no transaction open; close it afterwards (it still reads the old, replaced file)."""
+    path = Path(path)
+    fresh = path.with_name(f".tmp-{path.name}")
+    fresh.unlink(missing_ok=True)
+    con.execute("checkpoint")
+    (database,) = con.execute("select current_database()").fetchall()[0]
+    con.execute(f"attach '{fresh}' as fresh_copy")
+    try:
+        con.execute(f"copy from database {quote_identifier(database)} to fresh_copy")
+    finally:
+        con.execute("detach fresh_copy")
+    _fsync(fresh)
+    fresh.replace(path)
+    _fsync(path.parent)
+    return path.stat().st_size
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

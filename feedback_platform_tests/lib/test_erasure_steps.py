@@ -23,11 +23,11 @@ from feedback_platform.lib.erasure.landing_lines import tombstone_lines
 from feedback_platform.lib.erasure.log import ErasureRecord
 from feedback_platform.lib.erasure.requests import erased_subjects_with_rows
 from feedback_platform.lib.erasure.subject import subject_sha256
-from feedback_platform.lib.erasure.warehouse_rows import rewrite_database
 from feedback_platform.lib.logs.landing import read_landing_lines
 from feedback_platform.lib.logs.tombstones import tombstone_line
 from feedback_platform.lib.logs.validation import validate_lines
 from feedback_platform.lib.pii.cache import RedactionCache, forget_texts, text_digest
+from feedback_platform.lib.warehouse import rewrite_database
 
 ERASURE = "er-0123456789ab"
 CANARY = "zqx-erased-canary"

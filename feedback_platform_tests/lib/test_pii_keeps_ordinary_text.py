@@ -9,7 +9,6 @@ import regex as re
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
 from feedback_platform.lib.pii.allow_list import (
-    AllowListError,
     allow_list_pattern,
     load_allow_list,
     term_occurrences_pattern,
@@ -24,6 +23,7 @@ from feedback_platform.lib.pii.foreign_words import (
 from feedback_platform.lib.pii.technical_terms import is_technical_term
 from feedback_platform.lib.pii.territories import is_territory
 from feedback_platform.lib.sample_logs.catalog import TENANTS
+from feedback_platform.lib.tenants import TenantsFileError
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
 
 SYSTEM_PROMPT = "You are the customer support assistant of Acme Retail. Help customers with their orders."
@@ -68,9 +68,9 @@ def test_allow_list_pattern_takes_terms_and_their_first_words_only() -> None:
 def test_a_malformed_tenants_file_names_the_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "tenants.yaml"
     bad.write_text("tenants:\n  - id: acme\n    nmae: Acme Retail\n", encoding="utf-8")
-    with pytest.raises(AllowListError, match=r"tenants\.yaml: tenants\.0\.name: Field required"):
+    with pytest.raises(TenantsFileError, match=r"tenants\.yaml: tenants\.0\.name: Field required"):
         load_allow_list(bad)
-    with pytest.raises(AllowListError, match="cannot read the tenants file"):
+    with pytest.raises(TenantsFileError, match="cannot read the tenants file"):
         load_allow_list(tmp_path / "missing.yaml")
 
 

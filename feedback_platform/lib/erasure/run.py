@@ -25,9 +25,9 @@ from feedback_platform.lib.erasure.log import ErasureRecord
 from feedback_platform.lib.erasure.places import ErasurePlaces
 from feedback_platform.lib.erasure.scope import SCOPE_TABLE, collect_scope
 from feedback_platform.lib.erasure.subject import Subject
-from feedback_platform.lib.erasure.warehouse_rows import delete_scope_rows, rewrite_database
+from feedback_platform.lib.erasure.warehouse_rows import delete_scope_rows
 from feedback_platform.lib.pii.cache import forget_texts
-from feedback_platform.lib.warehouse import writable_warehouse
+from feedback_platform.lib.warehouse import rewrite_database, writable_warehouse
 
 COMMAND = "command"
 CONSENT_EVENT = "consent event"

@@ -15,9 +15,7 @@ holds the old file's lock: no other process can write the old file meanwhile, an
 afterwards opens the new file.
 """
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import duckdb
 
@@ -111,31 +109,3 @@ def _quarantine_tombstones(con: duckdb.DuckDBPyConnection, erasure_id: str) -> N
         """,
         [tombstone_reason(erasure_id), tombstone_line(erasure_id), erasure_id],
     )
-
-
-def rewrite_database(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Copy the database `con` has open at `path` into a fresh file and put it in the old one's place;
-    the new file's size. `con` must be the only connection, with no transaction open; close it afterwards
-    (it still reads the old, replaced file)."""
-    path = Path(path)
-    fresh = path.with_name(f".tmp-{path.name}")
-    fresh.unlink(missing_ok=True)
-    con.execute("checkpoint")
-    (database,) = con.execute("select current_database()").fetchall()[0]
-    con.execute(f"attach '{fresh}' as erasure_fresh_copy")
-    try:
-        con.execute(f"copy from database {quote_identifier(database)} to erasure_fresh_copy")
-    finally:
-        con.execute("detach erasure_fresh_copy")
-    _fsync(fresh)
-    fresh.replace(path)
-    _fsync(path.parent)
-    return path.stat().st_size
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -16,48 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import regex as re
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-
-class AllowListError(ValueError):
-    """The tenants file cannot be read or does not have the expected shape; the message names the key."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TenantNames(_Strict):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    products: tuple[str, ...] = ()
-
-
-class TenantsFile(_Strict):
-    tenants: tuple[TenantNames, ...] = ()
-    allow: tuple[str, ...] = ()
-
-    def terms(self) -> tuple[str, ...]:
-        """Every name to keep, tenants first, each once, in file order."""
-        names = [name for tenant in self.tenants for name in (tenant.name, *tenant.products)]
-        return tuple(dict.fromkeys(term.strip() for term in [*names, *self.allow] if term.strip()))
+from feedback_platform.lib.tenants import load_tenants_file
 
 
 def load_allow_list(path: Path) -> tuple[str, ...]:
-    """The terms of the tenants file at `path`; AllowListError naming the file and the key that is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise AllowListError(f"cannot read the tenants file {path}: {error}") from error
-    try:
-        return TenantsFile.model_validate(raw or {}).terms()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-            for problem in error.errors()
-        )
-        raise AllowListError(f"{path}: {problems}") from error
+    """The terms of the tenants file at `path`; TenantsFileError naming the file and the key that is wrong."""
+    return load_tenants_file(path).terms()
 
 
 def allow_list_pattern(terms: Iterable[str]) -> str | None:
