@@ -17,7 +17,13 @@ from feedback_platform_tests.conftest import settings_for
 
 GROUPS = {
     "ingest": {"raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"},
-    "redact": {"redacted_responses", "redacted_feedback", "redaction_audit", "consent_erasures"},
+    "redact": {
+        "redacted_responses",
+        "redacted_feedback",
+        "redaction_audit",
+        "consent_erasures",
+        "raw_text_retention",
+    },
     "join": {
         "stg_feedback__responses",
         "stg_feedback__events",
@@ -64,6 +70,10 @@ EDGES = {
     ("raw_consent", "stg_feedback__consent_events"),
     ("raw_consent", "consent_erasures"),
     ("redaction_audit", "consent_erasures"),
+    ("consent_erasures", "raw_text_retention"),  # after the erasures: both rewrite the warehouse file
+    ("redacted_responses", "raw_text_retention"),  # raw text becomes its redaction
+    ("redacted_feedback", "raw_text_retention"),
+    ("quarantined_rows", "raw_text_retention"),
     ("stg_feedback__consent_events", "int_consent_changes"),
     ("int_consent_changes", "feedback_with_responses"),
     ("curation_rules", "eval_examples"),
