@@ -68,12 +68,13 @@ def main() -> None:
         wall_s, peak_mib, outcome = expire(args.work, window)
         rows = ", ".join(f"{table} {count:,}" for table, count in outcome["rows_expired"].items()) or "none"
         print(f"{label}: {wall_s:.1f} s wall, peak RSS {peak_mib:,.0f} MiB")
-        print(f"  newest landing day {outcome['newest_day']}; {len(outcome['tenant_days_expired'])} tenant-days")
+        tenant_days = len(outcome["tenant_days_expired"])
+        print(f"  newest landing day {outcome['newest_day']}; {tenant_days} tenant-days")
         print(f"  rows: {rows}; quarantined lines {outcome['quarantined_lines_expired']:,}")
+        size_mib = (args.work / "warehouse.duckdb").stat().st_size / 2**20
         print(
-            f"  landing: {outcome['landing_lines_rewritten']:,} lines in"
-            f" {outcome['landing_files_rewritten']} files; warehouse rewritten: {outcome['warehouse_rewritten']}"
-            f" ({(args.work / 'warehouse.duckdb').stat().st_size / 2**20:,.0f} MiB)"
+            f"  landing: {outcome['landing_lines_rewritten']:,} lines in {outcome['landing_files_rewritten']}"
+            f" files; warehouse rewritten: {outcome['warehouse_rewritten']} ({size_mib:,.0f} MiB)"
         )
     after = occurrences(args.work, needles)
     print(f"\nafter: {len(after)} (file, needle) hits")
