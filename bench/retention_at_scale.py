@@ -124,7 +124,11 @@ def expire(work: Path, window: int) -> tuple[float, float, dict]:
     peak = memory.stop()
     if child.returncode != 0:
         raise SystemExit(f"retention failed with {child.returncode}")
-    return time.perf_counter() - started, peak, json.loads(out)
+    return (
+        time.perf_counter() - started,
+        peak,
+        json.loads(out.splitlines()[-1]),
+    )  # after DuckDB's progress bar
 
 
 if __name__ == "__main__":

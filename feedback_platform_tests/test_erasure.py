@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedback_platform.cli.main import main
+from feedback_platform.defs.job_names import LANDING_DAY_JOB
 from feedback_platform.lib.datasets.publication import latest_version
 from feedback_platform.lib.datasets.store import read_dataset_version
 from feedback_platform.lib.datasets.training_runs import register_training_run
@@ -175,6 +176,10 @@ def test_an_erase_consent_event_is_carried_out_by_the_nightly(platform: Platform
         "2026-11-02T09:00:00.000+00:00",
     )
     assert occurrences(platform.data_dir, needles(user)) == []
+    # The erasure rewrote the day's own files after ingesting them; the run recorded the rewritten files,
+    # so the same nightly again finds the day unchanged.
+    again = materialize_days(platform, instance, [date.fromisoformat(second_day)])
+    assert again[0].job == LANDING_DAY_JOB and again[0].unchanged_since is not None, again
 
 
 def _tables(settings: PlatformSettings, tables: list[str]) -> dict[str, pl.DataFrame]:

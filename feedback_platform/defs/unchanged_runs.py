@@ -19,7 +19,8 @@ the source.
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -99,6 +100,25 @@ def unchanged_since(instance: dg.DagsterInstance, job: dg.JobDefinition, inputs:
         if not _clean(instance, run):
             return None
     return producers[list(inputs)[-1]] if producers else None
+
+
+@contextmanager
+def own_landing_rewrites_recorded(context: dg.AssetExecutionContext, landing_root: Path) -> Iterator[None]:
+    """Around a step that rewrites landing files of its run's own days (an erasure's tombstones, raw-text
+    retention): when the days' files were still those the run was launched with, the run's tag gets their
+    fingerprints after the rewrite. The run's tables are what a fresh ingest of the rewritten files gives,
+    so the next launch on them is skipped like any unchanged day, instead of ingesting the day again. A file
+    someone else changed since the launch leaves the tag as it was, and the next launch runs the day."""
+    run = context.instance.get_run_by_id(context.run_id)
+    recorded = json.loads(run.tags.get(INPUTS_TAG, "{}")) if run else {}
+    days = [date.fromisoformat(key) for key in context.partition_keys if key in recorded]
+    before = landing_day_inputs(context.job_def, landing_root, days)
+    yield
+    if not days or any(recorded[day] != fingerprint for day, fingerprint in before.items()):
+        return
+    after = landing_day_inputs(context.job_def, landing_root, days)
+    if after != before:
+        context.instance.add_run_tags(context.run_id, inputs_tags({**recorded, **after}))
 
 
 def _landing_day_fingerprint(landing_root: Path, day: date) -> str:

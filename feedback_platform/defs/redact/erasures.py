@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
+from feedback_platform.defs.unchanged_runs import own_landing_rewrites_recorded
 from feedback_platform.lib.erasure.log import all_records
 from feedback_platform.lib.erasure.places import ErasurePlaces
 from feedback_platform.lib.erasure.requests import (
@@ -76,7 +77,8 @@ def consent_erasures(
         subject_request(places, subject, CONSENT_ERASURE_REASON, CONSENT_EVENT, requested_at=requested_at)
         for subject, requested_at in requests
     ]
-    carry_out(places, [*resumed, *records])
+    with own_landing_rewrites_recorded(context, landing.path):
+        carry_out(places, [*resumed, *records])
     return dg.MaterializeResult(
         metadata={
             "erasures": len(records),

@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
+from feedback_platform.defs.unchanged_runs import own_landing_rewrites_recorded
 from feedback_platform.lib.retention.raw_text import EXPIRIES_TABLE, expire_raw_text, raw_text_past_window
 from feedback_platform.resources import DUCKDB_POOL, LandingZone, RawTextRetention, Warehouse
 
@@ -35,13 +36,14 @@ def raw_text_retention(
     past the shortest window by tombstones, in the raw tables and the landing files; record each expired
     tenant and day in `raw_text_expiries`."""
     windows = raw_text_retention.windows()
-    outcome = expire_raw_text(
-        Path(warehouse.database),
-        landing.path,
-        windows,
-        reingested_days=[date.fromisoformat(key) for key in context.partition_keys],
-        memory_limit=(warehouse.connection_config or {}).get("memory_limit"),
-    )
+    with own_landing_rewrites_recorded(context, landing.path):
+        outcome = expire_raw_text(
+            Path(warehouse.database),
+            landing.path,
+            windows,
+            reingested_days=[date.fromisoformat(key) for key in context.partition_keys],
+            memory_limit=(warehouse.connection_config or {}).get("memory_limit"),
+        )
     return dg.MaterializeResult(
         metadata={
             "windows_days": ", ".join(
