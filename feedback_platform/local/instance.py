@@ -1,7 +1,8 @@
 """The Dagster instance `make run` and `make ui` share, kept under the data directory, and the UI on it.
 
-Its dagster.yaml turns telemetry off and limits the `duckdb` pool (the default limit) to one step at a
-time, because DuckDB allows a single writing process per file.
+Its dagster.yaml turns telemetry off, limits the `duckdb` pool (the default limit) to one step at a time,
+because DuckDB allows a single writing process per file, and turns run monitoring on, so a run that ended
+without releasing its slot cannot block the pool.
 """
 
 import os
@@ -19,7 +20,11 @@ WORKSPACE_FILE = Path(__file__).resolve().parents[2] / "workspace.yaml"
 INSTANCE_CONFIG = {
     "telemetry": {"enabled": False},
     "concurrency": {"pools": {"default_limit": 1}},
+    "run_monitoring": {"enabled": True, "free_slots_after_run_end_seconds": 60},
 }
+"""`run_monitoring` (in effect while the daemon runs: `make ui`) frees the pool slots a run still holds 60 s
+after it ended, and fails runs stuck starting or cancelling; runs `materialize` executes are recovered by
+`materialize` itself (`local/recovery.py`)."""
 
 
 def prepare_dagster_home(settings: PlatformSettings) -> Path:

@@ -31,6 +31,7 @@ from feedback_platform.lib import warehouse
 from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.lib.logs.validation import landing_dates
 from feedback_platform.lib.monitoring.conversion import conversion_by_day
+from feedback_platform.local.recovery import recover_dead_runs, this_process_tag
 from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -78,15 +79,18 @@ def materialize_days(
     settings' `max_landing_mib_per_run` of logs each, then join, curate and publish once they all succeeded
     (a failed run stops the rest: the same command re-runs it, skipping the runs before it).
 
-    A job whose last run already read the same inputs with the same code and configuration is skipped
-    (`feedback_platform.defs.unchanged_runs`), unless `force`. With `progress`, each finished asset step
-    prints a line (rows, days, rows/s) on stderr.
+    Runs a killed process left in progress are reported failed and their concurrency slots freed first
+    (`feedback_platform.local.recovery`). A job whose last run already read the same inputs with the
+    same code and configuration is skipped (`feedback_platform.defs.unchanged_runs`), unless `force`.
+    With `progress`, each finished asset step prints a line (rows, days, rows/s) on stderr.
     Raises ValueError naming the setting when a day lies outside the daily partitions."""
     days = days or landing_days(settings)
     defs = build_definitions(settings)
     landing_job = defs.resolve_job_def(LANDING_DAY_JOB)
     check_days_partitioned(days, landing_job.partitions_def)
     launch = _Launch(instance, WITH_PROGRESS if progress else QUIET_CONSOLE, force, on_job_start)
+    for recovered in recover_dead_runs(instance):
+        on_job_start(recovered.describe())
     day_bytes = {day: landing_day_bytes(settings.landing_dir, day) for day in days}
     outcomes: list[RunOutcome] = []
     for run_days in landing_runs(days, day_bytes, settings.max_landing_mib_per_run * 2**20):
@@ -151,7 +155,7 @@ class _Launch:
             )
             return RunOutcome.skipped(job.name, previous)
         self.announce(f"{job.name}: {purpose}")
-        return _execute(job, self.instance, tags | inputs_tags(inputs), self.run_config)
+        return _execute(job, self.instance, tags | inputs_tags(inputs) | this_process_tag(), self.run_config)
 
 
 def landing_days(settings: PlatformSettings) -> list[date]:
