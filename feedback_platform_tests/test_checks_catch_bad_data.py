@@ -15,7 +15,8 @@ from feedback_platform_tests.conftest import SamplePlatform
 FIRST_DAY = "2026-11-01"
 
 
-# A rating of 7 is accepted by the contract (it is an integer) and must be caught by the range check.
+# The contract quarantines a rating of 7 at ingest; one that reaches raw_feedback another way (a table written
+# by hand, an edited schema) is caught by the range check.
 def test_rating_of_seven_fails_the_range_check(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:

@@ -165,25 +165,50 @@ def test_an_email_left_in_a_redacted_output_is_not_published(platform: PlatformS
     assert files and not any(PLANTED_EMAIL.encode() in path.read_bytes() for path in files)
 
 
-# Guards the raw range check as a gate: a rating of 7 in a landing file fails rating_within_one_to_five,
-# the landing run fails, and nothing downstream runs, so no dataset version is published; the failed run
-# is not taken as done, so the next launch over the same logs runs the day again.
-def test_a_rating_of_seven_in_the_logs_publishes_nothing(platform: PlatformSettings) -> None:
+# Guards a blocking check as a gate: a feedback event whose client is no slug passes the log contract but
+# fails redacted_feedback_has_unique_ids_and_valid_values, the landing run fails, and nothing downstream
+# runs, so no dataset version is published; the failed run is not taken as done, so the next launch over
+# the same logs runs the day again.
+def test_a_blocking_check_failing_on_a_landing_day_publishes_nothing(platform: PlatformSettings) -> None:
     pointers_before = _pointers(platform)
     registry_before = list_dataset_versions(platform.datasets_dir).drop("latest")
-    feedback_file = sorted((platform.landing_dir / "feedback").rglob("*.jsonl.gz"))[0]
-    lines = gzip.decompress(feedback_file.read_bytes()).decode("utf-8").splitlines()
-    first_rating = next(index for index, line in enumerate(lines) if _is_valid_rating(line))
-    lines[first_rating] = json.dumps(json.loads(lines[first_rating]) | {"value": 7})
-    feedback_file.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
+    _rewrite_first_rating(platform, {"client": "Web App"})
 
     instance = dg.DagsterInstance.ephemeral()
     landing, *later = materialize_days(platform, instance)
 
-    assert any(check.endswith(":rating_within_one_to_five") for check in landing.failed_checks)
+    assert any(
+        check.endswith(":redacted_feedback_has_unique_ids_and_valid_values")
+        for check in landing.failed_checks
+    )
     assert not landing.success and later == []
     assert _pointers(platform) == pointers_before
     assert list_dataset_versions(platform.datasets_dir).drop("latest").equals(registry_before)
     landing_job = build_definitions(platform).resolve_job_def(LANDING_DAY_JOB)
     inputs = landing_day_inputs(landing_job, platform.landing_dir, landing_dates(platform.landing_dir))
     assert unchanged_since(instance, landing_job, inputs) is None
+
+
+# Guards row-level quarantine (issue 16): a rating of 7 breaks the log contract, so its line is quarantined
+# with the reason and the day goes on to publish, instead of one line stopping every dataset of the night.
+def test_a_rating_of_seven_is_quarantined_and_the_night_goes_on(platform: PlatformSettings) -> None:
+    source = _rewrite_first_rating(platform, {"value": 7})
+
+    outcomes = materialize_days(platform, dg.DagsterInstance.ephemeral())
+
+    assert all(outcome.success for outcome in outcomes), outcomes
+    with duckdb.connect(str(platform.duckdb_path), read_only=True) as con:
+        reasons = con.execute(
+            "select reason from quarantined_rows where source_file = ? and source_line = ?", source
+        ).fetchall()
+    assert reasons == [("field 'value' must be <= 5 for signal 'rating'",)]
+
+
+def _rewrite_first_rating(platform: PlatformSettings, change: dict) -> list:
+    """Apply `change` to the first valid rating event of the first feedback file; its [file, line]."""
+    feedback_file = sorted((platform.landing_dir / "feedback").rglob("*.jsonl.gz"))[0]
+    lines = gzip.decompress(feedback_file.read_bytes()).decode("utf-8").splitlines()
+    first_rating = next(index for index, line in enumerate(lines) if _is_valid_rating(line))
+    lines[first_rating] = json.dumps(json.loads(lines[first_rating]) | change)
+    feedback_file.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
+    return [str(feedback_file.relative_to(platform.landing_dir)), first_rating + 1]

@@ -387,6 +387,12 @@ def test_reasons_name_the_first_broken_rule(tmp_path: Path) -> None:
             "missing required field 'value' for signal 'dwell'",
         ),
         (line(feedback(9, "dwell", value=-1)), "field 'value' must be >= 0 for signal 'dwell'"),
+        (line(feedback(14, "rating", value=0)), "field 'value' must be >= 1 for signal 'rating'"),
+        (line(feedback(15, "rating", value=6)), "field 'value' must be <= 5 for signal 'rating'"),
+        (
+            line(feedback(16, "copy", value="x" * 100_001)),
+            "field 'value' must have at most 100000 characters",
+        ),
         (
             line(feedback(10, "comment", value="")),
             "field 'value' must have at least 1 characters for signal 'comment'",
@@ -425,6 +431,12 @@ def test_reasons_point_into_nested_items(tmp_path: Path) -> None:
         (response(8, latency_ms=12.5), "field 'latency_ms' must be integer"),
         (response(9, latency_ms=2**63), "field 'latency_ms' does not fit BIGINT"),
         (response(10, latency_ms=1e3), None),
+        (response(11, output="é" * 100_000), None),
+        (response(12, output="é" * 100_001), "field 'output' must have at most 100000 characters"),
+        (
+            response(13, messages=[{"role": "user", "content": "a" * 100_001}]),
+            "field 'messages[0].content' must have at most 100000 characters",
+        ),
     ]
     reasons = judge(tmp_path, "responses", [line(record) for record, _ in cases])
     assert reasons == [reason for _, reason in cases]

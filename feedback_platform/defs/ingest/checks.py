@@ -44,7 +44,8 @@ raw_feedback_has_unique_ids_and_required_fields = expectation_suite_check(
 rating_within_one_to_five = expectation_suite_check(
     asset="raw_feedback",
     name="rating_within_one_to_five",
-    description="Every rating is an integer from 1 to 5. The contract checks its type, not its range.",
+    description="Every rating is an integer from 1 to 5. The log contract quarantines any other at ingest;"
+    " this catches one that reached the table another way (written by hand, an edited schema).",
     expectations=lambda gxe: [gxe.ExpectColumnValuesToBeBetween(column="rating", min_value=1, max_value=5)],
     prepare=lambda rows: rows.filter(pl.col("signal") == "rating").with_columns(
         rating=pl.col("value").cast(pl.Int64, strict=False)

@@ -8,12 +8,13 @@ editing the schema changes validation. A keyword outside the subset below raises
 `UnsupportedSchemaError` instead of being silently ignored.
 
 Supported: type (one name or a list), required, properties, enum and const (strings), minLength,
-minimum, minItems, format date-time, items (one schema), allOf, and if/then whose `if` only fixes
-properties with `const` (and may require them). Annotations ($schema, $id, title, description,
+maxLength, minimum, maximum, minItems, format date-time, items (one schema), allOf, and if/then whose `if`
+only fixes properties with `const` (and may require them). Annotations ($schema, $id, title, description,
 ...) are ignored; `then` without `if` is ignored, as JSON Schema says.
 
 JSON types come from DuckDB's `json_type`; a number is an integer when it has no fractional part (as
-in JSON Schema 2020-12, where 4.0 is an integer). `minimum` compares as DOUBLE.
+in JSON Schema 2020-12, where 4.0 is an integer). `minimum` and `maximum` compare as DOUBLE; a length is
+counted in characters (code points), as JSON Schema counts it.
 """
 
 from collections.abc import Callable, Mapping
@@ -114,9 +115,19 @@ def _min_length(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str
     return [when(condition, reason_for(node, f"must have at least {argument} characters{suffix}"))]
 
 
+def _max_length(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
+    condition = f"{node.kind} = 'VARCHAR' AND length({node.text}) > {int(argument)}"
+    return [when(condition, reason_for(node, f"must have at most {argument} characters{suffix}"))]
+
+
 def _minimum(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
     condition = f"{node.kind} IN {NUMBER_KINDS} AND {node.number} < {float(argument)!r}"
     return [when(condition, reason_for(node, f"must be >= {argument}{suffix}"))]
+
+
+def _maximum(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
+    condition = f"{node.kind} IN {NUMBER_KINDS} AND {node.number} > {float(argument)!r}"
+    return [when(condition, reason_for(node, f"must be <= {argument}{suffix}"))]
 
 
 def _min_items(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
@@ -187,7 +198,9 @@ _KEYWORDS: dict[str, Callable[[Any, JsonNode, str, str], list[str]]] = {
     "enum": _enum,
     "const": _const,
     "minLength": _min_length,
+    "maxLength": _max_length,
     "minimum": _minimum,
+    "maximum": _maximum,
     "minItems": _min_items,
     "format": _format,
     "items": _items,
