@@ -574,12 +574,20 @@ def test_landing_files_and_dates_list_only_log_files_and_day_folders(tmp_path: P
     write_landing(tmp_path, "consent", "part-0000.jsonl", [], day=date(2026, 10, 30))
     (tmp_path / "responses" / "incoming").mkdir(parents=True)
     (tmp_path / "unknown_stream" / "2026-01-01").mkdir(parents=True)
+    # Links never lead discovery outside the landing folder (issue 16): a linked file, a linked day folder.
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    write_landing(outside, "feedback", "secret.jsonl", ['{"password": "hunter2"}'], day=date(2026, 10, 1))
+    (tmp_path / "feedback" / DAY.isoformat() / "part-0002.jsonl").symlink_to(
+        outside / "feedback" / "2026-10-01" / "secret.jsonl"
+    )
+    (tmp_path / "feedback" / "2026-10-01").symlink_to(outside / "feedback" / "2026-10-01")
 
     assert [p.name for p in landing_files(tmp_path, "feedback", DAY)] == [
         "part-0000.jsonl",
         "part-0001.jsonl.gz",
     ]
     assert landing_files(tmp_path, "responses", DAY) == []
+    assert landing_files(tmp_path, "feedback", date(2026, 10, 1)) == []
     assert landing_dates(tmp_path) == [date(2026, 10, 30), DAY]
 
 

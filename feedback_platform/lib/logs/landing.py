@@ -33,13 +33,25 @@ _GZIP_SIZE_FIELD = 4
 
 
 def landing_files(landing_root: Path, stream: str, landing_date: date) -> list[Path]:
-    """The day's log files of one stream, sorted by name; empty when the day folder is absent."""
+    """The day's log files of one stream, sorted by name; empty when the day folder is absent.
+
+    Only regular files, never a symbolic link, in a stream and day folder that are no links either: what a
+    line names or a producer links cannot make the platform read (and keep in quarantine) a file outside
+    the landing folder."""
     day = landing_root / stream / landing_date.isoformat()
-    if not day.is_dir():
+    if not _real_dir(landing_root / stream) or not _real_dir(day):
         return []
     return sorted(
-        (p for p in day.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES)), key=lambda p: p.name
+        (p for p in day.iterdir() if _regular_file(p) and p.name.endswith(_SUFFIXES)), key=lambda p: p.name
     )
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _regular_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def landing_day_bytes(landing_root: Path, landing_date: date) -> int:
@@ -64,14 +76,15 @@ def _decompressed_size(path: Path) -> int:
 
 
 def landing_dates(landing_root: Path) -> list[date]:
-    """Every day folder present under any stream, sorted; folders not named YYYY-MM-DD are ignored."""
+    """Every day folder present under any stream, sorted; folders not named YYYY-MM-DD, and symbolic links,
+    are ignored."""
     found: set[date] = set()
     for stream in STREAMS:
         stream_dir = landing_root / stream
-        if not stream_dir.is_dir():
+        if not _real_dir(stream_dir):
             continue
         for child in stream_dir.iterdir():
-            if child.is_dir() and len(child.name) == 10:
+            if _real_dir(child) and len(child.name) == 10:
                 try:
                     found.add(date.fromisoformat(child.name))
                 except ValueError:
