@@ -21,6 +21,7 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from feedback_platform.lib import warehouse
+from feedback_platform.lib.log_rotation import rotate_if_larger
 from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
 from feedback_platform.lib.retention.windows import RetentionWindows
 from feedback_platform.lib.tenants import DEFAULT_RAW_TEXT_RETENTION_DAYS
@@ -77,6 +78,10 @@ class Warehouse(DuckDBResource):
                 os.environ["FEEDBACK_PLATFORM_DUCKDB"] = previous
 
 
+DBT_TARGET_LOGS = ("dbt.log", "console.log")
+"""Logs appended run after run in the warehouse's dbt target folder: dbt's own, and the join layer's echo."""
+
+
 class DbtCli(DbtCliResource):
     """dagster-dbt's dbt resource, with one target folder per warehouse and without two fixed costs per
     invocation that the join layer does not use.
@@ -101,7 +106,10 @@ class DbtCli(DbtCliResource):
 
         Unit tests are left out: they check the models' SQL on fixed inputs, not the night's data, so they
         run where the SQL changes, in the test suite's own `dbt build` (`feedback_platform_tests/join`), as
-        dbt advises; on every night they cost 3 s at any volume."""
+        dbt advises; on every night they cost 3 s at any volume. The logs dbt and the join layer append
+        to in the target folder are rotated first (`lib/log_rotation.py`)."""
+        for log in DBT_TARGET_LOGS:
+            rotate_if_larger(Path(self.target_dir) / log)
         args = [
             "build",
             "--exclude-resource-type",
