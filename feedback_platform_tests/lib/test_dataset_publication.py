@@ -75,6 +75,21 @@ def test_latest_follows_publication_not_creation(tmp_path: Path) -> None:
     assert list_dataset_versions(tmp_path).filter("latest")["version"].to_list() == [first]
 
 
+# Guards the rollback pointer (issue 16): publishing the latest version again changes no byte of latest.json,
+# so `previous` still names the version before it.
+def test_publishing_the_latest_version_again_keeps_its_pointer(tmp_path: Path) -> None:
+    first = _stage(tmp_path, FIRST)
+    publish_dataset_version(tmp_path, "sft", first)
+    second = _stage(tmp_path, SECOND)
+    publish_dataset_version(tmp_path, "sft", second)
+    pointer_before = (tmp_path / "sft" / LATEST_POINTER).read_bytes()
+
+    again = publish_dataset_version(tmp_path, "sft", _stage(tmp_path, SECOND))
+
+    assert (again.version, again.created, again.previous) == (second, False, first)
+    assert (tmp_path / "sft" / LATEST_POINTER).read_bytes() == pointer_before
+
+
 # Guards against publishing what was never staged.
 def test_publishing_an_unknown_version_fails(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no staged version"):

@@ -52,10 +52,15 @@ def staging_root(datasets_root: Path) -> Path:
 
 def latest_version(datasets_root: Path, name: str) -> str | None:
     """The version ``latest.json`` points at, or None when ``name`` was never published."""
+    pointer = _latest_pointer(datasets_root, name)
+    return pointer["version"] if pointer else None
+
+
+def _latest_pointer(datasets_root: Path, name: str) -> dict | None:
     pointer = Path(datasets_root) / name / LATEST_POINTER
     if not pointer.exists():
         return None
-    return json.loads(pointer.read_text(encoding="utf-8"))["version"]
+    return json.loads(pointer.read_text(encoding="utf-8"))
 
 
 def read_staged_version(
@@ -116,7 +121,11 @@ def publish_dataset_version(datasets_root: Path, name: str, version: str) -> Pub
     elif staged.exists():
         _require_same_content(root, name, version)
         shutil.rmtree(staged)
-    previous = latest_version(root, name)
+    pointer = _latest_pointer(root, name)
+    if pointer is not None and pointer["version"] == version:
+        # Already latest: the pointer keeps its bytes, and its rollback target.
+        return Publication(name=name, version=version, created=created, previous=pointer["previous"])
+    previous = pointer["version"] if pointer else None
     _point_latest_at(root, name, version, previous)
     return Publication(name=name, version=version, created=created, previous=previous)
 
