@@ -23,7 +23,7 @@ from feedback_platform.lib.erasure.dataset_versions import RowsInScope, erase_da
 from feedback_platform.lib.erasure.landing_lines import tombstone_lines
 from feedback_platform.lib.erasure.log import ErasureRecord
 from feedback_platform.lib.erasure.places import ErasurePlaces
-from feedback_platform.lib.erasure.scope import SCOPE_TABLE, collect_scope
+from feedback_platform.lib.erasure.scope import SCOPE_TABLE, ScopeRequest, collect_scopes
 from feedback_platform.lib.erasure.subject import Subject
 from feedback_platform.lib.erasure.warehouse_rows import delete_scope_rows
 from feedback_platform.lib.pii.cache import forget_texts
@@ -95,10 +95,10 @@ def carry_out(places: ErasurePlaces, records: list[ErasureRecord]) -> list[Erasu
 def _complete(places: ErasurePlaces, records: list[ErasureRecord]) -> None:
     with writable_warehouse(places.duckdb_path) as con:
         con.execute(f"set memory_limit = '{places.duckdb_memory_limit}'")
-        for record in _without(records, "scope"):
-            before = datetime.fromisoformat(record.requested_at).astimezone(UTC).replace(tzinfo=None)
-            counts = collect_scope(con, record.erasure_id, record.tenant_id, record.subject_sha256, before)
-            log.finish_step(places.erasure_log, record, "scope", counts)
+        if batch := _without(records, "scope"):
+            counts = collect_scopes(con, [_scope_request(record) for record in batch])
+            for record in batch:
+                log.finish_step(places.erasure_log, record, "scope", counts[record.erasure_id])
         if batch := _without(records, "datasets"):
             in_scope = RowsInScope(_ids(con, batch, "response"), _ids(con, batch, "event"))
             erased = erase_dataset_rows(places.datasets_dir, in_scope, _names(batch), _reasons(batch))
@@ -111,16 +111,16 @@ def _complete(places: ErasurePlaces, records: list[ErasureRecord]) -> None:
             forgotten = forget_texts(places.redaction_cache, digests) if places.redaction_cache else 0
             _finish(places, batch, "redaction_cache", {"entries_deleted": forgotten})
         if batch := _without(records, "warehouse"):
-            deleted = {
-                record.erasure_id: delete_scope_rows(con, record.erasure_id, record.subject_sha256)
-                for record in batch
-            }
+            deleted = delete_scope_rows(con, {record.erasure_id: record.subject_sha256 for record in batch})
             size = rewrite_database(con, places.duckdb_path)
-            for record in batch:
-                removed = {"rows_deleted": deleted[record.erasure_id], "file_bytes": size}
-                log.finish_step(places.erasure_log, record, "warehouse", removed)
+            _finish(places, batch, "warehouse", {"rows_deleted": deleted, "file_bytes": size})
     for record in records:
         log.mark_done(places.erasure_log, record)
+
+
+def _scope_request(record: ErasureRecord) -> ScopeRequest:
+    before = datetime.fromisoformat(record.requested_at).astimezone(UTC).replace(tzinfo=None)
+    return ScopeRequest(record.erasure_id, record.tenant_id, record.subject_sha256, before)
 
 
 def _without(records: list[ErasureRecord], step: str) -> list[ErasureRecord]:

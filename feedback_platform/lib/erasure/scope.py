@@ -13,12 +13,19 @@ The user's data, for one (tenant, user) subject (docs/privacy.md):
 
 The list lives in the table `erasure_scope` until the warehouse step deletes it with the rows it names, so
 an erasure killed after the user's rows are found still knows them: the erasure log holds only a hash.
+
+Erasures asked together (a night's `erase` events) are scoped together: each query reads a table once for
+all of them, joined to their subjects, instead of once per erasure (82 erasures on 29 days of 20,000
+responses a day took 219 s, most of it scanning history once per erasure).
 """
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import polars as pl
 
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
@@ -28,47 +35,67 @@ from feedback_platform.lib.warehouse import table_columns, table_exists
 SCOPE_TABLE = "erasure_scope"
 KINDS = ("response", "event", "example", "line", "text")
 
+_REQUESTS = "erasure_requests"
+"""A temporary table of the erasures being scoped: erasure_id, tenant_id, subject (SHA-256), before."""
 _ERASURE_ID = re.compile(r"^er-[0-9a-f]{12}$")
-_SUBJECT = subject_sha256_sql("tenant_id", "user_id")
+_SUBJECT = subject_sha256_sql("t.tenant_id", "t.user_id")
 _RESPONSE_TABLES = ("raw_responses", "redacted_responses")
 _FEEDBACK_TABLES = ("raw_feedback", "redacted_feedback")
 
 
-def scope_ids(erasure_id: str, kind: str) -> str:
-    """SQL for the ids of one kind in the erasure's scope (a subquery)."""
-    if not _ERASURE_ID.match(erasure_id) or kind not in KINDS:
-        raise ValueError(f"not an erasure id and scope kind: {erasure_id!r}, {kind!r}")
-    return f"(select id from {SCOPE_TABLE} where erasure_id = '{erasure_id}' and kind = '{kind}')"
+@dataclass(frozen=True)
+class ScopeRequest:
+    erasure_id: str
+    tenant_id: str
+    subject_sha256: str
+    before: datetime
+    """The request's time (naive UTC, as the tables hold it): rows created after it are a new user's."""
 
 
-def collect_scope(
-    con: duckdb.DuckDBPyConnection, erasure_id: str, tenant_id: str, subject_sha256: str, before: datetime
-) -> dict[str, int]:
-    """Write the erasure's scope into `erasure_scope` (replacing an earlier attempt's) in one transaction;
-    how many ids of each kind it holds. Each kind is found from the kinds before it, so the tables it reads
-    may be missing (an erasure before the first build): a missing table adds nothing.
+def scope_ids(erasure_ids: Sequence[str], kind: str) -> str:
+    """SQL for the ids of one kind in the scopes of the erasures (a subquery)."""
+    if kind not in KINDS or not erasure_ids or not all(_ERASURE_ID.match(erasure) for erasure in erasure_ids):
+        raise ValueError(f"not erasure ids and a scope kind: {erasure_ids!r}, {kind!r}")
+    return f"(select id from {SCOPE_TABLE} where erasure_id in {_listed(erasure_ids)} and kind = '{kind}')"
 
-    The user's responses, events and consent lines are those created at or `before` the request (naive
-    UTC, as the tables hold it): a user who comes back after an erasure is a new user. Every event on an
-    erased response goes with it, and quarantined lines, which may hold no readable time, go whenever."""
+
+def _listed(erasure_ids: Sequence[str]) -> str:
+    """SQL for a list of erasure ids, checked by `scope_ids`' pattern: `('er-…', 'er-…')`."""
+    return "(" + ", ".join(f"'{erasure}'" for erasure in erasure_ids) + ")"
+
+
+def collect_scopes(
+    con: duckdb.DuckDBPyConnection, requests: Sequence[ScopeRequest]
+) -> dict[str, dict[str, int]]:
+    """Write the erasures' scopes into `erasure_scope` (replacing earlier attempts') in one transaction;
+    per erasure, how many ids of each kind its scope holds. Each kind is found from the kinds before it, so
+    the tables it reads may be missing (an erasure before the first build): a missing table adds nothing.
+
+    A user's responses, events and consent lines are those created at or before the request: a user who
+    comes back after an erasure is a new user. Every event on an erased response goes with it, and
+    quarantined lines, which may hold no readable time, go whenever."""
     columns = "erasure_id varchar, kind varchar, id varchar, line bigint"
     con.execute(f"create table if not exists {SCOPE_TABLE} ({columns})")
-    values = {"erasure": erasure_id, "subject": subject_sha256, "tenant": tenant_id, "before": before}
+    con.register("erasure_requests_frame", _requests_frame(requests))
+    con.execute(f"create or replace temp table {_REQUESTS} as select * from erasure_requests_frame")
+    con.unregister("erasure_requests_frame")
     con.execute("begin transaction")
     try:
-        con.execute(f"delete from {SCOPE_TABLE} where erasure_id = $erasure", {"erasure": erasure_id})
+        con.execute(f"delete from {SCOPE_TABLE} where erasure_id in (select erasure_id from {_REQUESTS})")
         for kind in KINDS:
-            parts = [query for query in _KIND_QUERIES[kind](con, erasure_id) if query]
-            if not parts:
-                continue
-            union = " union all ".join(f"select id, line from ({query})" for query in parts)
-            sql = f"insert into {SCOPE_TABLE} select distinct $erasure, '{kind}', id, line from ({union})"
-            con.execute(sql, {name: value for name, value in values.items() if f"${name}" in sql})
+            parts = [query for query in _KIND_QUERIES[kind](con) if query]
+            if parts:
+                union = " union all ".join(f"select erasure_id, id, line from ({query})" for query in parts)
+                con.execute(
+                    f"insert into {SCOPE_TABLE} select distinct erasure_id, '{kind}', id, line from ({union})"
+                )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return scope_counts(con, erasure_id)
+    finally:
+        con.execute(f"drop table if exists {_REQUESTS}")
+    return {request.erasure_id: scope_counts(con, request.erasure_id) for request in requests}
 
 
 def scope_counts(con: duckdb.DuckDBPyConnection, erasure_id: str) -> dict[str, int]:
@@ -80,108 +107,161 @@ def scope_counts(con: duckdb.DuckDBPyConnection, erasure_id: str) -> dict[str, i
     return {kind: int(counts.get(kind, 0)) for kind in KINDS}
 
 
-def _responses(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
-    return [
-        f"select response_id as id, null as line from {table}"
-        f" where {_SUBJECT} = $subject and created_at <= $before"
-        for table in _existing(con, _RESPONSE_TABLES)
-    ]
+def _requests_frame(requests: Sequence[ScopeRequest]) -> pl.DataFrame:
+    for request in requests:
+        if not _ERASURE_ID.match(request.erasure_id):
+            raise ValueError(f"not an erasure id: {request.erasure_id!r}")
+    return pl.DataFrame(
+        {
+            "erasure_id": [request.erasure_id for request in requests],
+            "tenant_id": [request.tenant_id for request in requests],
+            "subject": [request.subject_sha256 for request in requests],
+            "before": [request.before for request in requests],
+        },
+        schema={
+            "erasure_id": pl.String,
+            "tenant_id": pl.String,
+            "subject": pl.String,
+            "before": pl.Datetime("us"),
+        },
+    )
 
 
-def _events(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
-    responses = scope_ids(erasure_id, "response")
-    return [
-        f"select event_id as id, null as line from {table}"
-        f" where ({_SUBJECT} = $subject and created_at <= $before) or response_id in {responses}"
-        for table in _existing(con, _FEEDBACK_TABLES)
-    ]
+def _scoped(kind: str) -> str:
+    """SQL for the (erasure_id, id) of one kind in the scopes being collected."""
+    return (
+        f"(select erasure_id, id from {SCOPE_TABLE} where kind = '{kind}'"
+        f" and erasure_id in (select erasure_id from {_REQUESTS}))"
+    )
 
 
-def _examples(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
+def _subjects_rows(table: str, id_column: str) -> str:
+    """The rows of `table` of a subject being erased, created at or before its request."""
+    return (
+        f"select q.erasure_id, t.{id_column} as id, null as line from {table} t"
+        f" join {_REQUESTS} q on {_SUBJECT} = q.subject and t.created_at <= q.before"
+    )
+
+
+def _responses(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [_subjects_rows(table, "response_id") for table in _existing(con, _RESPONSE_TABLES)]
+
+
+def _events(con: duckdb.DuckDBPyConnection) -> list[str]:
+    queries = []
+    for table in _existing(con, _FEEDBACK_TABLES):
+        queries += [
+            _subjects_rows(table, "event_id"),
+            f"select s.erasure_id, t.event_id as id, null as line from {table} t"
+            f" join {_scoped('response')} s on t.response_id = s.id",
+        ]
+    return queries
+
+
+def _examples(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Curated rows built from a response or an event in scope, by their key (the dataset rows' key)."""
-    responses, events = scope_ids(erasure_id, "response"), scope_ids(erasure_id, "event")
     queries = []
     for kind in DATASET_KINDS.values():
         if not table_exists(con, kind.curated_table):
             continue
         columns = table_columns(con, kind.curated_table)
-        matches = [f"{column} in {responses}" for column in response_id_columns(columns)]
+        queries += [
+            f"select s.erasure_id, c.{kind.key_column} as id, null as line from {kind.curated_table} c"
+            f" join {_scoped('response')} s on c.{column} = s.id"
+            for column in response_id_columns(columns)
+        ]
         if "feedback_event_ids" in columns:
-            matches.append(f"list_has_any(feedback_event_ids, (select list(id) from {events}))")
-        queries.append(
-            f"select {kind.key_column} as id, null as line from {kind.curated_table}"
-            f" where {' or '.join(matches)}"
-        )
+            key = kind.key_column
+            events = f"(select {key}, unnest(feedback_event_ids) as event_id from {kind.curated_table})"
+            queries.append(
+                f"select s.erasure_id, c.{kind.key_column} as id, null as line from {events} c"
+                f" join {_scoped('event')} s on c.event_id = s.id"
+            )
     return queries
 
 
-def _lines(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
-    """Landing lines (file relative to the landing root, and line) of the rows in scope and of the user's
-    consent events, and quarantined lines that are the user's (`_quarantined_line_is_the_users`)."""
-    responses, events = scope_ids(erasure_id, "response"), scope_ids(erasure_id, "event")
-    in_scope = {
-        "raw_responses": f"response_id in {responses}",
-        "raw_feedback": f"event_id in {events}",
-        "raw_consent": f"{_SUBJECT} = $subject and created_at <= $before",
-        "quarantined_rows": _quarantined_line_is_the_users(responses),
+def _lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Landing lines (file relative to the landing root, and line) of the rows in scope and of the users'
+    consent events, and quarantined lines that are a user's (`_quarantined_line_is_the_users`) or mention
+    one of their responses."""
+    joins = {
+        "raw_responses": [f"join {_scoped('response')} s on t.response_id = s.id"],
+        "raw_feedback": [f"join {_scoped('event')} s on t.event_id = s.id"],
+        "raw_consent": [f"join {_REQUESTS} s on {_SUBJECT} = s.subject and t.created_at <= s.before"],
+        "quarantined_rows": [
+            f"join {_REQUESTS} s on {_quarantined_line_is_the_users('s')}",
+            f"join {_scoped('response')} s on contains(t.raw_line, s.id)",
+        ],
     }
     return [
-        f"select source_file as id, source_line as line from {table} where {condition}"
-        for table, condition in in_scope.items()
+        f"select s.erasure_id, t.source_file as id, t.source_line as line from {table} t {join}"
+        for table, table_joins in joins.items()
         if table_exists(con, table)
+        for join in table_joins
     ]
 
 
-def _quarantined_line_is_the_users(responses: str) -> str:
-    """SQL condition: the quarantined line names the subject, or mentions one of the `responses` in scope.
+def _quarantined_line_is_the_users(request: str) -> str:
+    """SQL condition on a quarantined line `t` and an erasure request `request`: the line names its subject.
 
     A broken line may be no JSON object at all (an array of the fields, a line cut short), so beside the
     `user_id` field (with the line's `tenant_id`, or the erasure's when it has none) every quoted string of
     the line is tried as the user id, with the erasure's tenant, when the line names that tenant or no
     tenant: a few quarantined lines of another user with the same id may go too, none of this one's stays.
     """
-    tenant = f"coalesce(nullif({_json_field('tenant_id')}, ''), $tenant)"
-    strings = """regexp_extract_all(raw_line, '"([^"\\\\]*)"', 1)"""
-    hashed = f"list_transform({strings}, lambda s: {subject_sha256_sql('$tenant', 's')})"
-    any_string = f"list_has_any({hashed}, [$subject])"
-    names_tenant = f"(list_contains({strings}, $tenant) or {_json_field('tenant_id')} = '')"
+    tenant = f"coalesce(nullif({_json_field('tenant_id')}, ''), {request}.tenant_id)"
+    strings = """regexp_extract_all(t.raw_line, '"([^"\\\\]*)"', 1)"""
+    hashed = (
+        f"list_transform({strings}, lambda quoted: {subject_sha256_sql(f'{request}.tenant_id', 'quoted')})"
+    )
+    any_string = f"list_contains({hashed}, {request}.subject)"
+    names_tenant = f"(list_contains({strings}, {request}.tenant_id) or {_json_field('tenant_id')} = '')"
     return (
-        f"{subject_sha256_sql(tenant, _json_field('user_id'))} = $subject"
+        f"{subject_sha256_sql(tenant, _json_field('user_id'))} = {request}.subject"
         f" or ({any_string} and {names_tenant})"
-        f" or exists (select 1 from {responses} r where contains(raw_line, r.id))"
     )
 
 
 def _json_field(field: str) -> str:
     """SQL for the string value of `field` in a raw line, read with a pattern because a quarantined line
     need not be valid JSON; '' when the line has none."""
-    return f"""regexp_extract(raw_line, '"{field}"\\s*:\\s*"([^"\\\\]*)"', 1)"""
+    return f"""regexp_extract(t.raw_line, '"{field}"\\s*:\\s*"([^"\\\\]*)"', 1)"""
 
 
-def _texts(con: duckdb.DuckDBPyConnection, erasure_id: str) -> list[str]:
+def _texts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The SHA-256 (hex) of every text of the responses and events in scope (message contents, outputs,
-    retrieved documents, feedback values) that no row out of scope holds too: a system prompt or a shared
-    document is not the user's, and its cache entry tells nothing about them."""
-    responses, events = scope_ids(erasure_id, "response"), scope_ids(erasure_id, "event")
+    retrieved documents, feedback values) that no row out of every scope being collected holds too: a
+    system prompt or a shared document is not the user's, and its cache entry tells nothing about them."""
     if not table_exists(con, "raw_responses") or not table_exists(con, "raw_feedback"):
         return []
-    mine = _text_values(f"response_id in {responses}", f"event_id in {events}")
-    others = _text_values(f"response_id not in {responses}", f"event_id not in {events}")
-    unshared = f"({mine}) anti join ({others}) using (text)"
-    return [f"select distinct sha256(text) as id, null as line from {unshared}"]
-
-
-def _text_values(responses: str, events: str) -> str:
-    """SQL for the free texts (column `text`) of the raw responses and feedback events matching the
-    conditions."""
-    return " union all ".join(
-        [
-            f"select output as text from raw_responses where {responses}",
-            f"select unnest(messages).content as text from raw_responses where {responses}",
-            f"select unnest(retrieved_context).text as text from raw_responses where {responses}",
-            f"select value as text from raw_feedback where {events} and value is not null",
-        ]
+    responses, events = _scoped("response"), _scoped("event")
+    mine = _text_values(
+        f"join {responses} s on r.response_id = s.id",
+        f"join {events} s on f.event_id = s.id",
+        erasure="s.erasure_id",
     )
+    others = _text_values(
+        f"anti join {responses} s on r.response_id = s.id",
+        f"anti join {events} s on f.event_id = s.id",
+        erasure="null",
+    )
+    unshared = f"({mine}) anti join ({others}) using (text)"
+    return [f"select distinct erasure_id, sha256(text) as id, null as line from {unshared}"]
+
+
+def _text_values(response_join: str, event_join: str, erasure: str) -> str:
+    """SQL for (erasure_id, text): the free texts of the raw responses and feedback events the joins keep,
+    with `erasure` as their erasure id."""
+    texts = ["r.output", "unnest(r.messages).content", "unnest(r.retrieved_context).text"]
+    from_responses = [
+        f"select {erasure} as erasure_id, {text} as text from raw_responses r {response_join}"
+        for text in texts
+    ]
+    from_events = (
+        f"select {erasure} as erasure_id, f.value as text from raw_feedback f {event_join}"
+        " where f.value is not null"
+    )
+    return " union all ".join([*from_responses, from_events])
 
 
 def _existing(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> list[str]:

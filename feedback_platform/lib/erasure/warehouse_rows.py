@@ -15,7 +15,7 @@ holds the old file's lock: no other process can write the old file meanwhile, an
 afterwards opens the new file.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -35,23 +35,28 @@ _ID_COLUMNS = {
 ids, the curated tables' row digests and the dataset shards' lineage rows)."""
 
 
-def delete_scope_rows(con: duckdb.DuckDBPyConnection, erasure_id: str, subject_sha256: str) -> dict[str, int]:
-    """Delete the rows in scope from every table, add the tombstoned lines' quarantined rows and drop the
-    erasure's work list, in one transaction; rows deleted per table (tables that lost none left out)."""
+def delete_scope_rows(con: duckdb.DuckDBPyConnection, erasures: Mapping[str, str]) -> dict[str, int]:
+    """Delete the rows in the scopes of `erasures` (erasure id -> subject SHA-256) from every table, add the
+    tombstoned lines' quarantined rows and drop the erasures' work lists, in one transaction; rows deleted
+    per table (tables that lost none left out). Each table is read once for all the erasures."""
+    erasure_ids = sorted(erasures)
     deleted: dict[str, int] = {}
     con.execute("begin transaction")
     try:
         for table in _base_tables(con):
-            condition = _row_condition(table_columns(con, table), erasure_id)
+            condition = _row_condition(table_columns(con, table), erasure_ids)
             if condition is None:
                 continue
             sql = f"delete from {quote_identifier(table)} where {condition}"
-            params = {"subject": subject_sha256} if "$subject" in sql else {}
+            params = {"subjects": sorted(erasures.values())} if "$subjects" in sql else {}
             (count,) = con.execute(sql, params).fetchall()[0]
             if count:
                 deleted[table] = int(count)
-        _quarantine_tombstones(con, erasure_id)
-        con.execute(f"delete from {SCOPE_TABLE} where erasure_id = ?", [erasure_id])
+        for erasure_id in erasure_ids:
+            _quarantine_tombstones(con, erasure_id)
+        con.execute(
+            f"delete from {SCOPE_TABLE} where erasure_id in (select unnest(?::varchar[]))", [erasure_ids]
+        )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -69,7 +74,7 @@ def _base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def _row_condition(columns: Sequence[str], erasure_id: str) -> str | None:
+def _row_condition(columns: Sequence[str], erasure_ids: Sequence[str]) -> str | None:
     """The SQL condition that ties a row of a table with `columns` to the scope, or None if nothing can.
 
     Rows are tied by the ids and lines the scope lists; the subject's tenant and user id tie the rows of a
@@ -77,20 +82,18 @@ def _row_condition(columns: Sequence[str], erasure_id: str) -> str | None:
     conditions = []
     for column in columns:
         if column == "response_id" or column.endswith("_response_id"):
-            conditions.append(f"{column} in {scope_ids(erasure_id, 'response')}")
+            conditions.append(f"{column} in {scope_ids(erasure_ids, 'response')}")
         for kind in _ID_COLUMNS.get(column, ()):
-            conditions.append(f"{column} in {scope_ids(erasure_id, kind)}")
+            conditions.append(f"{column} in {scope_ids(erasure_ids, kind)}")
     if "feedback_event_ids" in columns:
-        events = scope_ids(erasure_id, "event")
+        events = scope_ids(erasure_ids, "event")
         conditions.append(f"list_has_any(feedback_event_ids, (select list(id) from {events}))")
     if {"source_file", "source_line"} <= set(columns):
-        conditions.append(
-            f"(source_file, source_line) in (select (id, line) from {SCOPE_TABLE}"
-            f" where erasure_id = '{erasure_id}' and kind = 'line')"
-        )
+        lines = scope_ids(erasure_ids, "line").replace("select id from", "select (id, line) from")
+        conditions.append(f"(source_file, source_line) in {lines}")
     if not conditions and "tenant_id" in columns:
         conditions += [
-            f"{subject_sha256_sql('tenant_id', user)} = $subject"
+            f"list_contains($subjects, {subject_sha256_sql('tenant_id', user)})"
             for user in ("user_id", "response_user_id", "feedback_user_id")
             if user in columns
         ]
