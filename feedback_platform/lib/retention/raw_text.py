@@ -94,9 +94,10 @@ def expire_raw_text(
         )
         outcome = RetentionOutcome(newest_day=_newest_landing_day(con))
         if outcome.newest_day is not None:
-            for day, tenants in sorted(_due_tenant_days(con, windows, outcome.newest_day).items()):
-                _expire_tenant_day(con, landing_root, day, tenants, outcome)
-            _expire_quarantined_lines(con, landing_root, windows, outcome.newest_day, outcome)
+            tenant_days = _due_tenant_days(con, windows, outcome.newest_day)
+            quarantined = _due_quarantined_lines(con, windows, outcome.newest_day)
+            for day in sorted(tenant_days.keys() | quarantined.keys()):
+                _expire_day(con, landing_root, day, tenant_days.get(day, []), quarantined.get(day), outcome)
         (unremoved,) = con.execute(
             f"select count(*) from {EXPIRIES_TABLE} where not bytes_removed"
         ).fetchall()[0]
@@ -146,19 +147,23 @@ def _due_tenant_days(
     return {day: sorted(tenants) for day, tenants in due.items()}
 
 
-def _expire_tenant_day(
+def _expire_day(
     con: duckdb.DuckDBPyConnection,
     landing_root: Path,
     day: date,
     tenants: list[str],
+    quarantined: pl.DataFrame | None,
     outcome: RetentionOutcome,
 ) -> None:
+    """Expire one landing day: the raw text of `tenants`, and the `quarantined` lines (source_file,
+    source_line) past the shortest window. Each landing file of the day is rewritten once for both, then
+    the rows change and the expiries are recorded in one transaction."""
     redacted_rows = {
         raw: _redactions_of(con, raw, redacted, key, day, tenants)
         for raw, (redacted, key) in TEXT_TABLES.items()
-        if table_exists(con, raw)
+        if tenants and table_exists(con, raw)
     }
-    _rewrite_landing_lines(landing_root, [*redacted_rows.values()], outcome)
+    _rewrite_landing_lines(landing_root, [*redacted_rows.values()], quarantined, outcome)
     con.execute("begin transaction")
     try:
         for raw, rows in redacted_rows.items():
@@ -171,6 +176,14 @@ def _expire_tenant_day(
             )
             _record_expiry(con, tenant, day, count)
             outcome.tenant_days_expired.append((tenant, day))
+        if quarantined is not None:
+            con.execute(
+                f"update {QUARANTINE_TABLE} set raw_line = $line, reason = $reason"
+                f" where landing_date = $day and not {is_tombstone_sql('raw_line')}",
+                {"line": EXPIRED_LINE, "reason": EXPIRED_REASON, "day": day},
+            )
+            _record_expiry(con, None, day, quarantined.height)
+            outcome.quarantined_lines_expired += quarantined.height
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -201,13 +214,23 @@ def _redactions_of(
 
 
 def _rewrite_landing_lines(
-    landing_root: Path, redacted_rows: Sequence[pl.DataFrame], outcome: RetentionOutcome
+    landing_root: Path,
+    redacted_rows: Sequence[pl.DataFrame],
+    quarantined: pl.DataFrame | None,
+    outcome: RetentionOutcome,
 ) -> None:
-    changes: dict[str, dict[int, dict[str, Any]]] = {}
+    """Rewrite each landing line of `redacted_rows` from its row, and each `quarantined` line as the
+    expired tombstone (its change is None), one pass per file."""
+    changes: dict[str, dict[int, dict[str, Any] | None]] = {}
     for rows in redacted_rows:
         for row in rows.iter_rows(named=True):
             changes.setdefault(row["__file"], {})[row["__line"]] = row
-    rewritten = replace_lines(landing_root, changes, _line_from_row)
+    if quarantined is not None:
+        for file, number in quarantined.drop_nulls("source_file").iter_rows():
+            changes.setdefault(file, {})[number] = None
+    rewritten = replace_lines(
+        landing_root, changes, lambda old, row: EXPIRED_LINE if row is None else _line_from_row(old, row)
+    )
     outcome.landing_lines_rewritten += sum(rewritten.values())
     outcome.landing_files_rewritten += sum(1 for lines in rewritten.values() if lines)
 
@@ -280,42 +303,20 @@ def _text_bearing_columns(con: duckdb.DuckDBPyConnection, raw: str, redacted: st
     ]
 
 
-def _expire_quarantined_lines(
-    con: duckdb.DuckDBPyConnection,
-    landing_root: Path,
-    windows: RetentionWindows,
-    newest_day: date,
-    outcome: RetentionOutcome,
-) -> None:
+def _due_quarantined_lines(
+    con: duckdb.DuckDBPyConnection, windows: RetentionWindows, newest_day: date
+) -> dict[date, pl.DataFrame]:
+    """The quarantined lines past the shortest window that are not tombstones yet, per landing day:
+    (source_file, source_line)."""
     oldest_kept = windows.oldest_kept_day(None, newest_day)
     if oldest_kept is None or not table_exists(con, QUARANTINE_TABLE):
-        return
-    condition = f"landing_date < $oldest_kept and not {is_tombstone_sql('raw_line')}"
+        return {}
     lines = con.sql(
-        f"select landing_date, source_file, source_line from {QUARANTINE_TABLE} where {condition}",
+        f"select landing_date, source_file, source_line from {QUARANTINE_TABLE}"
+        f" where landing_date < $oldest_kept and not {is_tombstone_sql('raw_line')}",
         params={"oldest_kept": oldest_kept},
     ).pl()
-    if not lines.height:
-        return
-    changes: dict[str, dict[int, None]] = {}
-    for file, number in lines.drop_nulls("source_file").select("source_file", "source_line").iter_rows():
-        changes.setdefault(file, {})[number] = None
-    rewritten = replace_lines(landing_root, changes, lambda _old, _change: EXPIRED_LINE)
-    outcome.landing_lines_rewritten += sum(rewritten.values())
-    outcome.landing_files_rewritten += sum(1 for count in rewritten.values() if count)
-    con.execute("begin transaction")
-    try:
-        con.execute(
-            f"update {QUARANTINE_TABLE} set raw_line = $line, reason = $reason where {condition}",
-            {"line": EXPIRED_LINE, "reason": EXPIRED_REASON, "oldest_kept": oldest_kept},
-        )
-        for (day,), group in lines.group_by(["landing_date"]):
-            _record_expiry(con, None, day, group.height)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    outcome.quarantined_lines_expired += lines.height
+    return {day: group.drop("landing_date") for (day,), group in lines.group_by(["landing_date"])}
 
 
 def _record_expiry(con: duckdb.DuckDBPyConnection, tenant: str | None, day: date, rows: int) -> None:
