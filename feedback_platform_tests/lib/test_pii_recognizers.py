@@ -441,6 +441,52 @@ def test_address_block_rules_leave_lists_and_counts(redactor: PiiRedactor, text:
     assert "<STREET_ADDRESS>" not in redact_one(redactor, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        # Military mail typed in lower case, and a ship's name before its fleet post office.
+        ("forward it to cmr 4417 box 2290\napo ae 09812 please", "4417", "please"),
+        ("forward it to USNS Comfort\nFPO AA 34091 please", "Comfort", "please"),
+        # The two streets of a corner, each with its number or its type word; the "and" and "St." stay.
+        ("Pick me up at the corner of Kloosterdreef 12 St. and Wolters Loop St.", "Wolters", "and"),
+        ("Pick me up at the corner of Kloosterdreef 12 St. and Wolters Loop St.", "Kloosterdreef", "St."),
+        ("meet at the corner of schillerweg 4 and brandt lane", "schillerweg", "meet at"),
+        # A street-type word after the house number, the name before it, in any script or case.
+        ("The courier stops at 4410 Jeruzalémská 17 St.", "Jeruzalémská", "St."),
+        ("the courier stops at 4410 vrtna 17 st.", "vrtna", "courier"),
+        # Hungarian street words after a lower-case or two-word name, possessive forms included.
+        ("a csomag ide menjen: kossuth utca 12.", "kossuth", "csomag"),
+        ("Send it to Szent István körútja 14.", "István", "Send it to"),
+        # A French number-first street typed in lower case, and a Galician one.
+        ("elle habite 14 rue des lilas, lyon", "lilas", "habite"),
+        ("Send it to Rúa da Estrela 8, Lugo.", "Estrela", "Send it to"),
+        # A block whose sentence goes on after the postcode, and a lower-case suite after the street.
+        ("Return it to 5521 Lindholm 40\nOdense\nDenmark 5000 if it is damaged.", "Lindholm", "damaged"),
+        ("ship to 881 calle olmo 3 suite 12\nvalencia", "olmo", "ship to"),
+    ],
+)
+def test_street_rules_of_engine_1_9(redactor: PiiRedactor, text: str, gone: str, kept: str) -> None:
+    # Guards the 1.9.0 street rules: military mail in any case, corners, "N St." streets, Hungarian, French
+    # and Galician streets, blocks inside a sentence.
+    redacted = redact_one(redactor, text)
+    assert gone not in redacted
+    assert kept in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drag it to the corner of the screen and the sidebar.",
+        "Set 2 place settings for the dinner",
+        "The unit 12 box sizes were wrong",
+        "Chapter 3 of the book covers it.",
+    ],
+)
+def test_street_rules_of_engine_1_9_leave_prose(redactor: PiiRedactor, text: str) -> None:
+    # Guards against over-redaction by the 1.9.0 rules: corners of things, settings, boxes, chapters.
+    assert redact_one(redactor, text) == text
+
+
 def test_phone_after_registered_is_redacted(redactor: PiiRedactor) -> None:
     # Guards the "registered" phone context word: a local number with no other phone word is taken.
     assert "668 5702" not in redact_one(redactor, "no message on my registered 668 5702. Please check")

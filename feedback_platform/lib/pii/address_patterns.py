@@ -39,10 +39,13 @@ EN_STREET_LOWERCASE = (
 PO_BOX = r"\b(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box)\s+\d{1,6}\b"
 
 US_MILITARY = (
-    r"\b(?:(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s+(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})?"
-    r"|(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})\b"
+    r"(?i:\b(?:(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s+(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})?"
+    r"|(?:(?:USS|USNS|USCGC)[ \t]+\p{L}[\p{L}'\u2019.-]*(?:[ \t]+\p{L}[\p{L}'\u2019.-]*){0,2}\s+)?"
+    r"(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})\b)"
 )
-"""US military and diplomatic mail: "PSC 0413, Box 8144 APO AA 42323"."""
+"""US military and diplomatic mail, in any case: "PSC 0413, Box 8144 APO AA 42323", "unit 1009 box 0219\ndpo
+ap 51065", and a ship's name before its fleet post office ("USNS Mercy\nFPO AE 12345"). The post-office line
+and its two-letter region are a grammar of their own, so lower case is as safe as upper."""
 
 _NL_POSTCODE_TOWN = r",?\s+\d{4}[ \t]?[A-Z]{2}\b(?:[ \t]+\p{Lu}[\p{L}'\u2019-]+(?:[ \t]+\p{Lu}[\p{L}-]+)?)?"
 """A Dutch postcode (four digits, two capitals) and town after the street: ", 1017 GC Amsterdam"."""
@@ -112,7 +115,7 @@ _ROMANCE_NAME = (
 _ROMANCE_STREET_TYPE = (
     r"(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Impasse|Quai|Cours|Route|Passage|Via|Viale|Piazza|Piazzale"
     r"|Corso|Vicolo|Largo|Lungomare|Strada|Contrada|Borgo|Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Cuesta"
-    r"|Camino|Carretera|Ronda|Travesía|Glorieta|Rambla|Carrer|Rua|Travessa|ul\.|al\.|Plac|Rynek)"
+    r"|Camino|Carretera|Ronda|Travesía|Glorieta|Rambla|Carrer|Rua|Rúa|Travessa|ul\.|al\.|Plac|Rynek)"
 )
 _FLOOR = r"(?:,?[ \t]+\d{1,2}[º°ªoa]?(?!\d)(?:[ \t]?(?:[A-Z]|izq(?:da)?|izquierda|dcha|der(?:echa)?)\b\.?)?)?"
 """A Spanish floor and door after the house number: ", 3º B", ", 2º izq." (analysed folded, as ", 3o B")."""
@@ -123,16 +126,24 @@ ROMANCE_STREET = (
 """Street type first: "Rue de Piétrain 371", "Viale dei Mille 45", "Calle Mayor 5", "Cuesta de San Vicente 4,
 28008 Madrid", "C/ Gran Vía 28", "ul. Polna 28"."""
 
+_FRENCH_NAME_WORD = r"(?:\p{Lu}[\p{L}'\u2019.-]*|de|la|le|des|du|d'\p{L}+)"
 NUMBER_FIRST_ROMANCE_STREET = (
-    rf"{_LEADING_NUMBER}"
-    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|chemin|allée|impasse|quai|place)\s+"
-    r"(?:(?:\p{Lu}[\p{L}'\u2019.-]*|de|la|le|des|du|d'\p{L}+)\s+){0,3}\p{Lu}[\p{L}'\u2019-]*"
+    rf"{_LEADING_NUMBER}\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+"
+    rf"(?:(?i:avenue|boulevard|place)\s+(?:{_FRENCH_NAME_WORD}\s+){{0,3}}\p{{Lu}}[\p{{L}}'\u2019-]*"
+    r"|(?i:rue|chemin|allée|impasse|quai)\s+(?:\p{L}[\p{L}'\u2019.-]*\s+){0,3}\p{L}[\p{L}'\u2019-]*)"
     rf"{_POSTCODE_CITY}"
 )
-"""French style, number first: "12 rue de la Paix"."""
+"""French style, number first: "12 rue de la Paix", typed "36 rue de pologne". After "rue", "chemin",
+"allée", "impasse" or "quai", words English does not use, the name may be in lower case; after "avenue",
+"boulevard" or "place" it must be capitalised ("2 place settings")."""
 
-HU_STREET = rf"{_LEADING_NUMBER}\b\p{{Lu}}\p{{Ll}}+\s+(?:út|utca|u\.|tér|körút)\s+\d{{1,4}}\b\.?{_UNIT}"
-"""Hungarian: "Rákóczi út 66"."""
+HU_STREET = (
+    rf"{_LEADING_NUMBER}\b(?:\p{{Lu}}\p{{Ll}}+(?:\s+\p{{L}}+){{0,2}}?|\p{{Ll}}{{3,}})"
+    rf"\s+(?:út|útja|utca|u\.|tér|tere|körút|körútja|rakpart|sétány)\s+\d{{1,4}}\b\.?{_UNIT}"
+)
+"""Hungarian: "Rákóczi út 66", "Árpád fejedelem útja 62.", typed "hegyalja út 98.". The street words are
+Hungarian alone, so the name before them may be lower case (one word then) and the possessive forms a
+street named after someone takes ("útja", "tere") count too."""
 
 _MONTH = (
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August"
@@ -148,6 +159,47 @@ NUMBER_NAME_NUMBER_STREET = (
 """A street with no street-type word, written between a building number and a house number, as in many
 European and Latin American addresses: "20789 Allika 46", "lives at 172 Maneeži 75, Saareküla". Weak on
 its own ("3 Tesla Model 3"): a context word ("address", "lives at") or an address block lifts it."""
+
+_STREET_WORD = r"\p{L}[\p{L}\p{M}'\u2019-]*"
+_NOT_A_PREPOSITION = r"(?!(?:on|at|in|to|of|the|and|or|for|from|by|with|near)\b)"
+NAME_NUMBER_TYPE_STREET = (
+    rf"(?:\b\d{{1,6}}[ \t]+)?(?<![\p{{L}}\p{{M}}])"
+    rf"(?:\p{{Lu}}[\p{{L}}\p{{M}}'\u2019-]*(?:[ \t]+{_NOT_A_PREPOSITION}{_STREET_WORD}){{0,3}}"
+    rf"|\p{{Ll}}{_STREET_WORD})"
+    r"[ \t]+\d{1,5}[A-Za-z]?\.?(?=[ \t]+(?i:st|street|str)\b)"
+)
+"""A street-type word after the house number, the street's name before it: "Nieuwe Baan 473 St.",
+"87818 Dalmatinova 68 St.", typed "74678 midtvollen 130 st.". A street-type word next to a number is the
+mark of an address, as in the other patterns; in lower case only one word names the street. The type word
+itself stays, as a street's type does elsewhere."""
+
+_ANY_CASE_STREET_TYPE = (
+    r"(?i:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|courts?|ct|way|place|pl|terrace"
+    r"|circle|parkway|pkwy|highway|hwy|square|sq|trail|plaza|crescent|close|gardens|grove|mews|alley|greens?"
+    r"|loop|mall|gateway|heights|junction|flats|straße|strasse|weg|rue|via|calle)\b\.?"
+)
+"""Street-type words in any case, including USPS suffixes that name a street only at a corner ("Inna
+Loop", "Martinez Mall")."""
+_CORNER = (
+    r"\b(?i:corner)[ \t]+(?i:of)[ \t]+(?:(?i:the)[ \t]+)?"
+    rf"(?=[^\n]{{0,80}}?(?:\d|\b{_ANY_CASE_STREET_TYPE}))"
+)
+"""What introduces the two streets of a corner, with a house number or a street-type word near, so that
+"the corner of the screen and the sidebar" is no address."""
+_CORNER_WORD = r"[\p{L}\p{M}\d'\u2019-]+\.?"
+_CORNER_STREET = rf"{_CORNER_WORD}(?:[ \t]+{_CORNER_WORD}){{0,3}}?"
+_CORNER_AND = rf"(?=(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]+(?:and|&)[ \t]+)"
+CORNER_FIRST_STREET = rf"(?<={_CORNER}){_CORNER_STREET}{_CORNER_AND}"
+CORNER_SECOND_STREET = (
+    rf"(?<={_CORNER}{_CORNER_STREET}{_CORNER_AND}(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]+(?:and|&)[ \t]+)"
+    rf"{_CORNER_STREET}(?=(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]*(?:[,;:!?)\n]|\.(?:\s|$)|$)"
+    rf"|[ \t]+{_ANY_CASE_STREET_TYPE}[ \t]+\p{{Ll}})"
+)
+"""The two streets of a corner, each a span of its own, their type words and the "and" between them kept.
+The second ends with its clause, or at a type word when the sentence goes on ("... and 5th Ave. to the
+north"):
+"the corner of 11 Botley Road St. and Herceg Gateway St.", "corner of Alšova 408 and Vedzizhev Greens". A
+corner of two streets places someone as a street and house number do."""
 
 _LINE_MARK = r"[^\w\n]*"
 """What a quoted or bulleted line starts with before its text: spaces, "> ", "- ", or "??? " from bullets
@@ -195,13 +247,13 @@ apartment ("Apt. 4B is free"), not a line of an address."""
 
 STREET_BEFORE_UNIT = (
     rf"(?<![\w.,-])\d{{1,6}}[ \t]+(?:[\p{{L}}\p{{M}}\d'\u2019.()/-]+,?[ \t]+){{1,5}}\d{{1,5}}[A-Za-z]?\b\.?"
-    rf"(?=,?[ \t]*{UNIT})"
+    rf"(?=,?[ \t]*(?:{UNIT}|(?i:suite|ste)\.?[ \t]*#?\d))"
     rf"|(?<![\w.,-])\d{{1,6}}[ \t]+{_STREET_LINE_TEXT}(?=[ \t]*\n{_LINE_MARK}{UNIT_LINE})"
 )
 """A street followed by an apartment or suite: on the same line it must end with a house number ("5670 r
-josé a madeira 1 suite 696"); a whole line starting with a number may stand above a unit line ("770 26 rue
-des lieutemants Thomazo\n>Apt. 735"). Whatever the street looks like, that is the head of an address. The
-whole-line form says nothing of its own words ("3 items left" would do), so the unit line under it must
+josé a madeira 1 suite 696", where "suite" in lower case is a unit too); a whole line starting with a
+number may stand above a unit line ("770 26 rue des lieutemants Thomazo\n>Apt. 735"). Whatever the street
+looks like, that is the head of an address. The whole-line form says nothing of its own words ("3 items left" would do), so the unit line under it must
 read as a line of an address block (`UNIT_LINE`), not as a sentence that opens with a unit."""
 
 STREET_AFTER_UNIT = (
@@ -221,12 +273,13 @@ ADDRESS_BLOCK_WITHOUT_UNIT = (
     r"(?m)(?<![\w.,-])\d{2,6}[ \t]+(?:[\p{L}\p{M}'\u2019.-]+[ \t]+){0,4}\d{1,5}[A-Za-z]?"
     r"(?:[ \t]+[\p{L}\p{M}'\u2019.-]+){0,4}[ \t]*"
     r"(?:\n[^\w\n]*\p{L}[\p{L}\p{M}'\u2019.()-]*(?:[ \t,]+[\p{L}\p{M}'\u2019.()-]+){0,3}[ \t]*){1,2}"
-    rf"{_POSTCODE_LINE}(?=[ \t]*(?:$|[.,;:!?)]))"
+    rf"{_POSTCODE_LINE}(?=[ \t]*(?:$|[.,;:!?)])|[ \t]+\p{{Ll}})"
 )
 """A street line (building and house numbers around or before the street name), one or two short place
 lines and a postcode line ending the line or sentence, with no unit: "72134 Coronilla 3599\nNijmegen\n, GE
 \n Netherlands 62971". The second number on the first line and the postcode closing the block are what tell
-it from a list or a recipe; a one-digit first number is more often a list item than a building."""
+it from a list or a recipe; a one-digit first number is more often a list item than a building. The
+sentence may go on after the postcode in lower case ("... Netherlands 62971 in case of an issue")."""
 
 LOWERCASE_NUMBER_NAME_NUMBER_STREET = (
     r"(?<![\w.,-])\d{1,6}[ \t]+"

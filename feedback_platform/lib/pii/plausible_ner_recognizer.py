@@ -19,14 +19,17 @@ class PlausibleNerRecognizer(SpacyRecognizer):
     reads across sentence ends ("¡Claro! Insurance") and colons ("Kurze Frage: Write", 'Heather:"I'm
     Roberto'); a span is cut at its first colon, and the name of a person or a place has no digit,
     underscore, slash, @, file extension or sentence punctuation, and a person's name is not one
-    all-capital word ("JSON", "SAML"). A country or world region is a place too coarse to be personal data
-    (`feedback_platform.lib.pii.territories`), and a well-known technical term is neither
-    (`feedback_platform.lib.pii.technical_terms`). Lower-case spans stay: users type names in lower case.
+    all-capital word ("JSON", "SAML"); no span is a street-type abbreviation alone ("St."). A country or
+    world region is a place too coarse to be personal data (`feedback_platform.lib.pii.territories`), and a
+    well-known technical term is neither (`feedback_platform.lib.pii.technical_terms`). Lower-case spans
+    stay: users type names in lower case.
     """
 
     CHECKED_ENTITIES = frozenset({"PERSON", "LOCATION"})
     _NOT_A_NAME = re.compile(r"[\d_/@#<>=!?¡¿]|\w\.\w{2,}")
     _ACRONYM = re.compile(r"\A\p{Lu}{2,}\Z")
+    _STREET_TYPE_ALONE = re.compile(r"\A(?i:st|rd|ave|str)\.?\Z")
+    """"St." after a street's house number, which the model reads as a place of its own."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -75,6 +78,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             and not self._NOT_A_NAME.search(span)
             and not (self._ACRONYM.match(span) if result.entity_type == "PERSON" else is_territory(span))
             and not is_technical_term(span)
+            and not self._STREET_TYPE_ALONE.match(span)
         )
 
     _CONTINUATION = re.compile(

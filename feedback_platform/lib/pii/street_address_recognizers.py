@@ -19,7 +19,8 @@ ADDRESS_NOUNS_AND_HOMES = (
 
 
 class StreetAddressRecognizer(PatternRecognizer):
-    """House number plus street, in US/UK, German, Nordic/Dutch, Romance, Polish and Hungarian styles."""
+    """House number plus street, in US/UK, German, Nordic/Dutch, Romance, Polish and Hungarian styles, and
+    the two streets of a corner."""
 
     CONTEXT = [
         *ADDRESS_NOUNS_AND_HOMES,
@@ -43,6 +44,9 @@ class StreetAddressRecognizer(PatternRecognizer):
                 Pattern("romance_street", addr.ROMANCE_STREET, 0.5),
                 Pattern("number_first_romance_street", addr.NUMBER_FIRST_ROMANCE_STREET, 0.5),
                 Pattern("hu_street", addr.HU_STREET, 0.5),
+                Pattern("name_number_type_street", addr.NAME_NUMBER_TYPE_STREET, 0.5),
+                Pattern("corner_first_street", addr.CORNER_FIRST_STREET, 0.5),
+                Pattern("corner_second_street", addr.CORNER_SECOND_STREET, 0.5),
                 Pattern("number_name_number_street", addr.NUMBER_NAME_NUMBER_STREET, 0.3),
                 Pattern("address_block_street", addr.ADDRESS_BLOCK_STREET, 0.5),
                 Pattern("unit", addr.UNIT, 0.5),
