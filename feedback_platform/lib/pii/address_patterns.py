@@ -253,8 +253,9 @@ STREET_BEFORE_UNIT = (
 """A street followed by an apartment or suite: on the same line it must end with a house number ("5670 r
 josé a madeira 1 suite 696", where "suite" in lower case is a unit too); a whole line starting with a
 number may stand above a unit line ("770 26 rue des lieutemants Thomazo\n>Apt. 735"). Whatever the street
-looks like, that is the head of an address. The whole-line form says nothing of its own words ("3 items left" would do), so the unit line under it must
-read as a line of an address block (`UNIT_LINE`), not as a sentence that opens with a unit."""
+looks like, that is the head of an address. The whole-line form says nothing of its own words ("3 items
+left" would do), so the unit line under it must read as a line of an address block (`UNIT_LINE`), not as a
+sentence that opens with a unit."""
 
 STREET_AFTER_UNIT = (
     rf"(?<={UNIT}[ \t,]*)\d{{1,6}}[ \t]+(?:[\p{{L}}\p{{M}}'\u2019.-]+[ \t]+){{1,4}}\d{{1,5}}[A-Za-z]?\b"
