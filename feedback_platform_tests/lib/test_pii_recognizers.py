@@ -487,6 +487,20 @@ def test_street_rules_of_engine_1_9_leave_prose(redactor: PiiRedactor, text: str
     assert redact_one(redactor, text) == text
 
 
+def test_a_name_recurs_without_its_possessive(redactor: PiiRedactor) -> None:
+    # Guards recurrence of a name first written with "'s": the bare surname later in the text goes too.
+    redacted = redact_one(redactor, "We read Mirela Kovačević's essays. Nobody writes like early Kovačević.")
+    assert "Kovačević" not in redacted
+    assert "essays" in redacted
+
+
+def test_a_speaker_read_as_a_place_is_a_person(redactor: PiiRedactor) -> None:
+    # Guards the speakers of a dialogue: a label the model reads as a place is a person, and so are the
+    # other lines' speakers.
+    redacted = redact_one(redactor, 'Paris: "Who is there?"\nParis:"It is me, open up".')
+    assert redacted == '<PERSON>: "Who is there?"\n<PERSON>:"It is me, open up".'
+
+
 def test_phone_after_registered_is_redacted(redactor: PiiRedactor) -> None:
     # Guards the "registered" phone context word: a local number with no other phone word is taken.
     assert "668 5702" not in redact_one(redactor, "no message on my registered 668 5702. Please check")

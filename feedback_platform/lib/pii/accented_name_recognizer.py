@@ -8,10 +8,12 @@ phrase opening with an English function word ("The Škoda ...").
 """
 
 import regex as re
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
+from feedback_platform.lib.pii.name_propagation import recurrences
 from feedback_platform.lib.pii.pattern_flags import CASE_SENSITIVE
 from feedback_platform.lib.pii.person_patterns import FULL_NAME
 
@@ -20,7 +22,8 @@ _NON_ENGLISH_LETTER = re.compile(r"[^\x00-\x7f\p{M}'\u2019.\s-]")
 
 
 class AccentedNameRecognizer(PatternRecognizer):
-    """Full names holding a letter outside A-Z, not made of common words of a served language."""
+    """Full names holding a letter outside A-Z, not made of common words of a served language, and the
+    other places their words stand ("early Živković" after "Edi Živković's")."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -31,6 +34,17 @@ class AccentedNameRecognizer(PatternRecognizer):
             ],
             global_regex_flags=CASE_SENSITIVE,
         )
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """The pattern's names plus their recurrences."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return results + recurrences(text, results, nlp_artifacts) if results else results
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """A match with only English letters, opening with an English function word, or made of ordinary

@@ -15,8 +15,14 @@ _SURNAME_AFTER_PARTICLES = re.compile(rf"(?:[ \t]+{PARTICLES})+[ \t]+{NAME_WORD}
 _GIVEN_NAME_BEFORE_PARTICLES = re.compile(rf"{NAME_WORD}(?:[ \t]+{PARTICLES})+[ \t]+\Z")
 """Only across particles, so a greeting before a name ("Thanks Anna") is never taken into it."""
 
-_NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+")
-_ANY_NAME_TOKEN = re.compile(r"\p{Lu}[\p{L}\p{M}'\u2019]+|\p{Ll}[\p{L}\p{M}'\u2019]{2,}")
+_INNER_APOSTROPHE = r"(?:['\u2019](?!s(?![\p{L}\p{M}]))[\p{L}\p{M}]+)*"
+"""An apostrophe inside a name ("O'Neil", "Dell'Acqua"), not the possessive "'s" after one."""
+_NAME_TOKEN = re.compile(rf"\p{{Lu}}['\u2019]?[\p{{L}}\p{{M}}]+{_INNER_APOSTROPHE}")
+_ANY_NAME_TOKEN = re.compile(
+    rf"\p{{Lu}}['\u2019]?[\p{{L}}\p{{M}}]+{_INNER_APOSTROPHE}"
+    rf"|\p{{Ll}}['\u2019]?[\p{{L}}\p{{M}}]{{2,}}{_INNER_APOSTROPHE}"
+)
+"""A name's words as they recur: "Živković" after "Edi Živković's", without the possessive."""
 
 
 def recurrences(
@@ -103,6 +109,19 @@ def peers_of_people(text: str, people: list[RecognizerResult]) -> list[Recognize
                 if not is_found
             ]
     return peers
+
+
+def speakers_read_as_places(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """`results`, with each place that is exactly the speaker label of a dialogue (two speaker lines or
+    more) made a person: places do not speak ('Zuzana: "Who are you?"', which the model reads as a
+    place). The other speakers then follow it as its peers."""
+    speakers = {match.span(1) for match in _SPEAKER.finditer(text)}
+    if len(speakers) < 2:
+        return results
+    for result in results:
+        if result.entity_type == "LOCATION" and (result.start, result.end) in speakers:
+            result.entity_type = "PERSON"
+    return results
 
 
 def with_particles(text: str, people: list[RecognizerResult]) -> list[RecognizerResult]:

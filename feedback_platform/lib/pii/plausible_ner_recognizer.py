@@ -5,7 +5,12 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from feedback_platform.lib.pii.name_propagation import peers_of_people, recurrences, with_particles
+from feedback_platform.lib.pii.name_propagation import (
+    peers_of_people,
+    recurrences,
+    speakers_read_as_places,
+    with_particles,
+)
 from feedback_platform.lib.pii.ordinary_words import without_ordinary_words
 from feedback_platform.lib.pii.person_patterns import NAME_WORD
 from feedback_platform.lib.pii.technical_terms import is_technical_term
@@ -35,9 +40,10 @@ class PlausibleNerRecognizer(SpacyRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Entities found by spaCy, without the PERSON/LOCATION spans holding characters no name has or
-        that are ordinary words (see `feedback_platform.lib.pii.ordinary_words`), and
-        with each name extended to the capitalised words around it, spread to the other members
-        of its list or the other speakers of its dialogue, and repeated where it recurs."""
+        that are ordinary words (see `feedback_platform.lib.pii.ordinary_words`), with a dialogue's
+        speakers read as places made people, and with each name extended to the capitalised words around
+        it, spread to the other members of its list or the other speakers of its dialogue, and repeated
+        where it recurs."""
         found = [self._cut_at_colon(text, found) for found in super().analyze(text, entities, nlp_artifacts)]
         results = without_ordinary_words(
             text,
@@ -49,6 +55,7 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             nlp_artifacts,
             self.supported_language,
         )
+        results = speakers_read_as_places(text, results)
         people = [result for result in results if result.entity_type == "PERSON"]
         if not people:
             return results
