@@ -189,9 +189,9 @@ _CORNER = (
 _CORNER_WORD = r"[\p{L}\p{M}\d'\u2019-]+\.?"
 _CORNER_STREET = rf"{_CORNER_WORD}(?:[ \t]+{_CORNER_WORD}){{0,3}}?"
 _CORNER_AND = rf"(?=(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]+(?:and|&)[ \t]+)"
-CORNER_FIRST_STREET = rf"(?<={_CORNER}){_CORNER_STREET}{_CORNER_AND}"
+CORNER_FIRST_STREET = rf"{_CORNER}\K{_CORNER_STREET}{_CORNER_AND}"
 CORNER_SECOND_STREET = (
-    rf"(?<={_CORNER}{_CORNER_STREET}{_CORNER_AND}(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]+(?:and|&)[ \t]+)"
+    rf"{_CORNER}{_CORNER_STREET}{_CORNER_AND}(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]+(?:and|&)[ \t]+\K"
     rf"{_CORNER_STREET}(?=(?:[ \t]+{_ANY_CASE_STREET_TYPE})?[ \t]*(?:[,;:!?)\n]|\.(?:\s|$)|$)"
     rf"|[ \t]+{_ANY_CASE_STREET_TYPE}[ \t]+\p{{Ll}})"
 )
@@ -199,7 +199,8 @@ CORNER_SECOND_STREET = (
 The second ends with its clause, or at a type word when the sentence goes on ("... and 5th Ave. to the
 north"):
 "the corner of 11 Botley Road St. and Herceg Gateway St.", "corner of Alšova 408 and Vedzizhev Greens". A
-corner of two streets places someone as a street and house number do."""
+corner of two streets places someone as a street and house number do. The words before each street are
+matched and dropped from the span with \\K: a look-behind would be tried at every position of every text."""
 
 _LINE_MARK = r"[^\w\n]*"
 """What a quoted or bulleted line starts with before its text: spaces, "> ", "- ", or "??? " from bullets
