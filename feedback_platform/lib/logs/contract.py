@@ -15,6 +15,8 @@ import duckdb
 import polars as pl
 from duckdb.sqltypes import DuckDBPyType
 
+from feedback_platform.lib.logs.schema_refs import SchemaReferenceError, inline_refs
+
 STREAMS: tuple[str, ...] = ("responses", "feedback", "consent")
 
 # Columns every raw row carries so that lineage reaches the raw log line.
@@ -98,14 +100,27 @@ def _require_stream(stream: str) -> None:
 
 
 @cache
-def _schema_text(stream: str) -> str:
-    return (files("feedback_platform.lib.logs") / "schemas" / f"{stream}.schema.json").read_text("utf-8")
+def _document_text(file_name: str) -> str:
+    return (files("feedback_platform.lib.logs") / "schemas" / file_name).read_text("utf-8")
+
+
+def _document(file_name: str) -> dict[str, Any]:
+    """A schema document of the contract as written, by file name ("common.schema.json")."""
+    try:
+        return json.loads(_document_text(file_name))
+    except FileNotFoundError:
+        raise SchemaReferenceError(f"no schema document {file_name!r} in the contract") from None
+
+
+def resolved_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with its references to the contract's shared definitions resolved (`schema_refs`)."""
+    return inline_refs(document, _document)
 
 
 def json_schema(stream: str) -> dict[str, Any]:
-    """The stream's JSON Schema (a fresh copy: callers may not mutate the packaged one)."""
+    """The stream's JSON Schema with its shared definitions resolved (a fresh copy: callers may mutate it)."""
     _require_stream(stream)
-    return json.loads(_schema_text(stream))
+    return resolved_schema(_document(f"{stream}.schema.json"))
 
 
 def content_columns(stream: str) -> dict[str, str]:

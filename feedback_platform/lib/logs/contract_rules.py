@@ -8,15 +8,17 @@ editing the schema changes validation. A keyword outside the subset below raises
 `UnsupportedSchemaError` instead of being silently ignored.
 
 Supported: type (one name or a list), required, properties, enum and const (strings), minLength,
-maxLength, minimum, maximum, minItems, format date-time, items (one schema), allOf, and if/then whose `if`
-only fixes properties with `const` (and may require them). Annotations ($schema, $id, title, description,
-...) are ignored; `then` without `if` is ignored, as JSON Schema says.
+maxLength, pattern (RE2 syntax), minimum, maximum, minItems, format date-time, items (one schema),
+allOf, and if/then whose `if` only fixes properties with `const` (and may require them). Annotations
+($schema, $id, title, description, ...) are ignored; `then` without `if` is ignored, as JSON Schema
+says. `$ref`s are resolved before translation (`schema_refs`).
 
 JSON types come from DuckDB's `json_type`; a number is an integer when it has no fractional part (as
 in JSON Schema 2020-12, where 4.0 is an integer). `minimum` and `maximum` compare as DOUBLE; a length is
 counted in characters (code points), as JSON Schema counts it.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -130,6 +132,29 @@ def _maximum(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
     return [when(condition, reason_for(node, f"must be <= {argument}{suffix}"))]
 
 
+_RE2_UNSUPPORTED = re.compile(r"\(\?[=!<]|\\[1-9]")
+"""Look-arounds and back-references: ECMA-262 has them, RE2 does not."""
+
+
+def _pattern(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
+    """A string must contain a match of the pattern, as JSON Schema says (anchor it with ^ and $ to match
+    the whole string). DuckDB runs it with RE2, whose syntax covers the patterns a contract needs (classes,
+    repetition, anchors); look-arounds and back-references are refused here rather than failing at run time.
+    """
+    if not isinstance(argument, str):
+        raise UnsupportedSchemaError(f"{at}: a pattern must be a string, got {argument!r}")
+    try:
+        re.compile(argument)
+    except re.error as error:
+        raise UnsupportedSchemaError(f"{at}: {argument!r} is not a regular expression: {error}") from None
+    if _RE2_UNSUPPORTED.search(argument):
+        raise UnsupportedSchemaError(
+            f"{at}: {argument!r} uses a look-around or back-reference, which RE2 lacks"
+        )
+    condition = f"{node.kind} = 'VARCHAR' AND NOT regexp_matches({node.text}, {sql_literal(argument)})"
+    return [when(condition, reason_for(node, f"must match {argument}{suffix}"))]
+
+
 def _min_items(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
     condition = f"{node.kind} = 'ARRAY' AND json_array_length({node.value}) < {int(argument)}"
     return [when(condition, reason_for(node, f"must have at least {argument} items{suffix}"))]
@@ -202,6 +227,7 @@ _KEYWORDS: dict[str, Callable[[Any, JsonNode, str, str], list[str]]] = {
     "minimum": _minimum,
     "maximum": _maximum,
     "minItems": _min_items,
+    "pattern": _pattern,
     "format": _format,
     "items": _items,
     "allOf": _all_of,

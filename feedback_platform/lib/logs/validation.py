@@ -28,6 +28,7 @@ from feedback_platform.lib.logs.contract import (
     json_schema,
     quarantine_polars_schema,
     raw_polars_schema,
+    resolved_schema,
 )
 from feedback_platform.lib.logs.contract_sql import validation_query
 from feedback_platform.lib.logs.landing import (
@@ -116,7 +117,7 @@ def validate_lines(
     rows_schema = raw_polars_schema(stream)
     quarantine_schema = quarantine_polars_schema()
     query = validation_query(
-        json_schema(stream) if schema is None else schema,
+        json_schema(stream) if schema is None else resolved_schema(dict(schema)),
         content_columns(stream),
         "parsed_lines",
         keep=["line_index"],
