@@ -6,6 +6,7 @@ both, so editing a schema changes what is accepted and editing a column type cha
 """
 
 import json
+from datetime import timedelta
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
@@ -69,6 +70,11 @@ DEDUP_KEYS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "consent": ("user_id", "tenant_id", "created_at", "action"),
     }
 )
+
+FUTURE_TOLERANCE = timedelta(days=1)
+"""How far past the end of its landing day an event's time may lie: producers' clocks drift and their days
+end in other time zones. A later time is a broken clock or a forged line, and its line is quarantined: it
+would sort after every real event and pass retention and recency windows it never lived through."""
 
 QUARANTINE_COLUMNS: MappingProxyType[str, str] = MappingProxyType(
     {

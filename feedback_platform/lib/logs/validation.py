@@ -14,7 +14,7 @@ that a BIGINT column cannot hold are quarantined although the schema alone would
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import polars as pl
 
 from feedback_platform.lib.logs.contract import (
     DEDUP_KEYS,
+    FUTURE_TOLERANCE,
     STREAMS,
     content_columns,
     json_schema,
@@ -106,6 +107,24 @@ def _duplicate_reason(stream: str) -> pl.Expr:
     return pl.when(repeated).then(pl.format("{} (first at {})", described, first_at))
 
 
+def _future_reason(stream: str, landing_date: date) -> pl.Expr:
+    """Why a line's event time lies past its landing day by more than `FUTURE_TOLERANCE`, else NULL.
+    Counted from the landing day, not the wall clock, so a re-run judges the same lines the same way on
+    any date."""
+    limit = datetime.combine(landing_date + timedelta(days=1), time()) + FUTURE_TOLERANCE
+    beyond = f"more than {FUTURE_TOLERANCE.days} day(s) after the end of its landing day {landing_date}"
+    times = [name for name, kind in content_columns(stream).items() if kind == "TIMESTAMP"]
+    return pl.coalesce(
+        pl.lit(None, pl.String),
+        *(
+            pl.when(pl.col(name) >= limit).then(
+                pl.format(f"field '{name}' is {{}}, {beyond}", pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            )
+            for name in times
+        ),
+    )
+
+
 def validate_lines(
     lines: pl.DataFrame, stream: str, landing_date: date, *, schema: Mapping[str, Any] | None = None
 ) -> ValidatedBatch:
@@ -136,6 +155,7 @@ def validate_lines(
     judged = (
         pl.concat([parsed.select("source_file", "source_line", "raw_line"), checked], how="horizontal")
         .lazy()
+        .with_columns(contract_reason=pl.coalesce("contract_reason", _future_reason(stream, landing_date)))
         .with_columns(reason=pl.coalesce("contract_reason", _duplicate_reason(stream)))
         .with_columns(landing_date=pl.lit(landing_date, pl.Date), stream=pl.lit(stream))
         .collect()
