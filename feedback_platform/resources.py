@@ -22,6 +22,7 @@ from packaging import version
 
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.log_rotation import rotate_if_larger
+from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
 from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
 from feedback_platform.lib.retention.windows import RetentionWindows
 from feedback_platform.lib.tenants import DEFAULT_RAW_TEXT_RETENTION_DAYS
@@ -186,6 +187,17 @@ class ErasureLog(dg.ConfigurableResource):
     log_dir: str
 
 
+class QuarantineLimits(dg.ConfigurableResource):
+    """How much of a stream's landing day may be quarantined before the day is taken for a broken producer
+    (`feedback_platform.lib.logs.quarantine_share`)."""
+
+    max_share: float = QuarantineLimit().max_share
+    min_lines: int = QuarantineLimit().min_lines
+
+    def limit(self) -> QuarantineLimit:
+        return QuarantineLimit(max_share=self.max_share, min_lines=self.min_lines)
+
+
 class RawTextRetention(dg.ConfigurableResource):
     """How many landing days each tenant's raw text is kept: the tenants file's `raw_text_retention_days`
     (`feedback_platform.lib.retention.windows`)."""
@@ -252,6 +264,7 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
         "erasure_log": ErasureLog(log_dir=str(settings.erasure_log_dir)),
+        "quarantine_limits": QuarantineLimits(max_share=settings.max_quarantined_share),
         "raw_text_retention": RawTextRetention(
             default_days=retention.default_days, tenant_days=dict(retention.tenant_days)
         ),

@@ -10,7 +10,9 @@ import time): `FEEDBACK_PLATFORM_DATA_DIR` (default `./data`), and optionally `F
 `feedback_platform/tenants.yaml`), `FEEDBACK_PLATFORM_PARTITION_START` (the first daily partition,
 YYYY-MM-DD; default the earliest landing day), `FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT` (DuckDB's
 `memory_limit` on the platform's connections, default 2GB), `FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN`
-(decompressed logs one landing run of `materialize` loads at most, default 128), and
+(decompressed logs one landing run of `materialize` loads at most, default 128),
+`FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE` (the share of a stream's landing day the contract may quarantine
+before the day is stopped as a broken producer, default 0.2), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
 pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
 """
@@ -25,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from feedback_platform.lib.erasure.places import ErasurePlaces
 from feedback_platform.lib.logs.landing import landing_dates
+from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
 from feedback_platform.lib.pii import RedactorConfig
 from feedback_platform.lib.pii.allow_list import load_allow_list
 from feedback_platform.lib.pii.config import default_workers
@@ -79,6 +82,10 @@ class PlatformSettings(BaseModel, frozen=True):
     max_landing_mib_per_run: int = Field(default=DEFAULT_MAX_LANDING_MIB_PER_RUN, ge=1)
     """Decompressed logs that one landing run of `feedback-platform materialize` loads at most: a range is
     run as consecutive groups of days up to this size (a larger day runs alone)."""
+
+    max_quarantined_share: float = Field(default=QuarantineLimit().max_share, ge=0, le=1)
+    """The share of a stream's landing day the contract may quarantine before the blocking check
+    `quarantined_share_within_limit` takes the day for a broken producer."""
 
     def first_partition_day(self) -> date:
         """The setting, else the earliest day folder under the landing folder, else today (UTC)."""
@@ -140,6 +147,9 @@ class PlatformSettings(BaseModel, frozen=True):
             ),
             max_landing_mib_per_run=int(
                 environ.get("FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN", DEFAULT_MAX_LANDING_MIB_PER_RUN)
+            ),
+            max_quarantined_share=float(
+                environ.get("FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE", QuarantineLimit().max_share)
             ),
         )
 

@@ -109,6 +109,7 @@ PYTHON_CHECKS = {
     ("raw_feedback", "rating_within_one_to_five"),
     ("raw_consent", "raw_consent_has_known_actions"),
     ("quarantined_rows", "every_landing_line_is_accounted_for"),
+    ("quarantined_rows", "quarantined_share_within_limit"),
     ("redacted_responses", "redacted_responses_hold_no_emails_phones_cards_or_keys"),
     ("redacted_feedback", "redacted_feedback_holds_no_emails_phones_cards_or_keys"),
     ("redacted_responses", "redacted_responses_keep_every_raw_row"),

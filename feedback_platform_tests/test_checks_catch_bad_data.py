@@ -68,6 +68,38 @@ def test_a_lost_line_fails_the_line_balance(
     assert_fails(evaluation, lambda text: "'stream': 'feedback'" in text)
 
 
+# A day whose producer broke (most lines of a stream quarantined) is stopped; the platform's own tombstones
+# (an erasure's) are not a broken producer and leave the share alone.
+def test_a_broken_producer_fails_the_quarantine_share(
+    sample_platform: SamplePlatform, platform_copy: PlatformSettings
+) -> None:
+    def add_quarantined(raw_line: str) -> str:
+        return (
+            "insert into quarantined_rows select 'feedback', landing_date, source_file, source_line + 100000,"
+            f" 'invalid JSON', '{raw_line}' from raw_feedback where landing_date = '{FIRST_DAY}'"
+        )
+
+    tamper(platform_copy, add_quarantined('{"erased":"er-0123456789ab"}'))
+    evaluation = run_check(
+        platform_copy,
+        sample_platform.instance,
+        "quarantined_rows",
+        "quarantined_share_within_limit",
+        FIRST_DAY,
+    )
+    assert evaluation.passed is True
+    tamper(platform_copy, add_quarantined('{"event_id": '))
+    evaluation = run_check(
+        platform_copy,
+        sample_platform.instance,
+        "quarantined_rows",
+        "quarantined_share_within_limit",
+        FIRST_DAY,
+    )
+    assert_fails(evaluation, lambda text: "'stream': 'feedback'" in text and "'invalid JSON'" in text)
+    assert evaluation.description is not None and evaluation.description.startswith(f"feedback {FIRST_DAY}:")
+
+
 # An email left in a redacted comment is found by the residual scan, and the value itself is masked.
 def test_an_email_left_in_redacted_feedback_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings

@@ -1,6 +1,7 @@
 """Checks on the raw tables: what the log contract cannot say, and that no line went missing."""
 
 from datetime import date
+from typing import Any
 
 import dagster as dg
 import polars as pl
@@ -8,8 +9,9 @@ import polars as pl
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.defs.schema_checks import table_schema_check
+from feedback_platform.lib.logs.quarantine_share import broken_lines, days_over_limit, describe
 from feedback_platform.lib.logs.validation import STREAMS, count_landing_lines
-from feedback_platform.resources import DUCKDB_POOL, LandingZone
+from feedback_platform.resources import DUCKDB_POOL, LandingZone, QuarantineLimits
 
 raw_responses_have_unique_ids_and_required_fields = expectation_suite_check(
     asset="raw_responses",
@@ -75,9 +77,40 @@ raw_consent_schema_matches_contract = table_schema_check("raw_consent")
 quarantined_rows_schema_matches_contract = table_schema_check("quarantined_rows")
 
 
+_LANDING_DATE_ONLY = {"columns": ["landing_date"]}
+"""The raw tables' rows are only counted here: their text is not read."""
+
+
+def _day_balance(
+    context: dg.AssetCheckExecutionContext,
+    landing: LandingZone,
+    quarantined_rows: pl.DataFrame,
+    kept: dict[str, pl.DataFrame],
+) -> list[dict[str, Any]]:
+    """Per landing day and stream: lines in the landing files, rows kept, lines quarantined, and of those
+    the lines a producer broke (not the platform's tombstones)."""
+    broken = broken_lines(quarantined_rows)
+    return [
+        {
+            "landing_date": str(day),
+            "stream": stream,
+            "lines": count_landing_lines(landing.path, stream, day),
+            "kept": kept[stream].filter(pl.col("landing_date") == day).height,
+            "quarantined": quarantined_rows.filter(
+                (pl.col("landing_date") == day) & (pl.col("stream") == stream)
+            ).height,
+            "broken": broken.filter((pl.col("landing_date") == day) & (pl.col("stream") == stream)).height,
+        }
+        for day in (date.fromisoformat(key) for key in context.partition_keys)
+        for stream in STREAMS
+    ]
+
+
 @dg.asset_check(
     asset="quarantined_rows",
-    additional_ins={f"raw_{stream}": dg.AssetIn(f"raw_{stream}") for stream in STREAMS},
+    additional_ins={
+        f"raw_{stream}": dg.AssetIn(f"raw_{stream}", metadata=_LANDING_DATE_ONLY) for stream in STREAMS
+    },
     partitions_def=daily_landing_partitions,
     blocking=True,
     pool=DUCKDB_POOL,
@@ -91,26 +124,50 @@ def every_landing_line_is_accounted_for(
     raw_consent: pl.DataFrame,
 ) -> dg.AssetCheckResult:
     """Recounts the landing files: per stream and day, lines read = rows kept + rows quarantined."""
-    days = [date.fromisoformat(key) for key in context.partition_keys]
     kept = {"responses": raw_responses, "feedback": raw_feedback, "consent": raw_consent}
-    balance = [
-        {
-            "landing_date": str(day),
-            "stream": stream,
-            "lines": count_landing_lines(landing.path, stream, day),
-            "kept": kept[stream].filter(pl.col("landing_date") == day).height,
-            "quarantined": quarantined_rows.filter(
-                (pl.col("landing_date") == day) & (pl.col("stream") == stream)
-            ).height,
-        }
-        for day in days
-        for stream in STREAMS
-    ]
+    balance = _day_balance(context, landing, quarantined_rows, kept)
     unbalanced = [entry for entry in balance if entry["lines"] != entry["kept"] + entry["quarantined"]]
     return dg.AssetCheckResult(
         passed=not unbalanced,
         metadata={
             "lines_read": sum(entry["lines"] for entry in balance),
             "unbalanced": dg.MetadataValue.json(unbalanced),
+        },
+    )
+
+
+@dg.asset_check(
+    asset="quarantined_rows",
+    additional_ins={
+        f"raw_{stream}": dg.AssetIn(f"raw_{stream}", metadata=_LANDING_DATE_ONLY) for stream in STREAMS
+    },
+    partitions_def=daily_landing_partitions,
+    blocking=True,
+    pool=DUCKDB_POOL,
+)
+def quarantined_share_within_limit(
+    context: dg.AssetCheckExecutionContext,
+    landing: LandingZone,
+    quarantine_limits: QuarantineLimits,
+    quarantined_rows: pl.DataFrame,
+    raw_responses: pl.DataFrame,
+    raw_feedback: pl.DataFrame,
+    raw_consent: pl.DataFrame,
+) -> dg.AssetCheckResult:
+    """No stream of a landing day has more of its lines quarantined than the limit allows: past it the
+    producer is broken, and the rows that got through are a biased remainder. Blocking, so that day's
+    rows go no further until the producer is mended and the day re-run (or the limit raised)."""
+    limit = quarantine_limits.limit()
+    kept = {"responses": raw_responses, "feedback": raw_feedback, "consent": raw_consent}
+    counts = _day_balance(context, landing, quarantined_rows, kept)
+    over = days_over_limit(counts, quarantined_rows, limit)
+    return dg.AssetCheckResult(
+        passed=not over,
+        description=describe(over) or None,
+        metadata={
+            "max_share": limit.max_share,
+            "min_lines": limit.min_lines,
+            "over_limit": dg.MetadataValue.json(over),
+            "counts": dg.MetadataValue.json(counts),
         },
     )
