@@ -460,7 +460,7 @@ def test_reasons_point_into_nested_items(tmp_path: Path) -> None:
 
 def test_event_times_past_the_landing_day_are_quarantined(tmp_path: Path) -> None:
     # Guards the future-time rule: up to a day past the end of the landing day is clock drift and kept;
-    # later is quarantined with the time and the day, and a valid repeat of its id is then the one kept.
+    # later is quarantined naming the day (not the value), and a valid repeat of its id is the one kept.
     lines = [
         line(feedback(1, "copy", created_at="2026-11-02T23:59:59Z")),
         line(feedback(2, "copy", created_at="2026-11-03T00:00:00Z")),
@@ -469,10 +469,8 @@ def test_event_times_past_the_landing_day_are_quarantined(tmp_path: Path) -> Non
     ]
     assert judge(tmp_path, "feedback", lines) == [
         None,
-        "field 'created_at' is 2026-11-03T00:00:00Z, more than 1 day(s) after the end of its landing day"
-        " 2026-11-01",
-        "field 'created_at' is 2098-12-31T22:00:00Z, more than 1 day(s) after the end of its landing day"
-        " 2026-11-01",
+        "field 'created_at' is more than 1 day(s) after the end of its landing day 2026-11-01",
+        "field 'created_at' is more than 1 day(s) after the end of its landing day 2026-11-01",
         None,
     ]
 

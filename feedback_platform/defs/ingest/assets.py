@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
+from feedback_platform.lib.logs.quarantine_share import reason_counts
 from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
 from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, LandingZone
 
@@ -58,15 +59,8 @@ def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone)
 
 
 def _reason_counts(quarantined: pl.DataFrame) -> dg.MetadataValue:
-    """The reasons, with the values a duplicate's reason quotes (its id; a consent event's user id, tenant,
-    time and action) and where its first copy is cut off, so similar failures count together and nothing
-    of a line reaches Dagster's storage, which an erasure cannot rewrite. A contract reason names the
-    field and the rule, never the value."""
-    counts = (
-        quarantined.group_by(pl.col("reason").str.replace(r"^(duplicate [^']*?) \(?'.*$", "$1"))
-        .len()
-        .sort(["len", "reason"], descending=[True, False])
-    )
+    """The kinds of reason with their counts (`reason_counts`: no value of a line is quoted)."""
+    counts = reason_counts(quarantined)
     return dg.MetadataValue.md(
         "\n".join(f"- {reason}: {count}" for reason, count in counts.iter_rows()) or "none"
     )

@@ -70,12 +70,20 @@ def describe(over: list[dict[str, Any]]) -> str:
     )
 
 
-def _top_reasons(quarantined_rows: pl.DataFrame, limit: int = 5) -> list[dict[str, Any]]:
-    """The most frequent reasons with their counts, most frequent first (ties by reason)."""
+def reason_counts(quarantined_rows: pl.DataFrame) -> pl.DataFrame:
+    """How many lines were quarantined for each kind of reason (`reason`, `lines`), most frequent first.
+
+    A duplicate's reason quotes the values that make it one (its id; a consent event's user id, tenant,
+    time and action) and where its first copy is: that part is cut off, so similar failures count together
+    and nothing of a line reaches Dagster's storage, which an erasure cannot rewrite. A contract reason
+    names the field and the rule, never the value.
+    """
     return (
-        quarantined_rows.group_by("reason")
+        quarantined_rows.group_by(pl.col("reason").str.replace(r"^(duplicate [^']*?) \(?'.*$", "$1"))
         .len("lines")
         .sort(["lines", "reason"], descending=[True, False])
-        .head(limit)
-        .to_dicts()
     )
+
+
+def _top_reasons(quarantined_rows: pl.DataFrame, limit: int = 5) -> list[dict[str, Any]]:
+    return reason_counts(quarantined_rows).head(limit).to_dicts()
