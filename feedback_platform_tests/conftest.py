@@ -36,6 +36,15 @@ class SamplePlatform:
         with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
             return con.sql(f'select * from "{name}"').pl()
 
+    def table_names(self) -> list[str]:
+        """The warehouse's tables (not its views), by name."""
+        with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
+            rows = con.execute(
+                "select table_name from information_schema.tables where table_type = 'BASE TABLE'"
+                " order by table_name"
+            ).fetchall()
+        return [name for (name,) in rows]
+
     def sorted_table(self, name: str) -> pl.DataFrame:
         """The table's rows in the order of all their columns: what it holds, whatever order its writes
         (a partition replaced, an erasure's rows added) left the rows in."""

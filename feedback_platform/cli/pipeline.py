@@ -12,6 +12,7 @@ import click
 
 from feedback_platform.cli.generate import SAMPLE_DEFAULTS, generate_with_progress
 from feedback_platform.cli.options import echo_json
+from feedback_platform.lib.logs.landing import unread_entries
 from feedback_platform.settings import PlatformSettings
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ def _materialize_and_report(
     except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from error
     tables = table_row_counts(settings)
+    unread = unread_entries(settings.landing_dir)
     if as_json:
         echo_json(
             {
@@ -108,12 +110,21 @@ def _materialize_and_report(
                 "success": all(outcome.success for outcome in outcomes),
                 "jobs": [asdict(outcome) for outcome in outcomes],
                 "tables": dict(tables.iter_rows()),
+                "not_read": [{"path": path, "reason": reason} for path, reason in unread],
             }
         )
     else:
         _print_report(settings, outcomes, tables)
+        _print_unread(settings, unread)
     if not all(outcome.success for outcome in outcomes):
         raise SystemExit(1)
+
+
+def _print_unread(settings: PlatformSettings, unread: list[tuple[str, str]]) -> None:
+    if unread:
+        click.echo(f"Not read under {settings.landing_dir} (rename or move them to have them ingested):")
+    for path, reason in unread:
+        click.echo(f"  {path}: {reason}")
 
 
 def _print_report(settings: PlatformSettings, outcomes: list["RunOutcome"], tables: "pl.DataFrame") -> None:

@@ -25,7 +25,7 @@ from feedback_platform.lib.logs.contract import (
     raw_polars_schema,
 )
 from feedback_platform.lib.logs.contract_rules import UnsupportedSchemaError
-from feedback_platform.lib.logs.landing import LINE_SCHEMA, read_landing_lines
+from feedback_platform.lib.logs.landing import LINE_SCHEMA, read_landing_lines, unread_entries
 from feedback_platform.lib.logs.validation import (
     STREAMS,
     ValidatedBatch,
@@ -600,7 +600,8 @@ def test_unreadable_bytes_are_quarantined_with_their_line_numbers(tmp_path: Path
 
 
 def test_landing_files_and_dates_list_only_log_files_and_day_folders(tmp_path: Path) -> None:
-    # Guards discovery: sorted, only *.jsonl / *.jsonl.gz, only YYYY-MM-DD folders of known streams.
+    # Guards discovery: sorted, only *.jsonl / *.jsonl.gz, only YYYY-MM-DD folders of known streams, and the
+    # report of what it leaves.
     write_landing(tmp_path, "feedback", "part-0001.jsonl.gz", [])
     write_landing(tmp_path, "feedback", "part-0000.jsonl", [])
     write_landing(tmp_path, "feedback", "notes.txt", [])
@@ -622,6 +623,16 @@ def test_landing_files_and_dates_list_only_log_files_and_day_folders(tmp_path: P
     assert landing_files(tmp_path, "responses", DAY) == []
     assert landing_files(tmp_path, "feedback", date(2026, 10, 1)) == []
     assert landing_dates(tmp_path) == [date(2026, 10, 30), DAY]
+    # Everything discovery passes over is reported with its reason, nothing silently.
+    (tmp_path / "consent" / "2026-W44-5").mkdir()
+    assert unread_entries(tmp_path) == [
+        ("consent/2026-W44-5", "folder name is not a date (YYYY-MM-DD)"),
+        ("feedback/2026-10-01", "a symbolic link, never followed"),
+        ("feedback/2026-11-01/notes.txt", "not a log file (*.jsonl or *.jsonl.gz)"),
+        ("feedback/2026-11-01/part-0002.jsonl", "a symbolic link, never followed"),
+        ("responses/incoming", "folder name is not a date (YYYY-MM-DD)"),
+        ("unknown_stream", "not a stream folder (responses, feedback or consent)"),
+    ]
 
 
 def test_a_day_without_files_is_an_empty_typed_batch(tmp_path: Path) -> None:

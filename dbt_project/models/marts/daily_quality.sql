@@ -1,6 +1,7 @@
 -- Quality figures per response day and serving configuration (tenant, model, model_version,
 -- prompt_version, feature, language). Rates are shares of responses with at least one such event;
--- thumbs_up_rate is up / (up + down) and NULL without thumbs.
+-- thumbs_up_rate is up / (up + down) and NULL without thumbs. Sums are exact (integers, decimals) so that
+-- a re-run on the same input gives a byte-identical table.
 
 with
 
@@ -25,13 +26,15 @@ aggregated as (
         cast(sum(thumbs_up) as bigint) as thumbs_up,
         cast(sum(thumbs_down) as bigint) as thumbs_down,
         cast(sum(ratings) as bigint) as ratings,
-        -- mean over all ratings of the day, not a mean of per-response means
-        sum(mean_rating * ratings) / nullif(sum(ratings), 0) as mean_rating,
+        -- mean over all ratings of the day, not a mean of per-response means; each response's rating
+        -- total is an integer (rounded back from its mean), so the sum does not depend on the order
+        -- threads add it in
+        sum(round(mean_rating * ratings)) / nullif(sum(ratings), 0) as mean_rating,
         avg(cast(edits > 0 as integer)) as edit_rate,
         avg(cast(regenerations > 0 as integer)) as regenerate_rate,
         avg(cast(copies > 0 as integer)) as copy_rate,
         avg(cast(abandons > 0 as integer)) as abandon_rate,
-        avg(dwell_seconds_total) as mean_dwell_seconds
+        cast(avg(cast(dwell_seconds_total as decimal(38, 9))) as double) as mean_dwell_seconds
 
     from response_signals
     group by response_date, tenant_id, model, model_version, prompt_version, feature, language
@@ -65,4 +68,6 @@ final as (
 
 )
 
+-- rows in key order, so that a re-run writes the same table
 select * from final
+order by response_date, tenant_id, model, model_version, prompt_version, feature, language

@@ -37,7 +37,9 @@ signals_per_response as (
         count(*) filter (where signal = 'copy') as copies,
         count(*) filter (where signal = 'abandon') as abandons,
         count(*) filter (where signal = 'reformulate') as reformulations,
-        sum(dwell_seconds) as dwell_seconds_total
+        -- summed as decimals: a sum of doubles depends on the order threads add them in, and a re-run
+        -- must give the same bytes
+        cast(sum(cast(dwell_seconds as decimal(38, 9))) as double) as dwell_seconds_total
 
     from events
     group by response_id

@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
+from feedback_platform.lib.logs.landing import unread_entries
 from feedback_platform.lib.logs.quarantine_share import reason_counts
 from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
 from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, LandingZone
@@ -38,7 +39,9 @@ def _table_out(table: str) -> dg.AssetOut:
     pool=DUCKDB_POOL,
 )
 def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone):
-    """Validates every stream of the run's landing days. Lines read = rows kept + rows quarantined."""
+    """Validates every stream of the run's landing days. Lines read = rows kept + rows quarantined; what the
+    landing folder holds that is never read (a misnamed day folder, a link, a file of another kind) is
+    logged and listed in the metadata of `quarantined_rows` (`not_read`)."""
     days = [date.fromisoformat(key) for key in context.partition_keys]
     quarantined = []
     for stream, table in _STREAM_TABLES.items():
@@ -51,10 +54,16 @@ def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone)
         )
         yield dg.Output(rows, output_name=table, metadata={"lines_read": lines_read})
     all_quarantined = pl.concat(quarantined, how="vertical")
+    unread = unread_entries(landing.path)
+    for path, reason in unread:
+        context.log.warning(f"not read: {path}: {reason}")
     yield dg.Output(
         all_quarantined,
         output_name="quarantined_rows",
-        metadata={"reasons": _reason_counts(all_quarantined)},
+        metadata={
+            "reasons": _reason_counts(all_quarantined),
+            "not_read": dg.MetadataValue.json([{"path": path, "reason": reason} for path, reason in unread]),
+        },
     )
 
 

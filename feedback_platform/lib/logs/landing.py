@@ -10,6 +10,7 @@ names the file.
 
 import gzip
 import os
+import re
 import zlib
 from collections.abc import Sequence
 from datetime import date
@@ -77,19 +78,77 @@ def _decompressed_size(path: Path) -> int:
 
 def landing_dates(landing_root: Path) -> list[date]:
     """Every day folder present under any stream, sorted; folders not named YYYY-MM-DD, and symbolic links,
-    are ignored."""
+    are ignored (and reported by `unread_entries`)."""
     found: set[date] = set()
     for stream in STREAMS:
         stream_dir = landing_root / stream
         if not _real_dir(stream_dir):
             continue
-        for child in stream_dir.iterdir():
-            if _real_dir(child) and len(child.name) == 10:
-                try:
-                    found.add(date.fromisoformat(child.name))
-                except ValueError:
-                    continue
+        found.update(
+            date.fromisoformat(child.name)
+            for child in stream_dir.iterdir()
+            if _real_dir(child) and _is_day_name(child.name)
+        )
     return sorted(found)
+
+
+def unread_entries(landing_root: Path) -> list[tuple[str, str]]:
+    """What lies under the landing root that the platform does not read, each with why: (path relative to
+    the root, reason), sorted by path. Nothing there is lost silently: a producer that writes a day folder
+    as "2026-1-5" or a file as ".json" learns it from the report instead of from missing data."""
+    if not _real_dir(landing_root):
+        return []
+    skipped = [
+        (entry, "not a stream folder (responses, feedback or consent)")
+        for entry in landing_root.iterdir()
+        if entry.name not in STREAMS
+    ]
+    for stream in STREAMS:
+        stream_dir = landing_root / stream
+        if stream_dir.is_symlink():
+            skipped.append((stream_dir, _LINK))
+        elif stream_dir.is_dir():
+            for day in stream_dir.iterdir():
+                skipped += _unread_in_stream(day)
+    return sorted((str(path.relative_to(landing_root)), reason) for path, reason in skipped)
+
+
+_LINK = "a symbolic link, never followed"
+
+
+def _unread_in_stream(entry: Path) -> list[tuple[Path, str]]:
+    if entry.is_symlink():
+        return [(entry, _LINK)]
+    if not entry.is_dir():
+        return [(entry, "not a day folder")]
+    if not _is_day_name(entry.name):
+        return [(entry, "folder name is not a date (YYYY-MM-DD)")]
+    return [(file, reason) for file in entry.iterdir() if (reason := _why_unread(file)) is not None]
+
+
+def _why_unread(path: Path) -> str | None:
+    if path.is_symlink():
+        return _LINK
+    if not path.is_file():
+        return "not a regular file"
+    if not path.name.endswith(_SUFFIXES):
+        return "not a log file (*.jsonl or *.jsonl.gz)"
+    return None
+
+
+def _is_day_name(name: str) -> bool:
+    """YYYY-MM-DD and a real day; not the other forms `date.fromisoformat` takes ("2026-W45-1", "20261102"),
+    whose files `landing_files` would never look for."""
+    if not _DAY_NAME.fullmatch(name):
+        return False
+    try:
+        date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
+
+
+_DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _gunzip(path: Path) -> tuple[bytes, str | None]:
