@@ -5,6 +5,7 @@ import pytest
 
 from feedback_platform.lib.pii import PiiRedactor
 from feedback_platform.lib.pii.normalisation import fold
+from feedback_platform.lib.pii.residual import find_residual_pii
 from feedback_platform.lib.pii.spans import EntitySpan
 
 ZERO_WIDTH_SPACE = "\u200b"
@@ -49,6 +50,14 @@ def test_obfuscated_email_and_phone_are_redacted_in_place(redactor: PiiRedactor)
         f"Mail <EMAIL_ADDRESS> or call <PHONE_NUMBER>, thanks{NO_BREAK_SPACE}a lot, "
         f"re{SOFT_HYPHEN}fund please."
     ]
+
+
+# Guards control characters (issue 16): a NUL or another C0 control inside an email or a card number hides
+# nothing from the engine or the residual scan; the stored text keeps its tabs and line breaks.
+def test_control_characters_hide_no_pii(redactor: PiiRedactor) -> None:
+    text = "mail jo\x00hn@example.com\tcard 4111\x1b1111\x7f11111111\nthanks"
+    assert redactor.redact([text]) == ["mail <EMAIL_ADDRESS>\tcard <CREDIT_CARD>\nthanks"]
+    assert [kind for kind, _ in find_residual_pii(text)] == ["email", "credit_card"]
 
 
 # Guards addresses spelled out to dodge filters: a dotted name before "at", or any name before "[at]", ending

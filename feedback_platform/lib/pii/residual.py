@@ -11,7 +11,7 @@ import regex as re
 from feedback_platform.lib.pii.normalisation import fold
 from feedback_platform.lib.pii.secret_patterns import SECRET_PATTERNS
 
-RESIDUAL_SCAN_VERSION = "1"
+RESIDUAL_SCAN_VERSION = "2"
 """The version of what the scan finds: bump it with any pattern change, so that rows a dataset audit let
 through under the old patterns are scanned again rather than carried over (defs/datasets/staged_audits.py)."""
 
