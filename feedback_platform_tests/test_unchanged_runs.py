@@ -2,6 +2,7 @@
 `materialize` runner and by the schedules alike; any change to a landing day's bytes runs it again."""
 
 import gzip
+import os
 import shutil
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from feedback_platform.defs.unchanged_runs import (
     landing_day_inputs,
     unchanged_since,
 )
+from feedback_platform.lib.logs.landing import SETTLE_SECONDS
 from feedback_platform.local.materialize import materialize_days
 from feedback_platform.resources import LandingZone
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
@@ -106,3 +108,44 @@ def test_a_new_upstream_materialisation_changes_the_datasets_inputs(sample_platf
     before = datasets_inputs(job, instance)
     instance.report_runless_asset_event(dg.AssetMaterialization("raw_consent", partition=str(LAST_DAY)))
     assert datasets_inputs(job, instance) != before
+
+
+def _arrivals_tick(platform: SamplePlatform, landing: Path, cursor: str | None = None) -> dg.SensorResult:
+    """One evaluation of the arrival sensor on `landing`, with the real instance and definitions."""
+    defs = build_definitions(platform.settings)
+    context = dg.build_sensor_context(
+        instance=platform.instance,
+        cursor=cursor,
+        repository_def=defs.get_repository_def(),
+        resources={"landing": LandingZone(root=str(landing))},
+    )
+    return defs.resolve_sensor_def("landing_arrivals")(context)
+
+
+# Guards exactly-once arrival (issue 16, item 6): days already run cleanly launch nothing; a changed day is
+# requested once it has settled, keyed by its content, and not again on the next tick; the same bytes
+# give the same run key, so a sensor that lost its cursor cannot launch the day twice.
+def test_the_arrival_sensor_runs_a_changed_day_once(sample_platform: SamplePlatform, tmp_path: Path) -> None:
+    settled = datetime.now(UTC).timestamp() - 2 * SETTLE_SECONDS
+    same_bytes = tmp_path / "same_bytes"
+    shutil.copytree(sample_platform.settings.landing_dir, same_bytes)
+    for log in same_bytes.glob("*/*/*.jsonl*"):
+        os.utime(log, (settled, settled))
+    quiet = _arrivals_tick(sample_platform, same_bytes)
+    assert quiet.run_requests == []
+    assert "unchanged since run" in quiet.skip_reason.skip_message
+
+    landing = _landing_with_one_more_line(same_bytes, tmp_path / "landing")
+    changed = sorted((landing / "feedback" / str(LAST_DAY)).glob("*.jsonl*"))[0]
+    os.utime(changed)  # written just now: the producer may still be writing
+    assert _arrivals_tick(sample_platform, landing, quiet.cursor).run_requests == []
+
+    os.utime(changed, (settled, settled))
+    arrived = _arrivals_tick(sample_platform, landing, quiet.cursor)
+    (request,) = arrived.run_requests
+    assert request.partition_key == str(LAST_DAY)
+    assert request.run_key.startswith(f"{LAST_DAY}:")
+    assert str(LAST_DAY) in request.tags[INPUTS_TAG]
+    assert _arrivals_tick(sample_platform, landing, arrived.cursor).run_requests == []
+    (again,) = _arrivals_tick(sample_platform, landing).run_requests
+    assert again.run_key == request.run_key

@@ -625,11 +625,14 @@ def test_landing_files_and_dates_list_only_log_files_and_day_folders(tmp_path: P
     assert landing_dates(tmp_path) == [date(2026, 10, 30), DAY]
     # Everything discovery passes over is reported with its reason, nothing silently.
     (tmp_path / "consent" / "2026-W44-5").mkdir()
+    (tmp_path / "part-0009.jsonl").write_text("")
+    (tmp_path / "generation_summary.json").write_text("{}")
     assert unread_entries(tmp_path) == [
         ("consent/2026-W44-5", "folder name is not a date (YYYY-MM-DD)"),
         ("feedback/2026-10-01", "a symbolic link, never followed"),
         ("feedback/2026-11-01/notes.txt", "not a log file (*.jsonl or *.jsonl.gz)"),
         ("feedback/2026-11-01/part-0002.jsonl", "a symbolic link, never followed"),
+        ("part-0009.jsonl", "a log file outside the <stream>/<YYYY-MM-DD>/ folders"),
         ("responses/incoming", "folder name is not a date (YYYY-MM-DD)"),
         ("unknown_stream", "not a stream folder (responses, feedback or consent)"),
     ]

@@ -28,6 +28,10 @@ LINE_SCHEMA = pl.Schema(
         "read_error": pl.String(),
     }
 )
+SETTLE_SECONDS = 60
+"""How long a day's files must be left unchanged before the arrival sensor runs the day: a producer still
+writing a file would otherwise launch a run on half of it (and another on the rest)."""
+
 _SUFFIXES = (".jsonl", ".jsonl.gz")
 _GZIP_CHUNK = 1 << 20
 _GZIP_SIZE_FIELD = 4
@@ -99,9 +103,9 @@ def unread_entries(landing_root: Path) -> list[tuple[str, str]]:
     if not _real_dir(landing_root):
         return []
     skipped = [
-        (entry, "not a stream folder (responses, feedback or consent)")
+        (entry, reason)
         for entry in landing_root.iterdir()
-        if entry.name not in STREAMS
+        if entry.name not in STREAMS and (reason := _why_unread_at_root(entry)) is not None
     ]
     for stream in STREAMS:
         stream_dir = landing_root / stream
@@ -114,6 +118,16 @@ def unread_entries(landing_root: Path) -> list[tuple[str, str]]:
 
 
 _LINK = "a symbolic link, never followed"
+
+
+def _why_unread_at_root(entry: Path) -> str | None:
+    """A folder beside the stream folders is a misnamed stream; a log file there is misplaced. Other files
+    at the root (the sample generator's `generation_summary.json`) are no input, and not reported."""
+    if entry.is_dir() or entry.is_symlink():
+        return "not a stream folder (responses, feedback or consent)"
+    if entry.name.endswith(_SUFFIXES):
+        return "a log file outside the <stream>/<YYYY-MM-DD>/ folders"
+    return None
 
 
 def _unread_in_stream(entry: Path) -> list[tuple[Path, str]]:
