@@ -28,7 +28,10 @@ def test_rating_of_seven_fails_the_range_check(
     evaluation = run_check(
         platform_copy, sample_platform.instance, "raw_feedback", "rating_within_one_to_five", FIRST_DAY
     )
-    assert_fails(evaluation, lambda text: "'unexpected_count': 1" in text and "[7]" in text)
+    assert_fails(
+        evaluation,
+        lambda text: "'unexpected_count': 1" in text and "[7] at feedback/2026-11-01/" in text,
+    )
 
 
 # A response id repeated within one landing day fails the raw uniqueness suite.

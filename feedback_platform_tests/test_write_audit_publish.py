@@ -168,7 +168,7 @@ def test_an_email_left_in_a_redacted_output_is_not_published(platform: PlatformS
 # Guards a blocking check as a gate: a feedback event whose client is no slug passes the log contract but
 # fails redacted_feedback_has_unique_ids_and_valid_values, the landing run fails, and nothing downstream
 # runs, so no dataset version is published; the failed run is not taken as done, so the next launch over
-# the same logs runs the day again.
+# the same logs runs the day again. The outcome says why, where, and how to run it again (issue 16, item 8).
 def test_a_blocking_check_failing_on_a_landing_day_publishes_nothing(platform: PlatformSettings) -> None:
     pointers_before = _pointers(platform)
     registry_before = list_dataset_versions(platform.datasets_dir).drop("latest")
@@ -182,6 +182,11 @@ def test_a_blocking_check_failing_on_a_landing_day_publishes_nothing(platform: P
         for check in landing.failed_checks
     )
     assert not landing.success and later == []
+    # The failure is actionable: which check, day and file and line, and the command that runs it again.
+    days = landing_dates(platform.landing_dir)
+    (problem,) = [line for line in landing.problems if "redacted_feedback_has_unique_ids" in line]
+    assert "expect_column_values_to_match_regex on client" in problem and ".jsonl" in problem
+    assert landing.rerun == f"feedback-platform materialize --from {days[0]} --to {days[-1]}"
     assert _pointers(platform) == pointers_before
     assert list_dataset_versions(platform.datasets_dir).drop("latest").equals(registry_before)
     landing_job = build_definitions(platform).resolve_job_def(LANDING_DAY_JOB)

@@ -156,3 +156,9 @@ def _print_report(settings: PlatformSettings, outcomes: list["RunOutcome"], tabl
         if not outcome.success:
             click.echo(f"  failed steps: {outcome.failed_steps or '-'}")
             click.echo(f"  failed checks: {outcome.failed_checks or '-'}")
+            if outcome.problems:
+                click.echo("  why:")
+            for problem in outcome.problems:
+                click.echo(f"    {problem}")
+            if outcome.rerun:
+                click.echo(f"  once mended, run again: {outcome.rerun}")

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
 SAMPLE_ROWS = 5
+LOCATORS = ("source_file", "source_line")
+"""The columns that say where a row of a raw or redacted table came from: a failing sample names them."""
 """How many violating rows a predicate check's metadata shows."""
 
 
@@ -75,9 +77,12 @@ def suite_check_result(
     expectations: Sequence["Expectation"],
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> dg.AssetCheckResult:
-    """Run the suite `name` on `rows` (after `prepare`), handing GX only the columns it names."""
+    """Run the suite `name` on `rows` (after `prepare`), handing GX only the columns it names and, where the
+    rows have them, their landing file and line, so each failing sample says where it came from."""
     prepared = prepare(rows) if prepare else rows
-    outcome = run_suite(name, prepared.select(referenced_columns(expectations)), expectations)
+    locators = [column for column in LOCATORS if column in prepared.columns]
+    columns = list(dict.fromkeys([*referenced_columns(expectations), *locators]))
+    outcome = run_suite(name, prepared.select(columns), expectations, locate_by=locators)
     return dg.AssetCheckResult(
         passed=outcome.success,
         metadata={

@@ -7,7 +7,7 @@ backfill's memory follows its largest group), then `datasets_job`.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import dagster as dg
@@ -17,10 +17,12 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
     PARTITION_NAME_TAG,
 )
+from dagster._utils.error import SerializableErrorInfo
 
 from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.defs.unchanged_runs import (
+    UNPARTITIONED,
     JobInputs,
     datasets_inputs,
     inputs_tags,
@@ -61,6 +63,11 @@ class RunOutcome:
     published: list[PublishedVersion]
     unchanged_since: str | None = None
     """Set when the job was skipped: the run that already produced its assets from the same inputs."""
+    problems: list[str] = field(default_factory=list)
+    """Why it failed, one line per failed check or step: the check's own account (which stream, day, file
+    and line, masked values) or the step's error."""
+    rerun: str | None = None
+    """The command that runs the same days again, once the cause is mended."""
 
     @classmethod
     def skipped(cls, job: str, unchanged_since: str) -> "RunOutcome":
@@ -155,7 +162,10 @@ class _Launch:
             )
             return RunOutcome.skipped(job.name, previous)
         self.announce(f"{job.name}: {purpose}")
-        return _execute(job, self.instance, tags | inputs_tags(inputs) | this_process_tag(), self.run_config)
+        outcome = _execute(
+            job, self.instance, tags | inputs_tags(inputs) | this_process_tag(), self.run_config
+        )
+        return outcome if outcome.success else replace(outcome, rerun=rerun_command(inputs))
 
 
 def landing_days(settings: PlatformSettings) -> list[date]:
@@ -231,7 +241,15 @@ def _execute(
     warnings = sorted(
         _check_name(evaluation) for evaluation in failed if evaluation.severity == dg.AssetCheckSeverity.WARN
     )
-    failed_steps = [event.step_key for event in result.all_events if event.is_step_failure and event.step_key]
+    step_failures = [event for event in result.all_events if event.is_step_failure and event.step_key]
+    # A blocking check fails its step too; the check's own line says more than that step's error.
+    errors_of_own = [event for event in step_failures if not _is_blocking_check_failure(event)]
+    failed_steps = [event.step_key for event in step_failures]
+    problems = [
+        _check_problem(evaluation)
+        for evaluation in failed
+        if evaluation.severity != dg.AssetCheckSeverity.WARN
+    ] + [f"{event.step_key}: {_first_line(event.step_failure_data.error)}" for event in errors_of_own]
     return RunOutcome(
         job=job.name,
         success=result.success and not failed_checks,
@@ -240,7 +258,40 @@ def _execute(
         warnings=warnings,
         failed_steps=failed_steps,
         published=_published_versions(result),
+        problems=problems,
     )
+
+
+def rerun_command(inputs: JobInputs) -> str:
+    """`feedback-platform materialize` for the landing days a run covered (the keys of its inputs), or for
+    every day when it was the datasets job (whose unchanged landing days are then skipped)."""
+    days = sorted(day for day in inputs if day != UNPARTITIONED)
+    if not days:
+        return "feedback-platform materialize"
+    if len(days) == 1:
+        return f"feedback-platform materialize --day {days[0]}"
+    return f"feedback-platform materialize --from {days[0]} --to {days[-1]}"
+
+
+def _check_problem(evaluation: dg.AssetCheckEvaluation) -> str:
+    """A failed check in one line: its name and partition, and its own account of what failed (its
+    description, else its summary), which names values only as the check's metadata may show them."""
+    where = f" [{evaluation.partition}]" if evaluation.partition else ""
+    summary = evaluation.metadata.get("summary")
+    account = evaluation.description or (str(summary.value) if summary is not None else "see its metadata")
+    return f"{_check_name(evaluation)}{where}: {account.splitlines()[0]}"
+
+
+def _is_blocking_check_failure(event: dg.DagsterEvent) -> bool:
+    error = event.step_failure_data.error
+    return error is not None and error.cls_name == "DagsterAssetCheckFailedError"
+
+
+def _first_line(error: SerializableErrorInfo | None) -> str:
+    """The innermost cause's message, first line: the exception a step raised, not Dagster's wrapper."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0] if error is not None and error.message.strip() else "failed"
 
 
 def _check_name(evaluation: dg.AssetCheckEvaluation) -> str:

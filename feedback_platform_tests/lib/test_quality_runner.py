@@ -81,6 +81,25 @@ def test_out_of_range_rating_fails_with_count_and_sample() -> None:
     assert outcome.failures() == [between]
 
 
+# Guards actionable failures (issue 16, item 8): told which columns locate a row, a failing sample says which
+# landing file and line it came from, in the summary line and the record.
+def test_failing_samples_name_their_file_and_line() -> None:
+    frame = _feedback_frame([1, 7, 3, 9]).assign(
+        source_file="feedback/2026-11-01/part-0000.jsonl.gz", source_line=[10, 11, 12, 13]
+    )
+    outcome = run_suite(
+        "ratings",
+        frame,
+        [E.ExpectColumnValuesToBeBetween(column="rating", min_value=1, max_value=5)],
+        locate_by=["source_file", "source_line"],
+    )
+    between = _sole(outcome)
+    where = ("feedback/2026-11-01/part-0000.jsonl.gz:11", "feedback/2026-11-01/part-0000.jsonl.gz:13")
+    assert between.failing_at == where
+    assert outcome.summary().endswith(f"2 unexpected of 4 rows, e.g. [7,9] at {', '.join(where)}")
+    assert between.as_record()["failing_at"] == ", ".join(where)
+
+
 # Guards unique-key failures: both copies of a duplicated id count, but the sample names it once.
 def test_duplicate_key_fails_uniqueness() -> None:
     frame = _feedback_frame([1, 2, 3, 4, 5])

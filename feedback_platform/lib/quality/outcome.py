@@ -20,6 +20,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "unexpected_percent",
     "observed_value",
     "failing_sample",
+    "failing_at",
     "error",
     "kwargs",
 )
@@ -56,6 +57,9 @@ class ExpectationOutcome:
     success: bool
     observed: dict[str, JsonValue]
     failing_sample: list[JsonValue]
+    failing_at: tuple[str, ...] = ()
+    """Where the first failing rows came from ("feedback/2026-11-01/part-0000.jsonl.gz:17"), when the
+    suite was told which columns say so."""
 
     def describe(self) -> str:
         """One readable line, e.g. `expect_column_values_to_be_between on rating (min_value=1.0, ...)`."""
@@ -77,6 +81,8 @@ class ExpectationOutcome:
             finding = f"{self.observed['unexpected_count']} unexpected of {rows} rows"
             if self.failing_sample:
                 finding += f", e.g. {_compact_json(self.failing_sample)}"
+            if self.failing_at:
+                finding += f" at {', '.join(self.failing_at)}"
             return finding
         if "observed_value" in self.observed:
             return f"observed {_compact_json(self.observed['observed_value'])}"
@@ -94,6 +100,7 @@ class ExpectationOutcome:
             "unexpected_percent": _scalar(self.observed.get("unexpected_percent")),
             "observed_value": _scalar(self.observed.get("observed_value")),
             "failing_sample": _compact_json(self.failing_sample),
+            "failing_at": ", ".join(self.failing_at) or None,
             "error": _scalar(self.observed.get("error")),
             "kwargs": _compact_json(self.kwargs),
         }

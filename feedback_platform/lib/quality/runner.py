@@ -37,6 +37,7 @@ def run_suite(
     suite_name: str,
     frame: pl.DataFrame | pl.LazyFrame | pd.DataFrame,
     expectations: Sequence["Expectation"],
+    locate_by: Sequence[str] = (),
 ) -> SuiteOutcome:
     """Validate `frame` against `expectations` as the suite `suite_name`.
 
@@ -45,6 +46,9 @@ def run_suite(
     and names as they are, user ids masked, texts by their length. On an empty frame column-map
     expectations (between, in set, not null, unique, column pairs) pass with element_count 0, while
     aggregate ones (mean, row count at least 1, ...) fail, their observed_value being None or 0.
+
+    `locate_by` names columns of `frame` that say where a row came from (a landing file and line): each
+    failing sample then carries where it stands (`ExpectationOutcome.failing_at`).
     """
     if not expectations:
         return SuiteOutcome(suite=suite_name, success=True, expectations=[])
@@ -60,7 +64,8 @@ def run_suite(
     with VALIDATION_LOCK:
         batch = frame_batch_definition().get_batch(batch_parameters={"dataframe": data})
         validation = batch.validate(
-            gx.ExpectationSuite(name=suite_name, expectations=tagged), result_format=_RESULT_FORMAT
+            gx.ExpectationSuite(name=suite_name, expectations=tagged),
+            result_format=_located_result_format(locate_by) if locate_by else _RESULT_FORMAT,
         )
     by_position = {result.expectation_config.meta[_POSITION_KEY]: result for result in validation.results}
     if sorted(by_position) != list(range(len(expectations))):
@@ -69,7 +74,7 @@ def run_suite(
             f"of {len(expectations)} expectations"
         )
     outcomes = [
-        _expectation_outcome(expectation, by_position[position])
+        _expectation_outcome(expectation, by_position[position], locate_by)
         for position, expectation in enumerate(expectations)
     ]
     return SuiteOutcome(
@@ -80,7 +85,7 @@ def run_suite(
 
 
 def _expectation_outcome(
-    expectation: "Expectation", result: "ExpectationValidationResult"
+    expectation: "Expectation", result: "ExpectationValidationResult", locate_by: Sequence[str] = ()
 ) -> ExpectationOutcome:
     kwargs = {key: value for key, value in expectation.configuration.kwargs.items() if key != "batch_id"}
     details: Mapping[str, Any] = result.result or {}
@@ -102,7 +107,21 @@ def _expectation_outcome(
         success=bool(result.success),
         observed=observed,
         failing_sample=_failing_sample(columns, details.get("partial_unexpected_list") or []),
+        failing_at=_failing_at(locate_by, details.get("partial_unexpected_index_list") or []),
     )
+
+
+def _located_result_format(locate_by: Sequence[str]) -> dict[str, Any]:
+    """GX returns the index columns of failing rows from its SUMMARY format on."""
+    return {**_RESULT_FORMAT, "result_format": "SUMMARY", "unexpected_index_column_names": list(locate_by)}
+
+
+def _failing_at(locate_by: Sequence[str], located: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """Where the first failing rows stand, as "file:line" (the `locate_by` values joined by ":")."""
+    if not locate_by:
+        return ()
+    places = [":".join(str(to_json_value(row.get(column))) for column in locate_by) for row in located]
+    return tuple(dict.fromkeys(places))[:FAILING_SAMPLE_SIZE]
 
 
 def _columns_of(kwargs: Mapping[str, Any]) -> list[str]:
