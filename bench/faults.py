@@ -47,7 +47,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "faults")
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--responses-per-day", type=int, default=60)
+    parser.add_argument(
+        "--responses-per-day",
+        type=int,
+        default=300,
+        help="enough that the corpus stays under the quarantined share a day may have (20%%)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -187,7 +192,7 @@ def _state(data_dir: Path) -> dict[str, dict[str, str]]:
             for name in names
         }
     latest = latest_versions(data_dir / "datasets")
-    return {"tables": tables, "latest": dict(zip(latest["dataset"], latest["version"], strict=True))}
+    return {"tables": tables, "latest": dict(zip(latest["name"], latest["version"], strict=True))}
 
 
 def _rows_lost(data_dir: Path) -> int:

@@ -1,5 +1,8 @@
 -- Each deduplicated feedback event beside the response it is about. Orphan events (no response) drop out
--- here; the relationships test on stg_feedback__events reports them.
+-- here; the relationships test on stg_feedback__events reports them. So do events stamped before the
+-- response they rate (a client's clock, a forged line): no one rates an answer before it exists, and one such
+-- event must not stop every dataset of the night; the warning test feedback_given_before_its_response
+-- lists them, and they stay in raw_feedback and redacted_feedback.
 
 with
 
@@ -54,6 +57,7 @@ joined as (
     from events
     inner join responses
         on events.response_id = responses.response_id
+    where not coalesce(events.created_at < responses.created_at, false)
 
 ),
 

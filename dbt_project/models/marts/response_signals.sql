@@ -24,8 +24,9 @@ consent as (
 
 signals_per_response as (
 
+    -- events stamped before their response are left out, as in int_feedback_events_joined_to_responses
     select
-        response_id,
+        events.response_id,
         count(*) as feedback_events,
         count(*) filter (where thumb = 'up') as thumbs_up,
         count(*) filter (where thumb = 'down') as thumbs_down,
@@ -42,7 +43,10 @@ signals_per_response as (
         cast(sum(cast(dwell_seconds as decimal(38, 9))) as double) as dwell_seconds_total
 
     from events
-    group by response_id
+    inner join responses
+        on events.response_id = responses.response_id
+    where not coalesce(events.created_at < responses.created_at, false)
+    group by events.response_id
 
 ),
 
