@@ -35,6 +35,7 @@ from feedback_platform.lib.erasure.byte_scan import occurrences
 from feedback_platform.lib.logs.contract import STREAMS
 from feedback_platform.lib.logs.landing import count_landing_lines, landing_dates, unread_entries
 from feedback_platform.lib.sample_logs.hostile import HostileCase, outcomes, write_hostile_day
+from feedback_platform.resources import DBT_PROJECT_DIR
 
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "feedback-platform")
@@ -57,6 +58,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     shutil.rmtree(args.work, ignore_errors=True)
+    # The dbt manifest the join layer's assets come from, parsed as `make run` does first.
+    subprocess.run([str(BIN / "dbt"), "parse", "--quiet"], cwd=DBT_PROJECT_DIR, check=True)
     base = args.work / "base"
     _cli(
         [
@@ -174,9 +177,23 @@ def _killed_run(data_dir: Path, delay: float) -> None:
             process.wait()
 
 
+def _warehouse(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, waiting up to 30 s for a lock a process of the last run may still hold
+    (the wait is printed: it is a finding, the next night's first step would meet it too)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+        except duckdb.IOException as error:
+            if time.monotonic() > deadline:
+                raise
+            print(f"  waiting for the warehouse lock: {str(error).splitlines()[0][:160]}")
+            time.sleep(2)
+
+
 def _state(data_dir: Path) -> dict[str, dict[str, str]]:
     """A digest of each warehouse table's rows in sorted order, and the latest version of each dataset."""
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+    with _warehouse(data_dir) as con:
         names = [
             name
             for (name,) in con.execute(
@@ -198,7 +215,7 @@ def _state(data_dir: Path) -> dict[str, dict[str, str]]:
 def _rows_lost(data_dir: Path) -> int:
     """Lines in the landing files that are neither a kept row nor a quarantined line."""
     landing = data_dir / "landing"
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+    with _warehouse(data_dir) as con:
         lost = 0
         for day in landing_dates(landing):
             for stream in STREAMS:
@@ -214,7 +231,7 @@ def _rows_lost(data_dir: Path) -> int:
 
 
 def _outcomes(data_dir: Path, cases: list[HostileCase]) -> dict[str, str | None]:
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+    with _warehouse(data_dir) as con:
         kept = {stream: con.sql(f"select * from raw_{stream}").pl() for stream in STREAMS}
         quarantined = con.sql("select * from quarantined_rows").pl()
     return outcomes(cases, kept, quarantined, unread_entries(data_dir / "landing"))
@@ -224,7 +241,7 @@ def _planted_found(data_dir: Path, cases: list[HostileCase]) -> dict[str, list[s
     """Planted values found in a dataset file, and in a redacted table's text."""
     planted = sorted({value for case in cases for value in case.planted})
     in_datasets = sorted({needle for _, needle in occurrences(data_dir / "datasets", planted)})
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+    with _warehouse(data_dir) as con:
         redacted = " ".join(
             str(con.execute(f"select * from {table}").fetchall())
             for table in ("redacted_responses", "redacted_feedback")

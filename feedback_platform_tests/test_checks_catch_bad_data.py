@@ -4,6 +4,7 @@ Each test copies the sample platform, injects one defect into a real table or da
 only the check that must catch it, through Dagster with the real resources.
 """
 
+import dagster as dg
 import polars as pl
 import pytest
 
@@ -76,29 +77,23 @@ def test_a_lost_line_fails_the_line_balance(
 def test_a_broken_producer_fails_the_quarantine_share(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings
 ) -> None:
-    def add_quarantined(raw_line: str) -> str:
-        return (
+    def share_check_with_quarantined(raw_line: str) -> dg.AssetCheckEvaluation:
+        """The check, after a copy of every kept feedback line of the day is quarantined as `raw_line`."""
+        tamper(
+            platform_copy,
             "insert into quarantined_rows select 'feedback', landing_date, source_file, source_line + 100000,"
-            f" 'invalid JSON', '{raw_line}' from raw_feedback where landing_date = '{FIRST_DAY}'"
+            f" 'invalid JSON', '{raw_line}' from raw_feedback where landing_date = '{FIRST_DAY}'",
+        )
+        return run_check(
+            platform_copy,
+            sample_platform.instance,
+            "quarantined_rows",
+            "quarantined_share_within_limit",
+            FIRST_DAY,
         )
 
-    tamper(platform_copy, add_quarantined('{"erased":"er-0123456789ab"}'))
-    evaluation = run_check(
-        platform_copy,
-        sample_platform.instance,
-        "quarantined_rows",
-        "quarantined_share_within_limit",
-        FIRST_DAY,
-    )
-    assert evaluation.passed is True
-    tamper(platform_copy, add_quarantined('{"event_id": '))
-    evaluation = run_check(
-        platform_copy,
-        sample_platform.instance,
-        "quarantined_rows",
-        "quarantined_share_within_limit",
-        FIRST_DAY,
-    )
+    assert share_check_with_quarantined('{"erased":"er-0123456789ab"}').passed is True
+    evaluation = share_check_with_quarantined('{"event_id": ')
     assert_fails(evaluation, lambda text: "'stream': 'feedback'" in text and "'invalid JSON'" in text)
     assert evaluation.description is not None and evaluation.description.startswith(f"feedback {FIRST_DAY}:")
 

@@ -81,6 +81,18 @@ _LANDING_DATE_ONLY = {"columns": ["landing_date"]}
 """The raw tables' rows are only counted here: their text is not read."""
 
 
+_line_count_check = dg.asset_check(
+    asset="quarantined_rows",
+    additional_ins={
+        f"raw_{stream}": dg.AssetIn(f"raw_{stream}", metadata=_LANDING_DATE_ONLY) for stream in STREAMS
+    },
+    partitions_def=daily_landing_partitions,
+    blocking=True,
+    pool=DUCKDB_POOL,
+)
+"""A blocking check of `quarantined_rows` per landing day that also counts the raw tables' rows."""
+
+
 def _day_balance(
     context: dg.AssetCheckExecutionContext,
     landing: LandingZone,
@@ -106,15 +118,7 @@ def _day_balance(
     ]
 
 
-@dg.asset_check(
-    asset="quarantined_rows",
-    additional_ins={
-        f"raw_{stream}": dg.AssetIn(f"raw_{stream}", metadata=_LANDING_DATE_ONLY) for stream in STREAMS
-    },
-    partitions_def=daily_landing_partitions,
-    blocking=True,
-    pool=DUCKDB_POOL,
-)
+@_line_count_check
 def every_landing_line_is_accounted_for(
     context: dg.AssetCheckExecutionContext,
     landing: LandingZone,
@@ -136,15 +140,7 @@ def every_landing_line_is_accounted_for(
     )
 
 
-@dg.asset_check(
-    asset="quarantined_rows",
-    additional_ins={
-        f"raw_{stream}": dg.AssetIn(f"raw_{stream}", metadata=_LANDING_DATE_ONLY) for stream in STREAMS
-    },
-    partitions_def=daily_landing_partitions,
-    blocking=True,
-    pool=DUCKDB_POOL,
-)
+@_line_count_check
 def quarantined_share_within_limit(
     context: dg.AssetCheckExecutionContext,
     landing: LandingZone,
