@@ -41,11 +41,27 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 """The dbt project of the join layer, prepared once so its manifest exists before its assets load."""
-if dbt_project.manifest_path.exists():
-    dbt_project.prepare_if_dev()
+_DBT_SOURCE_FOLDERS = ("models", "tests", "macros", "seeds", "snapshots")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """No manifest yet (a fresh checkout), or a file of the project changed since it was parsed. A stale
+    manifest lacks what was added since: dbt then reports a test the assets do not know, the join step
+    fails on it mid-run and leaves dbt holding the warehouse."""
+    if not project.manifest_path.exists():
+        return True
+    parsed_at = project.manifest_path.stat().st_mtime
+    sources = [
+        project.project_dir / "dbt_project.yml",
+        *(path for folder in _DBT_SOURCE_FOLDERS for path in (project.project_dir / folder).rglob("*")),
+    ]
+    return any(path.is_file() and path.stat().st_mtime > parsed_at for path in sources)
+
+
+if manifest_is_stale(dbt_project):
+    dbt_project.preparer.prepare(dbt_project)  # a parse: seconds, and only when something changed
 else:
-    # A fresh checkout has no manifest yet: parse once (a few seconds) rather than fail to load.
-    dbt_project.preparer.prepare(dbt_project)
+    dbt_project.prepare_if_dev()
 
 
 class Warehouse(DuckDBResource):
