@@ -41,6 +41,9 @@ BIN = Path(sys.executable).parent
 CLI = str(BIN / "feedback-platform")
 WORKING_TABLES = frozenset({"recompute_landing_days"})
 """Tables that record what a run did rather than what the data is (the join's work list)."""
+RUN_COLUMNS = {"dataset_versions": ("created_at", "path")}
+"""Columns that say when and where a run wrote, not what: when a version's manifest was first written, and
+the absolute path of the store (each run here has its own data folder). Version ids and content compare."""
 
 
 def main() -> None:
@@ -201,15 +204,19 @@ def _state(data_dir: Path) -> dict[str, dict[str, str]]:
             ).fetchall()
             if name not in WORKING_TABLES
         ]
-        tables = {
-            name: con.execute(
-                f"select md5(coalesce(string_agg(row, chr(10) order by row), '')) "
-                f'from (select cast(t as varchar) as row from "{name}" t)'
-            ).fetchall()[0][0]
-            for name in names
-        }
+        tables = {name: _digest(con, name) for name in names}
     latest = latest_versions(data_dir / "datasets")
     return {"tables": tables, "latest": dict(zip(latest["name"], latest["version"], strict=True))}
+
+
+def _digest(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """MD5 of the table's rows as text, in sorted order, without its `RUN_COLUMNS`."""
+    excluded = RUN_COLUMNS.get(table)
+    columns = f"* exclude ({', '.join(excluded)})" if excluded else "*"
+    return con.execute(
+        f"select md5(coalesce(string_agg(row, chr(10) order by row), '')) "
+        f'from (select cast(t as varchar) as row from (select {columns} from "{table}") t)'
+    ).fetchall()[0][0]
 
 
 def _rows_lost(data_dir: Path) -> int:
