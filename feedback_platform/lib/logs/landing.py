@@ -33,6 +33,7 @@ SETTLE_SECONDS = 60
 writing a file would otherwise launch a run on half of it (and another on the rest)."""
 
 _SUFFIXES = (".jsonl", ".jsonl.gz")
+_UTF8_BOM = b"\xef\xbb\xbf"
 _GZIP_CHUNK = 1 << 20
 _GZIP_SIZE_FIELD = 4
 
@@ -217,8 +218,10 @@ def _decoded_lines(lines: list[bytes]) -> pl.DataFrame:
 
 
 def read_file_lines(landing_root: Path, path: Path) -> pl.DataFrame:
-    """One row per line of `path` (LINE_SCHEMA), numbered from 1; a trailing CR is dropped."""
+    """One row per line of `path` (LINE_SCHEMA), numbered from 1; a trailing CR is dropped, and so is a
+    UTF-8 byte-order mark opening the file (editors on Windows write one; JSON has no place for it)."""
     data, gzip_error = file_bytes(path)
+    data = data.removeprefix(_UTF8_BOM)
     cut = data.rfind(b"\n") + 1
     complete, tail = data[:cut], data[cut:]  # tail: a last line without newline, or a gzip fragment
     try:

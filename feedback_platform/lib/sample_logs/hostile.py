@@ -307,9 +307,7 @@ def _files(day: date) -> list[HostileCase]:
     bom = _dumps(_response("bom_file", day)).encode()
     return [
         HostileCase("crlf_file", "responses", "kept", file=("crlf.jsonl", valid + b"\r\n")),
-        HostileCase(
-            "bom_file", "responses", "quarantined", file=("bom.jsonl", b"\xef\xbb\xbf" + bom + b"\n")
-        ),
+        HostileCase("bom_file", "responses", "kept", file=("bom.jsonl", b"\xef\xbb\xbf" + bom + b"\n")),
         HostileCase(
             "invalid_utf8",
             "responses",
