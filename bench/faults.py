@@ -41,9 +41,11 @@ BIN = Path(sys.executable).parent
 CLI = str(BIN / "feedback-platform")
 WORKING_TABLES = frozenset({"recompute_landing_days"})
 """Tables that record what a run did rather than what the data is (the join's work list)."""
-RUN_COLUMNS = {"dataset_versions": ("created_at", "path")}
-"""Columns that say when and where a run wrote, not what: when a version's manifest was first written, and
-the absolute path of the store (each run here has its own data folder). Version ids and content compare."""
+RUN_COLUMNS = {"dataset_versions": ("created_at", "path", "upstream_json")}
+"""Columns that say when, where and from which runs a version was written, not what it holds: when its
+manifest was first written, the absolute path of the store (each run here has its own data folder), and the
+Dagster data versions of the materialisations it was built from (a killed run's steps ran twice). Version
+ids, content hashes and every other column compare."""
 
 
 def main() -> None:
