@@ -1,7 +1,8 @@
 """Turns one landing day of one stream into the typed `raw_<stream>` rows and the quarantined lines.
 
 Each line is judged once, in three vectorised passes: Polars parses it as strict JSON (RFC 8259:
-no NaN, no trailing commas; a repeated key keeps its last value, as Python's json does), DuckDB (in
+no NaN, no trailing commas; a key repeated in the top-level object quarantines the line rather than
+keep its last value silently), DuckDB (in
 memory, never the warehouse) applies the rules translated from the stream's JSON Schema
 (`contract_sql`) and types the columns, and a grouping of the valid lines by event quarantines
 later repeats. Every line read ends up in exactly one of the two tables, sorted by
@@ -12,7 +13,9 @@ string with an unpaired UTF-16 surrogate escape, nesting deeper than 128 levels,
 that a BIGINT column cannot hold are quarantined although the schema alone would accept them.
 """
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -92,6 +95,54 @@ def _parsed_lines(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _with_repeated_keys_quarantined(parsed: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    """`parsed`, with a parse reason for each JSON object line that names one of its top-level keys twice.
+
+    Strict JSON parsers keep the last of two equal keys ("value": "down", "value": "up" reads "up"), so the
+    line would be kept with a value its producer may not have meant. A line is a candidate when a top-level
+    property name of the contract appears twice as a key in it (vectorised); each candidate is then parsed in
+    Python with every pair kept, which tells a repeated top-level key from the same name inside a nested
+    object. Candidates are rare, so the Python parse costs nothing on ordinary days; the count is one pass
+    of one pattern over each line (an escaped quote inside a text never matches it).
+    """
+    valid = pl.col("parse_reason").is_null()
+    keys = pl.col("raw_line").str.extract_all(rf'"(?:{"|".join(re.escape(name) for name in names)})"\s*:')
+    repeated = keys.list.n_unique() < keys.list.len()
+    candidates = parsed.filter(valid & repeated)
+    if candidates.is_empty():
+        return parsed
+    reasons = {
+        index: f"key '{key}' appears twice in the object"
+        for index, line in candidates.select("line_index", "raw_line").iter_rows()
+        if (key := _repeated_top_level_key(line)) is not None
+    }
+    return parsed.with_columns(
+        parse_reason=pl.coalesce(
+            "parse_reason", pl.col("line_index").replace_strict(reasons, default=None, return_dtype=pl.String)
+        )
+    )
+
+
+def _repeated_top_level_key(line: str) -> str | None:
+    """The first key the line's top-level object names twice, else None."""
+    top_level: list[list[tuple[str, Any]]] = []
+
+    def keep_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        top_level.append(pairs)  # the top-level object is completed last
+        return dict(pairs)
+
+    try:
+        json.loads(line, object_pairs_hook=keep_pairs)
+    except ValueError:  # Python's json is laxer than Polars' on nothing that reaches here, but be safe
+        return None
+    seen: set[str] = set()
+    for key, _ in top_level[-1]:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
 def _duplicate_reason(stream: str) -> pl.Expr:
     """Why a valid line repeats an earlier valid line of the batch (rows in line order), else NULL."""
     keys = list(DEDUP_KEYS[stream])
@@ -138,7 +189,10 @@ def validate_lines(
     )
     if lines.is_empty():
         return ValidatedBatch(pl.DataFrame(schema=rows_schema), pl.DataFrame(schema=quarantine_schema), 0)
-    parsed = _parsed_lines(lines.sort("source_file", "source_line", maintain_order=True))
+    parsed = _with_repeated_keys_quarantined(
+        _parsed_lines(lines.sort("source_file", "source_line", maintain_order=True)),
+        list(content_columns(stream)),
+    )
     with duckdb.connect(":memory:") as con:
         # Only what the rules read crosses into DuckDB, as Arrow string views (no copy); the raw text
         # stays in Polars.

@@ -210,6 +210,12 @@ def _quarantined_lines(day: date) -> list[HostileCase]:
             "quarantined",
             line(_response("base", day, output=f"a second copy, {marker('duplicate_response_id')}")),
         ),
+        HostileCase(
+            "duplicate_keys",
+            f,
+            "quarantined",
+            (_dumps(_feedback("duplicate_keys", day, "thumb", "down"))[:-1] + ',"value":"up"}',),
+        ),
         HostileCase("rating_zero", f, "quarantined", line(_feedback("rating_zero", day, "rating", 0))),
         HostileCase("rating_six", f, "quarantined", line(_feedback("rating_six", day, "rating", 6))),
         HostileCase(
@@ -270,12 +276,6 @@ def _kept_lines(day: date) -> list[HostileCase]:
                 ),
             ),
             planted=(PLANTED_EMAIL,),
-        ),
-        HostileCase(
-            "duplicate_keys",
-            f,
-            "kept",
-            (_dumps(_feedback("duplicate_keys", day, "thumb", "down"))[:-1] + ',"value":"up"}',),
         ),
         HostileCase(
             "unknown_fields",
