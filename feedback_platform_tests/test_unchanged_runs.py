@@ -4,6 +4,7 @@
 import gzip
 import os
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -110,16 +111,22 @@ def test_a_new_upstream_materialisation_changes_the_datasets_inputs(sample_platf
     assert datasets_inputs(job, instance) != before
 
 
-def _arrivals_tick(platform: SamplePlatform, landing: Path, cursor: str | None = None) -> dg.SensorResult:
-    """One evaluation of the arrival sensor on `landing`, with the real instance and definitions."""
+def _arrivals_ticks(platform: SamplePlatform) -> Callable[[Path, str | None], dg.SensorResult]:
+    """Evaluations of the arrival sensor on a landing folder from a cursor, with the real instance and
+    definitions (built once)."""
     defs = build_definitions(platform.settings)
-    context = dg.build_sensor_context(
-        instance=platform.instance,
-        cursor=cursor,
-        repository_def=defs.get_repository_def(),
-        resources={"landing": LandingZone(root=str(landing))},
-    )
-    return defs.resolve_sensor_def("landing_arrivals")(context)
+    sensor = defs.resolve_sensor_def("landing_arrivals")
+
+    def tick(landing: Path, cursor: str | None = None) -> dg.SensorResult:
+        context = dg.build_sensor_context(
+            instance=platform.instance,
+            cursor=cursor,
+            repository_def=defs.get_repository_def(),
+            resources={"landing": LandingZone(root=str(landing))},
+        )
+        return sensor(context)
+
+    return tick
 
 
 # Guards exactly-once arrival (issue 16, item 6): days already run cleanly launch nothing; a changed day is
@@ -131,21 +138,22 @@ def test_the_arrival_sensor_runs_a_changed_day_once(sample_platform: SamplePlatf
     shutil.copytree(sample_platform.settings.landing_dir, same_bytes)
     for log in same_bytes.glob("*/*/*.jsonl*"):
         os.utime(log, (settled, settled))
-    quiet = _arrivals_tick(sample_platform, same_bytes)
+    tick = _arrivals_ticks(sample_platform)
+    quiet = tick(same_bytes)
     assert quiet.run_requests == []
     assert "unchanged since run" in quiet.skip_reason.skip_message
 
     landing = _landing_with_one_more_line(same_bytes, tmp_path / "landing")
     changed = sorted((landing / "feedback" / str(LAST_DAY)).glob("*.jsonl*"))[0]
     os.utime(changed)  # written just now: the producer may still be writing
-    assert _arrivals_tick(sample_platform, landing, quiet.cursor).run_requests == []
+    assert tick(landing, quiet.cursor).run_requests == []
 
     os.utime(changed, (settled, settled))
-    arrived = _arrivals_tick(sample_platform, landing, quiet.cursor)
+    arrived = tick(landing, quiet.cursor)
     (request,) = arrived.run_requests
     assert request.partition_key == str(LAST_DAY)
     assert request.run_key.startswith(f"{LAST_DAY}:")
     assert str(LAST_DAY) in request.tags[INPUTS_TAG]
-    assert _arrivals_tick(sample_platform, landing, arrived.cursor).run_requests == []
-    (again,) = _arrivals_tick(sample_platform, landing).run_requests
+    assert tick(landing, arrived.cursor).run_requests == []
+    (again,) = tick(landing).run_requests
     assert again.run_key == request.run_key
