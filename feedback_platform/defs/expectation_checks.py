@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
 SAMPLE_ROWS = 5
+"""How many violating rows a predicate check's metadata shows."""
 LOCATORS = ("source_file", "source_line")
 """The columns that say where a row of a raw or redacted table came from: a failing sample names them."""
-"""How many violating rows a predicate check's metadata shows."""
 
 
 def expectation_suite_check(

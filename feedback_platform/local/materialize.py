@@ -235,28 +235,23 @@ def _execute(
     result = job.execute_in_process(run_config=run_config, instance=instance, tags=tags, raise_on_error=False)
     evaluations = result.get_asset_check_evaluations()
     failed = [evaluation for evaluation in evaluations if not evaluation.passed]
-    failed_checks = sorted(
-        _check_name(evaluation) for evaluation in failed if evaluation.severity != dg.AssetCheckSeverity.WARN
-    )
+    errors = [evaluation for evaluation in failed if evaluation.severity != dg.AssetCheckSeverity.WARN]
     warnings = sorted(
         _check_name(evaluation) for evaluation in failed if evaluation.severity == dg.AssetCheckSeverity.WARN
     )
     step_failures = [event for event in result.all_events if event.is_step_failure and event.step_key]
     # A blocking check fails its step too; the check's own line says more than that step's error.
     errors_of_own = [event for event in step_failures if not _is_blocking_check_failure(event)]
-    failed_steps = [event.step_key for event in step_failures]
-    problems = [
-        _check_problem(evaluation)
-        for evaluation in failed
-        if evaluation.severity != dg.AssetCheckSeverity.WARN
-    ] + [f"{event.step_key}: {_first_line(event.step_failure_data.error)}" for event in errors_of_own]
+    problems = [_check_problem(evaluation) for evaluation in errors] + [
+        f"{event.step_key}: {_first_line(event.step_failure_data.error)}" for event in errors_of_own
+    ]
     return RunOutcome(
         job=job.name,
-        success=result.success and not failed_checks,
+        success=result.success and not errors,
         checks_passed=len(evaluations) - len(failed),
-        failed_checks=failed_checks,
+        failed_checks=sorted(_check_name(evaluation) for evaluation in errors),
         warnings=warnings,
-        failed_steps=failed_steps,
+        failed_steps=[event.step_key for event in step_failures],
         published=_published_versions(result),
         problems=problems,
     )

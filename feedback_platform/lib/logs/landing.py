@@ -47,17 +47,11 @@ def landing_files(landing_root: Path, stream: str, landing_date: date) -> list[P
     day = landing_root / stream / landing_date.isoformat()
     if not _real_dir(landing_root / stream) or not _real_dir(day):
         return []
-    return sorted(
-        (p for p in day.iterdir() if _regular_file(p) and p.name.endswith(_SUFFIXES)), key=lambda p: p.name
-    )
+    return sorted((path for path in day.iterdir() if _why_unread(path) is None), key=lambda path: path.name)
 
 
 def _real_dir(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
-
-
-def _regular_file(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
 
 
 def landing_day_bytes(landing_root: Path, landing_date: date) -> int:
@@ -142,6 +136,7 @@ def _unread_in_stream(entry: Path) -> list[tuple[Path, str]]:
 
 
 def _why_unread(path: Path) -> str | None:
+    """Why a day folder's entry is not read, or None for a log file: the one rule `landing_files` reads by."""
     if path.is_symlink():
         return _LINK
     if not path.is_file():
