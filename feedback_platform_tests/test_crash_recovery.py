@@ -5,9 +5,11 @@ the middle of a step leaves its run in progress, holding its slot of the `duckdb
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +31,19 @@ def wait_for(condition, timeout_s: float, what: str):
     raise AssertionError(f"no {what} within {timeout_s:.0f} s")
 
 
+def has_a_run(home: Path) -> bool:
+    """Whether the child's instance holds a run, read from its SQLite run storage without opening the
+    instance: an instance opened while the child still creates its storages stamps their schema twice."""
+    runs_db = home / "history" / "runs.db"
+    if not runs_db.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{runs_db}?mode=ro", uri=True)) as con:
+            return con.execute("select count(*) from runs").fetchone()[0] > 0
+    except sqlite3.OperationalError:  # the child has not created the table yet
+        return False
+
+
 # Guards recovery from a crash (issue 16, item 1): the run killed mid-step is reported failed, its pool slot
 # freed, and the next materialize finishes (before this, it waited on the dead run's slot for ever).
 def test_a_run_killed_in_a_step_does_not_block_the_next(tmp_path: Path) -> None:
@@ -44,7 +59,7 @@ def test_a_run_killed_in_a_step_does_not_block_the_next(tmp_path: Path) -> None:
         COMMAND, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_for(lambda: (home / "dagster.yaml").exists(), 120, "Dagster instance")
+        wait_for(lambda: has_a_run(home), 120, "run started by the child")
         instance = dg.DagsterInstance.from_config(str(home))
         held = wait_for(instance.event_log_storage.get_concurrency_run_ids, 180, "step holding a pool slot")
     finally:
