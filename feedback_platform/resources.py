@@ -21,6 +21,8 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from feedback_platform.lib import warehouse
+from feedback_platform.lib.analysis.cohorts import CohortRankingSettings
+from feedback_platform.lib.analysis.comparison import ComparisonSettings
 from feedback_platform.lib.log_rotation import rotate_if_larger
 from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
 from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
@@ -214,6 +216,24 @@ class QuarantineLimits(dg.ConfigurableResource):
         return QuarantineLimit(max_share=self.max_share, min_lines=self.min_lines)
 
 
+class CohortAnalysis(dg.ConfigurableResource):
+    """The statistics settings of the analysis layer: the rankings' trailing window and the votes a cohort
+    needs to be ranked weak (`feedback_platform.lib.analysis.cohorts`), and the comparisons' significance,
+    power and minimum trials (`feedback_platform.lib.analysis.comparison`)."""
+
+    window_days: int = CohortRankingSettings().window_days
+    min_votes: int = CohortRankingSettings().min_votes
+    alpha: float = ComparisonSettings().alpha
+    power: float = ComparisonSettings().power
+    min_trials: int = ComparisonSettings().min_trials
+
+    def ranking(self) -> CohortRankingSettings:
+        return CohortRankingSettings(window_days=self.window_days, min_votes=self.min_votes)
+
+    def comparison(self) -> ComparisonSettings:
+        return ComparisonSettings(alpha=self.alpha, power=self.power, min_trials=self.min_trials)
+
+
 class RawTextRetention(dg.ConfigurableResource):
     """How many landing days each tenant's raw text is kept: the tenants file's `raw_text_retention_days`
     (`feedback_platform.lib.retention.windows`)."""
@@ -281,6 +301,7 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
         "erasure_log": ErasureLog(log_dir=str(settings.erasure_log_dir)),
         "quarantine_limits": QuarantineLimits(max_share=settings.max_quarantined_share),
+        "cohort_analysis": CohortAnalysis(),
         "raw_text_retention": RawTextRetention(
             default_days=retention.default_days, tenant_days=dict(retention.tenant_days)
         ),

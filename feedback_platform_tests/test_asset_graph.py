@@ -34,6 +34,7 @@ GROUPS = {
         "feedback_with_responses",
         "response_signals",
         "daily_quality",
+        "cohort_daily_counts",
         "daily_feedback_distribution",
     },
     "curate": {
@@ -57,6 +58,7 @@ GROUPS = {
         "dataset_row_lineage",
         "daily_feedback_conversion",
     },
+    "analysis": {"cohort_quality", "weakest_cohorts", "uncertain_cohorts"},
 }
 
 EDGES = {
@@ -101,6 +103,12 @@ EDGES = {
     ("feedback_with_responses", "daily_feedback_conversion"),
     ("dataset_row_lineage", "daily_feedback_conversion"),
     ("dataset_versions", "daily_feedback_conversion"),
+    ("response_signals", "cohort_daily_counts"),
+    ("feedback_with_responses", "cohort_daily_counts"),  # each response's latest thumb and rating
+    ("cohort_daily_counts", "daily_feedback_distribution"),
+    ("cohort_daily_counts", "cohort_quality"),
+    ("cohort_daily_counts", "weakest_cohorts"),
+    ("cohort_daily_counts", "uncertain_cohorts"),
 }
 
 PYTHON_CHECKS = {
@@ -173,6 +181,10 @@ PYTHON_CHECKS = {
     ("raw_feedback", "raw_feedback_last_event_near_end_of_landing_day"),
     ("raw_feedback", "raw_feedback_late_event_share_within_limit"),
     ("daily_feedback_distribution", "feedback_rates_have_not_dropped"),
+    ("cohort_quality", "cohort_quality_intervals_hold_their_estimates"),
+    ("cohort_quality", "newer_versions_are_not_worse"),
+    ("weakest_cohorts", "weakest_cohorts_are_ranked_by_their_low_end"),
+    ("uncertain_cohorts", "uncertain_cohorts_are_ranked_by_their_weight"),
 }
 
 

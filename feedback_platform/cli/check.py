@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 import click
 
 from feedback_platform.cli.options import echo_json
+from feedback_platform.defs.job_names import LAYERS
 from feedback_platform.settings import PlatformSettings
 
 if TYPE_CHECKING:
     from feedback_platform.local.check_report import QualityReport
 
-LAYERS = ("ingest", "redact", "join", "curate", "datasets")
-"""The layers, in pipeline order; each is the asset group whose checks it runs."""
 
 DETAIL_INDENT = " " * 8
 MAX_DETAIL_LINES = 8

@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 
 from feedback_platform.cli.check import check_command
+from feedback_platform.cli.compare import compare_command
 from feedback_platform.cli.datasets import datasets_command
 from feedback_platform.cli.erase import erase_command
 from feedback_platform.cli.generate import generate_command
@@ -41,6 +42,7 @@ for command in (
     lineage_command,
     check_command,
     erase_command,
+    compare_command,
 ):
     main.add_command(command)
 

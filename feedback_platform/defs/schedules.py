@@ -8,7 +8,12 @@ from datetime import timedelta
 
 import dagster as dg
 
-from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
+from feedback_platform.defs.job_names import (
+    DATASETS_JOB,
+    DATASETS_JOB_LAYERS,
+    LANDING_DAY_JOB,
+    LANDING_DAY_LAYERS,
+)
 from feedback_platform.defs.partitions import daily_landing_partitions
 from feedback_platform.defs.unchanged_runs import (
     datasets_inputs,
@@ -19,15 +24,15 @@ from feedback_platform.resources import LandingZone
 
 landing_day_job = dg.define_asset_job(
     LANDING_DAY_JOB,
-    selection=dg.AssetSelection.groups("ingest", "redact"),
+    selection=dg.AssetSelection.groups(*LANDING_DAY_LAYERS),
     partitions_def=daily_landing_partitions,
     description="Ingest and redact one landing day.",
 )
 
 datasets_job = dg.define_asset_job(
     DATASETS_JOB,
-    selection=dg.AssetSelection.groups("join", "curate", "datasets"),
-    description="Rebuild the joined tables and marts, curate, and publish new dataset versions.",
+    selection=dg.AssetSelection.groups(*DATASETS_JOB_LAYERS),
+    description="Rebuild the joined tables and marts, curate, publish new dataset versions, and analyse.",
 )
 
 

@@ -27,6 +27,7 @@ MODELS = [
     "feedback_with_responses",
     "response_signals",
     "daily_quality",
+    "cohort_daily_counts",
     "daily_feedback_distribution",
 ]
 

@@ -1,57 +1,15 @@
 -- Thumbs and ratings per response day, model, model_version and prompt_version: the daily distributions the
--- quality-drift check compares over time. Each response counts once per signal, with its latest thumb and its
--- latest rating (a user who changes their mind counts with their final vote), so every count is a number of
--- responses: the independent trials a two-proportion test assumes. response_signals, by contrast, counts
--- every thumb and rating event; the two agree whenever no response has more than one of a kind.
+-- quality-drift check compares over time, summed over tenants, features and languages from
+-- cohort_daily_counts. Each response counts once per signal, with its latest thumb and its latest rating, so
+-- every count is a number of responses: the independent trials a two-proportion test assumes.
+-- response_signals, by contrast, counts every thumb and rating event; the two agree whenever no response has
+-- more than one of a kind.
 
 with
 
-response_signals as (
+cohort_daily_counts as (
 
-    select * from {{ ref('response_signals') }}
-
-),
-
-feedback as (
-
-    select * from {{ ref('feedback_with_responses') }}
-
-),
-
-latest_votes as (
-
-    select
-        response_id,
-        signal,
-        thumb,
-        rating
-
-    from feedback
-    where (signal = 'thumb' and thumb is not null) or (signal = 'rating' and rating is not null)
-    qualify row_number() over (
-        partition by response_id, signal
-        order by feedback_created_at desc, event_id desc
-    ) = 1
-
-),
-
-responses_with_latest_votes as (
-
-    select
-        response_signals.response_date,
-        response_signals.model,
-        response_signals.model_version,
-        response_signals.prompt_version,
-        latest_thumbs.thumb,
-        latest_ratings.rating
-
-    from response_signals
-    left join latest_votes as latest_thumbs
-        on response_signals.response_id = latest_thumbs.response_id
-        and latest_thumbs.signal = 'thumb'
-    left join latest_votes as latest_ratings
-        on response_signals.response_id = latest_ratings.response_id
-        and latest_ratings.signal = 'rating'
+    select * from {{ ref('cohort_daily_counts') }}
 
 ),
 
@@ -62,17 +20,17 @@ aggregated as (
         model,
         model_version,
         prompt_version,
-        count(*) as responses,
-        count(*) filter (where thumb = 'up') as thumbs_up,
-        count(*) filter (where thumb = 'down') as thumbs_down,
-        count(rating) as ratings,
-        count(*) filter (where rating = 1) as rating_1,
-        count(*) filter (where rating = 2) as rating_2,
-        count(*) filter (where rating = 3) as rating_3,
-        count(*) filter (where rating = 4) as rating_4,
-        count(*) filter (where rating = 5) as rating_5
+        cast(sum(responses) as bigint) as responses,
+        cast(sum(thumbs_up) as bigint) as thumbs_up,
+        cast(sum(thumbs_down) as bigint) as thumbs_down,
+        cast(sum(ratings) as bigint) as ratings,
+        cast(sum(rating_1) as bigint) as rating_1,
+        cast(sum(rating_2) as bigint) as rating_2,
+        cast(sum(rating_3) as bigint) as rating_3,
+        cast(sum(rating_4) as bigint) as rating_4,
+        cast(sum(rating_5) as bigint) as rating_5
 
-    from responses_with_latest_votes
+    from cohort_daily_counts
     group by response_date, model, model_version, prompt_version
 
 ),
@@ -101,3 +59,4 @@ final as (
 )
 
 select * from final
+order by response_date, model, model_version, prompt_version
