@@ -54,10 +54,8 @@ def test_rankings_and_their_checks_pass_on_the_sample(sample_platform: SamplePla
     )
 
 
-# Guards the interval check: an estimate outside its interval fails it, naming the cohort.
-def test_an_estimate_outside_its_interval_fails_the_check(
-    sample_platform: SamplePlatform, platform_copy: PlatformSettings
-) -> None:
+# Guards the interval check: an estimate outside its interval fails it.
+def test_an_estimate_outside_its_interval_fails_the_check(platform_copy: PlatformSettings) -> None:
     tamper(
         platform_copy,
         "update cohort_quality set thumbs_up_rate_low = thumbs_up_rate + 0.01 where rowid = "
@@ -65,7 +63,7 @@ def test_an_estimate_outside_its_interval_fails_the_check(
     )
     evaluation = run_check(
         platform_copy,
-        sample_platform.instance,
+        dg.DagsterInstance.ephemeral(),
         "cohort_quality",
         "cohort_quality_intervals_hold_their_estimates",
     )
@@ -73,13 +71,11 @@ def test_an_estimate_outside_its_interval_fails_the_check(
 
 
 # Guards the ranking check: a ranking whose order was broken fails it.
-def test_a_ranking_out_of_order_fails_its_check(
-    sample_platform: SamplePlatform, platform_copy: PlatformSettings
-) -> None:
+def test_a_ranking_out_of_order_fails_its_check(platform_copy: PlatformSettings) -> None:
     tamper(platform_copy, "update uncertain_cohorts set uncertainty_weight = 2 where rank = 2")
     evaluation = run_check(
         platform_copy,
-        sample_platform.instance,
+        dg.DagsterInstance.ephemeral(),
         "uncertain_cohorts",
         "uncertain_cohorts_are_ranked_by_their_weight",
     )

@@ -139,9 +139,11 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     rules_path = tmp_path / "per_tenant.yaml"
     rules_path.write_text(yaml.safe_dump(per_tenant), encoding="utf-8")
     rules = load_rules(rules_path)
+    # a private instance: materialising on the session's would leave its datasets job with several producers
+    instance = dg.DagsterInstance.ephemeral()
 
     staged = dg.AssetSelection.assets("staged_sft_dataset")
-    refused = _run_selected(staged, data_dir, sample_platform.instance, rules_path)
+    refused = _run_selected(staged, data_dir, instance, rules_path)
     assert not refused.success
     (failure,) = [event for event in refused.all_events if event.is_step_failure]
     assert "sft_examples was curated under rules" in str(failure.event_specific_data.error)
@@ -149,7 +151,7 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     published = _run_selected(
         dg.AssetSelection.assets("sft_examples", "staged_sft_dataset", "sft_dataset"),
         data_dir,
-        sample_platform.instance,
+        instance,
         rules_path,
     )
     evaluations = {
@@ -177,7 +179,7 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     only_the_check = dg.AssetSelection.checks(
         dg.AssetCheckKey(dg.AssetKey("sft_dataset"), "sft_dataset_files_match_their_version")
     )
-    rechecked = _run_selected(only_the_check, data_dir, sample_platform.instance, rules_path)
+    rechecked = _run_selected(only_the_check, data_dir, instance, rules_path)
     (evaluation,) = rechecked.get_asset_check_evaluations()
     assert not evaluation.passed
     assert evaluation.metadata["mismatched"].value == {tampered: version}

@@ -8,7 +8,6 @@ import click
 
 from feedback_platform.cli.options import echo_json, user_errors
 from feedback_platform.lib.analysis.comparison import (
-    COMPARED_DIMENSIONS,
     ComparisonSettings,
     compare_arms,
     overall_verdict,
@@ -19,8 +18,6 @@ from feedback_platform.lib.analysis.comparison import (
 from feedback_platform.lib.warehouse import read_only_warehouse
 from feedback_platform.settings import PlatformSettings
 
-OPTIONS = {"model": "--model", "model_version": "--model-version", "prompt_version": "--prompt-version"}
-assert set(OPTIONS) == set(COMPARED_DIMENSIONS)
 
 
 def _compared_and_fixed(given: dict[str, tuple[str, ...]]) -> tuple[str, tuple[str, str], dict[str, str]]:

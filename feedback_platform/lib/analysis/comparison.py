@@ -54,9 +54,11 @@ COMPARED_DIMENSIONS = {
     "model": ("model", "model_version"),
     "model_version": ("model_version",),
     "prompt_version": ("prompt_version",),
+    "period": (),
 }
 """What may be compared, and the serving columns that vary with it (the rest of the configuration is held
-fixed within a stratum: a model's version changes with the model)."""
+fixed within a stratum: a model's version changes with the model). `period` is a column the caller adds,
+e.g. before and since a training run: every serving column is held fixed."""
 SERVING = ("model", "model_version", "prompt_version")
 
 BETTER, WORSE, NO_DIFFERENCE, UNTESTED = "better", "worse", "no detectable difference", "not tested"
