@@ -19,7 +19,6 @@ from feedback_platform.lib.warehouse import read_only_warehouse
 from feedback_platform.settings import PlatformSettings
 
 
-
 def _compared_and_fixed(given: dict[str, tuple[str, ...]]) -> tuple[str, tuple[str, str], dict[str, str]]:
     """The dimension given twice (the arms), and the others given once (held fixed)."""
     twice = [column for column, values in given.items() if len(values) == 2]
