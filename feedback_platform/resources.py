@@ -21,8 +21,11 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from feedback_platform.lib import warehouse
-from feedback_platform.lib.analysis.cohorts import CohortRankingSettings
-from feedback_platform.lib.analysis.comparison import ComparisonSettings
+from feedback_platform.lib.analysis.settings import (
+    CohortRankingSettings,
+    ComparisonSettings,
+    RetrainingThresholds,
+)
 from feedback_platform.lib.log_rotation import rotate_if_larger
 from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
 from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
@@ -234,6 +237,25 @@ class CohortAnalysis(dg.ConfigurableResource):
         return ComparisonSettings(alpha=self.alpha, power=self.power, min_trials=self.min_trials)
 
 
+class RetrainingPolicy(dg.ConfigurableResource):
+    """When the retraining trigger recommends a training run (`feedback_platform.lib.analysis.retraining`),
+    where registered runs are read from and where recommendations are recorded."""
+
+    training_runs_dir: str
+    log_path: str
+    min_new_sft_rows: int = RetrainingThresholds().min_new_rows["sft"]
+    min_new_dpo_rows: int = RetrainingThresholds().min_new_rows["dpo"]
+    baseline_days: int = RetrainingThresholds().baseline_days
+    alpha: float = ComparisonSettings().alpha
+
+    def thresholds(self) -> RetrainingThresholds:
+        return RetrainingThresholds(
+            min_new_rows={"sft": self.min_new_sft_rows, "dpo": self.min_new_dpo_rows},
+            baseline_days=self.baseline_days,
+            comparison=ComparisonSettings(alpha=self.alpha),
+        )
+
+
 class RawTextRetention(dg.ConfigurableResource):
     """How many landing days each tenant's raw text is kept: the tenants file's `raw_text_retention_days`
     (`feedback_platform.lib.retention.windows`)."""
@@ -302,6 +324,12 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "erasure_log": ErasureLog(log_dir=str(settings.erasure_log_dir)),
         "quarantine_limits": QuarantineLimits(max_share=settings.max_quarantined_share),
         "cohort_analysis": CohortAnalysis(),
+        "retraining": RetrainingPolicy(
+            training_runs_dir=str(settings.training_runs_dir),
+            log_path=str(settings.retraining_log_path),
+            min_new_sft_rows=settings.retrain_min_new_sft_rows,
+            min_new_dpo_rows=settings.retrain_min_new_dpo_rows,
+        ),
         "raw_text_retention": RawTextRetention(
             default_days=retention.default_days, tenant_days=dict(retention.tenant_days)
         ),

@@ -25,6 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from feedback_platform.lib.analysis.settings import RetrainingThresholds
 from feedback_platform.lib.erasure.places import ErasurePlaces
 from feedback_platform.lib.logs.landing import landing_dates
 from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
@@ -40,6 +41,10 @@ PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
 """The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
 
 PARTITION_START_VARIABLE = "FEEDBACK_PLATFORM_PARTITION_START"
+RETRAINING_VARIABLES = {
+    "retrain_min_new_sft_rows": "FEEDBACK_PLATFORM_RETRAIN_MIN_SFT_ROWS",
+    "retrain_min_new_dpo_rows": "FEEDBACK_PLATFORM_RETRAIN_MIN_DPO_ROWS",
+}
 """The environment variable holding the first daily partition, for logs older than any landing day."""
 
 PlaceholderStyle = Literal["typed", "pseudonyms"]
@@ -67,6 +72,8 @@ class PlatformSettings(BaseModel, frozen=True):
     """dbt's target folder for this warehouse: its logs and the parse state later runs start from."""
     erasure_log_dir: Path
     """One JSON record per erasure (`feedback_platform.lib.erasure.log`)."""
+    retraining_log_path: Path
+    """One JSON line per retraining recommendation (`feedback_platform.lib.analysis.recommendations`)."""
     spacy_model: str = RedactorConfig().spacy_model
     pii_workers: int = Field(default_factory=default_workers)
     """Processes that redact uncached texts; they start only for a call with many such texts
@@ -86,6 +93,16 @@ class PlatformSettings(BaseModel, frozen=True):
     max_quarantined_share: float = Field(default=QuarantineLimit().max_share, ge=0, le=1)
     """The share of a stream's landing day the contract may quarantine before the blocking check
     `quarantined_share_within_limit` takes the day for a broken producer."""
+
+    retrain_min_new_sft_rows: int = Field(default=RetrainingThresholds().min_new_rows["sft"], ge=0)
+    retrain_min_new_dpo_rows: int = Field(default=RetrainingThresholds().min_new_rows["dpo"], ge=0)
+    """The new rows of the latest sft and dpo versions since the last training run that the retraining
+    trigger needs, besides a detectable change in feedback (`feedback_platform.lib.analysis.retraining`)."""
+
+    def retraining_thresholds(self) -> RetrainingThresholds:
+        return RetrainingThresholds(
+            min_new_rows={"sft": self.retrain_min_new_sft_rows, "dpo": self.retrain_min_new_dpo_rows}
+        )
 
     def first_partition_day(self) -> date:
         """The setting, else the earliest day folder under the landing folder, else today (UTC)."""
@@ -137,6 +154,7 @@ class PlatformSettings(BaseModel, frozen=True):
             pii_cache_path=data_dir / "pii_redaction_cache.sqlite",
             dbt_target_dir=data_dir / "dbt_target",
             erasure_log_dir=data_dir / "erasures",
+            retraining_log_path=data_dir / "retraining" / "recommendations.jsonl",
             spacy_model=environ.get("FEEDBACK_PLATFORM_SPACY_MODEL", RedactorConfig().spacy_model),
             pii_workers=int(environ.get("FEEDBACK_PLATFORM_PII_WORKERS", default_workers())),
             pii_placeholders=placeholders,
@@ -151,6 +169,11 @@ class PlatformSettings(BaseModel, frozen=True):
             max_quarantined_share=float(
                 environ.get("FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE", QuarantineLimit().max_share)
             ),
+            **{
+                field: int(environ[variable])
+                for field, variable in RETRAINING_VARIABLES.items()
+                if environ.get(variable)
+            },
         )
 
 

@@ -20,18 +20,22 @@ from click.testing import CliRunner
 from feedback_platform.cli.main import main
 from feedback_platform.lib.analysis.cohorts import (
     COHORT,
-    CohortRankingSettings,
     uncertain_cohorts,
     weakest_cohorts,
 )
 from feedback_platform.lib.analysis.comparison import (
     NO_DIFFERENCE,
     WORSE,
-    ComparisonSettings,
     compare_arms,
     overall_verdict,
 )
 from feedback_platform.lib.analysis.replacements import replacement_comparisons
+from feedback_platform.lib.analysis.retraining import quality_changes_since
+from feedback_platform.lib.analysis.settings import (
+    CohortRankingSettings,
+    ComparisonSettings,
+    RetrainingThresholds,
+)
 from feedback_platform.lib.logs.validation import landing_dates, validate_landing_day
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.lib.sample_logs.config import ModelDegradation
@@ -117,6 +121,15 @@ def test_a_worse_new_version_is_flagged_against_the_one_it_replaced(generated: G
     results = replacement_comparisons(generated.counts, ComparisonSettings())
     assert set(results.select("model", "older", "newer").iter_rows()) == {("atlas-mini", "2026-08-01", "new")}
     assert WORSE in set(results.filter(pl.col("metric") == "thumbs_up_rate")["verdict"])
+
+
+# Guards the significance half of the retraining trigger: since the day atlas-mini was degraded, its feedback
+# is detectably worse than in the days before; the other models, unchanged, show no difference.
+def test_feedback_worse_since_a_day_is_found_for_the_degraded_model_alone(generated: Generated) -> None:
+    changes = quality_changes_since(generated.counts, GENERATED.day(NEW_VERSION_DAY), RetrainingThresholds())
+    assert set(changes["model"]) == {"atlas-mini"}
+    assert set(changes["verdict"]) == {WORSE}
+    assert "thumbs_up_rate" in set(changes["metric"])
 
 
 # Guards the rankings on real volume: the weakest cohort with enough votes is served by the weakest model or

@@ -8,13 +8,13 @@ import click
 
 from feedback_platform.cli.options import echo_json, user_errors
 from feedback_platform.lib.analysis.comparison import (
-    ComparisonSettings,
     compare_arms,
     overall_verdict,
     read_counts,
     strata_for,
     unknown_arms,
 )
+from feedback_platform.lib.analysis.settings import ComparisonSettings
 from feedback_platform.lib.warehouse import read_only_warehouse
 from feedback_platform.settings import PlatformSettings
 

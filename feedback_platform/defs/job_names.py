@@ -10,3 +10,6 @@ DATASETS_JOB_LAYERS = ("join", "curate", "datasets", "analysis")
 """The asset groups the datasets job materialises after the landing days, in order."""
 LAYERS = (*LANDING_DAY_LAYERS, *DATASETS_JOB_LAYERS)
 """Every layer, in pipeline order; each is the asset group of that name."""
+
+RETRAINING_TAG = "feedback_platform/retraining"
+"""The tag of the dataset refresh runs the retraining trigger requests: the recommendation's key."""

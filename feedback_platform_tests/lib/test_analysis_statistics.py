@@ -11,12 +11,12 @@ from feedback_platform.lib.analysis.cohorts import COUNTS
 from feedback_platform.lib.analysis.comparison import (
     BETTER,
     NO_DIFFERENCE,
-    ComparisonSettings,
     compare_arms,
     holm_adjusted,
     overall_verdict,
 )
 from feedback_platform.lib.analysis.intervals import mean_with_t_interval, rating_moments, wilson
+from feedback_platform.lib.analysis.settings import ComparisonSettings
 
 
 @pytest.mark.parametrize(("successes", "trials"), [(8, 10), (0, 10), (10, 10), (1, 3), (412, 1000)])

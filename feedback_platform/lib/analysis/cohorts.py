@@ -16,11 +16,11 @@ and language. From the daily counts of `cohort_daily_counts` (every count a numb
 """
 
 import datetime
-from dataclasses import dataclass
 
 import polars as pl
 
 from feedback_platform.lib.analysis.intervals import mean_with_t_interval, rating_moments, wilson
+from feedback_platform.lib.analysis.settings import CohortRankingSettings
 
 COHORT = ("tenant_id", "model", "model_version", "prompt_version", "feature", "language")
 """The columns that name a cohort."""
@@ -43,18 +43,6 @@ IMPLICIT_RATES = {
     "abandon_rate": "abandoned",
 }
 """Each implicit rate and the count of responses it is the share of (out of all responses)."""
-
-
-@dataclass(frozen=True)
-class CohortRankingSettings:
-    """The trailing window the rankings look at, and the thumb votes a cohort needs to be ranked weak."""
-
-    window_days: int = 28
-    min_votes: int = 30
-
-    def __post_init__(self) -> None:
-        if self.window_days < 1 or self.min_votes < 1:
-            raise ValueError("window_days and min_votes must be at least 1")
 
 
 def with_quality(counts: pl.DataFrame) -> pl.DataFrame:

@@ -27,6 +27,7 @@ from scipy import stats
 
 from feedback_platform.lib.analysis.cohorts import COUNTS
 from feedback_platform.lib.analysis.intervals import Z, rating_moments
+from feedback_platform.lib.analysis.settings import ComparisonSettings
 
 
 @dataclass(frozen=True)
@@ -54,26 +55,16 @@ COMPARED_DIMENSIONS = {
     "model": ("model", "model_version"),
     "model_version": ("model_version",),
     "prompt_version": ("prompt_version",),
-    "period": (),
+    "period": ("model_version",),
 }
 """What may be compared, and the serving columns that vary with it (the rest of the configuration is held
 fixed within a stratum: a model's version changes with the model). `period` is a column the caller adds,
-e.g. before and since a training run: every serving column is held fixed."""
+e.g. before and since a training run: a model's version may change with time, the rest is held fixed."""
 SERVING = ("model", "model_version", "prompt_version")
 
+DEFAULT_SETTINGS = ComparisonSettings()
+
 BETTER, WORSE, NO_DIFFERENCE, UNTESTED = "better", "worse", "no detectable difference", "not tested"
-
-
-@dataclass(frozen=True)
-class ComparisonSettings:
-    alpha: float = 0.05
-    power: float = 0.8
-    min_trials: int = 30
-    """Each arm's trials (votes, ratings or responses) a metric needs to be tested."""
-
-    def __post_init__(self) -> None:
-        if not (0 < self.alpha < 1 and 0 < self.power < 1):
-            raise ValueError("alpha and power must lie strictly between 0 and 1")
 
 
 RESULT_SCHEMA = pl.Schema(
@@ -184,7 +175,7 @@ def compare_arms(
     counts: pl.DataFrame,
     compared: str,
     arms: tuple[str, str],
-    settings: ComparisonSettings = ComparisonSettings(),
+    settings: ComparisonSettings = DEFAULT_SETTINGS,
 ) -> pl.DataFrame:
     """One row per metric (schema RESULT_SCHEMA plus `p_adjusted`, `verdict` and
     `min_detectable_difference`): arm B against arm A, two values of `compared` (a key of

@@ -11,7 +11,8 @@ from itertools import pairwise
 
 import polars as pl
 
-from feedback_platform.lib.analysis.comparison import ComparisonSettings, metric_rows, with_verdicts
+from feedback_platform.lib.analysis.comparison import metric_rows, with_verdicts
+from feedback_platform.lib.analysis.settings import ComparisonSettings
 
 PAIR_COLUMNS = {"compared": pl.String, "model": pl.String, "older": pl.String, "newer": pl.String}
 

@@ -14,7 +14,7 @@ is new and there is no "since" to compare: the volume alone decides the first tr
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -23,23 +23,14 @@ import polars as pl
 from feedback_platform.lib.analysis.comparison import (
     BETTER,
     WORSE,
-    ComparisonSettings,
     metric_rows,
     with_verdicts,
 )
+from feedback_platform.lib.analysis.settings import RetrainingThresholds
 from feedback_platform.lib.datasets.training_runs import TrainingRun
 
 LINEAGE = "dataset_row_lineage"
 REGISTRY = "dataset_versions"
-
-
-@dataclass(frozen=True)
-class RetrainingThresholds:
-    min_new_rows: dict[str, int] = field(default_factory=lambda: {"sft": 200, "dpo": 50})
-    """Per watched dataset, the new rows its latest version needs."""
-    baseline_days: int = 14
-    """The days before the training run that the feedback since it is compared with."""
-    comparison: ComparisonSettings = ComparisonSettings()
 
 
 @dataclass(frozen=True)
@@ -101,9 +92,7 @@ def quality_changes_since(
         if counts["period"].n_unique() == 2:
             found = metric_rows(counts, "period", ("before", "since"), thresholds.comparison)
             rows += [{"model": model} | row for row in found]
-    if not rows:
-        return pl.DataFrame(schema={"model": pl.String, "metric": pl.String, "verdict": pl.String})
-    models = pl.DataFrame({"model": [row.pop("model") for row in rows]})
+    models = pl.DataFrame({"model": [row.pop("model") for row in rows]}, schema={"model": pl.String})
     judged = pl.concat([models, with_verdicts(rows, thresholds.comparison)], how="horizontal")
     return judged.filter(pl.col("verdict").is_in([BETTER, WORSE]))
 
