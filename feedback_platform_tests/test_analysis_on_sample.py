@@ -80,3 +80,20 @@ def test_a_ranking_out_of_order_fails_its_check(platform_copy: PlatformSettings)
         "uncertain_cohorts_are_ranked_by_their_weight",
     )
     assert_fails(evaluation, lambda text: "'violations': 1" in text)
+
+
+# Guards the traffic drift check on the pipeline: the sample's days, drawn alike, pass; outputs of the latest
+# day made much longer in the redacted table fail it as a warning, naming the metric.
+def test_longer_outputs_on_the_latest_day_fail_the_traffic_check(
+    sample_platform: SamplePlatform, platform_copy: PlatformSettings
+) -> None:
+    check = ("response_signals", "traffic_has_not_drifted")
+    assert run_check(sample_platform.settings, dg.DagsterInstance.ephemeral(), *check).passed
+    tamper(
+        platform_copy,
+        "update redacted_responses set output = output || repeat(' and more', 40) "
+        "where cast(created_at as date) = (select max(cast(created_at as date)) from redacted_responses)",
+    )
+    evaluation = run_check(platform_copy, dg.DagsterInstance.ephemeral(), *check)
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
+    assert_fails(evaluation, lambda text: "'drifted_metrics': 'output_chars'" in text)

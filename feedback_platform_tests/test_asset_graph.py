@@ -181,6 +181,7 @@ PYTHON_CHECKS = {
     ("raw_feedback", "raw_feedback_last_event_near_end_of_landing_day"),
     ("raw_feedback", "raw_feedback_late_event_share_within_limit"),
     ("daily_feedback_distribution", "feedback_rates_have_not_dropped"),
+    ("response_signals", "traffic_has_not_drifted"),
     ("cohort_quality", "cohort_quality_intervals_hold_their_estimates"),
     ("cohort_quality", "newer_versions_are_not_worse"),
     ("weakest_cohorts", "weakest_cohorts_are_ranked_by_their_low_end"),

@@ -1,9 +1,11 @@
-"""Quality over time: a warning when a model's or a prompt version's feedback has got significantly worse.
+"""Quality and traffic over time: warnings when a model's or a prompt version's feedback has got
+significantly worse, and when the latest day's inputs and outputs have drifted from their baseline.
 
-The statistics live in `feedback_platform.lib.monitoring.drift`; this check runs them on the
-`daily_feedback_distribution` mart and puts what they found, and what they could have found, in metadata.
-It never blocks: a drop in feedback is news for the people who ship models and prompts, not a defect in
-the data, and the curated datasets stay as valid as the feedback they come from.
+The statistics live in `feedback_platform.lib.monitoring.drift` and `.traffic_drift`; these checks run them
+on the `daily_feedback_distribution` mart and on the responses, and put what they found, and what they could
+have found, in metadata. They never block: a drop in feedback or a change of traffic is news for the people
+who ship models and prompts, not a defect in the data, and the curated datasets stay as valid as the
+feedback they come from.
 """
 
 import dataclasses
@@ -12,13 +14,15 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.table_metadata import frame_as_table
+from feedback_platform.lib.monitoring import traffic_drift as traffic_drift_module
 from feedback_platform.lib.monitoring.drift import (
     DriftTestSettings,
     daily_thumbs_up_rate_by_model,
     detect_feedback_drift,
     latest_periods,
 )
-from feedback_platform.resources import DUCKDB_POOL
+from feedback_platform.lib.monitoring.traffic_drift import TrafficDriftSettings, traffic_drift
+from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 DRIFT_TEST = DriftTestSettings()
 
@@ -78,5 +82,52 @@ def feedback_rates_have_not_dropped(distribution: pl.DataFrame) -> dg.AssetCheck
             "flagged": frame_as_table(flagged.select(_SHOWN_COLUMNS)),
             "all_groups": frame_as_table(results.select(_SHOWN_COLUMNS)),
             "daily_thumbs_up_rate_by_model": frame_as_table(daily_thumbs_up_rate_by_model(distribution)),
+        },
+    )
+
+
+TRAFFIC_DRIFT = TrafficDriftSettings()
+
+TRAFFIC_QUERY = f"""
+with latest as (select max(cast(created_at as date)) as day from stg_feedback__responses)
+select
+    cast(created_at as date) as response_date,
+    language,
+    feature,
+    length(list_filter(messages, lambda message: message.role = 'user')[-1].content) as prompt_chars,
+    length(output) as output_chars,
+    list_max(list_transform(retrieved_context, lambda passage: passage.score)) as retrieval_top_score
+from stg_feedback__responses, latest
+where cast(created_at as date) between latest.day - {TRAFFIC_DRIFT.baseline_days} and latest.day
+"""
+"""Per response of the latest response day and its baseline: the figures `traffic_drift` compares."""
+
+
+@dg.asset_check(
+    asset="response_signals",
+    name="traffic_has_not_drifted",
+    description="The latest response day's prompt and output lengths, retrieval scores, language and "
+    "feature mix match the trailing baseline (KS or chi-square test, Holm, and PSI; warning, non-blocking).",
+    blocking=False,
+    pool=DUCKDB_POOL,
+)
+def traffic_has_not_drifted(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        responses = con.sql(TRAFFIC_QUERY).pl()
+    results = traffic_drift(responses, TRAFFIC_DRIFT)
+    drifted = results.filter(pl.col("drifted"))
+    return dg.AssetCheckResult(
+        passed=drifted.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "test": dg.MetadataValue.md(traffic_drift_module.__doc__ or ""),
+            "settings": dg.MetadataValue.json(dataclasses.asdict(TRAFFIC_DRIFT)),
+            "drifted_metrics": ", ".join(drifted["metric"]) or "none",
+            "all_metrics": frame_as_table(results),
+            **{
+                f"psi_{metric}": round(value, 4)
+                for metric, value in results.select("metric", "psi").iter_rows()
+                if value is not None
+            },
         },
     )
