@@ -130,17 +130,16 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     sample_platform: SamplePlatform, tmp_path: Path
 ):
     data_dir = tmp_path / "platform"
-    shutil.copytree(
-        sample_platform.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster_home")
-    )
+    shutil.copytree(sample_platform.settings.data_dir, data_dir)
     per_tenant = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8")) | {
         "per_tenant_datasets": True
     }
     rules_path = tmp_path / "per_tenant.yaml"
     rules_path.write_text(yaml.safe_dump(per_tenant), encoding="utf-8")
     rules = load_rules(rules_path)
-    # a private instance: materialising on the session's would leave its datasets job with several producers
-    instance = dg.DagsterInstance.ephemeral()
+    # a copy of the session's instance: the audits read its history (the eval version published), and
+    # materialising on the session's own would leave its datasets job with several producers
+    instance = dg.DagsterInstance.from_config(str(data_dir / "dagster_home"))
 
     staged = dg.AssetSelection.assets("staged_sft_dataset")
     refused = _run_selected(staged, data_dir, instance, rules_path)

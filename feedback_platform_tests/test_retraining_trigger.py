@@ -98,9 +98,8 @@ def test_enough_new_rows_before_the_first_run_recommend_training_once(
 
 # Guards the volume requirement: one row short of either threshold, the trigger stays silent and says why.
 def test_too_few_new_rows_stay_silent(platform: PlatformSettings, instance: dg.DagsterInstance) -> None:
-    tick = _ticks(
-        platform, min_new_sft_rows=_rows(platform, "sft"), min_new_dpo_rows=_rows(platform, "dpo") + 1
-    )
+    sft, dpo = _rows(platform, "sft"), _rows(platform, "dpo")
+    tick = _ticks(platform, instance, min_new_sft_rows=sft, min_new_dpo_rows=dpo + 1)
 
     silent = tick()
 

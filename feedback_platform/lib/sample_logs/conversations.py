@@ -136,7 +136,7 @@ def serve_conversation(
             }
             expected = topic.detail if turn.reply == "detail" else topic.answer
             rated = RatedResponse(
-                topic, feature, output, expected, good, user, engaged, regenerated=attempt > 0
+                topic, feature, output, expected, good, user, engaged, prompt_version.name, attempt > 0
             )
             drafts = tuple(draft_feedback(rated, rng, factory))
             regenerate = next((d for d in drafts if d.signal == "regenerate"), None)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from feedback_platform.lib.sample_logs.phrasing import (
     EDIT_SIGNOFFS,
-    NEGATIVE_COMMENTS,
     POSITIVE_COMMENTS,
     REPHRASE_PREFIXES,
+    negative_comments,
 )
 from feedback_platform.lib.sample_logs.pii import PiiFactory, PiiValue
 from feedback_platform.lib.sample_logs.topic import Topic
@@ -76,6 +76,7 @@ class RatedResponse:
     good: bool
     user: User
     engaged: bool
+    prompt_version: str
     regenerated: bool = False
 
 
@@ -98,7 +99,7 @@ def _comment(response: RatedResponse, rng: random.Random, factory: PiiFactory) -
         return rng.choice(POSITIVE_COMMENTS[language]), []
     if rng.random() < 0.3:
         return f"Wrong about {response.topic.label.lower()}.", []
-    return rng.choice(NEGATIVE_COMMENTS[language]), []
+    return rng.choice(negative_comments(language, response.prompt_version)), []
 
 
 def _edit(response: RatedResponse, rng: random.Random) -> tuple[str, list[PiiValue]]:

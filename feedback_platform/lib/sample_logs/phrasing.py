@@ -108,20 +108,54 @@ POSITIVE_COMMENTS: dict[str, tuple[str, ...]] = {
     "nl": ("Top, bedankt!", "Heel duidelijk."),
 }
 NEGATIVE_COMMENTS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "This is wrong.",
-        "Not helpful at all.",
-        "The answer ignores my question.",
-        "Outdated information, the policy changed.",
-        "Too long, I just wanted a yes or no.",
-        "It made up a fee that doesn't exist.",
-    ),
     "de": ("Das stimmt nicht.", "Leider nicht hilfreich."),
     "fr": ("Ce n'est pas correct.", "Pas utile du tout."),
     "es": ("No me ayudó.", "Esto no es correcto."),
     "it": ("Non è corretto.", "Per niente utile."),
     "nl": ("Dat klopt niet.", "Niet nuttig."),
 }
+FAILURE_MODE_COMMENTS: dict[str, tuple[str, ...]] = {
+    "outdated_policy": (
+        "Outdated information, the policy changed.",
+        "This policy is out of date, it changed last month.",
+        "Old information: the rules were updated since.",
+        "That was true last year, the policy is different now.",
+    ),
+    "needless_clarification": (
+        "It asked me a question instead of answering.",
+        "Why ask for clarification? My question was clear.",
+        "Just answer, don't ask me to clarify.",
+        "I did not need a clarifying question, I needed an answer.",
+    ),
+    "invented_terms": (
+        "It made up a fee that doesn't exist.",
+        "It invented a deadline that isn't real.",
+        "Made-up numbers, that fee does not exist.",
+        "It invented a limit that is not in the policy.",
+    ),
+}
+"""English comments on poor answers, by failure mode: the sample's planted failure modes, which the
+failure-theme analysis must find apart."""
+PROMPT_VERSION_FAILURE_MODE = {
+    "v1": "outdated_policy",
+    "v2": "needless_clarification",
+    "v3-exp": "invented_terms",
+}
+"""The failure mode each prompt version's poor answers draw on: v2 asks for clarification when in doubt,
+v3-exp is "warm and creative", v1 has no instruction about the policy's date."""
+GENERIC_NEGATIVE_COMMENTS = ("This is wrong.", "Not helpful at all.")
+
+
+def negative_comments(language: str, prompt_version: str) -> tuple[str, ...]:
+    """The comments a poor answer draws from: in English, the prompt version's failure mode and two generic
+    ones (six, as before the modes were planted: a choice among six draws the same random numbers, so the
+    rest of a seed's logs did not change)."""
+    if language != "en":
+        return NEGATIVE_COMMENTS[language]
+    mode = FAILURE_MODE_COMMENTS[PROMPT_VERSION_FAILURE_MODE[prompt_version]]
+    return (*mode, *GENERIC_NEGATIVE_COMMENTS)
+
+
 EDIT_SIGNOFFS: dict[str, str] = {
     "en": "Best regards",
     "de": "Viele Grüße",
