@@ -25,6 +25,7 @@ from feedback_platform.lib.analysis.settings import (
     CohortRankingSettings,
     ComparisonSettings,
     RetrainingThresholds,
+    ThemeSettings,
 )
 from feedback_platform.lib.log_rotation import rotate_if_larger
 from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
@@ -220,9 +221,9 @@ class QuarantineLimits(dg.ConfigurableResource):
 
 
 class CohortAnalysis(dg.ConfigurableResource):
-    """The statistics settings of the analysis layer: the rankings' trailing window and the votes a cohort
-    needs to be ranked weak (`feedback_platform.lib.analysis.cohorts`), and the comparisons' significance,
-    power and minimum trials (`feedback_platform.lib.analysis.comparison`)."""
+    """The statistics settings of the analysis layer: the trailing window of the rankings and the failure
+    themes, the votes a cohort needs to be ranked weak (`feedback_platform.lib.analysis.cohorts`), and the
+    comparisons' significance, power and minimum trials (`feedback_platform.lib.analysis.comparison`)."""
 
     window_days: int = CohortRankingSettings().window_days
     min_votes: int = CohortRankingSettings().min_votes
@@ -235,6 +236,9 @@ class CohortAnalysis(dg.ConfigurableResource):
 
     def comparison(self) -> ComparisonSettings:
         return ComparisonSettings(alpha=self.alpha, power=self.power, min_trials=self.min_trials)
+
+    def themes(self) -> ThemeSettings:
+        return ThemeSettings(window_days=self.window_days)
 
 
 class RetrainingPolicy(dg.ConfigurableResource):

@@ -1,6 +1,8 @@
-"""The analysis layer on a larger generated sample: 4 days x 2,500 responses from the sample generator, whose
-models and prompt versions differ in built-in quality (`lib/sample_logs/catalog.py`), turned into
-`cohort_daily_counts` by the real dbt project. Two changes are planted in the served labels before dbt runs:
+"""The analysis layer on a larger generated sample: 10 days x 5,000 responses from the sample generator,
+whose models and prompt versions differ in built-in quality (`lib/sample_logs/catalog.py`) and whose poor
+English answers draw comments from a failure mode planted per prompt version (`lib/sample_logs/phrasing.py`),
+turned into `feedback_with_responses` and `cohort_daily_counts` by the real dbt project. Two changes are
+planted in the served labels before dbt runs:
 
 - a twin: half of atlas-large's responses (by response id) carry the model version "twin", the same model
   under another name, so a comparison of the two must find nothing;
@@ -8,6 +10,7 @@ models and prompt versions differ in built-in quality (`lib/sample_logs/catalog.
   generator's `ModelDegradation` lowers its chance of a good answer by 0.4 from that day).
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,20 +38,24 @@ from feedback_platform.lib.analysis.settings import (
     CohortRankingSettings,
     ComparisonSettings,
     RetrainingThresholds,
+    ThemeSettings,
 )
+from feedback_platform.lib.analysis.themes import OTHER, group_into_themes, low_rated_comments
 from feedback_platform.lib.logs.validation import landing_dates, validate_landing_day
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.lib.sample_logs.config import ModelDegradation
+from feedback_platform.lib.sample_logs.phrasing import FAILURE_MODE_COMMENTS, PROMPT_VERSION_FAILURE_MODE
 from feedback_platform_tests.join.conftest import run_dbt
 
 NEW_VERSION_DAY = 2
 GENERATED = SampleLogConfig(
-    days=4,
-    responses_per_day=2500,
+    days=10,
+    responses_per_day=5000,
     seed=11,
     start_date=date(2026, 11, 1),
     degradation=ModelDegradation(model="atlas-mini", from_day=NEW_VERSION_DAY, quality_drop=0.4),
 )
+PLANTED_IN = {mode: version for version, mode in PROMPT_VERSION_FAILURE_MODE.items()}
 SOURCES = {"responses": "redacted_responses", "feedback": "redacted_feedback", "consent": "raw_consent"}
 PLANTED_LABELS = f"""
     update redacted_responses set model_version = 'twin'
@@ -62,6 +69,8 @@ PLANTED_LABELS = f"""
 class Generated:
     data_dir: Path
     counts: pl.DataFrame
+    cases: pl.DataFrame
+    """The comments on low-rated responses that failure themes group."""
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +92,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     assert build.returncode == 0, build.output[-3000:]
     with duckdb.connect(str(database), read_only=True) as con:
         counts = con.sql("select * from cohort_daily_counts").pl()
-    return Generated(data_dir, counts)
+        cases = low_rated_comments(con, ThemeSettings())
+    return Generated(data_dir, counts, cases)
 
 
 def _verdicts(results: pl.DataFrame) -> dict[str, str]:
@@ -143,6 +153,43 @@ def test_the_weakest_cohorts_are_the_planted_weak_ones(generated: Generated) -> 
     uncertain = uncertain_cohorts(generated.counts, settings)
     assert uncertain.height == generated.counts.select(COHORT).n_unique()
     assert uncertain["uncertainty_weight"].is_sorted(descending=True)
+
+
+# Guards failure themes: each failure mode the generator planted comes out as a theme of its own, holding
+# nearly all of that mode's comments and little else, and concentrated in the prompt version it was planted
+# in; the same cases give the same themes.
+def test_planted_failure_modes_come_out_as_separate_themes(generated: Generated) -> None:
+    themes, themed = group_into_themes(generated.cases, ThemeSettings())
+    mode_of = {text: mode for mode, texts in FAILURE_MODE_COMMENTS.items() for text in texts}
+    themed = themed.with_columns(mode=pl.col("comment_text").replace_strict(mode_of, default=None))
+    found = {}
+    for mode in FAILURE_MODE_COMMENTS:
+        in_mode = themed.filter(pl.col("mode") == mode)
+        theme, held = in_mode["theme"].value_counts(sort=True).row(0)
+        members = themed.filter(pl.col("theme") == theme)
+        assert in_mode.height >= 5 and held / in_mode.height >= 0.9, (mode, in_mode["theme"].value_counts())
+        assert (members["mode"] == mode).mean() >= 0.9, (mode, members["comment_text"].value_counts())
+        summary = themes.filter(pl.col("theme") == theme).row(0, named=True)
+        assert summary["top_prompt_version"] == PLANTED_IN[mode] and summary["top_prompt_version_lift"] > 1.5
+        found[mode] = theme
+    assert len(set(found.values())) == len(FAILURE_MODE_COMMENTS) and OTHER not in found.values()
+    assert group_into_themes(generated.cases, ThemeSettings())[0].equals(themes)
+
+
+# Guards `feedback-platform themes`: the themes as text and JSON, from the warehouse.
+def test_themes_command_prints_the_themes(generated: Generated) -> None:
+    env = {"FEEDBACK_PLATFORM_DATA_DIR": str(generated.data_dir), "FEEDBACK_PLATFORM_DUCKDB": None}
+    shown = CliRunner().invoke(main, ["themes"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith(
+        f"{generated.cases.height:,} comments on low-rated responses in the last 28 days"
+    )
+    assert "prompt version v3-exp (100% of the theme" in shown.output
+    as_json = json.loads(
+        CliRunner().invoke(main, ["themes", "--json", "--tenant", "acme_retail"], env=env).output
+    )
+    assert as_json["tenants"] == ["acme_retail"]
+    assert 0 < as_json["cases"] < generated.cases.height
 
 
 # Guards `feedback-platform compare`: the verdict, the table and the JSON, and the errors.

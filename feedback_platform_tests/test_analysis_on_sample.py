@@ -29,8 +29,10 @@ def test_cohort_quality_counts_every_response_once_per_period(sample_platform: S
     assert metadata["latest_response_date"] == str(quality["period_start"].max())
 
 
-# Guards the rankings and their checks on the sample: the uncertainty ranking covers every cohort of the
-# window; the sample's cohorts are too small for the weak ranking's 30 votes, and say so with an empty table.
+# Guards the rankings, the failure themes and their checks on the sample: the uncertainty ranking covers every
+# cohort of the window; the sample's cohorts are too small for the weak ranking's 30 votes, and say so with an
+# empty table; the themes count every comment on a low-rated response once (the sample's 8 comments land on
+# responses with no low rating: its table is empty, the generated logs' test has the substance).
 def test_rankings_and_their_checks_pass_on_the_sample(sample_platform: SamplePlatform) -> None:
     uncertain = sample_platform.table("uncertain_cohorts")
     assert uncertain["rank"].to_list() == list(range(1, uncertain.height + 1)) and uncertain.height > 0
@@ -39,6 +41,8 @@ def test_rankings_and_their_checks_pass_on_the_sample(sample_platform: SamplePla
         sample_platform.table("weakest_cohorts").height
         == _latest_metadata(sample_platform, "weakest_cohorts")["ranked_cohorts"]
     )
+    themes = sample_platform.table("failure_themes")
+    assert themes["cases"].sum() == _latest_metadata(sample_platform, "failure_themes")["cases"]
     checks = [
         dg.AssetCheckKey(dg.AssetKey(asset), name)
         for asset, name in [
@@ -46,6 +50,7 @@ def test_rankings_and_their_checks_pass_on_the_sample(sample_platform: SamplePla
             ("cohort_quality", "newer_versions_are_not_worse"),
             ("weakest_cohorts", "weakest_cohorts_are_ranked_by_their_low_end"),
             ("uncertain_cohorts", "uncertain_cohorts_are_ranked_by_their_weight"),
+            ("failure_themes", "failure_themes_account_for_every_case"),
         ]
     ]
     executions = sample_platform.instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)

@@ -58,7 +58,7 @@ GROUPS = {
         "dataset_row_lineage",
         "daily_feedback_conversion",
     },
-    "analysis": {"cohort_quality", "weakest_cohorts", "uncertain_cohorts"},
+    "analysis": {"cohort_quality", "weakest_cohorts", "uncertain_cohorts", "failure_themes"},
 }
 
 EDGES = {
@@ -109,6 +109,7 @@ EDGES = {
     ("cohort_daily_counts", "cohort_quality"),
     ("cohort_daily_counts", "weakest_cohorts"),
     ("cohort_daily_counts", "uncertain_cohorts"),
+    ("feedback_with_responses", "failure_themes"),
 }
 
 PYTHON_CHECKS = {
@@ -186,6 +187,7 @@ PYTHON_CHECKS = {
     ("cohort_quality", "newer_versions_are_not_worse"),
     ("weakest_cohorts", "weakest_cohorts_are_ranked_by_their_low_end"),
     ("uncertain_cohorts", "uncertain_cohorts_are_ranked_by_their_weight"),
+    ("failure_themes", "failure_themes_account_for_every_case"),
 }
 
 

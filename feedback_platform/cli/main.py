@@ -19,6 +19,7 @@ from feedback_platform.cli.pii_eval import pii_eval_command
 from feedback_platform.cli.pipeline import materialize_command, run_command, ui_command
 from feedback_platform.cli.redact import redact_command
 from feedback_platform.cli.runs import runs_command
+from feedback_platform.cli.themes import themes_command
 
 
 @click.group()
@@ -43,6 +44,7 @@ for command in (
     check_command,
     erase_command,
     compare_command,
+    themes_command,
 ):
     main.add_command(command)
 

@@ -35,3 +35,17 @@ class RetrainingThresholds:
     baseline_days: int = 14
     """The days before the training run that the feedback since it is compared with."""
     comparison: ComparisonSettings = field(default_factory=ComparisonSettings)
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    """How failure themes are found (`feedback_platform.lib.analysis.themes`)."""
+
+    window_days: int = 28
+    distance_threshold: float = 0.9
+    """Average-linkage cosine distance under which groups of comments merge: 0.9 joins comments whose
+    TF-IDF vectors are on average at least 0.1 alike, i.e. share some distinctive words."""
+    min_theme_size: int = 3
+    """Smaller groups are left in "other": a theme is something several users said."""
+    max_cases: int = 5000
+    """The latest cases clustered at most (pairwise distances grow with the square of the cases)."""

@@ -117,21 +117,21 @@ NEGATIVE_COMMENTS: dict[str, tuple[str, ...]] = {
 FAILURE_MODE_COMMENTS: dict[str, tuple[str, ...]] = {
     "outdated_policy": (
         "Outdated information, the policy changed.",
-        "This policy is out of date, it changed last month.",
-        "Old information: the rules were updated since.",
-        "That was true last year, the policy is different now.",
+        "The policy changed, this answer is outdated.",
+        "Outdated: the rules changed last month.",
+        "This is outdated, the policy changed this year.",
     ),
     "needless_clarification": (
-        "It asked me a question instead of answering.",
-        "Why ask for clarification? My question was clear.",
-        "Just answer, don't ask me to clarify.",
-        "I did not need a clarifying question, I needed an answer.",
+        "It asked a clarifying question instead of answering.",
+        "No need for a clarifying question, just answer.",
+        "Stop asking clarifying questions and answer.",
+        "Another clarifying question instead of an answer.",
     ),
     "invented_terms": (
         "It made up a fee that doesn't exist.",
-        "It invented a deadline that isn't real.",
-        "Made-up numbers, that fee does not exist.",
-        "It invented a limit that is not in the policy.",
+        "Made-up deadline, that date doesn't exist.",
+        "It made up a limit that doesn't exist.",
+        "That fee is made up, it doesn't exist.",
     ),
 }
 """English comments on poor answers, by failure mode: the sample's planted failure modes, which the
