@@ -18,6 +18,7 @@ from feedback_platform.cli.lineage import lineage_command
 from feedback_platform.cli.pii_eval import pii_eval_command
 from feedback_platform.cli.pipeline import materialize_command, run_command, ui_command
 from feedback_platform.cli.redact import redact_command
+from feedback_platform.cli.report import report_command
 from feedback_platform.cli.runs import runs_command
 from feedback_platform.cli.themes import themes_command
 
@@ -45,6 +46,7 @@ for command in (
     erase_command,
     compare_command,
     themes_command,
+    report_command,
 ):
     main.add_command(command)
 

@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from feedback_platform.lib.monitoring.traffic_drift import (
+from feedback_platform.lib.analysis.traffic_drift import (
     INSUFFICIENT,
     TrafficDriftSettings,
     psi,

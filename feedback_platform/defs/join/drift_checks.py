@@ -1,9 +1,9 @@
 """Quality and traffic over time: warnings when a model's or a prompt version's feedback has got
 significantly worse, and when the latest day's inputs and outputs have drifted from their baseline.
 
-The statistics live in `feedback_platform.lib.monitoring.drift` and `.traffic_drift`; these checks run them
-on the `daily_feedback_distribution` mart and on the responses, and put what they found, and what they could
-have found, in metadata. They never block: a drop in feedback or a change of traffic is news for the people
+The statistics live in `feedback_platform.lib.monitoring.drift` and `lib.analysis.traffic_drift`; the
+checks run them on the `daily_feedback_distribution` mart and on the responses, and put what they found, and
+what they could have found, in metadata. They never block: a drop in feedback or a change of traffic is news for the people
 who ship models and prompts, not a defect in the data, and the curated datasets stay as valid as the
 feedback they come from.
 """
@@ -14,14 +14,14 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.table_metadata import frame_as_table
-from feedback_platform.lib.monitoring import traffic_drift as traffic_drift_module
+from feedback_platform.lib.analysis import traffic_drift as traffic_drift_module
+from feedback_platform.lib.analysis.traffic_drift import TrafficDriftSettings, traffic_drift
 from feedback_platform.lib.monitoring.drift import (
     DriftTestSettings,
     daily_thumbs_up_rate_by_model,
     detect_feedback_drift,
     latest_periods,
 )
-from feedback_platform.lib.monitoring.traffic_drift import TrafficDriftSettings, traffic_drift
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 DRIFT_TEST = DriftTestSettings()
