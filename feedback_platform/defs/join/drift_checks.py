@@ -3,9 +3,9 @@ significantly worse, and when the latest day's inputs and outputs have drifted f
 
 The statistics live in `feedback_platform.lib.monitoring.drift` and `lib.analysis.traffic_drift`; the
 checks run them on the `daily_feedback_distribution` mart and on the responses, and put what they found, and
-what they could have found, in metadata. They never block: a drop in feedback or a change of traffic is news for the people
-who ship models and prompts, not a defect in the data, and the curated datasets stay as valid as the
-feedback they come from.
+what they could have found, in metadata. They never block: a drop in feedback or a change of traffic is
+news for the people who ship models and prompts, not a defect in the data, and the curated datasets stay as
+valid as the feedback they come from.
 """
 
 import dataclasses
