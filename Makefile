@@ -9,12 +9,12 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test ui lint clean manifest lexicon
+.PHONY: run test ui lint clean manifest lexicon chromium
 
 run: manifest
 	$(BIN)/feedback-platform run
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/pytest
 
 ui: manifest
@@ -25,6 +25,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
+
+# Debian's chromium, for the report's browser test (Playwright drives it; it never downloads a browser).
+# Best effort: where apt cannot install it (not root, no apt), the test is skipped and says why.
+chromium:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
+		echo "chromium not installed: the report's browser test will be skipped"
 
 # The dbt manifest the join layer's assets are built from, parsed afresh so edited models are seen.
 manifest: $(STAMP)
