@@ -55,13 +55,7 @@ responses_with_latest_votes as (
 final as (
 
     select
-        response_date,
-        tenant_id,
-        model,
-        model_version,
-        prompt_version,
-        feature,
-        language,
+        {{ cohort_columns() }},
         count(*) as responses,
         count(*) filter (where thumb = 'up') as thumbs_up,
         count(*) filter (where thumb = 'down') as thumbs_down,
@@ -77,10 +71,10 @@ final as (
         count(*) filter (where abandons > 0) as abandoned
 
     from responses_with_latest_votes
-    group by response_date, tenant_id, model, model_version, prompt_version, feature, language
+    group by {{ cohort_columns() }}
 
 )
 
 -- rows in key order, so that a re-run writes the same table
 select * from final
-order by response_date, tenant_id, model, model_version, prompt_version, feature, language
+order by {{ cohort_columns() }}

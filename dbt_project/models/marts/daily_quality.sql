@@ -14,13 +14,7 @@ response_signals as (
 aggregated as (
 
     select
-        response_date,
-        tenant_id,
-        model,
-        model_version,
-        prompt_version,
-        feature,
-        language,
+        {{ cohort_columns() }},
         count(*) as responses,
         count(*) filter (where feedback_events > 0) as responses_with_feedback,
         cast(sum(thumbs_up) as bigint) as thumbs_up,
@@ -37,20 +31,14 @@ aggregated as (
         cast(avg(cast(dwell_seconds_total as decimal(38, 9))) as double) as mean_dwell_seconds
 
     from response_signals
-    group by response_date, tenant_id, model, model_version, prompt_version, feature, language
+    group by {{ cohort_columns() }}
 
 ),
 
 final as (
 
     select
-        response_date,
-        tenant_id,
-        model,
-        model_version,
-        prompt_version,
-        feature,
-        language,
+        {{ cohort_columns() }},
         responses,
         responses_with_feedback,
         thumbs_up,
@@ -70,4 +58,4 @@ final as (
 
 -- rows in key order, so that a re-run writes the same table
 select * from final
-order by response_date, tenant_id, model, model_version, prompt_version, feature, language
+order by {{ cohort_columns() }}

@@ -23,13 +23,7 @@ unbalanced_cohorts as (
 
     select
         'cohort counts do not add up' as violation,
-        response_date,
-        tenant_id,
-        model,
-        model_version,
-        prompt_version,
-        feature,
-        language
+        {{ cohort_columns() }}
     from counts
     where rating_1 + rating_2 + rating_3 + rating_4 + rating_5 != ratings
         or thumbs_up + thumbs_down > responses
