@@ -194,8 +194,9 @@ def metric_rows(
     rows = []
     for metric in METRICS:
         row = _pooled(joined, metric)
-        if min(row["trials_a"], row["trials_b"]) < settings.min_trials:
-            row.pop("z", None), row.pop("p_value", None)
+        if min(row["trials_a"], row["trials_b"]) < settings.min_trials:  # too few for the test: estimate only
+            for untested in ("z", "p_value"):
+                row.pop(untested, None)
         rows.append(row)
     return rows
 

@@ -48,4 +48,4 @@ class ThemeSettings:
     min_theme_size: int = 3
     """Smaller groups are left in "other": a theme is something several users said."""
     max_cases: int = 5000
-    """The latest cases clustered at most (pairwise distances grow with the square of the cases)."""
+    """The latest cases clustered at most: their pairwise distances, 8 bytes each, are 200 MB at 5,000."""

@@ -20,8 +20,10 @@ example response ids. Comments in languages other than English group by their ow
 import duckdb
 import numpy as np
 import polars as pl
+from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_distances
 
 from feedback_platform.lib.analysis.settings import ThemeSettings
 
@@ -96,24 +98,17 @@ def assign_themes(cases: pl.DataFrame, settings: ThemeSettings) -> tuple[pl.Data
     each theme's top terms."""
     texts = cases["comment_text"].to_list()
     labels = np.full(len(texts), -1)
-    matrix, terms = None, np.array([])
-    if len(texts) >= 2:
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, stop_words="english")
-        try:
-            matrix = vectorizer.fit_transform(texts).toarray()
-            terms = vectorizer.get_feature_names_out()
-        except ValueError:  # no term in two comments: nothing in common to group by
-            matrix = None
-    if matrix is not None:
-        worded = np.flatnonzero(matrix.sum(axis=1) > 0)
-        if len(worded) >= 2:
-            clustering = AgglomerativeClustering(
-                n_clusters=None,
-                distance_threshold=settings.distance_threshold,
-                metric="cosine",
-                linkage="average",
-            ).fit(matrix[worded])
-            labels[worded] = clustering.labels_
+    matrix, terms = _tfidf(texts)
+    worded = np.flatnonzero(matrix.getnnz(axis=1) > 0) if matrix is not None else np.array([], dtype=int)
+    if len(worded) >= 2:
+        distances = cosine_distances(matrix[worded])
+        clustering = AgglomerativeClustering(
+            n_clusters=None,
+            distance_threshold=settings.distance_threshold,
+            metric="precomputed",
+            linkage="average",
+        ).fit(distances)
+        labels[worded] = clustering.labels_
     sizes = {label: int((labels == label).sum()) for label in set(labels.tolist()) if label >= 0}
     kept = sorted((label for label, size in sizes.items() if size >= settings.min_theme_size),
                   key=lambda label: (-sizes[label], int(np.flatnonzero(labels == label)[0])))  # fmt: skip
@@ -124,9 +119,21 @@ def assign_themes(cases: pl.DataFrame, settings: ThemeSettings) -> tuple[pl.Data
     return themed, {names[label]: _top_terms(matrix[labels == label], terms) for label in kept}
 
 
-def _top_terms(members: np.ndarray, terms: np.ndarray) -> list[str]:
+def _tfidf(texts: list[str]) -> tuple[sparse.csr_matrix | None, np.ndarray]:
+    """The comments' TF-IDF vectors (sparse, unit length) and the terms; None when no term is in two."""
+    if len(texts) < 2:
+        return None, np.array([])
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, stop_words="english")
+    try:
+        return vectorizer.fit_transform(texts), vectorizer.get_feature_names_out()
+    except ValueError:  # no term in two comments: nothing in common to group by
+        return None, np.array([])
+
+
+def _top_terms(members: sparse.csr_matrix, terms: np.ndarray) -> list[str]:
     """The terms of the largest mean weight among a theme's comments (ties in vocabulary order)."""
-    return terms[np.argsort(-members.mean(axis=0), kind="stable")[:TOP_TERMS]].tolist()
+    weights = np.asarray(members.mean(axis=0)).ravel()
+    return terms[np.argsort(-weights, kind="stable")[:TOP_TERMS]].tolist()
 
 
 def _concentration(theme_cases: pl.DataFrame, all_cases: pl.DataFrame, column: str) -> dict[str, object]:
