@@ -51,6 +51,7 @@ def test_rankings_and_their_checks_pass_on_the_sample(sample_platform: SamplePla
             ("weakest_cohorts", "weakest_cohorts_are_ranked_by_their_low_end"),
             ("uncertain_cohorts", "uncertain_cohorts_are_ranked_by_their_weight"),
             ("failure_themes", "failure_themes_account_for_every_case"),
+            ("failure_themes", "failure_theme_mix_has_not_drifted"),
         ]
     ]
     executions = sample_platform.instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)

@@ -188,6 +188,7 @@ PYTHON_CHECKS = {
     ("weakest_cohorts", "weakest_cohorts_are_ranked_by_their_low_end"),
     ("uncertain_cohorts", "uncertain_cohorts_are_ranked_by_their_weight"),
     ("failure_themes", "failure_themes_account_for_every_case"),
+    ("failure_themes", "failure_theme_mix_has_not_drifted"),
 }
 
 

@@ -73,3 +73,20 @@ def test_psi_matches_its_definition() -> None:
     expected = (0.3 - 0.5) * np.log(0.3 / 0.5) + (0.4 - 0.2) * np.log(0.4 / 0.2)
     assert psi(baseline, window) == pytest.approx(expected)
     assert psi(baseline, baseline) == 0
+
+
+def _themes_of_day(rng: np.random.Generator, day: date, first_theme_share: float) -> pl.DataFrame:
+    rest = (1 - first_theme_share) / 2
+    themes = rng.choice(["theme-1", "theme-2", "other"], 300, p=[first_theme_share, rest, rest])
+    return pl.DataFrame({"response_date": [day] * 300, "theme": themes})
+
+
+# Guards the failure-theme mix: the same test on any categorical column; a theme more than doubling its share
+# on the latest day is flagged, the same mix is not.
+@pytest.mark.parametrize(("latest_share", "flagged"), [(0.2, False), (0.45, True)])
+def test_a_shift_in_the_failure_theme_mix_is_flagged(latest_share: float, flagged: bool) -> None:
+    rng = np.random.default_rng(8)
+    days = [LATEST - timedelta(days=offset) for offset in range(15)]
+    mix = pl.concat(_themes_of_day(rng, day, latest_share if day == LATEST else 0.2) for day in days)
+    results = traffic_drift(mix, numeric=(), categorical=("theme",))
+    assert results["metric"].to_list() == ["theme"] and results["drifted"][0] is flagged

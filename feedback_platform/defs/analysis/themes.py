@@ -1,11 +1,13 @@
 """Failure themes: the low-rated cases of the trailing window grouped by what their comments say
-(`feedback_platform.lib.analysis.themes`), with a check that every case is accounted for."""
+(`feedback_platform.lib.analysis.themes`), with a check that every case is accounted for and a warning when
+the latest day's mix of themes drifts from its baseline (`lib.analysis.traffic_drift`'s test)."""
 
 import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.table_metadata import frame_as_table
 from feedback_platform.lib.analysis.themes import OTHER, group_into_themes, low_rated_comments
+from feedback_platform.lib.analysis.traffic_drift import TrafficDriftSettings, traffic_drift
 from feedback_platform.resources import DUCKDB_POOL, CohortAnalysis, Warehouse
 
 _SHOWN = ["theme", "cases", "share", "top_terms", "top_prompt_version", "top_prompt_version_lift",
@@ -61,4 +63,40 @@ def failure_themes_account_for_every_case(
         problems.append("a named theme without top terms or examples")
     return dg.AssetCheckResult(
         passed=not problems, metadata={"cases": cases, "problems": "; ".join(problems) or "none"}
+    )
+
+
+THEME_MIX_DRIFT = TrafficDriftSettings()
+
+
+@dg.asset_check(
+    asset="failure_themes",
+    description="The latest feedback day's mix of failure themes matches the 14 days before it (chi-square, "
+    "and a PSI of at least 0.1; warning, non-blocking; a day needs 100 cases to be tested).",
+    blocking=False,
+    pool=DUCKDB_POOL,
+)
+def failure_theme_mix_has_not_drifted(
+    warehouse: Warehouse, cohort_analysis: CohortAnalysis
+) -> dg.AssetCheckResult:
+    settings = cohort_analysis.themes()
+    with warehouse.connect() as con:
+        cases = low_rated_comments(con, settings)
+    _, themed = group_into_themes(cases, settings)
+    mix = themed.select(response_date=pl.col("feedback_date"), theme=pl.col("theme"))
+    results = traffic_drift(mix, THEME_MIX_DRIFT, numeric=(), categorical=("theme",))
+    if results.is_empty():
+        return dg.AssetCheckResult(passed=True, metadata={"status": "no case in the window"})
+    result = results.row(0, named=True)
+    return dg.AssetCheckResult(
+        passed=not result["drifted"],
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "status": result["status"],
+            "latest_day_cases": result["window_n"],
+            "baseline_cases": result["baseline_n"],
+            "most_common_theme": f"{result['baseline_summary']} -> {result['window_summary']}",
+            "p_value": result["p_value"] if result["p_value"] is not None else "not tested",
+            "psi": round(result["psi"], 4) if result["psi"] is not None else "not tested",
+        },
     )

@@ -108,10 +108,14 @@ def _categorical(baseline: pl.Series, window: pl.Series) -> dict[str, object]:
 
 
 def traffic_drift(
-    responses: pl.DataFrame, settings: TrafficDriftSettings = TrafficDriftSettings()
+    responses: pl.DataFrame,
+    settings: TrafficDriftSettings = TrafficDriftSettings(),
+    numeric: tuple[str, ...] = NUMERIC,
+    categorical: tuple[str, ...] = CATEGORICAL,
 ) -> pl.DataFrame:
     """One row per metric (schema RESULT_SCHEMA), drifted ones first. `responses` holds `response_date` and
-    the metrics' columns, one row per response, covering at least the latest day and its baseline."""
+    the metrics' columns (by default the traffic's; any numeric and categorical columns are compared the
+    same way, e.g. the failure-theme mix), one row per item, covering the latest day and its baseline."""
     latest = responses["response_date"].max()
     if latest is None:
         return pl.DataFrame(schema=RESULT_SCHEMA)
@@ -119,12 +123,12 @@ def traffic_drift(
     baseline = responses.filter(pl.col("response_date").is_between(start, latest, closed="left"))
     window = responses.filter(pl.col("response_date") == latest)
     rows = []
-    for metric in (*NUMERIC, *CATEGORICAL):
+    for metric in (*numeric, *categorical):
         before, after = baseline[metric].drop_nulls(), window[metric].drop_nulls()
         row: dict[str, object] = {"metric": metric, "baseline_n": before.len(), "window_n": after.len()}
         if min(before.len(), after.len()) < settings.min_responses:
             row |= {"test": "-", "status": INSUFFICIENT}
-        elif metric in NUMERIC:
+        elif metric in numeric:
             row |= _numeric(before.to_numpy().astype(float), after.to_numpy().astype(float))
         else:
             row |= _categorical(before, after)
