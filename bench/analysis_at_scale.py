@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from feedback_platform.lib.analysis.cohorts import cohort_quality, uncertain_cohorts, weakest_cohorts
+from feedback_platform.lib.analysis.cohorts import quality_by_period, rank_uncertain, rank_weakest
 from feedback_platform.lib.analysis.comparison import compare_arms
 from feedback_platform.lib.analysis.replacements import replacement_comparisons
 from feedback_platform.lib.analysis.report import ReportSettings, build_report
@@ -102,9 +102,9 @@ def main() -> None:
     with duckdb.connect(str(database), read_only=True) as con:
         counts = timed("read cohort_daily_counts", lambda: con.sql("select * from cohort_daily_counts").pl())
         print(f"  ({counts.height:,} cohort-days, {counts['responses'].sum():,} responses)")
-        quality = timed("cohort_quality (day and week)", lambda: cohort_quality(counts))
-        timed("weakest_cohorts", lambda: weakest_cohorts(counts, CohortRankingSettings()))
-        timed("uncertain_cohorts", lambda: uncertain_cohorts(counts, CohortRankingSettings()))
+        quality = timed("cohort_quality (day and week)", lambda: quality_by_period(counts))
+        timed("weakest_cohorts", lambda: rank_weakest(counts, CohortRankingSettings()))
+        timed("uncertain_cohorts", lambda: rank_uncertain(counts, CohortRankingSettings()))
         cases = timed("failure themes: read the cases", lambda: low_rated_comments(con, ThemeSettings()))
         themes, _ = timed(
             f"failure themes: group {cases.height:,} cases", lambda: group_into_themes(cases, ThemeSettings())

@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from feedback_platform.cli.main import main
 from feedback_platform.lib.analysis.cohorts import (
     COHORT,
-    uncertain_cohorts,
-    weakest_cohorts,
+    rank_uncertain,
+    rank_weakest,
 )
 from feedback_platform.lib.analysis.comparison import (
     NO_DIFFERENCE,
@@ -146,11 +146,11 @@ def test_feedback_worse_since_a_day_is_found_for_the_degraded_model_alone(genera
 # prompt of the catalogue, and every cohort of the window is ranked by uncertainty.
 def test_the_weakest_cohorts_are_the_planted_weak_ones(generated: Generated) -> None:
     settings = CohortRankingSettings(window_days=28, min_votes=10)
-    weakest = weakest_cohorts(generated.counts, settings)
+    weakest = rank_weakest(generated.counts, settings)
     assert weakest.height > 0 and (weakest["thumb_votes"] >= 10).all()
     first = weakest.row(0, named=True)
     assert first["model"] in {"orca-legacy", "nimbus-7b"} or first["prompt_version"] == "v3-exp", first
-    uncertain = uncertain_cohorts(generated.counts, settings)
+    uncertain = rank_uncertain(generated.counts, settings)
     assert uncertain.height == generated.counts.select(COHORT).n_unique()
     assert uncertain["uncertainty_weight"].is_sorted(descending=True)
 

@@ -11,17 +11,11 @@ import polars as pl
 from feedback_platform.defs.table_metadata import frame_as_table
 from feedback_platform.lib.analysis.cohorts import (
     COHORT,
+    quality_by_period,
+    rank_uncertain,
+    rank_weakest,
     summed,
     with_quality,
-)
-from feedback_platform.lib.analysis.cohorts import (
-    cohort_quality as quality_by_period,
-)
-from feedback_platform.lib.analysis.cohorts import (
-    uncertain_cohorts as rank_uncertain,
-)
-from feedback_platform.lib.analysis.cohorts import (
-    weakest_cohorts as rank_weakest,
 )
 from feedback_platform.resources import DUCKDB_POOL, CohortAnalysis
 

@@ -3,16 +3,17 @@
 A cohort is one serving configuration seen by users: tenant, model, model version, prompt version, feature
 and language. From the daily counts of `cohort_daily_counts` (every count a number of responses):
 
-- `cohort_quality`: per cohort and day, and per cohort and ISO week, each rate with its sample size and 95%
-  Wilson interval, and the mean rating with its t interval (`feedback_platform.lib.analysis.intervals`).
-- `weakest_cohorts`: over the trailing window, the cohorts with at least `min_votes` thumb votes ranked by
-  the low end of their thumbs-up interval: the cohorts that are bad even on the most favourable reading of
-  the evidence, so a cohort is not ranked weak on three unlucky votes.
-- `uncertain_cohorts`: over the trailing window, every cohort ranked by how much of the product's traffic is
-  served with an unknown quality: the width of its thumbs-up interval (1, the whole range, without votes)
-  times its share of the window's responses. Collecting feedback there narrows the estimate of the most
-  traffic; the width falls with the square root of the votes, so halving it takes three times the votes it
-  has (`more_votes_to_halve_width`).
+- `quality_by_period` (the `cohort_quality` asset): per cohort and day, and per cohort and ISO week, each
+  rate with its sample size and 95% Wilson interval, and the mean rating with its t interval
+  (`feedback_platform.lib.analysis.intervals`).
+- `rank_weakest` (`weakest_cohorts`): over the trailing window, the cohorts with at least `min_votes` thumb
+  votes ranked by the low end of their thumbs-up interval: the cohorts that are bad even on the most
+  favourable reading of the evidence, so a cohort is not ranked weak on three unlucky votes.
+- `rank_uncertain` (`uncertain_cohorts`): over the trailing window, every cohort ranked by how much of the
+  product's traffic is served with an unknown quality: the width of its thumbs-up interval (1, the whole
+  range, without votes) times its share of the window's responses. Collecting feedback there narrows the
+  estimate of the most traffic; the width falls with the square root of the votes, so halving it takes
+  three times the votes it has (`more_votes_to_halve_width`).
 """
 
 import datetime
@@ -66,7 +67,7 @@ def summed(counts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return counts.group_by(keys).agg(pl.col(count).sum() for count in COUNTS).sort(keys, nulls_last=True)
 
 
-def cohort_quality(daily_counts: pl.DataFrame) -> pl.DataFrame:
+def quality_by_period(daily_counts: pl.DataFrame) -> pl.DataFrame:
     """One row per cohort and day (`period` "day") and per cohort and ISO week ("week", `period_start` its
     Monday), each with its counts and figures of quality."""
     by_day = daily_counts.with_columns(period=pl.lit("day"), period_start=pl.col("response_date"))
@@ -89,7 +90,7 @@ def trailing_window(
     return summed(window, list(COHORT)), first
 
 
-def weakest_cohorts(daily_counts: pl.DataFrame, settings: CohortRankingSettings) -> pl.DataFrame:
+def rank_weakest(daily_counts: pl.DataFrame, settings: CohortRankingSettings) -> pl.DataFrame:
     """The cohorts with enough thumb votes in the window, weakest first by the low end of their thumbs-up
     interval (ties by the estimate, then by name), with their rank."""
     window, _ = trailing_window(daily_counts, settings.window_days)
@@ -101,7 +102,7 @@ def weakest_cohorts(daily_counts: pl.DataFrame, settings: CohortRankingSettings)
     return ranked.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64))
 
 
-def uncertain_cohorts(daily_counts: pl.DataFrame, settings: CohortRankingSettings) -> pl.DataFrame:
+def rank_uncertain(daily_counts: pl.DataFrame, settings: CohortRankingSettings) -> pl.DataFrame:
     """Every cohort of the window ranked by `uncertainty_weight` (thumbs-up interval width x share of the
     window's responses), largest first, with `more_votes_to_halve_width` (NULL without votes: any vote
     makes the first estimate)."""

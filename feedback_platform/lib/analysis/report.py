@@ -19,9 +19,9 @@ import polars as pl
 from feedback_platform.lib.analysis.charts import Series, line_chart
 from feedback_platform.lib.analysis.cohorts import (
     COHORT,
+    rank_uncertain,
+    rank_weakest,
     summed,
-    uncertain_cohorts,
-    weakest_cohorts,
     with_quality,
 )
 from feedback_platform.lib.analysis.comparison import COUNTS_TABLE, compare_arms, overall_verdict
@@ -128,7 +128,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: ReportSettings, now: 
         "thumbs_up_rate_low",
         "thumbs_up_rate_high",
     ]
-    uncertain = uncertain_cohorts(counts, settings.ranking)
+    uncertain = rank_uncertain(counts, settings.ranking)
     themes, _ = group_into_themes(low_rated_comments(con, settings.themes), settings.themes)
     sections += [
         f"<h2>Quality over time</h2><p>Responses {counts['responses'].sum():,}, "
@@ -139,7 +139,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: ReportSettings, now: 
         quality_chart(counts, "prompt_version"),
         f"<h2>Weakest cohorts</h2><p>At least {settings.ranking.min_votes} thumb votes in the last "
         f"{settings.ranking.window_days} days, by the low end of the thumbs-up interval.</p>",
-        _table(weakest_cohorts(counts, settings.ranking).head(SHOWN_ROWS).select("rank", *ranked)),
+        _table(rank_weakest(counts, settings.ranking).head(SHOWN_ROWS).select("rank", *ranked)),
         "<h2>Least certain cohorts</h2><p>Interval width times share of traffic: where feedback pays.</p>",
         _table(uncertain.head(SHOWN_ROWS).select("rank", *ranked, "uncertainty_weight")),
         "<h2>Comparisons</h2><p>Stratified by tenant, feature, language and the configuration held fixed; "
