@@ -36,7 +36,11 @@ from feedback_platform.lib.analysis.settings import (
     ThemeSettings,
 )
 from feedback_platform.lib.analysis.themes import group_into_themes, low_rated_comments
-from feedback_platform.lib.analysis.traffic_drift import traffic_drift
+from feedback_platform.lib.analysis.traffic_drift import (
+    TrafficDriftSettings,
+    traffic_drift,
+    traffic_of_the_window,
+)
 from feedback_platform.lib.logs.validation import landing_dates, validate_landing_day
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.lib.sample_logs.config import ModelDegradation
@@ -97,8 +101,6 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     database = build(args.work, args.days, args.responses_per_day, args.realistic)
-    from feedback_platform.defs.join.drift_checks import TRAFFIC_QUERY  # the check's own query
-
     with duckdb.connect(str(database), read_only=True) as con:
         counts = timed("read cohort_daily_counts", lambda: con.sql("select * from cohort_daily_counts").pl())
         print(f"  ({counts.height:,} cohort-days, {counts['responses'].sum():,} responses)")
@@ -109,7 +111,9 @@ def main() -> None:
         themes, _ = timed(
             f"failure themes: group {cases.height:,} cases", lambda: group_into_themes(cases, ThemeSettings())
         )
-        responses = timed("traffic drift: the check's query", lambda: con.sql(TRAFFIC_QUERY).pl())
+        responses = timed(
+            "traffic drift: the check's query", lambda: traffic_of_the_window(con, TrafficDriftSettings())
+        )
         timed(f"traffic drift: tests on {responses.height:,} responses", lambda: traffic_drift(responses))
         timed(
             "compare atlas-large with nimbus-7b",

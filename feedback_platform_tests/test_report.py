@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import sync_playwright
 
 from feedback_platform.cli.main import main
 from feedback_platform_tests.conftest import SamplePlatform
@@ -71,8 +72,7 @@ def test_report_has_its_sections_charts_and_fetches_nothing(report: Path) -> Non
 # Guards "opens in a browser with its charts": headless Chromium renders the page's charts with a size.
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (Debian package chromium)")
 def test_report_opens_in_a_browser_with_its_charts(report: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],

@@ -22,6 +22,7 @@ import dagster as dg
 
 from feedback_platform.defs.job_names import DATASETS_JOB, RETRAINING_TAG
 from feedback_platform.defs.schedules import datasets_job
+from feedback_platform.lib.analysis.comparison import COUNTS_TABLE
 from feedback_platform.lib.analysis.recommendations import recommendation_key, record_recommendation
 from feedback_platform.lib.analysis.retraining import assess
 from feedback_platform.lib.datasets.training_runs import list_training_runs
@@ -54,7 +55,7 @@ def retraining_trigger(
     runs = list_training_runs(Path(retraining.training_runs_dir))
     try:
         with read_only_warehouse(Path(warehouse.database)) as con:
-            counts = con.sql("select * from cohort_daily_counts").pl()
+            counts = con.sql(f"select * from {COUNTS_TABLE}").pl()
             assessment = assess(con, counts, runs[-1] if runs else None, retraining.thresholds())
     except WarehouseUnavailableError as error:  # a run is writing: look again next tick
         return dg.SensorResult(skip_reason=dg.SkipReason(str(error)), cursor=context.cursor)

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.table_metadata import frame_as_table
-from feedback_platform.lib.analysis.themes import OTHER, group_into_themes, low_rated_comments
+from feedback_platform.lib.analysis.themes import OTHER, group_into_themes, low_rated_comments, theme_mix
 from feedback_platform.lib.analysis.traffic_drift import TrafficDriftSettings, traffic_drift
 from feedback_platform.resources import DUCKDB_POOL, CohortAnalysis, Warehouse
 
@@ -76,15 +76,8 @@ THEME_MIX_DRIFT = TrafficDriftSettings()
     blocking=False,
     pool=DUCKDB_POOL,
 )
-def failure_theme_mix_has_not_drifted(
-    warehouse: Warehouse, cohort_analysis: CohortAnalysis
-) -> dg.AssetCheckResult:
-    settings = cohort_analysis.themes()
-    with warehouse.connect() as con:
-        cases = low_rated_comments(con, settings)
-    _, themed = group_into_themes(cases, settings)
-    mix = themed.select(response_date=pl.col("feedback_date"), theme=pl.col("theme"))
-    results = traffic_drift(mix, THEME_MIX_DRIFT, numeric=(), categorical=("theme",))
+def failure_theme_mix_has_not_drifted(failure_themes: pl.DataFrame) -> dg.AssetCheckResult:
+    results = traffic_drift(theme_mix(failure_themes), THEME_MIX_DRIFT, numeric=(), categorical=("theme",))
     if results.is_empty():
         return dg.AssetCheckResult(passed=True, metadata={"status": "no case in the window"})
     result = results.row(0, named=True)

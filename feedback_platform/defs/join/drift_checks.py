@@ -15,7 +15,11 @@ import polars as pl
 
 from feedback_platform.defs.table_metadata import frame_as_table
 from feedback_platform.lib.analysis import traffic_drift as traffic_drift_module
-from feedback_platform.lib.analysis.traffic_drift import TrafficDriftSettings, traffic_drift
+from feedback_platform.lib.analysis.traffic_drift import (
+    TrafficDriftSettings,
+    traffic_drift,
+    traffic_of_the_window,
+)
 from feedback_platform.lib.monitoring.drift import (
     DriftTestSettings,
     daily_thumbs_up_rate_by_model,
@@ -88,20 +92,6 @@ def feedback_rates_have_not_dropped(distribution: pl.DataFrame) -> dg.AssetCheck
 
 TRAFFIC_DRIFT = TrafficDriftSettings()
 
-TRAFFIC_QUERY = f"""
-with latest as (select max(cast(created_at as date)) as day from stg_feedback__responses)
-select
-    cast(created_at as date) as response_date,
-    language,
-    feature,
-    length(list_filter(messages, lambda message: message.role = 'user')[-1].content) as prompt_chars,
-    length(output) as output_chars,
-    list_max(list_transform(retrieved_context, lambda passage: passage.score)) as retrieval_top_score
-from stg_feedback__responses, latest
-where cast(created_at as date) between latest.day - {TRAFFIC_DRIFT.baseline_days} and latest.day
-"""
-"""Per response of the latest response day and its baseline: the figures `traffic_drift` compares."""
-
 
 @dg.asset_check(
     asset="response_signals",
@@ -113,7 +103,7 @@ where cast(created_at as date) between latest.day - {TRAFFIC_DRIFT.baseline_days
 )
 def traffic_has_not_drifted(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        responses = con.sql(TRAFFIC_QUERY).pl()
+        responses = traffic_of_the_window(con, TRAFFIC_DRIFT)
     results = traffic_drift(responses, TRAFFIC_DRIFT)
     drifted = results.filter(pl.col("drifted"))
     return dg.AssetCheckResult(

@@ -44,12 +44,13 @@ IMPLICIT_RATES = {
     "abandon_rate": "abandoned",
 }
 """Each implicit rate and the count of responses it is the share of (out of all responses)."""
+THUMB_VOTES = pl.col("thumbs_up") + pl.col("thumbs_down")
+"""The responses with a thumb: the trials of the thumbs-up rate."""
 
 
 def with_quality(counts: pl.DataFrame) -> pl.DataFrame:
     """The counts with every figure of quality and its interval added (rows keep their order)."""
-    thumb_votes = pl.col("thumbs_up") + pl.col("thumbs_down")
-    figures = counts.with_columns(thumb_votes=thumb_votes)
+    figures = counts.with_columns(thumb_votes=THUMB_VOTES)
     thumbs = dict(zip(("thumbs_up_rate", "thumbs_up_rate_low", "thumbs_up_rate_high"),
                       wilson(pl.col("thumbs_up"), pl.col("thumb_votes")), strict=True))  # fmt: skip
     implicit = {
@@ -77,23 +78,19 @@ def quality_by_period(daily_counts: pl.DataFrame) -> pl.DataFrame:
     return with_quality(summed(pl.concat([by_day, by_week]), ["period", "period_start", *COHORT]))
 
 
-def trailing_window(
-    daily_counts: pl.DataFrame, window_days: int
-) -> tuple[pl.DataFrame, datetime.date | None]:
-    """Each cohort's counts summed over the `window_days` days ending on the latest response day, and that
-    first day (None for no counts)."""
+def trailing_window(daily_counts: pl.DataFrame, window_days: int) -> pl.DataFrame:
+    """Each cohort's counts summed over the `window_days` days ending on the latest response day."""
     latest = daily_counts["response_date"].max()
     if latest is None:
-        return daily_counts.select(*COHORT, *COUNTS).clear(), None
+        return daily_counts.select(*COHORT, *COUNTS).clear()
     first = latest - datetime.timedelta(days=window_days - 1)
-    window = daily_counts.filter(pl.col("response_date") >= first)
-    return summed(window, list(COHORT)), first
+    return summed(daily_counts.filter(pl.col("response_date") >= first), list(COHORT))
 
 
 def rank_weakest(daily_counts: pl.DataFrame, settings: CohortRankingSettings) -> pl.DataFrame:
     """The cohorts with enough thumb votes in the window, weakest first by the low end of their thumbs-up
     interval (ties by the estimate, then by name), with their rank."""
-    window, _ = trailing_window(daily_counts, settings.window_days)
+    window = trailing_window(daily_counts, settings.window_days)
     ranked = (
         with_quality(window)
         .filter(pl.col("thumb_votes") >= settings.min_votes)
@@ -106,7 +103,7 @@ def rank_uncertain(daily_counts: pl.DataFrame, settings: CohortRankingSettings) 
     """Every cohort of the window ranked by `uncertainty_weight` (thumbs-up interval width x share of the
     window's responses), largest first, with `more_votes_to_halve_width` (NULL without votes: any vote
     makes the first estimate)."""
-    window, _ = trailing_window(daily_counts, settings.window_days)
+    window = trailing_window(daily_counts, settings.window_days)
     total = window["responses"].sum()
     figures = with_quality(window).with_columns(
         interval_width=(pl.col("thumbs_up_rate_high") - pl.col("thumbs_up_rate_low")).fill_null(1.0),

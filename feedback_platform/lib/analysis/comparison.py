@@ -18,16 +18,19 @@ measures a difference, and an arm that serves more of an easy tenant gains nothi
   test would find with probability `power` at alpha / m (the strictest Holm step) given these counts.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import duckdb
 import numpy as np
 import polars as pl
 from scipy import stats
 
-from feedback_platform.lib.analysis.cohorts import COUNTS
+from feedback_platform.lib.analysis.cohorts import COUNTS, THUMB_VOTES
 from feedback_platform.lib.analysis.intervals import Z, rating_moments
 from feedback_platform.lib.analysis.settings import ComparisonSettings
+from feedback_platform.lib.warehouse import table_exists
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def _arm_strata(counts: pl.DataFrame, arm_column: str, arm: str, strata: list[st
         counts.filter(pl.col(arm_column) == arm)
         .group_by(strata)
         .agg(pl.col(count).sum() for count in COUNTS)
-        .with_columns(thumb_votes=pl.col("thumbs_up") + pl.col("thumbs_down"))
+        .with_columns(thumb_votes=THUMB_VOTES)
     )
     return rating_moments(summed)
 
@@ -201,9 +204,14 @@ def metric_rows(
     return rows
 
 
-def with_verdicts(rows: list[dict[str, object]], settings: ComparisonSettings) -> pl.DataFrame:
+def with_verdicts(
+    rows: list[dict[str, object]],
+    settings: ComparisonSettings,
+    labels: Mapping[str, pl.DataType] = MappingProxyType({}),
+) -> pl.DataFrame:
     """The rows as a frame with their Holm-adjusted p-values over the whole family, verdicts and minimum
-    detectable differences (rows of several comparisons form one family, as a check that runs many needs)."""
+    detectable differences (rows of several comparisons form one family, as a check that runs many needs).
+    `labels` are the columns the caller added to each row to tell the comparisons apart; they come first."""
     adjusted = holm_adjusted([row.get("p_value") for row in rows])  # type: ignore[misc]
     tests = sum(p is not None for p in adjusted)
     z_needed = float(
@@ -226,11 +234,15 @@ def with_verdicts(rows: list[dict[str, object]], settings: ComparisonSettings) -
                 "min_detectable_difference": z_needed * se if se and p_adjusted is not None else None,
             }
         )
-    schema = RESULT_SCHEMA | {
-        "p_adjusted": pl.Float64,
-        "verdict": pl.String,
-        "min_detectable_difference": pl.Float64,
-    }
+    schema = (
+        pl.Schema(labels)
+        | RESULT_SCHEMA
+        | {
+            "p_adjusted": pl.Float64,
+            "verdict": pl.String,
+            "min_detectable_difference": pl.Float64,
+        }
+    )
     return pl.DataFrame(finished, schema=schema)
 
 
@@ -254,8 +266,7 @@ def read_counts(
 ) -> pl.DataFrame:
     """The rows of `cohort_daily_counts` whose columns equal `fixed`, of `tenants` (all when empty), over
     the latest `latest_days` response days (all when None)."""
-    tables = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
-    if COUNTS_TABLE not in tables:
+    if not table_exists(con, COUNTS_TABLE):
         raise LookupError(f"the warehouse has no {COUNTS_TABLE} table: materialise the assets first")
     conditions = [f'"{column}" = ${column}' for column in fixed]
     if tenants:

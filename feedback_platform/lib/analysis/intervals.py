@@ -35,18 +35,19 @@ def rating_moments(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def mean_with_t_interval(frame: pl.DataFrame, prefix: str = "mean_rating") -> pl.DataFrame:
-    """Adds the mean rating and its t interval (`<prefix>`, `_low`, `_high`) from `ratings`, `rating_sum`
-    and `rating_sum_of_squares`: NULL without ratings, and the interval NULL with fewer than two."""
+def mean_with_t_interval(frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds the mean rating and its t interval (`mean_rating`, `_low`, `_high`) from `ratings`,
+    `rating_sum` and `rating_sum_of_squares`: NULL without ratings, and the interval NULL with fewer than
+    two."""
     n = pl.col("ratings").cast(pl.Float64)
     mean = pl.when(n > 0).then(pl.col("rating_sum") / n)
     variance = pl.when(n > 1).then(((pl.col("rating_sum_of_squares") - n * mean**2) / (n - 1)).clip(0.0))
     ratings = frame["ratings"].to_numpy()
     quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(ratings - 1, 1))
     with_mean = frame.with_columns(
-        pl.Series("_t", quantile, dtype=pl.Float64), **{prefix: mean, "_variance": variance}
+        pl.Series("_t", quantile, dtype=pl.Float64), mean_rating=mean, _variance=variance
     )
     half = pl.col("_t") * (pl.col("_variance") / n).sqrt()
     return with_mean.with_columns(
-        **{f"{prefix}_low": pl.col(prefix) - half, f"{prefix}_high": pl.col(prefix) + half}
+        mean_rating_low=pl.col("mean_rating") - half, mean_rating_high=pl.col("mean_rating") + half
     ).drop("_t", "_variance")

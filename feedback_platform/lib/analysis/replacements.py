@@ -53,5 +53,4 @@ def replacement_comparisons(daily_counts: pl.DataFrame, settings: ComparisonSett
         counts = daily_counts if model is None else daily_counts.filter(pl.col("model") == model)
         pair = {"compared": compared, "model": model, "older": older, "newer": newer}
         rows += [pair | row for row in metric_rows(counts, compared, (older, newer), settings)]
-    pairs = pl.DataFrame([{key: row.pop(key) for key in PAIR_COLUMNS} for row in rows], schema=PAIR_COLUMNS)
-    return pl.concat([pairs, with_verdicts(rows, settings)], how="horizontal")
+    return with_verdicts(rows, settings, labels=PAIR_COLUMNS)

@@ -28,6 +28,7 @@ from feedback_platform.lib.analysis.comparison import COUNTS_TABLE, compare_arms
 from feedback_platform.lib.analysis.settings import CohortRankingSettings, ComparisonSettings, ThemeSettings
 from feedback_platform.lib.analysis.themes import group_into_themes, low_rated_comments
 from feedback_platform.lib.monitoring.conversion import conversion_by_day
+from feedback_platform.lib.warehouse import table_exists
 
 CONVERSION_TABLE = "daily_feedback_conversion"
 SHOWN_ROWS = 10
@@ -107,16 +108,11 @@ def comparisons(counts: pl.DataFrame, compared: str, settings: ComparisonSetting
     return pl.DataFrame(rows)
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
-
-
 def build_report(con: duckdb.DuckDBPyConnection, settings: ReportSettings, now: datetime.datetime) -> str:
-    tables = _tables(con)
     sections = [
         f"<h1>feedback_platform report</h1><p>Written {escape(now.isoformat(timespec='seconds'))}.</p>"
     ]
-    if COUNTS_TABLE not in tables:
+    if not table_exists(con, COUNTS_TABLE):
         sections.append(f'<p class="empty">No {COUNTS_TABLE} table: materialise the assets first.</p>')
         return _page(sections)
     counts = con.sql(f"select * from {COUNTS_TABLE}").pl()
@@ -151,7 +147,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: ReportSettings, now: 
         _table(themes.drop("cases_by_day")),
         "<h2>Conversion to training data</h2>",
         _conversion(con)
-        if CONVERSION_TABLE in tables
+        if table_exists(con, CONVERSION_TABLE)
         else f'<p class="empty">No {CONVERSION_TABLE} table.</p>',
     ]
     return _page(sections)

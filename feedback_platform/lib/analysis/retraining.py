@@ -14,7 +14,7 @@ is new and there is no "since" to compare: the volume alone decides the first tr
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import duckdb
@@ -27,10 +27,9 @@ from feedback_platform.lib.analysis.comparison import (
     with_verdicts,
 )
 from feedback_platform.lib.analysis.settings import RetrainingThresholds
+from feedback_platform.lib.datasets.index import REGISTRY_TABLE
+from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE
 from feedback_platform.lib.datasets.training_runs import TrainingRun
-
-LINEAGE = "dataset_row_lineage"
-REGISTRY = "dataset_versions"
 
 
 @dataclass(frozen=True)
@@ -45,19 +44,12 @@ class RetrainingAssessment:
     reasons: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "recommended": self.recommended,
-            "since_run": self.since_run,
-            "latest_versions": self.latest_versions,
-            "new_rows": self.new_rows,
-            "quality_changes": self.quality_changes,
-            "reasons": self.reasons,
-        }
+        return asdict(self)
 
 
 def latest_versions(con: duckdb.DuckDBPyConnection, datasets: list[str]) -> dict[str, str | None]:
     rows = con.sql(
-        f"select name, version from {REGISTRY} where latest and list_contains($names, name)",
+        f"select name, version from {REGISTRY_TABLE} where latest and list_contains($names, name)",
         params={"names": datasets},
     ).fetchall()
     return {dataset: dict(rows).get(dataset) for dataset in datasets}
@@ -69,9 +61,11 @@ def new_rows(con: duckdb.DuckDBPyConnection, dataset: str, latest: str | None, p
         return 0
     (count,) = con.sql(
         f"""
-        select count(distinct row_id) from {LINEAGE}
+        select count(distinct row_id) from {LINEAGE_TABLE}
         where dataset = $dataset and version = $latest
-          and row_id not in (select row_id from {LINEAGE} where dataset = $dataset and version = $pinned)
+          and row_id not in (
+              select row_id from {LINEAGE_TABLE} where dataset = $dataset and version = $pinned
+          )
         """,
         params={"dataset": dataset, "latest": latest, "pinned": pinned or ""},
     ).fetchall()[0]
@@ -92,8 +86,7 @@ def quality_changes_since(
         if counts["period"].n_unique() == 2:
             found = metric_rows(counts, "period", ("before", "since"), thresholds.comparison)
             rows += [{"model": model} | row for row in found]
-    models = pl.DataFrame({"model": [row.pop("model") for row in rows]}, schema={"model": pl.String})
-    judged = pl.concat([models, with_verdicts(rows, thresholds.comparison)], how="horizontal")
+    judged = with_verdicts(rows, thresholds.comparison, labels={"model": pl.String})
     return judged.filter(pl.col("verdict").is_in([BETTER, WORSE]))
 
 

@@ -174,3 +174,16 @@ def group_into_themes(cases: pl.DataFrame, settings: ThemeSettings) -> tuple[pl.
     """The themes (THEME_SCHEMA) and the cases with their theme."""
     themed, top_terms = assign_themes(cases, settings)
     return summarise(themed, top_terms), themed
+
+
+def theme_mix(themes: pl.DataFrame) -> pl.DataFrame:
+    """One row per case, its feedback day (`response_date`, as `traffic_drift` names a day) and theme, from
+    the themes' `cases_by_day`: the mix a day's cases make, without reading or grouping them again."""
+    return (
+        themes.select("theme", "cases_by_day")
+        .explode("cases_by_day")
+        .unnest("cases_by_day")
+        .with_columns(pl.col("theme").repeat_by("cases"))
+        .explode("theme")
+        .select(response_date="day", theme="theme")
+    )

@@ -24,6 +24,7 @@ metric is reported as insufficient and never flagged.
 from dataclasses import dataclass
 from datetime import timedelta
 
+import duckdb
 import numpy as np
 import polars as pl
 from scipy import stats
@@ -105,6 +106,25 @@ def _categorical(baseline: pl.Series, window: pl.Series) -> dict[str, object]:
         "p_value": float(p_value),
         "psi": psi(shares[0], shares[1]),
     }
+
+
+TRAFFIC_SQL = """
+with latest as (select max(cast(created_at as date)) as day from stg_feedback__responses)
+select
+    cast(created_at as date) as response_date,
+    language,
+    feature,
+    length(list_filter(messages, lambda message: message.role = 'user')[-1].content) as prompt_chars,
+    length(output) as output_chars,
+    list_max(list_transform(retrieved_context, lambda passage: passage.score)) as retrieval_top_score
+from stg_feedback__responses, latest
+where cast(created_at as date) between latest.day - $baseline_days and latest.day
+"""
+
+
+def traffic_of_the_window(con: duckdb.DuckDBPyConnection, settings: TrafficDriftSettings) -> pl.DataFrame:
+    """Per response of the latest response day and its baseline days: the figures `traffic_drift` compares."""
+    return con.sql(TRAFFIC_SQL, params={"baseline_days": settings.baseline_days}).pl()
 
 
 def traffic_drift(
