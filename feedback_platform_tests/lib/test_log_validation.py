@@ -38,7 +38,9 @@ from feedback_platform.lib.logs.validation import (
 
 DAY = date(2026, 11, 1)
 STAMP = "2026-11-01T10:00:00Z"
-SIGNALS = ("thumb", "rating", "comment", "edit", "regenerate", "copy", "dwell", "abandon", "reformulate")
+SIGNALS = (
+    "thumb", "rating", "comment", "edit", "regenerate", "copy", "dwell", "abandon", "reformulate", "outcome"
+)  # fmt: skip
 
 # ---------------------------------------------------------------- the reference: json + jsonschema
 
@@ -172,6 +174,7 @@ def feedback(i: int, signal: str = "thumb", **changes: Any) -> dict[str, Any]:
         "edit": "Edited answer",
         "dwell": 12.5,
         "reformulate": "Ask it differently",
+        "outcome": {"name": "tests_passed", "value": True},
     }
     record = {
         "event_id": f"e-{i}",
@@ -354,6 +357,8 @@ def _expected_row(stream: str, document: dict[str, Any]) -> dict[str, Any]:
         value = document.get("value")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
+        if isinstance(value, dict):  # an outcome: its object as compact JSON text
+            value = json.dumps(value, separators=(",", ":"))
         row["value"] = None if value is None else str(value)
     return row
 
@@ -411,7 +416,19 @@ def test_reasons_name_the_first_broken_rule(tmp_path: Path) -> None:
             line(feedback(10, "comment", value="")),
             "field 'value' must have at least 1 characters for signal 'comment'",
         ),
-        (line(feedback(11, "copy", value=[1])), "field 'value' must be string, number or null"),
+        (line(feedback(11, "copy", value=[1])), "field 'value' must be string, number, object or null"),
+        (
+            line(feedback(17, "outcome", value={"name": "tests_passed", "value": "yes"})),
+            "field 'value.value' must be boolean or number for signal 'outcome'",
+        ),
+        (
+            line(feedback(18, "outcome", value={"value": True})),
+            "missing required field 'value.name' for signal 'outcome'",
+        ),
+        (
+            line(feedback(19, "outcome", value={"name": "Tests Passed", "value": True})),
+            "field 'value.name' must match ^[a-z][a-z0-9_]{0,63}$ for signal 'outcome'",
+        ),
         (line(feedback(12, event_id=7)), "field 'event_id' must be string"),
         # created_at missing and signal wrong: `required` comes before `properties` in the schema
         (
@@ -724,8 +741,8 @@ def test_editing_the_schema_changes_validation() -> None:
         ("consent", lambda s: s["properties"]["user_id"].update(pattern="^(?!u-)"), "look-around"),
         (
             "consent",
-            lambda s: s.update(additionalProperties=False),
-            "'additionalProperties' is not supported",
+            lambda s: s.update(additionalProperties={"type": "string"}),
+            "only 'additionalProperties: false' is supported",
         ),
         (
             "consent",

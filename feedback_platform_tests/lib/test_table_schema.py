@@ -1,10 +1,14 @@
 """The declared table schemas come from the log contract, and type comparison ignores spelling."""
 
+from pathlib import Path
+
 import duckdb
 import pytest
+import yaml
 
 from feedback_platform.lib.logs.contract import raw_columns
 from feedback_platform.lib.logs.table_schema import (
+    allowed_values,
     declared_columns,
     signal_value_rules,
     stored_columns,
@@ -36,3 +40,17 @@ def test_signal_value_rules_come_from_the_contract() -> None:
     assert rules["thumb"]["enum"] == ["up", "down"]
     assert rules["dwell"]["minimum"] == 0
     assert all(rule["required"] for rule in rules.values())
+
+
+def _accepted_signals(model_yaml: Path) -> list[str]:
+    (model,) = yaml.safe_load(model_yaml.read_text())["models"]
+    (column,) = [column for column in model["columns"] if column["name"] == "signal"]
+    (test,) = [test for test in column["data_tests"] if isinstance(test, dict) and "accepted_values" in test]
+    return test["accepted_values"]["arguments"]["values"]
+
+
+# dbt's YAML cannot import the contract: its accepted signals are restated, so they must follow it.
+@pytest.mark.parametrize("model", ["staging/stg_feedback__events", "marts/feedback_with_responses"])
+def test_dbt_accepts_exactly_the_contract_signals(model: str) -> None:
+    model_yaml = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / f"{model}.yml"
+    assert _accepted_signals(model_yaml) == allowed_values("feedback", "signal")

@@ -102,6 +102,19 @@ def _properties(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str
     return reasons
 
 
+def _only_named_properties(schema: Mapping[str, Any], node: JsonNode, suffix: str, at: str) -> list[str]:
+    """`additionalProperties: false`: the first property of an object that `properties` does not name.
+
+    Where a value's form is closed (an outcome is a name and a value), an extra field would ride along into
+    columns whose text redaction does not read, so it is refused rather than stored."""
+    if schema["additionalProperties"] is not False:
+        raise UnsupportedSchemaError(f"{at}: only 'additionalProperties: false' is supported")
+    named = ", ".join(sql_literal(name) for name in schema.get("properties", {})) or "NULL"
+    other = f"list_filter(json_keys({node.value}), lambda key: key NOT IN ({named}))[1]"
+    reason = reason_for(node, "must have no property but " + ", ".join(schema.get("properties", {})) + suffix)
+    return [when(f"{node.kind} = 'OBJECT' AND {other} IS NOT NULL", reason)]
+
+
 def _enum(argument: Any, node: JsonNode, suffix: str, at: str) -> list[str]:
     values = _strings(argument, at)
     return [_one_of(node, values, reason_for(node, f"must be one of {', '.join(values)}{suffix}"))]
@@ -274,6 +287,8 @@ def schema_reasons(schema: Any, node: JsonNode, where: str, suffix: str = "") ->
             continue
         if keyword == "if":
             reasons.extend(_if_then(schema, node, suffix, where))
+        elif keyword == "additionalProperties":
+            reasons.extend(_only_named_properties(schema, node, suffix, f"{where}/{keyword}"))
         elif keyword in _KEYWORDS:
             reasons.extend(_KEYWORDS[keyword](argument, node, suffix, f"{where}/{keyword}"))
         else:

@@ -228,6 +228,25 @@ def _quarantined_lines(day: date) -> list[HostileCase]:
             "unknown_signal", f, "quarantined", line(_feedback("unknown_signal", day, "share", None))
         ),
         HostileCase("negative_dwell", f, "quarantined", line(_feedback("negative_dwell", day, "dwell", -3))),
+        HostileCase(
+            "outcome_as_word",
+            f,
+            "quarantined",
+            line(_feedback("outcome_as_word", day, "outcome", {"name": "tests_passed", "value": "passed"})),
+        ),
+        HostileCase(
+            "outcome_with_a_note",
+            f,
+            "quarantined",
+            line(
+                _feedback(
+                    "outcome_with_a_note",
+                    day,
+                    "outcome",
+                    {"name": "ticket_resolved", "value": True, "note": f"customer {PLANTED_EMAIL} happy"},
+                )
+            ),
+        ),
         HostileCase("forged_tombstone", f, "quarantined", ('{"erased":"er-000000000000"}',)),
         HostileCase(
             "unknown_action",
