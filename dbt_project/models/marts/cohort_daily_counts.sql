@@ -1,7 +1,7 @@
 -- Per response day and cohort (tenant, model, model_version, prompt_version, feature, language): the counts
 -- every quality statistic of the analysis layer is computed from. Each response counts once per signal:
 -- with its latest thumb and its latest rating (a user who changes their mind counts with their final vote),
--- and once in each implicit rate however many such events it has. Every count is therefore a number of
+-- and once in each implicit rate however many such events it has, and with the verdict of its task's outcomes. Every count is therefore a number of
 -- responses, the independent trials behind the intervals and tests, and sums over days or cohorts are exact.
 
 with
@@ -68,7 +68,9 @@ final as (
         count(*) filter (where edits > 0) as edited,
         count(*) filter (where regenerations > 0) as regenerated,
         count(*) filter (where copies > 0) as copied,
-        count(*) filter (where abandons > 0) as abandoned
+        count(*) filter (where abandons > 0) as abandoned,
+        count(task_succeeded) as with_outcome,
+        count(*) filter (where task_succeeded) as succeeded
 
     from responses_with_latest_votes
     group by {{ cohort_columns() }}

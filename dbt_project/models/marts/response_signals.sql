@@ -1,6 +1,6 @@
--- One row per response, with or without feedback: counts of each feedback signal and the response user's
--- consent. Counts are 0 when a response has no feedback; mean_rating and dwell_seconds_total are NULL
--- when it has no rating or dwell event.
+-- One row per response, with or without feedback: counts of each feedback signal, whether its task
+-- succeeded, and the response user's consent. Counts are 0 when a response has no feedback; mean_rating,
+-- dwell_seconds_total and task_succeeded are NULL when it has no rating, dwell or boolean outcome event.
 
 with
 
@@ -22,11 +22,21 @@ consent as (
 
 ),
 
-signals_per_response as (
+events_after_their_response as (
 
     -- events stamped before their response are left out, as in int_feedback_events_joined_to_responses
+    select events.*
+    from events
+    inner join responses
+        on events.response_id = responses.response_id
+    where not coalesce(events.created_at < responses.created_at, false)
+
+),
+
+signals_per_response as (
+
     select
-        events.response_id,
+        response_id,
         count(*) as feedback_events,
         count(*) filter (where thumb = 'up') as thumbs_up,
         count(*) filter (where thumb = 'down') as thumbs_down,
@@ -38,15 +48,41 @@ signals_per_response as (
         count(*) filter (where signal = 'copy') as copies,
         count(*) filter (where signal = 'abandon') as abandons,
         count(*) filter (where signal = 'reformulate') as reformulations,
+        count(*) filter (where signal = 'outcome') as outcomes,
         -- summed as decimals: a sum of doubles depends on the order threads add them in, and a re-run
         -- must give the same bytes
         cast(sum(cast(dwell_seconds as decimal(38, 9))) as double) as dwell_seconds_total
 
-    from events
-    inner join responses
-        on events.response_id = responses.response_id
-    where not coalesce(events.created_at < responses.created_at, false)
-    group by events.response_id
+    from events_after_their_response
+    group by response_id
+
+),
+
+latest_boolean_outcomes as (
+
+    -- per outcome name the latest verdict counts: a re-run of the tests that passes replaces their failure
+    select
+        response_id,
+        outcome_succeeded
+
+    from events_after_their_response
+    where outcome_succeeded is not null
+    qualify row_number() over (
+        partition by response_id, outcome_name
+        order by created_at desc, event_id desc
+    ) = 1
+
+),
+
+task_outcomes as (
+
+    -- a task succeeded when every outcome measured on it did
+    select
+        response_id,
+        bool_and(outcome_succeeded) as task_succeeded
+
+    from latest_boolean_outcomes
+    group by response_id
 
 ),
 
@@ -77,7 +113,9 @@ final as (
         coalesce(signals_per_response.copies, 0) as copies,
         coalesce(signals_per_response.abandons, 0) as abandons,
         coalesce(signals_per_response.reformulations, 0) as reformulations,
+        coalesce(signals_per_response.outcomes, 0) as outcomes,
         signals_per_response.dwell_seconds_total,
+        task_outcomes.task_succeeded,
         {{ consent_allows_training('consent') }}
             and {{ consent_in_force_allows_training('served_under') }}
             as training_allowed
@@ -85,6 +123,8 @@ final as (
     from responses
     left join signals_per_response
         on responses.response_id = signals_per_response.response_id
+    left join task_outcomes
+        on responses.response_id = task_outcomes.response_id
     left join consent
         on responses.user_id = consent.user_id
         and responses.tenant_id = consent.tenant_id

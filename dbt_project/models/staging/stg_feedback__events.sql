@@ -1,5 +1,5 @@
 -- One row per event_id (first delivery wins, as for responses), with the text `value` cast into one typed
--- column per signal. try_cast keeps one malformed value from failing the view; the not_null tests on the
+-- column per signal (an outcome's JSON object into its name and its boolean or numeric value). try_cast keeps one malformed value from failing the view; the not_null tests on the
 -- typed columns (see the YAML) report such a value instead.
 
 with
@@ -36,6 +36,11 @@ typed as (
         case when signal = 'edit' then value end as edit_text,
         case when signal = 'dwell' then try_cast(value as double) end as dwell_seconds,
         case when signal = 'reformulate' then value end as reformulated_query,
+        case when signal = 'outcome' then json_extract_string(value, '$.name') end as outcome_name,
+        case when signal = 'outcome' and json_type(value, '$.value') = 'BOOLEAN'
+            then json_extract_string(value, '$.value') = 'true' end as outcome_succeeded,
+        case when signal = 'outcome' and json_type(value, '$.value') in ('BIGINT', 'UBIGINT', 'DOUBLE')
+            then try_cast(json_extract_string(value, '$.value') as double) end as outcome_value,
         client,
         landing_date > cast(created_at as date) as is_late,
         landing_date,

@@ -1,8 +1,8 @@
 -- cohort_daily_counts must account for every response exactly once, and its counts must add up: responses
 -- summed over all cohorts equal the rows of response_signals; within a cohort, rating_1 to rating_5 sum to
--- ratings, and no cohort has more thumbs, ratings or responses with an implicit signal than responses (each
--- response counts at most once per signal). Returns a row per violation. meta.dagster.ref attaches it to
--- cohort_daily_counts.
+-- ratings, and no cohort has more thumbs, ratings or responses with an implicit signal or an outcome than
+-- responses (each response counts at most once per signal), nor more successes than responses with an
+-- outcome. Returns a row per violation. meta.dagster.ref attaches it to cohort_daily_counts.
 {{ config(meta={'dagster': {'ref': {'name': 'cohort_daily_counts'}}}) }}
 
 with
@@ -27,7 +27,8 @@ unbalanced_cohorts as (
     from counts
     where rating_1 + rating_2 + rating_3 + rating_4 + rating_5 != ratings
         or thumbs_up + thumbs_down > responses
-        or greatest(ratings, edited, regenerated, copied, abandoned) > responses
+        or greatest(ratings, edited, regenerated, copied, abandoned, with_outcome) > responses
+        or succeeded > with_outcome
 
 ),
 

@@ -20,6 +20,7 @@ _TYPED_VALUE_OF_SIGNAL = {
     "edit_text": "edit",
     "dwell_seconds": "dwell",
     "reformulated_query": "reformulate",
+    "outcome_name": "outcome",
 }
 _SIGNAL_COUNTS = [
     "thumbs_up",
@@ -31,6 +32,7 @@ _SIGNAL_COUNTS = [
     "copies",
     "abandons",
     "reformulations",
+    "outcomes",
 ]
 
 _DAILY_AMOUNTS = ("responses_with_feedback", "thumbs_up", "thumbs_down", "ratings", "mean_dwell_seconds")

@@ -4,7 +4,8 @@ A cohort is one serving configuration seen by users: tenant, model, model versio
 and language. From the daily counts of `cohort_daily_counts` (every count a number of responses):
 
 - `quality_by_period` (the `cohort_quality` asset): per cohort and day, and per cohort and ISO week, each
-  rate with its sample size and 95% Wilson interval, and the mean rating with its t interval
+  rate (thumbs up, the implicit signals, task success) with its sample size and 95% Wilson interval, and
+  the mean rating with its t interval
   (`feedback_platform.lib.analysis.intervals`).
 - `rank_weakest` (`weakest_cohorts`): over the trailing window, the cohorts with at least `min_votes` thumb
   votes ranked by the low end of their thumbs-up interval: the cohorts that are bad even on the most
@@ -35,32 +36,35 @@ COUNTS = (
     "regenerated",
     "copied",
     "abandoned",
+    "with_outcome",
+    "succeeded",
 )
 """The additive counts of `cohort_daily_counts`: any number of its rows sum to a row of the same meaning."""
-IMPLICIT_RATES = {
-    "edit_rate": "edited",
-    "regenerate_rate": "regenerated",
-    "copy_rate": "copied",
-    "abandon_rate": "abandoned",
-}
-"""Each implicit rate and the count of responses it is the share of (out of all responses)."""
 THUMB_VOTES = pl.col("thumbs_up") + pl.col("thumbs_down")
 """The responses with a thumb: the trials of the thumbs-up rate."""
+RATES = {
+    "thumbs_up_rate": ("thumbs_up", "thumb_votes"),
+    "edit_rate": ("edited", "responses"),
+    "regenerate_rate": ("regenerated", "responses"),
+    "copy_rate": ("copied", "responses"),
+    "abandon_rate": ("abandoned", "responses"),
+    "success_rate": ("succeeded", "with_outcome"),
+}
+"""Each rate: the count of responses it is the share of, and the responses it is a share of (its trials).
+The success rate is that of the tasks an outcome judged (`response_signals.task_succeeded`)."""
 
 
 def with_quality(counts: pl.DataFrame) -> pl.DataFrame:
     """The counts with every figure of quality and its interval added (rows keep their order)."""
     figures = counts.with_columns(thumb_votes=THUMB_VOTES)
-    thumbs = dict(zip(("thumbs_up_rate", "thumbs_up_rate_low", "thumbs_up_rate_high"),
-                      wilson(pl.col("thumbs_up"), pl.col("thumb_votes")), strict=True))  # fmt: skip
-    implicit = {
+    rates = {
         f"{rate}{suffix}": expression
-        for rate, count in IMPLICIT_RATES.items()
+        for rate, (successes, trials) in RATES.items()
         for suffix, expression in zip(
-            ("", "_low", "_high"), wilson(pl.col(count), pl.col("responses")), strict=True
+            ("", "_low", "_high"), wilson(pl.col(successes), pl.col(trials)), strict=True
         )
     }
-    figures = figures.with_columns(**thumbs, **implicit)
+    figures = figures.with_columns(**rates)
     return mean_with_t_interval(rating_moments(figures)).drop("rating_sum", "rating_sum_of_squares")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from feedback_platform.lib.analysis.cohorts import COUNTS, THUMB_VOTES
+from feedback_platform.lib.analysis.cohorts import COUNTS, RATES, THUMB_VOTES
 from feedback_platform.lib.analysis.intervals import Z, rating_moments
 from feedback_platform.lib.analysis.settings import ComparisonSettings
 from feedback_platform.lib.warehouse import table_exists
@@ -43,14 +43,16 @@ class Metric:
 
 
 METRICS = (
-    Metric("thumbs_up_rate", True, "thumbs_up", "thumb_votes"),
+    Metric("thumbs_up_rate", True, *RATES["thumbs_up_rate"]),
     Metric("mean_rating", True, None, "ratings"),
-    Metric("edit_rate", False, "edited", "responses"),
-    Metric("regenerate_rate", False, "regenerated", "responses"),
-    Metric("copy_rate", True, "copied", "responses"),
-    Metric("abandon_rate", False, "abandoned", "responses"),
+    Metric("edit_rate", False, *RATES["edit_rate"]),
+    Metric("regenerate_rate", False, *RATES["regenerate_rate"]),
+    Metric("copy_rate", True, *RATES["copy_rate"]),
+    Metric("abandon_rate", False, *RATES["abandon_rate"]),
+    Metric("success_rate", True, *RATES["success_rate"]),
 )
-"""What a comparison compares; an edit, a regeneration or an abandon is a sign of a worse answer."""
+"""What a comparison compares; an edit, a regeneration or an abandon is a sign of a worse answer, a task
+whose measured outcome failed (`response_signals.task_succeeded`) a worse one too."""
 
 COMPARABLE_BY = ("tenant_id", "feature", "language")
 """Strata of every comparison: the traffic of a tenant, feature and language is compared with its own kind."""
