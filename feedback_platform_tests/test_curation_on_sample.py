@@ -207,7 +207,7 @@ def test_rules_edited_without_a_version_bump_block_curation(sample_platform: Sam
         CURATED_TABLES["sft"],
     ]
     edited = _rules_file(tmp_path / "edited.yaml", thresholds={"high_rating_min": 5})
-    bumped = _rules_file(tmp_path / "bumped.yaml", thresholds={"high_rating_min": 5}, version="1.3.0")
+    bumped = _rules_file(tmp_path / "bumped.yaml", thresholds={"high_rating_min": 5}, version="1.4.0")
 
     outcomes = {}
     for name, rules_path in [("shipped", DEFAULT_RULES_PATH), ("edited", edited), ("bumped", bumped)]:

@@ -32,7 +32,7 @@ from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SamplePlatform
 from feedback_platform_tests.platform_copy import copy_platform
 
-CHANGED_RULES_VERSION = "1.3.0"
+CHANGED_RULES_VERSION = "1.4.0"
 HIGH_RATING_MIN = 5
 """The changed rule: only a 5-star rating approves an output, so SFT outputs admitted by a 4 drop out."""
 

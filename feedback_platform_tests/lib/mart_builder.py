@@ -28,6 +28,9 @@ MART_SCHEMA = pl.Schema(
         "edit_text": pl.String,
         "dwell_seconds": pl.Float64,
         "reformulated_query": pl.String,
+        "outcome_name": pl.String,
+        "outcome_succeeded": pl.Boolean,
+        "outcome_value": pl.Float64,
         "client": pl.String,
         "is_late": pl.Boolean,
         "messages": pl.List(MESSAGE),
@@ -131,6 +134,10 @@ class Mart:
         )
         if signal in _SIGNAL_VALUE_COLUMN:
             row[_SIGNAL_VALUE_COLUMN[signal]] = value
+        if signal == "outcome":  # value: (name, a boolean verdict or a numeric measurement)
+            name, measured = value
+            row["outcome_name"] = name
+            row["outcome_succeeded" if isinstance(measured, bool) else "outcome_value"] = measured
         self.rows.append(row)
         return event_id
 

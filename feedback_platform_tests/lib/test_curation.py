@@ -14,6 +14,7 @@ from feedback_platform.lib.curation import (
     parse_rules,
     select_dpo_pairs,
     select_eval_examples,
+    select_kto_examples,
     select_sft_examples,
 )
 from feedback_platform.lib.curation.dpo import DPO_CURATION
@@ -94,6 +95,27 @@ def test_regenerate_is_eval_and_vetoes_output_as_sft_target():
     assert evals["r1"]["feedback_event_ids"] == sorted([regen, regen_again])
     assert rating not in evals["r1"]["feedback_event_ids"]
     assert select_sft_examples(mart.frame(), RULES).height == 0
+
+
+def test_a_failed_task_is_eval_and_no_sft_target_until_a_later_outcome_reverses_it():
+    # Guards the outcome labels: the latest verdict per outcome name decides, every name must succeed, a
+    # numeric outcome decides nothing, and the deciding outcome events are the row's evidence.
+    mart = Mart()
+    failed, fixed, measured_only = response("r1"), response("r2"), response("r3")
+    mart.event(failed, "outcome", ("tests_passed", True))
+    deploy_failed = mart.event(failed, "outcome", ("deployed", False))
+    mart.event(fixed, "outcome", ("tests_passed", False))
+    passed_on_rerun = mart.event(fixed, "outcome", ("tests_passed", True))
+    mart.event(measured_only, "outcome", ("minutes_until_merged", 42.0))
+
+    evals = by_response(select_eval_examples(mart.frame(), RULES))
+    assert list(evals) == ["r1"] and evals["r1"]["reasons"] == ["task_failed"]
+    assert deploy_failed in evals["r1"]["feedback_event_ids"]
+    sft = by_response(select_sft_examples(mart.frame(), RULES))
+    assert list(sft) == ["r2"] and sft["r2"]["reasons"] == ["task_succeeded"]
+    assert sft["r2"]["feedback_event_ids"] == [passed_on_rerun]
+    kto = by_response(select_kto_examples(mart.frame(), RULES))
+    assert (kto["r1"]["label"], kto["r2"]["label"]) == (False, True) and "r3" not in kto
 
 
 def test_several_eval_reasons_are_listed_sorted_with_all_their_events():

@@ -30,14 +30,15 @@ def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-# Guards the shipped file: it validates, and says what version 1.2.0 decides.
+# Guards the shipped file: it validates, and says what version 1.3.0 decides.
 def test_the_shipped_rules_load_with_version_and_hash():
     rules = load_rules()
-    assert rules.version == "1.2.0"
+    assert rules.version == "1.3.0"
     assert len(rules.sha256) == 64 and int(rules.sha256, 16) >= 0
     assert (rules.thresholds.low_rating_max, rules.thresholds.high_rating_min) == (2, 4)
-    assert rules.eval.admitted_by == ("thumb_down", "low_rating", "regenerated", "abandoned")
-    assert rules.sft.output_vetoed_by == ("thumb_down", "low_rating", "regenerated")
+    assert rules.eval.admitted_by == ("thumb_down", "low_rating", "regenerated", "abandoned", "task_failed")
+    assert rules.sft.output_admitted_by == ("high_rating", "thumb_up_copied", "task_succeeded")
+    assert rules.sft.output_vetoed_by == ("thumb_down", "low_rating", "regenerated", "task_failed")
     assert rules.split.validation_percent == 10
     assert not rules.dedup_prompts.enabled and not rules.per_tenant_datasets
 

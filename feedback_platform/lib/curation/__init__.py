@@ -17,7 +17,7 @@ from feedback_platform.lib.curation.eval import EVAL_COLUMNS, select_eval_exampl
 from feedback_platform.lib.curation.kto import KTO_COLUMNS, select_kto_examples
 from feedback_platform.lib.curation.sft import SFT_COLUMNS, select_sft_examples
 
-CURATION_CODE_VERSION = "1.2.0"
+CURATION_CODE_VERSION = "1.3.0"
 """The code version of the ``select_*`` functions (the rules file has a version of its own): bump it when a
 code change would select other rows from the same mart and rules, so Dagster marks curated tables stale."""
 

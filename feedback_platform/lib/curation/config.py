@@ -34,6 +34,8 @@ Label = Literal[
     "thumb_up_copied",
     "user_edit",
     "changed_by_edit",
+    "task_succeeded",
+    "task_failed",
 ]
 """Names of the facts about one response that rules can refer to (see ``rules.labels``)."""
 

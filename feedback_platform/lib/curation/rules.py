@@ -43,6 +43,9 @@ changed_by_edit = has_edit & (pl.col("latest_edit_shape") != pl.col("output_shap
 """The latest edit differs from the output in more than whitespace (see ``text_facts.text_shape``)."""
 copied = pl.col("copy_event_ids").list.len() > 0
 regenerated = pl.col("regenerate_event_ids").list.len() > 0
+task_succeeded = pl.col("task_succeeded").fill_null(False)
+task_failed = pl.col("task_succeeded").not_().fill_null(False)
+"""The measured outcome of the response's task (tests passed, ticket resolved) succeeded / failed."""
 
 _thumb_event = pl.concat_list(pl.col("latest_thumb_event_id"))
 _rating_event = pl.concat_list(pl.col("latest_rating_event_id"))
@@ -77,6 +80,8 @@ def labels(thresholds: Thresholds) -> dict[str, Rule]:
         ),
         Rule("user_edit", has_edit, _edit_event),
         Rule("changed_by_edit", changed_by_edit, _edit_event),
+        Rule("task_succeeded", task_succeeded, pl.col("outcome_event_ids")),
+        Rule("task_failed", task_failed, pl.col("outcome_event_ids")),
     )
     return {rule.name: rule for rule in every}
 

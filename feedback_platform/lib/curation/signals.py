@@ -70,12 +70,26 @@ def _event_ids(signal: str) -> pl.Expr:
     return pl.col("event_id").filter(pl.col("signal") == signal).sort()
 
 
+_LATEST_VERDICT = pl.col("outcome_succeeded").is_not_null() & pl.col("is_latest_of_outcome")
+"""The latest boolean outcome of its name on the response: a later verdict (tests re-run) replaces it."""
+
+
+def _task_succeeded() -> pl.Expr:
+    """True when every latest boolean outcome of the response succeeded, NULL without one (as
+    ``response_signals.task_succeeded`` in dbt)."""
+    verdicts = pl.col("outcome_succeeded").filter(_LATEST_VERDICT)
+    return pl.when(verdicts.len() > 0).then(verdicts.all())
+
+
 def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds) -> pl.LazyFrame:
     """One row per response of the mart's facts: its columns, its consent flag and the aggregated signals.
 
     Thumbs, ratings and edits are states the user can change, so only the latest of each counts
     (``latest_thumb``, ``latest_rating``, ``latest_edit_chars`` and ``latest_edit_shape``, and the id of the
     event that set it).
+    A task's outcome is measured per name (``tests_passed``) and can be re-measured: ``task_succeeded`` is
+    true when the latest boolean outcome of every name succeeded, false when one failed, NULL without one;
+    ``outcome_event_ids`` lists those latest outcomes. Numeric outcomes are measurements and decide nothing.
     Regenerate, abandon, copy and dwell are actions: every such event is kept, as a sorted list of event ids;
     abandons within ``quick_abandon_seconds`` of the response and dwells of at least ``long_dwell_seconds``
     are listed apart. An edit whose text is empty or only whitespace is ignored, and so is an event whose
@@ -97,7 +111,9 @@ def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds)
     return (
         usable_events.with_columns(
             is_latest_of_signal=pl.col("event_id")
-            == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(["response_id", "signal"])
+            == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(["response_id", "signal"]),
+            is_latest_of_outcome=pl.col("event_id")
+            == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(["response_id", "outcome_name"]),
         )
         .group_by("response_id")
         .agg(
@@ -116,6 +132,8 @@ def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds)
             quick_abandon_event_ids=pl.col("event_id").filter(quick_abandon).sort(),
             long_dwell_event_ids=pl.col("event_id").filter(long_dwell).sort(),
             copy_event_ids=_event_ids("copy"),
+            task_succeeded=_task_succeeded(),
+            outcome_event_ids=pl.col("event_id").filter(_LATEST_VERDICT).sort(),
         )
     )
 

@@ -34,6 +34,8 @@ SIGNAL_COLUMNS = [
     "thumb",
     "rating",
     "dwell_seconds",
+    "outcome_name",
+    "outcome_succeeded",
     "feedback_created_at",
     "response_created_at",
 ]

@@ -88,8 +88,8 @@ DATASET_KINDS: MappingProxyType[str, DatasetKind] = MappingProxyType(
                 name=EVAL_KIND,
                 curated_table="eval_examples",
                 description=(
-                    "Responses users were unhappy with (by default thumbs-down, rating ≤ 2, regenerated, "
-                    "abandoned)."
+                    "Responses that failed their users (by default thumbs-down, rating ≤ 2, regenerated, "
+                    "abandoned, or a task whose measured outcome failed)."
                 ),
                 curation=EVAL_CURATION,
                 row_suite=EVAL_ROWS,
