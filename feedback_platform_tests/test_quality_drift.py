@@ -58,7 +58,9 @@ def test_degraded_model_fails_the_drift_check_as_a_warning(degraded_run: dg.Asse
     assert "one-sided two-proportion z-test" in metadata["test"]
     assert metadata["periods"] == "baseline 2026-10-22 to 2026-11-04, window 2026-11-05 to 2026-11-07"
     (flagged,) = _rows(metadata["flagged"])
-    assert flagged["drop"] > flagged["min_detectable_drop"] > 0.3
+    # ~45 votes per period: only a drop of over 30 points is found with 80% power, and the one found is large
+    # (a significant drop may be smaller than that minimum: found with less power, as here, 33 points)
+    assert flagged["min_detectable_drop"] > 0.3 and flagged["drop"] > 0.25
     all_groups = _rows(metadata["all_groups"])
     assert {row["group"] for row in all_groups} >= {"atlas-large", "atlas-mini", "nimbus-7b", "orca-legacy"}
     daily_rates = _rows(metadata["daily_thumbs_up_rate_by_model"])

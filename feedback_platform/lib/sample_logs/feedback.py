@@ -1,4 +1,5 @@
-"""The feedback users give on one response: explicit signals (thumb, rating, comment, edit) and implicit ones.
+"""The feedback users give on one response: explicit signals (thumb, rating, comment, edit) and implicit ones,
+and the outcome the product measures of the task some features serve (tests passed, ticket resolved).
 
 Rates follow what real products see (thumbs on about a tenth of responses, ratings on about one in twenty)
 and depend on whether the response was good, so that feedback tells good models from weak ones.
@@ -48,6 +49,26 @@ _DELAY_MS: dict[str, tuple[int, int]] = {
 }
 _GOOD_RATINGS, _GOOD_RATING_WEIGHTS = (5, 4, 3, 2), (0.55, 0.35, 0.08, 0.02)
 _POOR_RATINGS, _POOR_RATING_WEIGHTS = (1, 2, 3, 4), (0.3, 0.35, 0.25, 0.1)
+
+
+@dataclass(frozen=True)
+class MeasuredOutcome:
+    """The outcome a feature's product measures: on a `measured` share of responses; a boolean that
+    succeeds with chance `succeeds` (good, poor), or, without it, minutes drawn around `median_minutes`."""
+
+    name: str
+    measured: float
+    succeeds: tuple[float, float] | None = None
+    median_minutes: tuple[float, float] = (0.0, 0.0)
+
+
+FEATURE_OUTCOMES: dict[str, MeasuredOutcome] = {
+    "code_assist": MeasuredOutcome("tests_passed", 0.6, succeeds=(0.9, 0.3)),
+    "support_chat": MeasuredOutcome("ticket_resolved", 0.25, succeeds=(0.85, 0.35)),
+    "email_draft": MeasuredOutcome("minutes_until_sent", 0.3, median_minutes=(4.0, 15.0)),
+}
+"""Features whose product reports an outcome; search answers have none."""
+_OUTCOME_DELAY_MS = (60_000, 1_800_000)
 _PII_COMMENT_SHARE = 0.2
 _PII_EDIT_SHARE = 0.2
 
@@ -57,7 +78,7 @@ class FeedbackDraft:
     """A signal with its value (None when the signal has none), delay after the response and planted PII."""
 
     signal: str
-    value: str | int | float | None
+    value: str | int | float | dict[str, object] | None
     delay_ms: int
     pii: tuple[PiiValue, ...] = ()
 
@@ -165,4 +186,18 @@ def draft_feedback(response: RatedResponse, rng: random.Random, factory: PiiFact
         elif signal == "reformulate":
             value = f"{rng.choice(REPHRASE_PREFIXES)} {response.topic.asks[response.feature]}"
         drafts.append(FeedbackDraft(signal, value, delay, tuple(pii)))
+    outcome = FEATURE_OUTCOMES.get(response.feature)
+    if outcome is not None and rng.random() < outcome.measured:
+        drafts.append(_outcome_draft(outcome, response.good, rng))
     return drafts
+
+
+def _outcome_draft(outcome: MeasuredOutcome, good: bool, rng: random.Random) -> FeedbackDraft:
+    quality_index = 0 if good else 1
+    if outcome.succeeds is not None:
+        measured: bool | float = rng.random() < outcome.succeeds[quality_index]
+    else:
+        measured = round(rng.lognormvariate(math.log(outcome.median_minutes[quality_index]), 0.7), 1)
+    return FeedbackDraft(
+        "outcome", {"name": outcome.name, "value": measured}, rng.randint(*_OUTCOME_DELAY_MS)
+    )
