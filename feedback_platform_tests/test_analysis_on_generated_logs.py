@@ -101,12 +101,12 @@ def _verdicts(results: pl.DataFrame) -> dict[str, str]:
 
 
 # Guards model selection: the generator's atlas-large (quality 0.9) beats nimbus-7b (0.52) on the tenant both
-# serve, on the explicit signals and the implicit ones.
+# serve, on the explicit signals, the implicit ones and the measured outcome of its tasks.
 def test_the_better_model_is_found_better(generated: Generated) -> None:
     results = compare_arms(generated.counts, "model", ("nimbus-7b", "atlas-large"))
     verdicts = _verdicts(results)
     assert overall_verdict(results) == "better"
-    assert verdicts["thumbs_up_rate"] == verdicts["abandon_rate"] == "better"
+    assert verdicts["thumbs_up_rate"] == verdicts["abandon_rate"] == verdicts["success_rate"] == "better"
     assert "worse" not in verdicts.values()
 
 
