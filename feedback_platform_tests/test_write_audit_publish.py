@@ -30,12 +30,9 @@ from feedback_platform_tests.platform_copy import copy_platform
 PLANTED_EMAIL = "jane.roe@example.org"
 
 
-def _pointers(settings: PlatformSettings) -> dict[str, str]:
-    """Dataset name → the text of its latest.json."""
-    return {
-        path.parent.name: path.read_text(encoding="utf-8")
-        for path in sorted(settings.datasets_dir.glob(f"*/{LATEST_POINTER}"))
-    }
+def _pointers(settings: PlatformSettings) -> dict[str, dict]:
+    """Dataset name → its entry in latest.json."""
+    return json.loads((settings.datasets_dir / LATEST_POINTER).read_text(encoding="utf-8"))
 
 
 def _run(

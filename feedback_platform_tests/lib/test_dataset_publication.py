@@ -13,6 +13,7 @@ from feedback_platform.lib.datasets.publication import (
     LATEST_POINTER,
     latest_version,
     publish_dataset_version,
+    publish_dataset_versions,
     read_staged_manifest,
     read_staged_version,
     staging_root,
@@ -22,10 +23,10 @@ from feedback_platform.lib.datasets.store import shard_ids, version_problems, wr
 from feedback_platform.lib.datasets.unused_files import RemovedFiles, remove_unused_files
 
 
-def _stage(root: Path, rows: pl.DataFrame) -> str:
+def _stage(root: Path, rows: pl.DataFrame, name: str = "sft") -> str:
     return write_dataset_version(
         rows,
-        name="sft",
+        name=name,
         datasets_root=root,
         staged=True,
         rule_version="1.0.0",
@@ -69,7 +70,7 @@ def test_latest_follows_publication_not_creation(tmp_path: Path) -> None:
     again = publish_dataset_version(tmp_path, "sft", _stage(tmp_path, FIRST))
 
     assert (again.version, again.created, again.previous) == (first, False, second)
-    pointer = json.loads((tmp_path / "sft" / LATEST_POINTER).read_text())
+    pointer = json.loads((tmp_path / LATEST_POINTER).read_text())["sft"]
     assert pointer["version"] == first and pointer["previous"] == second
     assert latest_versions(tmp_path).select("version", "versions").row(0) == (first, 2)
     assert list_dataset_versions(tmp_path).filter("latest")["version"].to_list() == [first]
@@ -82,12 +83,49 @@ def test_publishing_the_latest_version_again_keeps_its_pointer(tmp_path: Path) -
     publish_dataset_version(tmp_path, "sft", first)
     second = _stage(tmp_path, SECOND)
     publish_dataset_version(tmp_path, "sft", second)
-    pointer_before = (tmp_path / "sft" / LATEST_POINTER).read_bytes()
+    pointer_before = (tmp_path / LATEST_POINTER).read_bytes()
 
     again = publish_dataset_version(tmp_path, "sft", _stage(tmp_path, SECOND))
 
     assert (again.version, again.created, again.previous) == (second, False, first)
-    assert (tmp_path / "sft" / LATEST_POINTER).read_bytes() == pointer_before
+    assert (tmp_path / LATEST_POINTER).read_bytes() == pointer_before
+
+
+# Guards atomic publication (issue 16): a night's versions become latest in one rewrite of the shared pointer,
+# and when one of them cannot be published, no pointer changes: no dataset moves to the new night alone.
+def test_the_versions_of_a_night_become_latest_together_or_not_at_all(tmp_path: Path) -> None:
+    night_1 = {name: _stage(tmp_path, FIRST, name) for name in ("sft", "eval")}
+    publish_dataset_versions(tmp_path, night_1)
+    pointer_after_night_1 = (tmp_path / LATEST_POINTER).read_bytes()
+    night_2 = {"sft": _stage(tmp_path, SECOND, "sft"), "eval": "0123456789abcdef"}  # eval never staged
+
+    with pytest.raises(FileNotFoundError, match="no staged version 0123456789abcdef of dataset eval"):
+        publish_dataset_versions(tmp_path, night_2)
+
+    assert (tmp_path / LATEST_POINTER).read_bytes() == pointer_after_night_1
+    assert {name: latest_version(tmp_path, name) for name in night_1} == night_1
+    night_2["eval"] = _stage(tmp_path, SECOND, "eval")
+    publications = publish_dataset_versions(tmp_path, night_2)
+    assert {name: latest_version(tmp_path, name) for name in night_2} == night_2
+    assert {name: p.previous for name, p in publications.items()} == night_1
+
+
+# Guards stores written before the shared pointer: a dataset's own latest.json is read, and folded into the
+# shared file at the next publication.
+def test_a_pointer_of_the_former_layout_is_read_and_folded_in(tmp_path: Path) -> None:
+    first = _stage(tmp_path, FIRST)
+    publish_dataset_version(tmp_path, "sft", first)
+    shared = json.loads((tmp_path / LATEST_POINTER).read_text())
+    (tmp_path / LATEST_POINTER).unlink()
+    (tmp_path / "sft" / LATEST_POINTER).write_text(json.dumps(shared["sft"]))
+    assert latest_version(tmp_path, "sft") == first
+
+    eval_version = _stage(tmp_path, FIRST, "eval")
+    publish_dataset_version(tmp_path, "eval", eval_version)
+
+    assert not (tmp_path / "sft" / LATEST_POINTER).exists()
+    assert json.loads((tmp_path / LATEST_POINTER).read_text()).keys() == {"eval", "sft"}
+    assert (latest_version(tmp_path, "sft"), latest_version(tmp_path, "eval")) == (first, eval_version)
 
 
 # Guards against publishing what was never staged.

@@ -2,9 +2,10 @@
 
 Write-audit-publish, for each kind of `feedback_platform.lib.datasets.kinds`: `staged_<name>_dataset`
 writes the curated rows as a content-addressed version into staging; the blocking checks on it
-(defs/datasets/staged_audits.py) audit the staged files; `<name>_dataset` then publishes the version and
-points `latest.json` at it. When a blocking check fails, Dagster does not run the publishing step, so the
-previous version stays latest and the failed check says why.
+(defs/datasets/staged_audits.py) audit the staged files; `published_datasets` then publishes the versions of
+every kind (the `<name>_dataset` assets) and points `latest.json` at them in one commit. When a blocking
+check fails, Dagster does not run the publishing step, so every previous version stays latest (a night's
+datasets never mix versions of two nights) and the failed check says why.
 
 The version folders on disk are the source of truth: `dataset_versions` is rebuilt from every published
 manifest, and `dataset_row_lineage` traces the shards it does not hold yet, so either can be lost and rebuilt
@@ -24,7 +25,7 @@ from feedback_platform.defs.datasets.publication_gate import audited_staged_vers
 from feedback_platform.lib.curation import CurationRules
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_version
+from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_versions
 from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE, sync_row_lineage
 from feedback_platform.lib.datasets.store import (
     DATASET_WRITER_VERSION,
@@ -117,42 +118,58 @@ def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, 
         )
 
 
-def _published_dataset_asset(kind: DatasetKind) -> dg.AssetsDefinition:
-    name, staged = kind.name, dg.AssetKey(kind.staged_asset)
-
-    @dg.asset(
-        name=kind.published_asset,
-        tags=kind.asset_tags,
-        deps=[staged],
-        group_name="datasets",
-        pool=DUCKDB_POOL,
-        kinds={"parquet", "json"},
-        code_version=DATASET_WRITER_VERSION,
-        description=(
-            f"The latest {name} dataset version: the staged version, published once every blocking check on "
-            f"{staged.to_user_string()} passed."
-        ),
+@dg.multi_asset(
+    name="published_datasets",
+    specs=[
+        dg.AssetSpec(
+            kind.published_asset,
+            deps=[kind.staged_asset],
+            group_name="datasets",
+            tags=kind.asset_tags,
+            kinds={"parquet", "json"},
+            code_version=DATASET_WRITER_VERSION,
+            description=(
+                f"The latest {kind.name} dataset version: the staged version, published once every blocking "
+                f"check on {kind.staged_asset} passed, together with the other datasets of the run."
+            ),
+        )
+        for kind in DATASET_KINDS.values()
+    ],
+    can_subset=True,
+    pool=DUCKDB_POOL,
+)
+def published_datasets(context: dg.AssetExecutionContext, dataset_store: DatasetStore):
+    """Publish the audited staged version of every selected dataset kind, and its per-tenant versions, in one
+    commit (`publish_dataset_versions`): they become latest together or, when one audit fails, none does."""
+    kinds = [kind for kind in DATASET_KINDS.values() if kind.published_asset in _selected_names(context)]
+    audited = {kind.name: audited_staged_version(context, dg.AssetKey(kind.staged_asset)) for kind in kinds}
+    root = dataset_store.path
+    publications = publish_dataset_versions(
+        root,
+        {
+            **{name: version.version for name, version in audited.items()},
+            **{
+                f"{name}-{tenant}": tenant_version
+                for name, version in audited.items()
+                for tenant, tenant_version in version.tenant_versions.items()
+            },
+        },
     )
-    def _published(context: dg.AssetExecutionContext, dataset_store: DatasetStore) -> dg.MaterializeResult:
-        audited = audited_staged_version(context, staged)
-        root = dataset_store.path
-        publication = publish_dataset_version(root, name, audited.version)
-        for tenant, version in audited.tenant_versions.items():
-            publish_dataset_version(root, f"{name}-{tenant}", version)
-        return dg.MaterializeResult(
-            metadata=version_metadata(publication, root, audited.tenant_versions),
+    for kind in kinds:
+        publication = publications[kind.name]
+        yield dg.MaterializeResult(
+            asset_key=kind.published_asset,
+            metadata=version_metadata(publication, root, audited[kind.name].tenant_versions),
             data_version=dg.DataVersion(publication.version),
         )
 
-    return _published
+
+def _selected_names(context: dg.AssetExecutionContext) -> set[str]:
+    return {key.to_user_string() for key in context.selected_asset_keys}
 
 
-_dataset_assets = [
-    asset
-    for kind in DATASET_KINDS.values()
-    for asset in (_staged_dataset_asset(kind), _published_dataset_asset(kind))
-]
-"""Per dataset kind, the staged version and its publication."""
+_staged_dataset_assets = [_staged_dataset_asset(kind) for kind in DATASET_KINDS.values()]
+"""Per dataset kind, the staged version (`published_datasets` publishes them all)."""
 PUBLISHED_DATASETS = [dg.AssetKey(kind.published_asset) for kind in DATASET_KINDS.values()]
 
 

@@ -4,18 +4,25 @@ Layout under the datasets root (see :mod:`feedback_platform.lib.datasets.store` 
 
     .staging/<name>/<version>/   a version's manifest written by a dataset asset, awaiting its checks
     <name>/<version>/            published: moved here from staging in one rename
-    <name>/latest.json           {"version", "published_at", "previous"}: what a bare ``NAME`` means
+    latest.json                  {"<name>": {"version", "published_at", "previous"}, ...}: what a bare
+                                 ``NAME`` means, for every dataset in one file
 
 Consumers (the registry, ``datasets list``, training-run registration) only ever see published versions, so
 a version whose checks failed is never read by mistake; it stays under ``.staging`` for inspection, and the
 previous version stays latest. Publishing the same content again only moves the pointer back to it.
+
+The versions of one night are published together (:func:`publish_dataset_versions`): each is moved into the
+store first, where no one reads it as latest, and then one atomic rewrite of ``latest.json`` makes them all
+latest at once. A crash before that rewrite leaves every dataset at its previous version; the next run
+publishes them again. Stores written before the shared pointer have a ``<name>/latest.json`` per dataset:
+those are read where the shared file has no entry, and folded into it at the next publication.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,15 +59,21 @@ def staging_root(datasets_root: Path) -> Path:
 
 def latest_version(datasets_root: Path, name: str) -> str | None:
     """The version ``latest.json`` points at, or None when ``name`` was never published."""
-    pointer = _latest_pointer(datasets_root, name)
+    pointer = _latest_pointers(Path(datasets_root)).get(name)
     return pointer["version"] if pointer else None
 
 
-def _latest_pointer(datasets_root: Path, name: str) -> dict | None:
-    pointer = Path(datasets_root) / name / LATEST_POINTER
-    if not pointer.exists():
-        return None
-    return json.loads(pointer.read_text(encoding="utf-8"))
+def _latest_pointers(datasets_root: Path) -> dict[str, dict[str, Any]]:
+    """Every dataset's pointer: the shared file's, and a per-dataset file's where the shared one has none."""
+    shared = datasets_root / LATEST_POINTER
+    pointers = json.loads(shared.read_text(encoding="utf-8")) if shared.exists() else {}
+    for legacy in sorted(_legacy_pointer_files(datasets_root)):
+        pointers.setdefault(legacy.parent.name, json.loads(legacy.read_text(encoding="utf-8")))
+    return pointers
+
+
+def _legacy_pointer_files(datasets_root: Path) -> list[Path]:
+    return list(datasets_root.glob(f"*/{LATEST_POINTER}"))
 
 
 def read_staged_version(
@@ -100,34 +113,57 @@ def is_staged(datasets_root: Path, name: str, version: str) -> bool:
     return version_dir(datasets_root, name, version, staged=True).exists()
 
 
-def publish_dataset_version(datasets_root: Path, name: str, version: str) -> Publication:
-    """Move the staged ``version`` of ``name`` into the published store and point ``latest.json`` at it.
+def publish_dataset_versions(datasets_root: Path, versions: Mapping[str, str]) -> dict[str, Publication]:
+    """Make each staged ``versions[name]`` the latest of ``name``, all in one rewrite of ``latest.json``.
 
-    A version published before (the same content) is not moved again: its staged copy is dropped and only the
-    pointer changes. Raises FileNotFoundError when the version is neither staged nor published, and
-    RuntimeError when a staged and a published copy of one version id disagree on their content hash.
+    Each version is moved into the published store first (a version published before, the same content, is
+    not moved again: its staged copy is dropped), then the pointers of all of them change together. Pointers
+    that already name their version keep their bytes and their rollback target, and a publication that
+    changes no pointer leaves ``latest.json`` as it was. Raises FileNotFoundError when a version is neither
+    staged nor published, and RuntimeError when a staged and a published copy of one version id disagree on
+    their content hash; either before any pointer changes.
     """
     root = Path(datasets_root)
+    created = {name: _move_into_store(root, name, version) for name, version in versions.items()}
+    pointers = _latest_pointers(root)
+    publications, changed = {}, False
+    now = datetime.now(UTC).isoformat()
+    for name, version in versions.items():
+        pointer = pointers.get(name)
+        if pointer is not None and pointer["version"] == version:
+            previous = pointer["previous"]
+        else:
+            previous = pointer["version"] if pointer else None
+            pointers[name] = {"version": version, "published_at": now, "previous": previous}
+            changed = True
+        publications[name] = Publication(name=name, version=version, created=created[name], previous=previous)
+    legacy = _legacy_pointer_files(root)
+    if changed or legacy:
+        _write_pointers(root, pointers)
+        for path in legacy:  # folded into the shared file just written
+            path.unlink()
+    return publications
+
+
+def publish_dataset_version(datasets_root: Path, name: str, version: str) -> Publication:
+    """Publish one version: :func:`publish_dataset_versions` for ``name`` alone."""
+    return publish_dataset_versions(datasets_root, {name: version})[name]
+
+
+def _move_into_store(root: Path, name: str, version: str) -> bool:
+    """Move the staged ``version`` into the published store; False when it was published before."""
     staged = version_dir(root, name, version, staged=True)
     published = version_dir(root, name, version)
-    created = not published.exists()
-    if created:
-        if not staged.exists():
-            raise FileNotFoundError(
-                f"no staged version {version} of dataset {name} under {staging_root(root)}"
-            )
-        published.parent.mkdir(parents=True, exist_ok=True)
-        staged.rename(published)
-    elif staged.exists():
-        _require_same_content(root, name, version)
-        shutil.rmtree(staged)
-    pointer = _latest_pointer(root, name)
-    if pointer is not None and pointer["version"] == version:
-        # Already latest: the pointer keeps its bytes, and its rollback target.
-        return Publication(name=name, version=version, created=created, previous=pointer["previous"])
-    previous = pointer["version"] if pointer else None
-    _point_latest_at(root, name, version, previous)
-    return Publication(name=name, version=version, created=created, previous=previous)
+    if published.exists():
+        if staged.exists():
+            _require_same_content(root, name, version)
+            shutil.rmtree(staged)
+        return False
+    if not staged.exists():
+        raise FileNotFoundError(f"no staged version {version} of dataset {name} under {staging_root(root)}")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staged.rename(published)
+    return True
 
 
 def _require_same_content(datasets_root: Path, name: str, version: str) -> None:
@@ -140,10 +176,8 @@ def _require_same_content(datasets_root: Path, name: str, version: str) -> None:
         )
 
 
-def _point_latest_at(datasets_root: Path, name: str, version: str, previous: str | None) -> None:
-    pointer = {"version": version, "published_at": datetime.now(UTC).isoformat(), "previous": previous}
+def _write_pointers(datasets_root: Path, pointers: Mapping[str, dict[str, Any]]) -> None:
+    text = json.dumps(dict(sorted(pointers.items())), indent=2) + "\n"
     write_file_atomically(
-        datasets_root / name / LATEST_POINTER,
-        lambda path: path.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8"),
-        overwrite=True,
+        datasets_root / LATEST_POINTER, lambda path: path.write_text(text, encoding="utf-8"), overwrite=True
     )
