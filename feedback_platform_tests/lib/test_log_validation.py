@@ -504,13 +504,18 @@ def test_event_times_past_the_landing_day_are_quarantined(tmp_path: Path) -> Non
     ]
 
 
-def test_a_key_repeated_at_the_top_level_is_quarantined(tmp_path: Path) -> None:
-    # Guards against a repeated key silently keeping its last value: the line is quarantined naming the key;
-    # the same name in a text or inside a nested object is no repetition.
+def test_a_key_repeated_in_one_object_is_quarantined(tmp_path: Path) -> None:
+    # Guards against a repeated key silently keeping its last value: the line is quarantined naming the key,
+    # at the top level or in a nested object (an outcome's name given twice); the same name in a text, or in
+    # two objects (the outcome's "value" inside the line's "value"), is no repetition.
     repeated = line(feedback(1, "thumb"))[:-1] + ', "value": "down"}'
     quoted = line(feedback(2, "comment", value='she typed "value": twice'))
-    assert judge(tmp_path, "feedback", [repeated, quoted]) == [
+    outcome = feedback(3, "outcome")
+    nested = line(outcome).replace('"name": "tests_passed"', '"name": "tests_passed", "name": "deployed"')
+    assert judge(tmp_path, "feedback", [repeated, quoted, nested, line(outcome)]) == [
         "key 'value' appears twice in the object",
+        None,
+        "key 'name' appears twice in a nested object",
         None,
     ]
 

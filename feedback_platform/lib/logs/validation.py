@@ -15,7 +15,7 @@ that a BIGINT column cannot hold are quarantined although the schema alone would
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -95,26 +95,30 @@ def _parsed_lines(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _with_repeated_keys_quarantined(parsed: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
-    """`parsed`, with a parse reason for each JSON object line that names one of its top-level keys twice.
+def _with_repeated_keys_quarantined(parsed: pl.DataFrame, names: Collection[str]) -> pl.DataFrame:
+    """`parsed`, with a parse reason for each JSON object line in which an object names a key twice, for the
+    keys of `names` (the contract's property names, `_property_names`).
 
-    Strict JSON parsers keep the last of two equal keys ("value": "down", "value": "up" reads "up"), so the
-    line would be kept with a value its producer may not have meant. A line is a candidate when a top-level
-    property name of the contract appears twice as a key in it (vectorised); each candidate is then parsed in
-    Python with every pair kept, which tells a repeated top-level key from the same name inside a nested
-    object. Candidates are rare, so the Python parse costs nothing on ordinary days; the count is one pass
-    of one pattern over each line (an escaped quote inside a text never matches it).
+    Strict JSON parsers keep the last of two equal keys ("value": "down", "value": "up" reads "up"; an
+    outcome's "name" given twice keeps the second), so the line would be kept with a value its producer may
+    not have meant. A line is a candidate when one of `names` appears twice as a key in it (vectorised);
+    each candidate is then parsed in Python with every pair kept, which tells a key repeated within one
+    object from the same name in two objects. Candidates are rare, so the Python parse costs nothing on
+    ordinary days; the count is one pass of one pattern over each line (an escaped quote inside a text never
+    matches it).
     """
     valid = pl.col("parse_reason").is_null()
-    keys = pl.col("raw_line").str.extract_all(rf'"(?:{"|".join(re.escape(name) for name in names)})"\s*:')
+    keys = pl.col("raw_line").str.extract_all(
+        rf'"(?:{"|".join(re.escape(name) for name in sorted(names))})"\s*:'
+    )
     repeated = keys.list.n_unique() < keys.list.len()
     candidates = parsed.filter(valid & repeated)
     if candidates.is_empty():
         return parsed
     reasons = {
-        index: f"key '{key}' appears twice in the object"
+        index: reason
         for index, line in candidates.select("line_index", "raw_line").iter_rows()
-        if (key := _repeated_top_level_key(line)) is not None
+        if (reason := _repeated_key_reason(line, names)) is not None
     }
     return parsed.with_columns(
         parse_reason=pl.coalesce(
@@ -123,24 +127,48 @@ def _with_repeated_keys_quarantined(parsed: pl.DataFrame, names: Sequence[str]) 
     )
 
 
-def _repeated_top_level_key(line: str) -> str | None:
-    """The first key the line's top-level object names twice, else None."""
-    top_level: list[list[tuple[str, Any]]] = []
+def _repeated_key_reason(line: str, names: Collection[str]) -> str | None:
+    """Why the line is refused for a key of `names` that one of its objects names twice, else None: the
+    top-level object's first, then a nested object's."""
+    objects: list[list[tuple[str, Any]]] = []
 
     def keep_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        top_level.append(pairs)  # the top-level object is completed last
+        objects.append(pairs)  # inner objects complete first, the top-level object last
         return dict(pairs)
 
     try:
         json.loads(line, object_pairs_hook=keep_pairs)
     except ValueError:  # Python's json is laxer than Polars' on nothing that reaches here, but be safe
         return None
+    if (key := _first_repeated(objects[-1], names)) is not None:
+        return f"key '{key}' appears twice in the object"
+    for pairs in objects[:-1]:
+        if (key := _first_repeated(pairs, names)) is not None:
+            return f"key '{key}' appears twice in a nested object"
+    return None
+
+
+def _first_repeated(pairs: list[tuple[str, Any]], names: Collection[str]) -> str | None:
     seen: set[str] = set()
-    for key, _ in top_level[-1]:
-        if key in seen:
+    for key, _ in pairs:
+        if key in seen and key in names:
             return key
         seen.add(key)
     return None
+
+
+def _property_names(schema: Any) -> set[str]:
+    """The property names a (resolved) JSON Schema gives to the line's object and to the objects nested in it
+    (in conditional rules too), but not to array items: every message names "role", so a name repeated across
+    items is the rule there, and a per-item check would parse every line of the responses stream."""
+    if isinstance(schema, list):
+        return {name for item in schema for name in _property_names(item)}
+    if not isinstance(schema, dict):
+        return set()
+    named = set(schema.get("properties", {}))
+    return named | {
+        name for key, value in schema.items() if key != "items" for name in _property_names(value)
+    }
 
 
 def _duplicate_reason(stream: str) -> pl.Expr:
@@ -181,8 +209,9 @@ def validate_lines(
     """
     rows_schema = raw_polars_schema(stream)
     quarantine_schema = quarantine_polars_schema()
+    contract = json_schema(stream) if schema is None else resolved_schema(dict(schema))
     query = validation_query(
-        json_schema(stream) if schema is None else resolved_schema(dict(schema)),
+        contract,
         content_columns(stream),
         "parsed_lines",
         keep=["line_index"],
@@ -191,7 +220,7 @@ def validate_lines(
         return ValidatedBatch(pl.DataFrame(schema=rows_schema), pl.DataFrame(schema=quarantine_schema), 0)
     parsed = _with_repeated_keys_quarantined(
         _parsed_lines(lines.sort("source_file", "source_line", maintain_order=True)),
-        list(content_columns(stream)),
+        _property_names(contract),
     )
     with duckdb.connect(":memory:") as con:
         # Only what the rules read crosses into DuckDB, as Arrow string views (no copy); the raw text
