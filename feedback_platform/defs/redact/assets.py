@@ -5,8 +5,9 @@ a pseudonym is the conversation: a response's own, and for a feedback event the 
 response it rates, looked up in raw_responses (all landing days, since feedback can arrive days later).
 """
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import dagster as dg
 import duckdb
@@ -14,6 +15,7 @@ import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
 from feedback_platform.lib.pii import ENGINE_VERSION
+from feedback_platform.lib.redaction.first_deliveries import first_deliveries
 from feedback_platform.lib.redaction.frames import (
     UNSCOPED,
     feedback_texts,
@@ -103,24 +105,47 @@ def _conversations_of_responses(con: duckdb.DuckDBPyConnection, response_ids: pl
         con.unregister("wanted_responses")
 
 
+class _AuditedTable(NamedTuple):
+    id_column: str
+    texts: Callable[[pl.DataFrame], pl.DataFrame]
+
+
+_AUDITED = {
+    "redacted_responses": _AuditedTable("response_id", response_texts),
+    "redacted_feedback": _AuditedTable("event_id", feedback_texts),
+}
+"""The tables the redaction audit counts, with the id of a row and its free texts."""
+
+
 @dg.asset(**_redacted_table)
-def redaction_audit(redacted_responses: pl.DataFrame, redacted_feedback: pl.DataFrame) -> pl.DataFrame:
+def redaction_audit(
+    context: dg.AssetExecutionContext,
+    redacted_responses: pl.DataFrame,
+    redacted_feedback: pl.DataFrame,
+    warehouse: Warehouse,
+) -> pl.DataFrame:
     """Per redacted row, how many entities of each type were replaced, and by which engine version.
 
-    Never a raw value: the counts come from the typed placeholders in the redacted text.
-    """
+    Never a raw value: the counts come from the typed placeholders in the redacted text. Each event counts
+    once, on the landing day it first arrived: a line re-delivered on a later day is left out there
+    (`first_deliveries`), so totals over days do not count it twice."""
+    delivered = {"redacted_responses": redacted_responses, "redacted_feedback": redacted_feedback}
+    with warehouse.connect() as con:
+        firsts = {
+            table: first_deliveries(con, rows, table, _AUDITED[table].id_column)
+            for table, rows in delivered.items()
+        }
+    left_out = sum(delivered[table].height - rows.height for table, rows in firsts.items())
+    context.add_output_metadata({"redelivered_rows_left_out": left_out})
     audits = [
-        placeholder_counts(texts).select(
+        placeholder_counts(_AUDITED[table].texts(rows)).select(
             "landing_date",
             source_table=pl.lit(table),
             row_id="id",
             entity_type="entity_type",
             entities="entities",
         )
-        for table, texts in [
-            ("redacted_responses", response_texts(redacted_responses)),
-            ("redacted_feedback", feedback_texts(redacted_feedback)),
-        ]
+        for table, rows in firsts.items()
     ]
     return pl.concat(audits).select(
         "landing_date",
