@@ -119,7 +119,7 @@ def test_erased_landing_lines_become_tombstones_that_ingest_quarantines(tmp_path
 
     assert tombstone_lines(tmp_path, {relative: {2: ERASURE}}) == {relative: 1}
 
-    read = read_landing_lines(tmp_path, [path])
+    read, _ = read_landing_lines(tmp_path, [path])
     assert read["raw_line"].to_list() == [lines[0], tombstone_line(ERASURE), lines[2]]
     data = path.read_bytes()
     assert CANARY.encode() not in (gzip.decompress(data) if name.endswith(".gz") else data)

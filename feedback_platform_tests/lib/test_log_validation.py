@@ -17,6 +17,7 @@ import jsonschema
 import polars as pl
 import pytest
 
+from feedback_platform.lib.hashing import file_sha256
 from feedback_platform.lib.logs.contract import (
     LINEAGE_COLUMNS,
     UnknownStreamError,
@@ -705,7 +706,7 @@ def test_output_is_sorted_and_identical_on_rerun(tmp_path: Path) -> None:
     )
     first = checked(validate_landing_day(tmp_path, "feedback", DAY))
     second = checked(validate_landing_day(tmp_path, "feedback", DAY))
-    lines = read_landing_lines(tmp_path, landing_files(tmp_path, "feedback", DAY))
+    lines, _ = read_landing_lines(tmp_path, landing_files(tmp_path, "feedback", DAY))
     shuffled = checked(validate_lines(lines.sample(fraction=1.0, shuffle=True, seed=3), "feedback", DAY))
 
     for batch in (second, shuffled):
@@ -850,3 +851,16 @@ def test_a_large_day_is_validated_whole(tmp_path: Path) -> None:
 
     assert (batch.lines_read, batch.rows.height) == (20_000, 19_999)
     assert batch.quarantined.select("source_line", "reason").rows() == [(778, "invalid JSON")]
+
+
+def test_each_file_is_recorded_with_the_size_and_hash_of_the_bytes_read(tmp_path: Path) -> None:
+    # Guards issue 16 item 5: the record of a file read comes from the same bytes its lines came from (stored,
+    # compressed for gzip), so a file rewritten afterwards cannot be recorded with its new content.
+    write_landing(tmp_path, "feedback", "part-0000.jsonl.gz", [line(feedback(1))])
+    write_landing(tmp_path, "feedback", "part-0001.jsonl", [line(feedback(2)), line(feedback(3))])
+    batch = checked(validate_landing_day(tmp_path, "feedback", DAY))
+    paths = landing_files(tmp_path, "feedback", DAY)
+    assert [(read.file, read.bytes, read.sha256) for read in batch.files_read] == [
+        (path.relative_to(tmp_path).as_posix(), path.stat().st_size, file_sha256(path)) for path in paths
+    ]
+    assert batch.lines_read == 3

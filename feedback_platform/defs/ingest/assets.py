@@ -1,13 +1,13 @@
 """Raw tables: each landing day's logs checked against the log contract, bad lines kept in quarantine."""
 
+from dataclasses import asdict
 from datetime import date
 
 import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
-from feedback_platform.lib.hashing import file_sha256
-from feedback_platform.lib.logs.landing import landing_files, unread_entries
+from feedback_platform.lib.logs.landing import unread_entries
 from feedback_platform.lib.logs.quarantine_share import reason_counts
 from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
 from feedback_platform.resources import DUCKDB_POOL, PARTITION_COLUMN_KEY, LandingZone
@@ -43,29 +43,21 @@ def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone)
     """Validates every stream of the run's landing days. Lines read = rows kept + rows quarantined; what the
     landing folder holds that is never read (a misnamed day folder, a link, a file of another kind) is
     logged and listed in the metadata of `quarantined_rows` (`not_read`), beside every file read with its
-    size and SHA-256 as stored (`files_read`): what an auditor compares with the producer's delivery."""
+    size and SHA-256 as stored (`files_read`, taken from the bytes the lines were read from): what an auditor
+    compares with the producer's delivery."""
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    quarantined = []
+    quarantined, files_read = [], []
     for stream, table in _STREAM_TABLES.items():
         batches = [validate_landing_day(landing.path, stream, day) for day in days]
         rows = pl.concat([batch.rows for batch in batches], how="vertical")
         quarantined.extend(batch.quarantined for batch in batches)
+        files_read.extend(asdict(read) for batch in batches for read in batch.files_read)
         lines_read = sum(batch.lines_read for batch in batches)
         context.log.info(
             f"{stream}: {lines_read} lines, {rows.height} kept, {lines_read - rows.height} quarantined"
         )
         yield dg.Output(rows, output_name=table, metadata={"lines_read": lines_read})
     all_quarantined = pl.concat(quarantined, how="vertical")
-    files_read = [
-        {
-            "file": path.relative_to(landing.path).as_posix(),
-            "bytes": path.stat().st_size,
-            "sha256": file_sha256(path),
-        }
-        for day in days
-        for stream in STREAMS
-        for path in landing_files(landing.path, stream, day)
-    ]
     unread = unread_entries(landing.path)
     for path, reason in unread:
         context.log.warning(f"not read: {path}: {reason}")
@@ -74,7 +66,7 @@ def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone)
         output_name="quarantined_rows",
         metadata={
             "reasons": _reason_counts(all_quarantined),
-            "files_read": dg.MetadataValue.json(files_read),
+            "files_read": dg.MetadataValue.json(sorted(files_read, key=lambda read: read["file"])),
             "not_read": dg.MetadataValue.json([{"path": path, "reason": reason} for path, reason in unread]),
         },
     )

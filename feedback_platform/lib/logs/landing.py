@@ -9,10 +9,13 @@ names the file.
 """
 
 import gzip
+import hashlib
+import io
 import os
 import re
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -161,7 +164,7 @@ def _is_day_name(name: str) -> bool:
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _gunzip(path: Path) -> tuple[bytes, str | None]:
+def _gunzip(stored: bytes) -> tuple[bytes, str | None]:
     """The decompressed bytes and, when the stream is damaged, the error that stopped reading.
 
     `read1` returns after one decompression step, so everything decoded before the damage is kept;
@@ -169,7 +172,7 @@ def _gunzip(path: Path) -> tuple[bytes, str | None]:
     """
     chunks: list[bytes] = []
     try:
-        with gzip.open(path, "rb") as stream:
+        with gzip.GzipFile(fileobj=io.BytesIO(stored), mode="rb") as stream:
             while chunk := stream.read1(_GZIP_CHUNK):
                 chunks.append(chunk)
     except (OSError, EOFError, zlib.error) as error:
@@ -177,9 +180,23 @@ def _gunzip(path: Path) -> tuple[bytes, str | None]:
     return b"".join(chunks), None
 
 
+def _text_bytes(path: Path, stored: bytes) -> tuple[bytes, str | None]:
+    return _gunzip(stored) if path.name.endswith(".gz") else (stored, None)
+
+
 def file_bytes(path: Path) -> tuple[bytes, str | None]:
     """A log file's bytes, decompressed, and the error that stopped reading a damaged gzip file."""
-    return _gunzip(path) if path.name.endswith(".gz") else (path.read_bytes(), None)
+    return _text_bytes(path, path.read_bytes())
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A landing file as it was read: its path under the landing root, and its size and SHA-256 as stored
+    (compressed, for a gzip file), taken from the very bytes the lines came from."""
+
+    file: str
+    bytes: int
+    sha256: str
 
 
 def count_landing_lines(landing_root: Path, stream: str, landing_date: date) -> int:
@@ -212,10 +229,15 @@ def _decoded_lines(lines: list[bytes]) -> pl.DataFrame:
     )
 
 
-def read_file_lines(landing_root: Path, path: Path) -> pl.DataFrame:
-    """One row per line of `path` (LINE_SCHEMA), numbered from 1; a trailing CR is dropped, and so is a
-    UTF-8 byte-order mark opening the file (editors on Windows write one; JSON has no place for it)."""
-    data, gzip_error = file_bytes(path)
+def read_file_lines(landing_root: Path, path: Path) -> tuple[pl.DataFrame, FileRead]:
+    """One row per line of `path` (LINE_SCHEMA), numbered from 1, and the file as read; a trailing CR is
+    dropped, and so is a UTF-8 byte-order mark opening the file (editors on Windows write one; JSON has no
+    place for it)."""
+    stored = path.read_bytes()
+    read = FileRead(
+        path.relative_to(landing_root).as_posix(), len(stored), hashlib.sha256(stored).hexdigest()
+    )
+    data, gzip_error = _text_bytes(path, stored)
     data = data.removeprefix(_UTF8_BOM)
     cut = data.rfind(b"\n") + 1
     complete, tail = data[:cut], data[cut:]  # tail: a last line without newline, or a gzip fragment
@@ -233,14 +255,18 @@ def read_file_lines(landing_root: Path, path: Path) -> pl.DataFrame:
             last = last.with_columns(read_error=pl.lit(f"{gzip_error} (after line {lines.height})"))
         lines = pl.concat([lines, last])
     return lines.select(
-        source_file=pl.lit(path.relative_to(landing_root).as_posix()),
+        source_file=pl.lit(read.file),
         source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
         raw_line=pl.col("raw_line").str.strip_suffix("\r"),
         read_error=pl.col("read_error"),
-    )
+    ), read
 
 
-def read_landing_lines(landing_root: Path, paths: Sequence[Path]) -> pl.DataFrame:
-    """All lines of `paths` (LINE_SCHEMA), in file then line order."""
-    frames = [read_file_lines(landing_root, path) for path in paths]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
+def read_landing_lines(landing_root: Path, paths: Sequence[Path]) -> tuple[pl.DataFrame, list[FileRead]]:
+    """All lines of `paths` (LINE_SCHEMA), in file then line order, and each file as read."""
+    frames, files = [], []
+    for path in paths:
+        lines, read = read_file_lines(landing_root, path)
+        frames.append(lines)
+        files.append(read)
+    return (pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)), files

@@ -16,7 +16,7 @@ that a BIGINT column cannot hold are quarantined although the schema alone would
 import json
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from feedback_platform.lib.logs.contract import (
 )
 from feedback_platform.lib.logs.contract_sql import validation_query
 from feedback_platform.lib.logs.landing import (
+    FileRead,
     count_landing_lines,
     landing_dates,
     landing_files,
@@ -63,6 +64,7 @@ class ValidatedBatch:
     rows: pl.DataFrame  # the raw_<stream> columns, in table order
     quarantined: pl.DataFrame  # the quarantined_rows columns
     lines_read: int  # always rows.height + quarantined.height
+    files_read: tuple[FileRead, ...] = ()  # the landing files the lines came from, as read
 
 
 def _parsed_lines(lines: pl.DataFrame) -> pl.DataFrame:
@@ -250,5 +252,5 @@ def validate_lines(
 def validate_landing_day(landing_root: Path, stream: str, landing_date: date) -> ValidatedBatch:
     """Read and validate every log file of `stream` that landed on `landing_date`."""
     content_columns(stream)  # an unknown stream fails here, before any file is read
-    files = landing_files(landing_root, stream, landing_date)
-    return validate_lines(read_landing_lines(landing_root, files), stream, landing_date)
+    lines, files_read = read_landing_lines(landing_root, landing_files(landing_root, stream, landing_date))
+    return replace(validate_lines(lines, stream, landing_date), files_read=tuple(files_read))
