@@ -6,11 +6,12 @@ response id columns (a DPO pair has two) or its `feedback_event_ids` names one. 
 rows themselves, so versions made by earlier rules, whose rows the curated tables no longer hold, are judged
 too. Each shard is read once (its id columns only), however many versions list it.
 
-For each dataset, in an order that a kill at any point leaves resumable:
-1. the latest version, if it holds such a row, is replaced: the same shards, with the rows in scope left
-   out of the shards that held them (only those are written again), published as the new latest;
-2. every version holding such a row gets a withdrawal record (the erasure, the reason, the version latest
-   now) and loses its row files; its manifest stays, so the registry keeps it as `withdrawn`;
+In an order that a kill at any point leaves resumable:
+1. the latest version of each dataset, if it holds such a row, is replaced: the same shards, with the rows
+   in scope left out of the shards that held them (only those are written again); the replacements of all
+   datasets are then published as the new latest together, in one commit;
+2. per dataset, every version holding such a row gets a withdrawal record (the erasure, the reason, the
+   version latest now) and loses its row files; its manifest stays, so the registry keeps it as `withdrawn`;
 3. staged versions holding such a row are deleted (never published, so nothing records them);
 4. the shards holding such rows are deleted.
 The replacement is not audited again: it holds a subset of rows of a version that passed its audits.
@@ -25,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from feedback_platform.lib.datasets.index import response_id_columns
-from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_version
+from feedback_platform.lib.datasets.publication import latest_version, publish_dataset_versions
 from feedback_platform.lib.datasets.store import (
     read_dataset_version,
     read_manifest,
@@ -75,35 +76,52 @@ class RowsInScope:
 def erase_dataset_rows(
     datasets_root: Path, in_scope: RowsInScope, erasure_id: str, reason: str
 ) -> DatasetsErased:
-    """Withdraw and replace the versions of every dataset under `datasets_root` that hold rows in scope."""
+    """Withdraw and replace the versions of every dataset under `datasets_root` that hold rows in scope.
+
+    The replacements of all datasets become latest in one commit (`publish_dataset_versions`), as a night's
+    versions do: no consumer sees the erasure done in one dataset and not yet in another."""
     erased = DatasetsErased()
     root = Path(datasets_root)
     folders = sorted(root.iterdir()) if root.is_dir() else []
-    for name in [folder.name for folder in folders if folder.is_dir() and not folder.name.startswith(".")]:
-        _erase_from_dataset(root, name, in_scope, erasure_id, reason, erased)
+    names = [folder.name for folder in folders if folder.is_dir() and not folder.name.startswith(".")]
+    judges = {name: _ShardJudge(root, name, in_scope) for name in names}
+    holding = {name: _versions_holding_rows_in_scope(root, name, judges[name]) for name in names}
+    replaced = {name: latest for name in names if (latest := latest_version(root, name)) in holding[name]}
+    replacements = {
+        name: _replacement(root, name, latest, in_scope, erasure_id) for name, latest in replaced.items()
+    }
+    publish_dataset_versions(root, replacements)
+    for name, replacement in replacements.items():
+        erased.versions_published.append(f"{name}@{replacement}")
+        erased.rows_removed += (
+            read_manifest(root, name, replaced[name])["row_count"]
+            - read_manifest(root, name, replacement)["row_count"]
+        )
+    for name in names:
+        _withdraw_from_dataset(root, name, holding[name], judges[name], erasure_id, reason, erased)
     return erased
 
 
-def _erase_from_dataset(
-    root: Path, name: str, in_scope: RowsInScope, erasure_id: str, reason: str, erased: DatasetsErased
-) -> None:
-    judged = _ShardJudge(root, name, in_scope)
-    holding = [
+def _versions_holding_rows_in_scope(root: Path, name: str, judged: "_ShardJudge") -> list[str]:
+    """The published versions of `name` holding a row in scope, withdrawn ones too: a resumed erasure still
+    removes the shards they held; those already withdrawn are not withdrawn again."""
+    return [
         version
         for version in stored_versions(root, name)
-        # Withdrawn versions are judged too: a resumed erasure still removes the shards they held.
         if judged.any_in_scope(read_manifest(root, name, version))
         and read_withdrawal(root, name, version) is None
     ]
-    latest = latest_version(root, name)
-    if latest in holding:
-        replacement = _replacement(root, name, latest, in_scope, erasure_id)
-        publish_dataset_version(root, name, replacement)
-        erased.versions_published.append(f"{name}@{replacement}")
-        erased.rows_removed += (
-            read_manifest(root, name, latest)["row_count"]
-            - read_manifest(root, name, replacement)["row_count"]
-        )
+
+
+def _withdraw_from_dataset(
+    root: Path,
+    name: str,
+    holding: list[str],
+    judged: "_ShardJudge",
+    erasure_id: str,
+    reason: str,
+    erased: DatasetsErased,
+) -> None:
     withdrawal = {
         "erasure_id": erasure_id,
         "reason": reason,
