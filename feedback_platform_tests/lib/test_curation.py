@@ -107,6 +107,7 @@ def test_a_failed_task_is_eval_and_no_sft_target_until_a_later_outcome_reverses_
     mart.event(fixed, "outcome", ("tests_passed", False))
     passed_on_rerun = mart.event(fixed, "outcome", ("tests_passed", True))
     mart.event(measured_only, "outcome", ("minutes_until_merged", 42.0))
+    mart.event(failed, "outcome", ("deployed", 3.0))  # a later measurement under a verdict's name
 
     evals = by_response(select_eval_examples(mart.frame(), RULES))
     assert list(evals) == ["r1"] and evals["r1"]["reasons"] == ["task_failed"]

@@ -71,7 +71,8 @@ def _event_ids(signal: str) -> pl.Expr:
 
 
 _LATEST_VERDICT = pl.col("outcome_succeeded").is_not_null() & pl.col("is_latest_of_outcome")
-"""The latest boolean outcome of its name on the response: a later verdict (tests re-run) replaces it."""
+"""The latest boolean outcome of its name on the response: a later verdict (tests re-run) replaces it, a
+later measurement under the same name does not (the latest among verdicts, as in dbt's response_signals)."""
 
 
 def _task_succeeded() -> pl.Expr:
@@ -113,7 +114,10 @@ def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds)
             is_latest_of_signal=pl.col("event_id")
             == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(["response_id", "signal"]),
             is_latest_of_outcome=pl.col("event_id")
-            == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(["response_id", "outcome_name"]),
+            == pl.col("event_id")
+            .sort_by(_EVENT_ORDER)
+            .last()
+            .over(["response_id", "outcome_name", pl.col("outcome_succeeded").is_null()]),
         )
         .group_by("response_id")
         .agg(
