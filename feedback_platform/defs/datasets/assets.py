@@ -141,7 +141,8 @@ def _require_rows_made_by(context: dg.AssetExecutionContext, source_table: str, 
 def published_datasets(context: dg.AssetExecutionContext, dataset_store: DatasetStore):
     """Publish the audited staged version of every selected dataset kind, and its per-tenant versions, in one
     commit (`publish_dataset_versions`): they become latest together or, when one audit fails, none does."""
-    kinds = [kind for kind in DATASET_KINDS.values() if kind.published_asset in _selected_names(context)]
+    selected = context.selected_asset_keys
+    kinds = [kind for kind in DATASET_KINDS.values() if dg.AssetKey(kind.published_asset) in selected]
     audited = {kind.name: audited_staged_version(context, dg.AssetKey(kind.staged_asset)) for kind in kinds}
     root = dataset_store.path
     publications = publish_dataset_versions(
@@ -162,10 +163,6 @@ def published_datasets(context: dg.AssetExecutionContext, dataset_store: Dataset
             metadata=version_metadata(publication, root, audited[kind.name].tenant_versions),
             data_version=dg.DataVersion(publication.version),
         )
-
-
-def _selected_names(context: dg.AssetExecutionContext) -> set[str]:
-    return {key.to_user_string() for key in context.selected_asset_keys}
 
 
 _staged_dataset_assets = [_staged_dataset_asset(kind) for kind in DATASET_KINDS.values()]

@@ -70,7 +70,10 @@ def _event_ids(signal: str) -> pl.Expr:
     return pl.col("event_id").filter(pl.col("signal") == signal).sort()
 
 
-_LATEST_VERDICT = pl.col("outcome_succeeded").is_not_null() & pl.col("is_latest_of_outcome")
+_LATEST_AMONG = ["response_id", "signal", "outcome_name", pl.col("outcome_succeeded").is_null()]
+"""The events among which one is the latest: of a response and signal, and for an outcome of its name and
+kind (verdict or measurement). Outside outcomes the last two are constant (NULL, true)."""
+_LATEST_VERDICT = pl.col("outcome_succeeded").is_not_null() & pl.col("is_latest_of_signal")
 """The latest boolean outcome of its name on the response: a later verdict (tests re-run) replaces it, a
 later measurement under the same name does not (the latest among verdicts, as in dbt's response_signals)."""
 
@@ -112,12 +115,7 @@ def response_signals(facts: pl.LazyFrame | pl.DataFrame, thresholds: Thresholds)
     return (
         usable_events.with_columns(
             is_latest_of_signal=pl.col("event_id")
-            == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(["response_id", "signal"]),
-            is_latest_of_outcome=pl.col("event_id")
-            == pl.col("event_id")
-            .sort_by(_EVENT_ORDER)
-            .last()
-            .over(["response_id", "outcome_name", pl.col("outcome_succeeded").is_null()]),
+            == pl.col("event_id").sort_by(_EVENT_ORDER).last().over(_LATEST_AMONG)
         )
         .group_by("response_id")
         .agg(
