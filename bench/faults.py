@@ -41,11 +41,10 @@ BIN = Path(sys.executable).parent
 CLI = str(BIN / "feedback-platform")
 WORKING_TABLES = frozenset({"recompute_landing_days"})
 """Tables that record what a run did rather than what the data is (the join's work list)."""
-RUN_COLUMNS = {"dataset_versions": ("created_at", "path", "upstream_json")}
-"""Columns that say when, where and from which runs a version was written, not what it holds: when its
-manifest was first written, the absolute path of the store (each run here has its own data folder), and the
-Dagster data versions of the materialisations it was built from (a killed run's steps ran twice). Version
-ids, content hashes and every other column compare."""
+RUN_COLUMNS = {"dataset_versions": ("path",)}
+"""Columns that say where a version was written, not what it holds: the absolute path of the store (each
+run here has its own data folder). Version ids, content hashes, sequences, the upstream data versions and
+every other column compare."""
 
 
 def main() -> None:

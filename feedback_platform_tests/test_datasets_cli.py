@@ -70,7 +70,8 @@ def test_list_json_gives_each_datasets_latest_version(platform: PlatformSettings
     for name, entry in listed.items():
         manifest = read_manifest(platform.datasets_dir, name, entry["version"])
         assert entry["rows"] == manifest["row_count"]
-        assert entry["created_at"] == manifest["created_at"]
+        assert entry["sequence"] == manifest["sequence"]
+    assert listed["eval"]["sequence"] == 2
     text = run(platform, "datasets", "list")
     assert text.exit_code == 0, text.output
     assert f"eval             {new_eval}" in text.output
@@ -89,7 +90,7 @@ def test_versions_lists_every_version_newest_first(platform: PlatformSettings) -
     for entry in listed:
         manifest = read_manifest(platform.datasets_dir, "eval", entry["version"])
         assert entry["rows"] == manifest["row_count"]
-        assert entry["created_at"] == manifest["created_at"]
+        assert entry["sequence"] == manifest["sequence"]
         assert entry["rule_version"] == manifest["rule_version"]
         assert (entry["status"], entry["withdrawn_by"]) == ("published", None)
     text = run(platform, "datasets", "versions", "eval")

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import polars as pl
 
 from feedback_platform.cli.options import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.datasets.catalog import (
@@ -33,9 +32,6 @@ from feedback_platform.settings import PlatformSettings
 
 ALL_FORMATS = sorted({fmt for formats in export_formats().values() for fmt in formats})
 
-_CREATED_AT = pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00")
-"""A version's creation time as the ISO text its manifest holds (the registry keeps naive UTC)."""
-
 
 def _datasets_root() -> Path:
     return PlatformSettings.from_environment().datasets_dir
@@ -51,7 +47,7 @@ def datasets_command() -> None:
 def list_command(as_json: bool) -> None:
     """Each dataset with its latest version."""
     latest = latest_versions(_datasets_root()).select(
-        "name", "version", rows="row_count", created_at=_CREATED_AT, versions="versions"
+        "name", "version", "sequence", rows="row_count", written_at="written_at", versions="versions"
     )
     if as_json:
         echo_json(latest.to_dicts())
@@ -59,9 +55,9 @@ def list_command(as_json: bool) -> None:
     if latest.is_empty():
         click.echo(f"No dataset versions under {_datasets_root()}.")
         return
-    click.echo(f"{'NAME':<16} {'VERSION':<16} {'ROWS':>9} {'VERSIONS':>8}  CREATED_AT")
-    for name, version, rows, created_at, versions in latest.iter_rows():
-        click.echo(f"{name:<16} {version:<16} {rows:>9,} {versions:>8}  {created_at}")
+    click.echo(f"{'NAME':<16} {'VERSION':<16} {'SEQ':>4} {'ROWS':>9} {'VERSIONS':>8}  WRITTEN_AT")
+    for name, version, sequence, rows, written_at, versions in latest.iter_rows():
+        click.echo(f"{name:<16} {version:<16} {sequence:>4} {rows:>9,} {versions:>8}  {written_at}")
 
 
 @datasets_command.command("versions")
@@ -73,8 +69,9 @@ def versions_command(name: str, as_json: bool) -> None:
         history = version_history(_datasets_root(), name)
     history = history.select(
         "version",
+        "sequence",
         rows="row_count",
-        created_at=_CREATED_AT,
+        written_at="written_at",
         rule_version="rule_version",
         latest="latest",
         status="status",
@@ -83,12 +80,14 @@ def versions_command(name: str, as_json: bool) -> None:
     if as_json:
         echo_json(history.to_dicts())
         return
-    click.echo(f"{'VERSION':<16} {'ROWS':>9}  {'CREATED_AT':<32}  {'RULES':<8}  {'LATEST':<6}  STATUS")
-    for version, rows, created_at, rule_version, latest, status, erasure in history.iter_rows():
+    click.echo(
+        f"{'VERSION':<16} {'SEQ':>4} {'ROWS':>9}  {'WRITTEN_AT':<25}  {'RULES':<8}  {'LATEST':<6}  STATUS"
+    )
+    for version, sequence, rows, written_at, rule_version, latest, status, erasure in history.iter_rows():
         withdrawn = f" by erasure {erasure}" if erasure else ""
         click.echo(
-            f"{version:<16} {rows:>9,}  {created_at:<32}  {rule_version:<8}  {'*' if latest else '':<6}"
-            f"  {status}{withdrawn}"
+            f"{version:<16} {sequence:>4} {rows:>9,}  {written_at:<25}  {rule_version:<8}"
+            f"  {'*' if latest else '':<6}  {status}{withdrawn}"
         )
 
 
@@ -108,7 +107,8 @@ def show_command(dataset: DatasetRef, as_json: bool) -> None:
         ("content hash", summary["content_hash"]),
         ("key column", summary["key_column"]),
         ("rule version", summary["rule_version"]),
-        ("created at", summary["created_at"]),
+        ("sequence", summary["sequence"]),
+        ("written at", summary["written_at"]),
         ("inputs", json.dumps(summary["inputs"], sort_keys=True, default=str)),
         (
             "code version",

@@ -11,6 +11,7 @@ import click
 
 from feedback_platform.cli.options import echo_json, user_errors
 from feedback_platform.lib.datasets.lineage import DEFAULT_ROW_LIMIT, TracePaths, trace_lineage
+from feedback_platform.lib.datasets.store import erasure_requested_at
 from feedback_platform.lib.warehouse import read_only_warehouse
 from feedback_platform.settings import PlatformSettings
 
@@ -73,7 +74,8 @@ def _dataset_tree(dataset: dict[str, Any]) -> Tree:
     withdrawal = dataset["withdrawal"]
     if withdrawal is not None:
         label += (
-            f"WITHDRAWN by erasure {withdrawal['erasure_id']} on {withdrawal['withdrawn_at'][:10]}:"
+            f"WITHDRAWN by erasure {withdrawal['erasure_id']},"
+            f" requested {erasure_requested_at(withdrawal)[:10]}:"
             f" trained on data later erased; its rows are deleted (replaced by"
             f" {withdrawal['replaced_by'] or 'none'})"
         )

@@ -8,6 +8,7 @@ import click
 
 from feedback_platform.cli.options import DatasetRefType, echo_json, user_errors
 from feedback_platform.lib.datasets.catalog import DatasetRef
+from feedback_platform.lib.datasets.store import erasure_requested_at
 from feedback_platform.lib.datasets.training_runs import (
     erased_pins,
     list_training_runs,
@@ -65,5 +66,5 @@ def list_command(as_json: bool) -> None:
         for pin in erased[run.name]:
             click.echo(
                 f"{'':<24} trained on data later erased: {pin['dataset']}@{pin['version']} was withdrawn"
-                f" by erasure {pin['erasure_id']} on {pin['withdrawn_at'][:10]}"
+                f" by erasure {pin['erasure_id']}, requested {erasure_requested_at(pin)[:10]}"
             )

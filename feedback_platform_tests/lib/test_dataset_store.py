@@ -99,7 +99,7 @@ def test_write_then_read_round_trips_rows_shard_by_shard(tmp_path):
     ]
     assert manifest["schema"]["messages"] == "List(Struct({'role': String, 'content': String}))"
     assert list(manifest["schema"]) == rows.columns
-    assert manifest["created_at"].endswith("+00:00")
+    assert manifest["sequence"] == 1
     first = shard_dir(stored, "2025-03-01")
     assert sorted(p.name for p in first.iterdir()) == ["data.jsonl", "data.parquet", "shard.json"]
     assert first.name == manifest["shards"][0]["shard"]
@@ -357,3 +357,31 @@ def test_a_version_written_before_shards_stays_readable_and_verifiable(tmp_path)
         f"shard {version} (all): data.jsonl does not have the digest the manifest recorded",
         f"shard {version} (all): the rows do not hash to the shard's content hash",
     ]
+
+
+def as_written_with_a_clock(root: Path, version: DatasetVersion, created_at: str) -> None:
+    """Rewrite a manifest as writers before `sequence` stored it: with its wall-clock `created_at`."""
+    path = version.path / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["sequence"]
+    path.write_text(json.dumps({**manifest, "created_at": created_at}))
+
+
+# Guards the sequence that replaced the manifests' clock: each version is one more than the versions stored
+# when it was written, versions from before are numbered in the order their clock says, and the new ones
+# continue their numbers.
+def test_versions_are_numbered_in_the_order_they_were_written(tmp_path):
+    earlier = write(eval_rows(), tmp_path)
+    later = write(eval_rows().head(2), tmp_path)
+    assert (earlier.manifest["sequence"], later.manifest["sequence"]) == (1, 2)
+    as_written_with_a_clock(tmp_path, earlier, "2026-11-02T01:00:00+00:00")
+    as_written_with_a_clock(tmp_path, later, "2026-11-01T01:00:00+00:00")  # written first, by its clock
+    newest = write(eval_rows().head(1), tmp_path)
+    assert newest.manifest["sequence"] == 3
+    registry = list_dataset_versions(tmp_path, "eval_dataset")
+    assert registry.select("version", "sequence").rows() == [
+        (later.version, 1),
+        (earlier.version, 2),
+        (newest.version, 3),
+    ]
+    assert registry.get_column("latest").to_list() == [False, False, True]

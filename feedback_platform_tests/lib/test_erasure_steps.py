@@ -4,7 +4,7 @@ deleted value stays in its bytes."""
 
 import gzip
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -30,6 +30,7 @@ from feedback_platform.lib.pii.cache import RedactionCache, forget_texts, text_d
 from feedback_platform.lib.warehouse import rewrite_database
 
 ERASURE = "er-0123456789ab"
+REQUESTED_AT = "2026-11-03T09:00:00+00:00"
 CANARY = "zqx-erased-canary"
 
 
@@ -76,7 +77,9 @@ def test_versions_holding_erased_rows_are_withdrawn_and_the_latest_replaced(tmp_
     second = publish(tmp_path, [sft_rows(["r1"], day1), sft_rows(["r2", "r3"], day2)], reuse=first)
     assert CANARY.encode() in file_bytes_under(tmp_path)
 
-    erased = erase_dataset_rows(tmp_path, RowsInScope(frozenset({"r2"}), frozenset()), ERASURE, "asked")
+    erased = erase_dataset_rows(
+        tmp_path, RowsInScope(frozenset({"r2"}), frozenset()), ERASURE, "asked", REQUESTED_AT
+    )
 
     replacement = latest_version(tmp_path, "sft")
     assert erased.versions_withdrawn == [f"sft@{second}"]
@@ -85,14 +88,24 @@ def test_versions_holding_erased_rows_are_withdrawn_and_the_latest_replaced(tmp_
     remaining = read_dataset_version(tmp_path, "sft", replacement).sort("example_id")
     assert remaining["response_id"].to_list() == ["r1", "r3"]
     assert read_dataset_version(tmp_path, "sft", first).height == 1  # never held the row: stands
-    with pytest.raises(VersionWithdrawnError, match=f"erasure {ERASURE} .*use sft@{replacement}"):
+    with pytest.raises(
+        VersionWithdrawnError, match=f"erasure {ERASURE}, requested 2026-11-03 .*use sft@{replacement}"
+    ):
         read_dataset_version(tmp_path, "sft", second)
-    registry = list_dataset_versions(tmp_path, "sft").select("version", "status", "withdrawn_by", "latest")
-    assert registry.filter(pl.col("version") == second).row(0) == (second, "withdrawn", ERASURE, False)
-    assert registry.filter(pl.col("version") == replacement).row(0) == (replacement, "published", None, True)
+    registry = list_dataset_versions(tmp_path, "sft").select(
+        "version", "sequence", "status", "withdrawn_by", "erasure_requested_at", "latest"
+    )
+    requested = datetime(2026, 11, 3, 9)
+    assert registry.rows() == [
+        (first, 1, "published", None, None, False),
+        (second, 2, "withdrawn", ERASURE, requested, False),
+        (replacement, 3, "published", None, None, True),
+    ]
     assert CANARY.encode() not in file_bytes_under(tmp_path)
 
-    again = erase_dataset_rows(tmp_path, RowsInScope(frozenset({"r2"}), frozenset()), ERASURE, "asked")
+    again = erase_dataset_rows(
+        tmp_path, RowsInScope(frozenset({"r2"}), frozenset()), ERASURE, "asked", REQUESTED_AT
+    )
     assert (again.versions_withdrawn, again.versions_published, again.shards_removed) == ([], [], 0)
 
 

@@ -1,5 +1,6 @@
 """Raw tables: each landing day's logs checked against the log contract, bad lines kept in quarantine."""
 
+import hashlib
 from dataclasses import asdict
 from datetime import date
 
@@ -7,6 +8,7 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
+from feedback_platform.lib.hashing import canonical_json
 from feedback_platform.lib.logs.landing import unread_entries
 from feedback_platform.lib.logs.quarantine_share import reason_counts
 from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
@@ -44,19 +46,29 @@ def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone)
     landing folder holds that is never read (a misnamed day folder, a link, a file of another kind) is
     logged and listed in the metadata of `quarantined_rows` (`not_read`), beside every file read with its
     size and SHA-256 as stored (`files_read`, taken from the bytes the lines were read from): what an auditor
-    compares with the producer's delivery."""
+    compares with the producer's delivery.
+
+    Each table's data version is the hash of the files it was read from (`_files_data_version`), so the
+    layers below, whose versions Dagster derives from their code versions and inputs, get the same data
+    versions, and the dataset manifests that record them the same bytes, whenever the same files are read."""
     days = [date.fromisoformat(key) for key in context.partition_keys]
     quarantined, files_read = [], []
     for stream, table in _STREAM_TABLES.items():
         batches = [validate_landing_day(landing.path, stream, day) for day in days]
         rows = pl.concat([batch.rows for batch in batches], how="vertical")
         quarantined.extend(batch.quarantined for batch in batches)
-        files_read.extend(asdict(read) for batch in batches for read in batch.files_read)
+        stream_files = [asdict(read) for batch in batches for read in batch.files_read]
+        files_read.extend(stream_files)
         lines_read = sum(batch.lines_read for batch in batches)
         context.log.info(
             f"{stream}: {lines_read} lines, {rows.height} kept, {lines_read - rows.height} quarantined"
         )
-        yield dg.Output(rows, output_name=table, metadata={"lines_read": lines_read})
+        yield dg.Output(
+            rows,
+            output_name=table,
+            metadata={"lines_read": lines_read},
+            data_version=_files_data_version(stream_files),
+        )
     all_quarantined = pl.concat(quarantined, how="vertical")
     unread = unread_entries(landing.path)
     for path, reason in unread:
@@ -64,12 +76,19 @@ def ingest_landing_days(context: dg.AssetExecutionContext, landing: LandingZone)
     yield dg.Output(
         all_quarantined,
         output_name="quarantined_rows",
+        data_version=_files_data_version(files_read),
         metadata={
             "reasons": _reason_counts(all_quarantined),
             "files_read": dg.MetadataValue.json(sorted(files_read, key=lambda read: read["file"])),
             "not_read": dg.MetadataValue.json([{"path": path, "reason": reason} for path, reason in unread]),
         },
     )
+
+
+def _files_data_version(files_read: list[dict]) -> dg.DataVersion:
+    """SHA-256 over the files read (path under the landing root and content hash), in path order."""
+    listed = sorted((read["file"], read["sha256"]) for read in files_read)
+    return dg.DataVersion(hashlib.sha256(canonical_json(listed).encode()).hexdigest())
 
 
 def _reason_counts(quarantined: pl.DataFrame) -> dg.MetadataValue:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import polars as pl
 from feedback_platform.lib.datasets.exports import export_dataset, export_formats
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
-from feedback_platform.lib.datasets.store import read_dataset_version, read_manifest
+from feedback_platform.lib.datasets.store import MANIFEST, read_dataset_version, read_manifest
 
 ADMISSION_COLUMNS = ("reasons", "target_source", "pair_source", "label_reason")
 """Row columns that say which curation rule admitted a row: eval and SFT rows list the rules that fired
@@ -58,7 +59,7 @@ def parse_dataset_ref(text: str, *, require_version: bool = False) -> DatasetRef
 def latest_versions(datasets_root: Path) -> pl.DataFrame:
     """The registry's latest row per dataset, with ``versions``: how many versions the dataset has."""
     registry = list_dataset_versions(datasets_root).with_columns(versions=pl.len().over("name"))
-    return registry.filter(pl.col("latest")).sort("name")
+    return _with_written_at(registry.filter(pl.col("latest")).sort("name"))
 
 
 def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
@@ -78,13 +79,23 @@ def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
 
 
 def version_history(datasets_root: Path, name: str) -> pl.DataFrame:
-    """Every stored version of dataset ``name``, newest first, with its rows, creation time, rules version,
-    whether it is the latest and its status (``withdrawn`` by the erasure ``withdrawn_by``, or
-    ``published``); :class:`DatasetNotFoundError` when there is no such dataset."""
-    registry = _stored_versions(Path(datasets_root), name)
-    return registry.sort(["created_at", "version"], descending=True).select(
-        "version", "row_count", "created_at", "rule_version", "latest", "status", "withdrawn_by"
+    """Every stored version of dataset ``name``, newest first, with its sequence, rows, when it was written,
+    rules version, whether it is the latest and its status (``withdrawn`` by the erasure ``withdrawn_by``,
+    or ``published``); :class:`DatasetNotFoundError` when there is no such dataset."""
+    registry = _with_written_at(_stored_versions(Path(datasets_root), name))
+    return registry.sort(["sequence", "version"], descending=True).select(
+        "version", "sequence", "row_count", "written_at", "rule_version", "latest", "status", "withdrawn_by"
     )
+
+
+def _with_written_at(registry: pl.DataFrame) -> pl.DataFrame:
+    """Registry rows with ``written_at``: their manifest file's modification time (UTC, to the second).
+    The manifest itself holds no time, so that the same input always gives the same bytes."""
+    written = [
+        datetime.fromtimestamp((Path(path) / MANIFEST).stat().st_mtime, UTC).isoformat(timespec="seconds")
+        for path in registry.get_column("path")
+    ]
+    return registry.with_columns(written_at=pl.Series(written, dtype=pl.String))
 
 
 def _stored_versions(root: Path, name: str) -> pl.DataFrame:
@@ -134,13 +145,18 @@ def rows_by_rule(rows: pl.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
-    """The manifest of ``ref`` with what a consumer asks next: its kind, folder, the formats it exports to
-    and how many rows each curation rule admitted."""
+    """The manifest of ``ref`` with what a consumer asks next: its sequence and when it was written, its
+    kind, folder, the formats it exports to and how many rows each curation rule admitted."""
     manifest = resolve_version(datasets_root, ref)
     kind = dataset_kind(manifest)
     rows = read_dataset_version(datasets_root, manifest["name"], manifest["version"])
+    registered = _with_written_at(_stored_versions(Path(datasets_root), manifest["name"])).row(
+        by_predicate=pl.col("version") == manifest["version"], named=True
+    )
     return {
         **manifest,
+        "sequence": registered["sequence"],
+        "written_at": registered["written_at"],
         "kind": kind,
         "path": str(Path(datasets_root) / manifest["name"] / manifest["version"]),
         "export_formats": export_formats().get(kind, []) if kind else [],

@@ -15,7 +15,13 @@ from typing import Any
 import polars as pl
 
 from feedback_platform.lib.datasets.publication import latest_version
-from feedback_platform.lib.datasets.store import MANIFEST, read_withdrawal, stored_versions, version_dir
+from feedback_platform.lib.datasets.store import (
+    MANIFEST,
+    erasure_requested_at,
+    read_withdrawal,
+    stored_versions,
+    version_dir,
+)
 
 REGISTRY_TABLE = "dataset_versions"
 """The warehouse table that holds :func:`list_dataset_versions` (the ``dataset_versions`` asset)."""
@@ -28,7 +34,7 @@ REGISTRY_SCHEMA = pl.Schema(
         "row_count": pl.Int64,
         "key_column": pl.String,
         "rule_version": pl.String,
-        "created_at": pl.Datetime("us"),
+        "sequence": pl.Int64,
         "path": pl.String,
         "schema_json": pl.String,
         "inputs_json": pl.String,
@@ -37,16 +43,18 @@ REGISTRY_SCHEMA = pl.Schema(
         "latest": pl.Boolean,
         "status": pl.String,
         "withdrawn_by": pl.String,
-        "withdrawn_at": pl.Datetime("us"),
+        "erasure_requested_at": pl.Datetime("us"),
         "replaced_by": pl.String,
     }
 )
-"""Columns of :func:`list_dataset_versions`: one row per stored version (``created_at`` is naive UTC).
+"""Columns of :func:`list_dataset_versions`: one row per stored version. ``sequence`` orders the versions
+of a dataset (1 = its first; see :mod:`feedback_platform.lib.datasets.store`).
 ``code_version_json`` and ``upstream_json`` are ``{}`` for versions written before manifests held them.
 ``latest`` marks the version ``latest.json`` points at (see
 :mod:`feedback_platform.lib.datasets.publication`), or the newest one of a dataset that has no pointer.
 ``status`` is ``published``, or ``withdrawn`` for a version an erasure withdrew (its rows deleted): then
-``withdrawn_by`` names the erasure and ``replaced_by`` the version that was latest after it."""
+``withdrawn_by`` names the erasure, ``erasure_requested_at`` (naive UTC) when it was requested and
+``replaced_by`` the version that was latest after it."""
 
 
 def _registry_row(folder: Path, latest: str | None) -> dict[str, Any]:
@@ -59,7 +67,8 @@ def _registry_row(folder: Path, latest: str | None) -> dict[str, Any]:
         "row_count": manifest["row_count"],
         "key_column": manifest["key_column"],
         "rule_version": manifest["rule_version"],
-        "created_at": _naive_utc(manifest["created_at"]),
+        "sequence": manifest.get("sequence"),
+        "legacy_created_at": manifest.get("created_at"),
         "path": str(folder),
         "schema_json": json.dumps(manifest["schema"]),
         "inputs_json": json.dumps(manifest["inputs"], sort_keys=True, default=str),
@@ -68,7 +77,7 @@ def _registry_row(folder: Path, latest: str | None) -> dict[str, Any]:
         "latest": manifest["version"] == latest,
         "status": "withdrawn" if withdrawal else "published",
         "withdrawn_by": withdrawal.get("erasure_id"),
-        "withdrawn_at": _naive_utc(withdrawal["withdrawn_at"]) if withdrawal else None,
+        "erasure_requested_at": _naive_utc(erasure_requested_at(withdrawal)) if withdrawal else None,
         "replaced_by": withdrawal.get("replaced_by"),
     }
 
@@ -81,7 +90,9 @@ def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.Da
     """The registry: one row per published version (of every dataset, or of ``name``), from the manifests.
 
     Hidden directories (staged versions, temporary ones left by a killed writer) are not published versions
-    and are skipped. Rows are sorted by dataset name, then creation time, then version id.
+    and are skipped. Rows are sorted by dataset name, then sequence, then version id. Manifests written
+    before versions had a sequence (they held their wall-clock ``created_at``) come first, numbered in the
+    order they were written: the numbers later versions were given continue theirs.
     """
     root = Path(datasets_root)
     dataset_dirs = [root / name] if name is not None else (sorted(root.iterdir()) if root.is_dir() else [])
@@ -92,7 +103,12 @@ def list_dataset_versions(datasets_root: Path, name: str | None = None) -> pl.Da
         for latest in [latest_version(root, dataset_dir.name)]
         for version in stored_versions(root, dataset_dir.name)
     ]
-    registry = pl.DataFrame(rows, schema=REGISTRY_SCHEMA).sort(["name", "created_at", "version"])
+    registry = (
+        pl.DataFrame(rows, schema={**REGISTRY_SCHEMA, "legacy_created_at": pl.String})
+        .sort(["name", "sequence", "legacy_created_at", "version"], nulls_last=False)
+        .with_columns(sequence=pl.col("sequence").fill_null(pl.int_range(1, pl.len() + 1).over("name")))
+        .drop("legacy_created_at")
+    )
     unpointed_newest = ~pl.col("latest").any().over("name") & (
         pl.int_range(pl.len()).over("name") == pl.len().over("name") - 1
     )

@@ -4,8 +4,9 @@ Layout under the datasets root (see :mod:`feedback_platform.lib.datasets.store` 
 
     .staging/<name>/<version>/   a version's manifest written by a dataset asset, awaiting its checks
     <name>/<version>/            published: moved here from staging in one rename
-    latest.json                  {"<name>": {"version", "published_at", "previous"}, ...}: what a bare
-                                 ``NAME`` means, for every dataset in one file
+    latest.json                  {"<name>": {"version", "previous"}, ...}: what a bare ``NAME`` means, for
+                                 every dataset in one file (no time: the same nights write the same bytes;
+                                 pointers written before hold a ``published_at`` until they next move)
 
 Consumers (the registry, ``datasets list``, training-run registration) only ever see published versions, so
 a version whose checks failed is never read by mistake; it stays under ``.staging`` for inspection, and the
@@ -24,7 +25,6 @@ import json
 import shutil
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,14 +127,13 @@ def publish_dataset_versions(datasets_root: Path, versions: Mapping[str, str]) -
     created = {name: _move_into_store(root, name, version) for name, version in versions.items()}
     pointers = _latest_pointers(root)
     publications, changed = {}, False
-    now = datetime.now(UTC).isoformat()
     for name, version in versions.items():
         pointer = pointers.get(name)
         if pointer is not None and pointer["version"] == version:
             previous = pointer["previous"]
         else:
             previous = pointer["version"] if pointer else None
-            pointers[name] = {"version": version, "published_at": now, "previous": previous}
+            pointers[name] = {"version": version, "previous": previous}
             changed = True
         publications[name] = Publication(name=name, version=version, created=created[name], previous=previous)
     legacy = _legacy_pointer_files(root)

@@ -11,7 +11,8 @@ written again, and a later erasure rewrites only the shards that hold a user's r
                                           data.jsonl     the same rows as canonical JSON lines (hashed)
                                           shard.json     its content hash, row count and file digests
     <datasets_root>/<name>/<version>/manifest.json       a published version: its shards in shard order, and
-                                                         what, from which inputs, by which rules, when
+                                                         what, from which inputs, by which rules, and
+                                                         its place in the dataset's history (`sequence`)
     <datasets_root>/.staging/<name>/<version>/manifest.json   a staged version, awaiting its audits
     <datasets_root>/<name>/<version>/withdrawal.json     a version an erasure withdrew: its rows are gone,
                                                          its manifest stays for the record
@@ -19,6 +20,10 @@ written again, and a later erasure rewrites only the shards that hold a user's r
 Shards and version folders appear only complete: each is written into a hidden temporary sibling and renamed
 into place in one step. A shard is content, not a version: it is only read through a manifest, so a shard
 whose staged version failed its audits is never seen by a consumer of published versions.
+
+Nothing written here holds a wall-clock time: the same nights on the same input give the same bytes. A
+version's place in time is its ``sequence`` (1 for a dataset's first version, then one more than the
+versions stored when it was written); when it was written is its manifest file's modification time.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ import shutil
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -427,6 +431,11 @@ def stored_versions(datasets_root: Path, name: str, *, staged: bool = False) -> 
     )
 
 
+def next_sequence(datasets_root: Path, name: str) -> int:
+    """The ``sequence`` of a version of ``name`` written now: one more than its published versions."""
+    return len(stored_versions(datasets_root, name)) + 1
+
+
 def read_manifest(datasets_root: Path, name: str, version: str, *, staged: bool = False) -> dict[str, Any]:
     """The manifest of a stored version."""
     path = version_dir(datasets_root, name, version, staged=staged) / MANIFEST
@@ -467,11 +476,17 @@ def require_standing(datasets_root: Path, name: str, version: str, staged: bool 
         raise VersionWithdrawnError(withdrawal_message(name, version, withdrawal))
 
 
+def erasure_requested_at(withdrawal: dict[str, Any]) -> str:
+    """When the erasure that withdrew a version was requested (ISO text). Withdrawals recorded before
+    this field hold the time they were carried out instead (``withdrawn_at``)."""
+    return withdrawal.get("erasure_requested_at") or withdrawal["withdrawn_at"]
+
+
 def withdrawal_message(name: str, version: str, withdrawal: dict[str, Any]) -> str:
     """What a consumer asking for a withdrawn version is told: which erasure, when, and what to use."""
     message = (
-        f"dataset {name} version {version} was withdrawn by erasure {withdrawal['erasure_id']} on"
-        f" {withdrawal['withdrawn_at'][:10]} ({withdrawal['reason']}); its rows are deleted"
+        f"dataset {name} version {version} was withdrawn by erasure {withdrawal['erasure_id']}, requested"
+        f" {erasure_requested_at(withdrawal)[:10]} ({withdrawal['reason']}); its rows are deleted"
     )
     replacement = withdrawal.get("replaced_by")
     return message + (f": use {name}@{replacement}, latest after the erasure" if replacement else "")
@@ -720,7 +735,7 @@ def write_dataset_version(
         "code_version": code_version or {},
         "upstream": upstream or {},
         "shards": listed,
-        "created_at": datetime.now(UTC).isoformat(),
+        "sequence": next_sequence(datasets_root, name),
     }
     stored_manifest, created = _write_manifest(datasets_root, name, version, manifest, staged=staged)
     return DatasetVersion(

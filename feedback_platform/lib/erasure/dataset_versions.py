@@ -19,7 +19,6 @@ The replacement is not audited again: it holds a subset of rows of a version tha
 
 import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +73,11 @@ class RowsInScope:
 
 
 def erase_dataset_rows(
-    datasets_root: Path, in_scope: RowsInScope, erasure_id: str, reason: str
+    datasets_root: Path, in_scope: RowsInScope, erasure_id: str, reason: str, requested_at: str
 ) -> DatasetsErased:
     """Withdraw and replace the versions of every dataset under `datasets_root` that hold rows in scope.
+    The withdrawal records name the erasure, its reason and when it was requested (not when it ran: the
+    erasure's log keeps that, and the store holds no wall-clock time).
 
     The replacements of all datasets become latest in one commit (`publish_dataset_versions`), as a night's
     versions do: no consumer sees the erasure done in one dataset and not yet in another."""
@@ -98,7 +99,13 @@ def erase_dataset_rows(
             - read_manifest(root, name, replacement)["row_count"]
         )
     for name in names:
-        _withdraw_from_dataset(root, name, holding[name], judges[name], erasure_id, reason, erased)
+        withdrawal = {
+            "erasure_id": erasure_id,
+            "reason": reason,
+            "erasure_requested_at": requested_at,
+            "replaced_by": latest_version(root, name),
+        }
+        _withdraw_from_dataset(root, name, holding[name], judges[name], withdrawal, erased)
     return erased
 
 
@@ -118,16 +125,9 @@ def _withdraw_from_dataset(
     name: str,
     holding: list[str],
     judged: "_ShardJudge",
-    erasure_id: str,
-    reason: str,
+    withdrawal: dict[str, Any],
     erased: DatasetsErased,
 ) -> None:
-    withdrawal = {
-        "erasure_id": erasure_id,
-        "reason": reason,
-        "withdrawn_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "replaced_by": latest_version(root, name),
-    }
     for version in holding:
         withdraw_version(root, name, version, withdrawal)
         erased.versions_withdrawn.append(f"{name}@{version}")

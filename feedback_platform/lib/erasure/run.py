@@ -101,7 +101,9 @@ def _complete(places: ErasurePlaces, records: list[ErasureRecord]) -> None:
                 log.finish_step(places.erasure_log, record, "scope", counts[record.erasure_id])
         if batch := _without(records, "datasets"):
             in_scope = RowsInScope(_ids(con, batch, "response"), _ids(con, batch, "event"))
-            erased = erase_dataset_rows(places.datasets_dir, in_scope, _names(batch), _reasons(batch))
+            erased = erase_dataset_rows(
+                places.datasets_dir, in_scope, _names(batch), _reasons(batch), _requested_at(batch)
+            )
             _finish(places, batch, "datasets", vars(erased))
         if batch := _without(records, "landing"):
             replaced = tombstone_lines(places.landing_dir, _tombstones(con, batch))
@@ -140,6 +142,11 @@ def _names(batch: list[ErasureRecord]) -> str:
 
 def _reasons(batch: list[ErasureRecord]) -> str:
     return "; ".join(sorted({record.reason for record in batch}))
+
+
+def _requested_at(batch: list[ErasureRecord]) -> str:
+    """When the newest of the requests erased together was made."""
+    return max(record.requested_at for record in batch)
 
 
 def _ids(con: duckdb.DuckDBPyConnection, batch: list[ErasureRecord], kind: str) -> frozenset[str]:
