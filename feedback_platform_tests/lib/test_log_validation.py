@@ -410,8 +410,8 @@ def test_reasons_name_the_first_broken_rule(tmp_path: Path) -> None:
         (line(feedback(14, "rating", value=0)), "field 'value' must be >= 1 for signal 'rating'"),
         (line(feedback(15, "rating", value=6)), "field 'value' must be <= 5 for signal 'rating'"),
         (
-            line(feedback(16, "copy", value="x" * 100_001)),
-            "field 'value' must have at most 100000 characters",
+            line(feedback(16, "copy", value="x" * 1_000_001)),
+            "field 'value' must have at most 1000000 characters",
         ),
         (
             line(feedback(10, "comment", value="")),
@@ -467,11 +467,11 @@ def test_reasons_point_into_nested_items(tmp_path: Path) -> None:
         (response(8, latency_ms=12.5), "field 'latency_ms' must be integer"),
         (response(9, latency_ms=2**63), "field 'latency_ms' does not fit BIGINT"),
         (response(10, latency_ms=1e3), None),
-        (response(11, output="é" * 100_000), None),
-        (response(12, output="é" * 100_001), "field 'output' must have at most 100000 characters"),
+        (response(11, output="é" * 1_000_000), None),
+        (response(12, output="é" * 1_000_001), "field 'output' must have at most 1000000 characters"),
         (
-            response(13, messages=[{"role": "user", "content": "a" * 100_001}]),
-            "field 'messages[0].content' must have at most 100000 characters",
+            response(13, messages=[{"role": "user", "content": "a" * 1_000_001}]),
+            "field 'messages[0].content' must have at most 1000000 characters",
         ),
         # Identifiers are ids, not text: an email, a path, a sentence or an overlong key is refused.
         (response(14, user_id="ana.ruiz@example.com"), f"field 'user_id' must match {ID_PATTERN}"),

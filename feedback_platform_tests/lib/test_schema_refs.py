@@ -76,4 +76,4 @@ def test_the_packaged_schemas_resolve_to_plain_schemas() -> None:
         assert "$ref" not in text and "$defs" not in text
     responses = json_schema("responses")["properties"]
     assert responses["user_id"]["pattern"] == json_schema("consent")["properties"]["user_id"]["pattern"]
-    assert responses["output"]["maxLength"] == 100_000
+    assert responses["output"]["maxLength"] == 1_000_000

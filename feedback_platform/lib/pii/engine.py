@@ -16,6 +16,7 @@ from presidio_anonymizer import AnonymizerEngine, ConflictResolutionStrategy
 from presidio_anonymizer.entities import OperatorConfig
 
 from feedback_platform.lib.pii.allow_list import allow_list_pattern, term_occurrences_pattern
+from feedback_platform.lib.pii.chunks import merged, windows
 from feedback_platform.lib.pii.config import RedactorConfig
 from feedback_platform.lib.pii.context_enhancer import EnhancerForContextualResults
 from feedback_platform.lib.pii.language_routing import text_language
@@ -59,24 +60,42 @@ class PiiRedactor:
         """How many texts this engine has run through NER and the recognizers (after deduplication)."""
 
     def analyze(self, texts: Sequence[str | None]) -> list[list[RecognizerResult]]:
-        """Entities found in each text, in input order; None and empty texts have none. Each text is read
-        by the pipeline of the language it is written in (`language_routing.text_language`)."""
+        """Entities found in each text, in input order; None and empty texts have none. A text longer than
+        `chunks.CHUNK_CHARS` is analysed in overlapping windows (`feedback_platform.lib.pii.chunks`)."""
         distinct = list(dict.fromkeys(text for text in texts if text))
         self.texts_analysed += len(distinct)
+        windows_of = {text: windows(text) for text in distinct}
+        whole = [text for text, pieces in windows_of.items() if len(pieces) == 1]
+        split = list(
+            dict.fromkeys(piece for pieces in windows_of.values() if len(pieces) > 1 for _, piece in pieces)
+        )
+        # A window is as long as a text may be whole: one at a time, so memory holds one window's document.
+        found = {**self._analyze_whole(whole, self.config.batch_size), **self._analyze_whole(split, 1)}
+        by_text = {
+            text: merged([(offset, found[piece]) for offset, piece in pieces])
+            if len(pieces) > 1
+            else found[text]
+            for text, pieces in windows_of.items()
+        }
+        return [by_text[text] if text else [] for text in texts]
+
+    def _analyze_whole(self, texts: list[str], batch_size: int) -> dict[str, list[RecognizerResult]]:
+        """Entities found in each of the distinct `texts`, each read whole by the pipeline of the language
+        it is written in (`language_routing.text_language`), `batch_size` texts per `nlp.pipe` batch."""
         by_language: dict[str, list[str]] = {}
-        for text in distinct:
+        for text in texts:
             by_language.setdefault(text_language(text, self._languages), []).append(text)
         by_text: dict[str, list[RecognizerResult]] = {}
         for language, group in by_language.items():
             found = self._batch_analyzer.analyze_iterator(
                 texts=group,
                 language=language,
-                batch_size=self.config.batch_size,
+                batch_size=batch_size,
                 entities=list(self.config.entities),
                 **self._allow_list,
             )
             by_text.update(zip(group, found, strict=True))
-        return [by_text[text] if text else [] for text in texts]
+        return by_text
 
     def find_spans(self, texts: Sequence[str | None]) -> list[Spans]:
         """The non-overlapping entity spans of each text, in input order; None and empty texts have none.

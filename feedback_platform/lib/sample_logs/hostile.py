@@ -43,6 +43,15 @@ class HostileCase:
     planted: tuple[str, ...] = field(default=())
 
 
+def _long_text_planting(value: str) -> str:
+    """About 250,000 characters of legal text (redaction reads texts over 100,000 in windows) with `value`
+    planted across the 100,000th character, where the first window is cut, in the middle and at the end."""
+    text = ("The parcel was late and the tracking page kept showing the wrong depot. " * 3_500)[:250_000]
+    for position in (250_000, 150_000, 100_000 - len(value) // 2):
+        text = f"{text[:position]} {value} {text[position:]}"
+    return text
+
+
 def marker(kind: str) -> str:
     return f"hostile-{kind}"
 
@@ -189,7 +198,7 @@ def _quarantined_lines(day: date) -> list[HostileCase]:
             "oversized_text",
             r,
             "quarantined",
-            line(_response("oversized_text", day, output="word " * 30_000)),
+            line(_response("oversized_text", day, output="word " * 200_001)),
         ),
         HostileCase(
             "unpaired_surrogate",
@@ -277,6 +286,13 @@ def _kept_lines(day: date) -> list[HostileCase]:
             "kept",
             (_dumps(_response("full_width_email", day, output=f"Write to {full_width_email} today.")),),
             planted=(PLANTED_EMAIL, full_width_email),
+        ),
+        HostileCase(
+            "long_text",
+            r,
+            "kept",
+            (_dumps(_response("long_text", day, output=_long_text_planting(PLANTED_EMAIL))),),
+            planted=(PLANTED_EMAIL,),
         ),
         HostileCase(
             "zero_width_card",
