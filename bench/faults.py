@@ -41,10 +41,13 @@ BIN = Path(sys.executable).parent
 CLI = str(BIN / "feedback-platform")
 WORKING_TABLES = frozenset({"recompute_landing_days"})
 """Tables that record what a run did rather than what the data is (the join's work list)."""
-RUN_COLUMNS = {"dataset_versions": ("path",)}
-"""Columns that say where a version was written, not what it holds: the absolute path of the store (each
-run here has its own data folder). Version ids, content hashes, sequences, the upstream data versions and
-every other column compare."""
+RUN_COLUMNS = {"dataset_versions": ("path", "upstream_json")}
+"""Columns that say where and from which bytes a version was written, not what it holds: the absolute path
+of the store (each run here has its own data folder), and the data versions upstream of it. The raw layer's
+data version is the hash of the landing files read, and an erasure of the last day rewrites earlier days'
+files (its tombstones): a run killed after that re-reads those days from the rewritten files, so its
+versions truthfully record other bytes (two uninterrupted builds record the same: test_deterministic_rebuild).
+Version ids, content hashes, sequences and every other column compare."""
 
 
 def main() -> None:
