@@ -14,10 +14,15 @@ one freeing anything in between. It prints:
 - crashes: runs that exited non-zero without being killed;
 - planted personal data found in a redacted table or a dataset file.
 
+With `--postgres` every run's Dagster instance keeps its runs, events and pool slots in a database of its
+own on a PostgreSQL server the bench starts (as a deployment with a daemon would), instead of SQLite files.
+
 Usage: python bench/faults.py [--work DIR] [--kills N] [--days D] [--responses-per-day R] [--seed S]
+                              [--postgres]
 """
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -36,6 +41,8 @@ from feedback_platform.lib.logs.contract import STREAMS
 from feedback_platform.lib.logs.landing import count_landing_lines, landing_dates, unread_entries
 from feedback_platform.lib.sample_logs.hostile import HostileCase, outcomes, write_hostile_day
 from feedback_platform.resources import DBT_PROJECT_DIR
+from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE
+from feedback_platform_tests.postgres_server import PostgresServer, running_postgres
 
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "feedback-platform")
@@ -62,7 +69,29 @@ def main() -> None:
         help="enough that the corpus stays under the quarantined share a day may have (20%%)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres", action="store_true", help="instances in PostgreSQL, not SQLite")
     args = parser.parse_args()
+    with running_postgres() if args.postgres else contextlib.nullcontext() as server:
+        run_bench(args, InstanceStorage(server))
+
+
+class InstanceStorage:
+    """The environment that gives each run folder its Dagster instance's storage: SQLite files in its home,
+    or a database of its own on the server."""
+
+    def __init__(self, server: PostgresServer | None) -> None:
+        self.server = server
+        self.urls: dict[Path, str] = {}
+
+    def environment(self, data_dir: Path) -> dict[str, str]:
+        if self.server is None:
+            return {}
+        if data_dir not in self.urls:
+            self.urls[data_dir] = self.server.create_database(f"faults_{data_dir.name.replace('-', '_')}")
+        return {DAGSTER_POSTGRES_URL_VARIABLE: self.urls[data_dir]}
+
+
+def run_bench(args: argparse.Namespace, storage: InstanceStorage) -> None:
     rng = random.Random(args.seed)
     shutil.rmtree(args.work, ignore_errors=True)
     # The dbt manifest the join layer's assets come from, parsed as `make run` does first.
@@ -79,13 +108,14 @@ def main() -> None:
             str(base / "landing"),
         ],
         base,
+        storage,
     )
     cases = write_hostile_day(base / "landing", landing_dates(base / "landing")[-1])
     print(f"corpus: {len(cases)} kinds of hostile input in the last landing day")
 
     clean = _copy(base, args.work / "clean")
     started = time.perf_counter()
-    clean_exit = _cli(["materialize"], clean).returncode
+    clean_exit = _cli(["materialize"], clean, storage).returncode
     clean_seconds = time.perf_counter() - started
     expected = _state(clean)
     print(f"clean run: exit {clean_exit} in {clean_seconds:.0f} s, {len(expected['tables'])} tables")
@@ -95,8 +125,8 @@ def main() -> None:
     for attempt in range(args.kills):
         run = _copy(base, args.work / f"kill-{attempt}")
         delay = rng.uniform(1.0, clean_seconds * 0.95)
-        _killed_run(run, delay)
-        exit_code = _cli(["materialize"], run, timeout=clean_seconds * 4 + 120).returncode
+        _killed_run(run, delay, storage)
+        exit_code = _cli(["materialize"], run, storage, timeout=clean_seconds * 4 + 120).returncode
         crashes += int(exit_code != 0)
         state = _state(run)
         same = exit_code == 0 and state == expected
@@ -115,6 +145,7 @@ def main() -> None:
     nowhere = [kind for kind in found if found[kind] is None]
     leaked = _planted_found(clean, cases)
     print()
+    print(f"instance storage:                {'PostgreSQL' if storage.server else 'SQLite'}")
     print(f"faults injected:                 {args.kills}")
     print(f"runs recovered without help:     {recovered} of {args.kills}")
     print(f"rows lost:                       {lost}")
@@ -143,22 +174,25 @@ def _copy(base: Path, destination: Path) -> Path:
     return destination
 
 
-def _environment(data_dir: Path) -> dict[str, str]:
+def _environment(data_dir: Path, storage: InstanceStorage) -> dict[str, str]:
     return {
         **os.environ,
+        **storage.environment(data_dir),
         "FEEDBACK_PLATFORM_DATA_DIR": str(data_dir),
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
 
-def _cli(arguments: list[str], data_dir: Path, timeout: float | None = None) -> subprocess.CompletedProcess:
+def _cli(
+    arguments: list[str], data_dir: Path, storage: InstanceStorage, timeout: float | None = None
+) -> subprocess.CompletedProcess:
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"{data_dir.name}.log"
     with log.open("a") as output:
         return subprocess.run(
             [CLI, *arguments],
-            env=_environment(data_dir),
+            env=_environment(data_dir, storage),
             stdout=output,
             stderr=output,
             timeout=timeout,
@@ -166,13 +200,13 @@ def _cli(arguments: list[str], data_dir: Path, timeout: float | None = None) -> 
         )
 
 
-def _killed_run(data_dir: Path, delay: float) -> None:
+def _killed_run(data_dir: Path, delay: float, storage: InstanceStorage) -> None:
     """Start `materialize` in a process group of its own and SIGKILL the whole group after `delay`."""
     log = data_dir.parent / f"{data_dir.name}.log"
     with log.open("a") as output:
         process = subprocess.Popen(
             [CLI, "materialize"],
-            env=_environment(data_dir),
+            env=_environment(data_dir, storage),
             stdout=output,
             stderr=output,
             start_new_session=True,

@@ -14,7 +14,9 @@ YYYY-MM-DD; default the earliest landing day), `FEEDBACK_PLATFORM_DUCKDB_MEMORY_
 `FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE` (the share of a stream's landing day the contract may quarantine
 before the day is stopped as a broken producer, default 0.2), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
-pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>").
+pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>"), and
+`FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` (a PostgreSQL database for the Dagster instance's runs, events and
+schedules instead of SQLite files in the data folder; see `feedback_platform.local.instance`).
 """
 
 import os
@@ -41,6 +43,9 @@ PSEUDONYM_KEY_VARIABLE = "FEEDBACK_PLATFORM_PSEUDONYM_KEY"
 """The environment variable holding the secret key of pseudonyms; read by Dagster, never stored in config."""
 
 PARTITION_START_VARIABLE = "FEEDBACK_PLATFORM_PARTITION_START"
+DAGSTER_POSTGRES_URL_VARIABLE = "FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL"
+"""Read by Dagster itself (the instance's dagster.yaml names the variable), so the secret in the URL is in
+no file and no setting."""
 RETRAINING_VARIABLES = {
     "retrain_min_new_sft_rows": "FEEDBACK_PLATFORM_RETRAIN_MIN_SFT_ROWS",
     "retrain_min_new_dpo_rows": "FEEDBACK_PLATFORM_RETRAIN_MIN_DPO_ROWS",
@@ -89,6 +94,10 @@ class PlatformSettings(BaseModel, frozen=True):
     max_landing_mib_per_run: int = Field(default=DEFAULT_MAX_LANDING_MIB_PER_RUN, ge=1)
     """Decompressed logs that one landing run of `feedback-platform materialize` loads at most: a range is
     run as consecutive groups of days up to this size (a larger day runs alone)."""
+
+    dagster_storage: Literal["sqlite", "postgres"] = "sqlite"
+    """Where the Dagster instance keeps runs, events and schedules: SQLite files in its home, or the
+    PostgreSQL database `FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` names (set: "postgres")."""
 
     max_quarantined_share: float = Field(default=QuarantineLimit().max_share, ge=0, le=1)
     """The share of a stream's landing day the contract may quarantine before the blocking check
@@ -166,6 +175,7 @@ class PlatformSettings(BaseModel, frozen=True):
             max_landing_mib_per_run=int(
                 environ.get("FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN", DEFAULT_MAX_LANDING_MIB_PER_RUN)
             ),
+            dagster_storage="postgres" if environ.get(DAGSTER_POSTGRES_URL_VARIABLE) else "sqlite",
             max_quarantined_share=float(
                 environ.get("FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE", QuarantineLimit().max_share)
             ),

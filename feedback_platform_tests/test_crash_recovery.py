@@ -5,18 +5,21 @@ the middle of a step leaves its run in progress, holding its slot of the `duckdb
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
+import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
-from feedback_platform_tests.conftest import settings_for
+from feedback_platform.local.instance import prepare_dagster_home
+from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE, PlatformSettings
+from feedback_platform_tests.postgres_server import PostgresServer, missing_reason, running_postgres
 
 ONE_SMALL_DAY = SampleLogConfig(days=1, responses_per_day=30, seed=3, start_date=date(2026, 11, 1))
 COMMAND = [str(Path(sys.executable).with_name("feedback-platform")), "materialize"]
@@ -31,36 +34,49 @@ def wait_for(condition, timeout_s: float, what: str):
     raise AssertionError(f"no {what} within {timeout_s:.0f} s")
 
 
-def has_a_run(home: Path) -> bool:
-    """Whether the child's instance holds a run, read from its SQLite run storage without opening the
-    instance: an instance opened while the child still creates its storages stamps their schema twice."""
-    runs_db = home / "history" / "runs.db"
-    if not runs_db.exists():
-        return False
-    try:
-        with closing(sqlite3.connect(f"file:{runs_db}?mode=ro", uri=True)) as con:
-            return con.execute("select count(*) from runs").fetchone()[0] > 0
-    except sqlite3.OperationalError:  # the child has not created the table yet
-        return False
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if reason := missing_reason():
+        pytest.skip(reason)
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def instance_storage(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The environment that picks the instance's storage: SQLite files in its home, or a fresh database
+    of a real PostgreSQL server (set here too: the test reads the instance the child writes)."""
+    if request.param == "sqlite":
+        return {}
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database(f"recovery_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv(DAGSTER_POSTGRES_URL_VARIABLE, url)
+    return {DAGSTER_POSTGRES_URL_VARIABLE: url}
 
 
 # Guards recovery from a crash (issue 16, item 1): the run killed mid-step is reported failed, its pool slot
-# freed, and the next materialize finishes (before this, it waited on the dead run's slot for ever).
-def test_a_run_killed_in_a_step_does_not_block_the_next(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path / "data")
-    generate_sample_logs(ONE_SMALL_DAY, settings.landing_dir)
-    home = settings.data_dir / "dagster_home"
+# freed, and the next materialize finishes (before this, it waited on the dead run's slot for ever); with the
+# instance in SQLite files and in PostgreSQL, as a deployment with a daemon keeps it.
+def test_a_run_killed_in_a_step_does_not_block_the_next(
+    tmp_path: Path, instance_storage: dict[str, str]
+) -> None:
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith("FEEDBACK_PLATFORM_")},
-        "FEEDBACK_PLATFORM_DATA_DIR": str(settings.data_dir),
-        "DAGSTER_HOME": str(home),
+        "FEEDBACK_PLATFORM_DATA_DIR": str(tmp_path / "data"),
+        **instance_storage,
     }
+    settings = PlatformSettings.from_environment(env)
+    generate_sample_logs(ONE_SMALL_DAY, settings.landing_dir)
+    home = prepare_dagster_home(settings)
+    env["DAGSTER_HOME"] = str(home)
+    # Opened before the child starts, so the two never create the storage's tables at the same time.
+    instance = dg.DagsterInstance.from_config(str(home))
+    assert type(instance.run_storage).__name__.startswith("Postgres") == bool(instance_storage)
     child = subprocess.Popen(
         COMMAND, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_for(lambda: has_a_run(home), 120, "run started by the child")
-        instance = dg.DagsterInstance.from_config(str(home))
+        wait_for(lambda: instance.get_runs_count() > 0, 120, "run started by the child")
         held = wait_for(instance.event_log_storage.get_concurrency_run_ids, 180, "step holding a pool slot")
     finally:
         os.killpg(child.pid, signal.SIGKILL)
