@@ -204,9 +204,11 @@ class DatasetStore(dg.ConfigurableResource):
 
 
 class ErasureLog(dg.ConfigurableResource):
-    """The folder of the erasure log (`feedback_platform.lib.erasure.log`): one record per erasure."""
+    """The folder of the erasure log (`feedback_platform.lib.erasure.log`): one record per erasure, and
+    how many landing days the nightly lets consent erasures wait to be carried out together."""
 
     log_dir: str
+    batch_days: int = 0
 
 
 class QuarantineLimits(dg.ConfigurableResource):
@@ -325,7 +327,9 @@ def build_resources(settings: PlatformSettings) -> dict[str, object]:
         "warehouse": warehouse_resource,
         "landing": LandingZone(root=str(settings.landing_dir)),
         "dataset_store": DatasetStore(root=str(settings.datasets_dir)),
-        "erasure_log": ErasureLog(log_dir=str(settings.erasure_log_dir)),
+        "erasure_log": ErasureLog(
+            log_dir=str(settings.erasure_log_dir), batch_days=settings.erasure_batch_days
+        ),
         "quarantine_limits": QuarantineLimits(max_share=settings.max_quarantined_share),
         "cohort_analysis": CohortAnalysis(),
         "retraining": RetrainingPolicy(

@@ -15,8 +15,10 @@ YYYY-MM-DD; default the earliest landing day), `FEEDBACK_PLATFORM_DUCKDB_MEMORY_
 before the day is stopped as a broken producer, default 0.2), and
 `FEEDBACK_PLATFORM_PII_PLACEHOLDERS=pseudonyms` with the secret `FEEDBACK_PLATFORM_PSEUDONYM_KEY` for keyed
 pseudonyms ("<PERSON_3fa92c1b>") instead of typed placeholders ("<PERSON>"), and
-`FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` (a PostgreSQL database for the Dagster instance's runs, events and
-schedules instead of SQLite files in the data folder; see `feedback_platform.local.instance`).
+`FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS` (landing days consent erasures may wait to be carried out
+together, default 0), `FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` (a PostgreSQL database for the Dagster
+instance's runs, events and schedules instead of SQLite files in the data folder; see
+`feedback_platform.local.instance`).
 """
 
 import os
@@ -94,6 +96,10 @@ class PlatformSettings(BaseModel, frozen=True):
     max_landing_mib_per_run: int = Field(default=DEFAULT_MAX_LANDING_MIB_PER_RUN, ge=1)
     """Decompressed logs that one landing run of `feedback-platform materialize` loads at most: a range is
     run as consecutive groups of days up to this size (a larger day runs alone)."""
+
+    erasure_batch_days: int = Field(default=0, ge=0)
+    """How many landing days consent erasures may wait to be carried out together (0: the night each
+    arrives). Removing bytes costs what history costs; a window of a few days pays it once for a batch."""
 
     dagster_storage: Literal["sqlite", "postgres"] = "sqlite"
     """Where the Dagster instance keeps runs, events and schedules: SQLite files in its home, or the
@@ -175,6 +181,7 @@ class PlatformSettings(BaseModel, frozen=True):
             max_landing_mib_per_run=int(
                 environ.get("FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN", DEFAULT_MAX_LANDING_MIB_PER_RUN)
             ),
+            erasure_batch_days=int(environ.get("FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS", 0)),
             dagster_storage="postgres" if environ.get(DAGSTER_POSTGRES_URL_VARIABLE) else "sqlite",
             max_quarantined_share=float(
                 environ.get("FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE", QuarantineLimit().max_share)

@@ -182,6 +182,57 @@ def test_an_erase_consent_event_is_carried_out_by_the_nightly(platform: Platform
     assert again[0].job == LANDING_DAY_JOB and again[0].unchanged_since is not None, again
 
 
+def latest_dataset_text(settings: PlatformSettings) -> str:
+    """Every row of every dataset's latest version, as JSON text."""
+    names = [folder.name for folder in settings.datasets_dir.iterdir() if folder.is_dir()]
+    return "".join(
+        read_dataset_version(
+            settings.datasets_dir, name, latest_version(settings.datasets_dir, name)
+        ).write_ndjson()
+        for name in names
+        if not name.startswith(".")
+    )
+
+
+# Guards the batch window (FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS): an erase event waits, recorded as such,
+# while the night's new dataset versions already leave the user out (their consent is withdrawn) and the
+# blocking check passes; the nightly of the landing day the window ends on carries it out, bytes included.
+def test_consent_erasures_wait_for_their_batch_then_remove_every_byte(platform: PlatformSettings) -> None:
+    user = planted_user(platform.landing_dir)
+    batched = platform.model_copy(update={"erasure_batch_days": 2})
+    event = {"user_id": user.user_id, "tenant_id": user.tenant_id, "created_at": "2026-11-02T09:00:00.000Z"}
+    append_lines(day_file(platform.landing_dir, "consent", "2026-11-02"), [{**event, "action": "erase"}])
+    instance = dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home"))
+    subject = Subject(user.tenant_id, user.user_id).sha256
+    assert [
+        canary for canary in CANARIES if canary in latest_dataset_text(platform)
+    ]  # in the datasets before
+
+    waiting_night = materialize_days(batched, instance, [date(2026, 11, 2)])
+
+    assert all(outcome.success for outcome in waiting_night), waiting_night
+    (record,) = [r for r in log.all_records(platform.erasure_log_dir) if r.subject_sha256 == subject]
+    assert (record.status, record.started_at, record.steps) == ("waiting", None, {})
+    assert occurrences(platform.data_dir, needles(user))  # nothing removed yet
+    assert not [canary for canary in CANARIES if canary in latest_dataset_text(platform)]
+
+    other = {
+        "user_id": "u_someone_else",
+        "tenant_id": user.tenant_id,
+        "created_at": "2026-11-04T08:00:00.000Z",
+    }
+    (platform.landing_dir / "consent" / "2026-11-04").mkdir()
+    append_lines(
+        platform.landing_dir / "consent" / "2026-11-04" / "part-0000.jsonl", [{**other, "action": "opt_in"}]
+    )
+    due_night = materialize_days(batched, instance, [date(2026, 11, 4)])
+
+    assert all(outcome.success for outcome in due_night), due_night
+    (record,) = [r for r in log.all_records(platform.erasure_log_dir) if r.subject_sha256 == subject]
+    assert record.status == "done" and record.started_at is not None
+    assert occurrences(platform.data_dir, needles(user)) == []
+
+
 def _tables(settings: PlatformSettings, tables: list[str]) -> dict[str, pl.DataFrame]:
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         return {table: con.sql(f"select * from {table} order by all").pl() for table in tables}

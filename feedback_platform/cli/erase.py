@@ -26,13 +26,14 @@ def erase_command(user_id: str, tenant_id: str, reason: str, as_json: bool) -> N
     places = PlatformSettings.from_environment().erasure_places()
     with user_errors():
         resumed = pending_erasures(places)
+        statuses = {earlier.erasure_id: earlier.status for earlier in resumed}
         record = subject_request(places, Subject(tenant_id, user_id), reason, COMMAND)
         carry_out(places, [*resumed, record])
     if as_json:
         echo_json({**asdict(record), "resumed": [earlier.erasure_id for earlier in resumed]})
         return
     for earlier in resumed:
-        click.echo(f"Finished the interrupted erasure {earlier.erasure_id}.")
+        click.echo(f"Finished the erasure {earlier.erasure_id} ({statuses[earlier.erasure_id]} before).")
     _print_record(record)
 
 

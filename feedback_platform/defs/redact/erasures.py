@@ -6,6 +6,13 @@ event is one erasure, the same as `feedback-platform erase` (docs/privacy.md), i
 the event's time: a re-run of the day finds it done. An erasure a crash interrupted is finished first, and
 rows of users erased before that arrive on the day (created before their erasure: late data, or a file
 delivered again) are erased again.
+
+With a batch window (`FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS`, default 0: none) the requests wait in the log
+and are carried out together on the night the oldest is that many landing days old: removing bytes rewrites
+every landing file of every day an erased user wrote on and the whole DuckDB file, a cost that follows
+history, not the new day. While they wait, the erase event already keeps the users out of every new dataset
+version (their consent is withdrawn); their rows stay in the warehouse, the landing files and the versions
+published before (docs/privacy.md).
 """
 
 from datetime import date
@@ -15,7 +22,7 @@ import dagster as dg
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
 from feedback_platform.defs.unchanged_runs import own_landing_rewrites_recorded
-from feedback_platform.lib.erasure.log import all_records
+from feedback_platform.lib.erasure.log import IN_PROGRESS, WAITING, all_records
 from feedback_platform.lib.erasure.places import ErasurePlaces
 from feedback_platform.lib.erasure.requests import (
     LANDED_TABLES,
@@ -24,10 +31,12 @@ from feedback_platform.lib.erasure.requests import (
 )
 from feedback_platform.lib.erasure.run import (
     CONSENT_EVENT,
+    batch_is_due,
     carry_out,
     late_rows_request,
     pending_erasures,
     subject_request,
+    wait_for_batch,
 )
 from feedback_platform.resources import (
     DUCKDB_POOL,
@@ -69,23 +78,30 @@ def consent_erasures(
         erasure_log=Path(erasure_log.log_dir),
     )
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    resumed = pending_erasures(places)
+    earlier = pending_erasures(places)
     with warehouse.connect() as con:
         requests = consent_erase_requests(con, days)
-        late = erased_subjects_with_rows(con, all_records(places.erasure_log), landing_dates=days)
-    records = [late_rows_request(places, earlier, f"{days[0]}..{days[-1]}") for earlier in late] + [
+        done = [record for record in all_records(places.erasure_log) if record.done]
+        late = erased_subjects_with_rows(con, done, landing_dates=days)
+    records = [late_rows_request(places, erased, f"{days[0]}..{days[-1]}") for erased in late] + [
         subject_request(places, subject, CONSENT_ERASURE_REASON, CONSENT_EVENT, requested_at=requested_at)
         for subject, requested_at in requests
     ]
-    with own_landing_rewrites_recorded(context, landing.path):
-        carry_out(places, [*resumed, *records])
+    batch = list({record.erasure_id: record for record in [*earlier, *records]}.values())
+    due = batch_is_due(batch, days[-1], erasure_log.batch_days)
+    if due:
+        with own_landing_rewrites_recorded(context, landing.path):
+            carry_out(places, batch)
+    else:
+        wait_for_batch(places, batch)
     return dg.MaterializeResult(
         metadata={
             "erasures": len(records),
             "erasure_ids": ", ".join(record.erasure_id for record in records) or "none",
-            "interrupted_erasures_finished": len(resumed),
+            "carried_out": len(batch) if due else 0,
+            "waiting_for_their_batch": 0 if due else len(batch),
             "versions_withdrawn": sum(
-                len(record.steps["datasets"]["versions_withdrawn"]) for record in records
+                len(record.steps.get("datasets", {}).get("versions_withdrawn", [])) for record in records
             ),
         }
     )
@@ -93,19 +109,23 @@ def consent_erasures(
 
 @dg.asset_check(asset=consent_erasures, blocking=True, pool=DUCKDB_POOL)
 def erased_users_have_no_rows_left(warehouse: Warehouse, erasure_log: ErasureLog) -> dg.AssetCheckResult:
-    """Every erasure in the log is done, and no raw or redacted table holds a row of an erased user created
-    before their erasure."""
+    """No erasure was left half-done, and no raw or redacted table holds a row of a user erased (done)
+    created before their erasure. Erasures waiting for their batch are counted, not judged."""
     records = all_records(Path(erasure_log.log_dir))
+    done = [record for record in records if record.done]
     with warehouse.connect() as con:
         remaining = erased_subjects_with_rows(
-            con, records, tables=[*LANDED_TABLES, "redacted_responses", "redacted_feedback"]
+            con, done, tables=[*LANDED_TABLES, "redacted_responses", "redacted_feedback"]
         )
-    in_progress = [record.erasure_id for record in records if not record.done]
+    in_progress = [record.erasure_id for record in records if record.status == IN_PROGRESS]
+    waiting = [record for record in records if record.status == WAITING]
     return dg.AssetCheckResult(
         passed=not remaining and not in_progress,
         metadata={
             "erasures": len(records),
             "in_progress": ", ".join(in_progress) or "none",
+            "waiting_for_their_batch": len(waiting),
+            "oldest_waiting_request": min((record.requested_at for record in waiting), default="none"),
             "erasures_with_rows_left": ", ".join(record.erasure_id for record in remaining) or "none",
         },
     )

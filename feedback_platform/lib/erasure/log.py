@@ -2,8 +2,9 @@
 
 A record names its subject by hash only (`subject.py`), says where the request came from and why, and
 holds what each finished step removed (counts per table and file, the dataset versions withdrawn and the
-ones that replaced them). Its status is "in progress" until the last step has removed the bytes; a run
-killed half-way leaves it so, and the next erasure or nightly resumes it (`run.resume_erasures`).
+ones that replaced them). Its status is "waiting" from the request until it is carried out (at once, or with
+the others of its batch: `run.batch_is_due`), then "in progress" until the last step has removed the bytes;
+a run killed half-way leaves it so, and the next erasure or nightly resumes it (`run.resume_erasures`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from feedback_platform.lib.atomic_files import write_file_atomically
 
+WAITING = "waiting"
 IN_PROGRESS = "in progress"
 DONE = "done"
 
@@ -31,8 +33,9 @@ class ErasureRecord:
     source: str
     """"command" (feedback-platform erase) or "consent event"."""
     reason: str
-    status: str = IN_PROGRESS
-    started_at: str = field(default_factory=lambda: _now())
+    status: str = WAITING
+    started_at: str | None = None
+    """When it began to be carried out; None while it waits."""
     completed_at: str | None = None
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each finished step's name -> what it removed."""
@@ -82,6 +85,13 @@ def all_records(log_dir: Path) -> list[ErasureRecord]:
 
 def finish_step(log_dir: Path, record: ErasureRecord, step: str, removed: dict[str, Any]) -> None:
     record.steps[step] = removed
+    save(log_dir, record)
+
+
+def mark_started(log_dir: Path, record: ErasureRecord) -> None:
+    """Record that `record` is being carried out (a waiting one begins; one begun before keeps its start)."""
+    if record.status == WAITING:
+        record.status, record.started_at = IN_PROGRESS, _now()
     save(log_dir, record)
 
 

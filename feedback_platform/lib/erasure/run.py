@@ -14,7 +14,7 @@ The warehouse stays locked by this process from the first step to the last, so n
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -70,8 +70,30 @@ def late_rows_request(places: ErasurePlaces, earlier: ErasureRecord, landing_dat
 
 
 def pending_erasures(places: ErasurePlaces) -> list[ErasureRecord]:
-    """The erasures the log says are in progress (a run killed half-way)."""
+    """The erasures the log says are not done: waiting for their batch, or in progress (a run killed
+    half-way)."""
     return [record for record in log.all_records(places.erasure_log) if not record.done]
+
+
+def batch_is_due(records: list[ErasureRecord], day: date, batch_days: int) -> bool:
+    """Whether the erasures of `records` not done are carried out by the nightly of landing day `day`:
+    always without a batch window (`batch_days` 0) or when one was begun (a run killed half-way finishes
+    it); else once the oldest was requested `batch_days` or more days before `day`. Judged on landing days,
+    not the clock, so a backfill or a re-run decides as the nightly did."""
+    pending = [record for record in records if not record.done]
+    if not pending:
+        return False
+    if batch_days == 0 or any(record.status != log.WAITING for record in pending):
+        return True
+    oldest = min(date.fromisoformat(record.requested_at[:10]) for record in pending)
+    return (day - oldest).days >= batch_days
+
+
+def wait_for_batch(places: ErasurePlaces, records: list[ErasureRecord]) -> None:
+    """Record the waiting erasures of `records` in the log, to be carried out with their batch."""
+    for record in records:
+        if record.status == log.WAITING:
+            log.save(places.erasure_log, record)
 
 
 def resume_erasures(places: ErasurePlaces) -> list[ErasureRecord]:
@@ -86,7 +108,7 @@ def carry_out(places: ErasurePlaces, records: list[ErasureRecord]) -> list[Erasu
     step's outcome as soon as the step is done for all; returns `records`."""
     pending = list({record.erasure_id: record for record in records if not record.done}.values())
     for record in pending:
-        log.save(places.erasure_log, record)
+        log.mark_started(places.erasure_log, record)
     if pending:
         _complete(places, pending)
     return records
