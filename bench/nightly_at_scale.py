@@ -21,7 +21,7 @@ ratios of the targets; "redaction" in the ratios is the redact assets alone, the
 
 Usage: python bench/nightly_at_scale.py [--days 30] [--responses-per-day 20000] [--compare-day 2]
                                         [--seed 7] [--work DIR] [--scheduled] [--templated]
-                                        [--nightly-history]
+                                        [--nightly-history] [--erasure-batch-days N]
 """
 
 import argparse
@@ -80,11 +80,18 @@ def main() -> None:
         help="build the history one nightly per day (versions accumulate as in production), not one backfill",
     )
     parser.add_argument(
+        "--erasure-batch-days",
+        type=int,
+        default=0,
+        help="FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS of the nightlies (a reused history stays as it was built)",
+    )
+    parser.add_argument(
         "--templated",
         action="store_true",
         help="the sample's templated texts instead of realistic ones: NER is cheap, the rest is measured",
     )
     args = parser.parse_args()
+    SETTINGS_ENV["FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS"] = str(args.erasure_batch_days)
     config = SampleLogConfig(args.days, args.responses_per_day, args.seed, realistic_text=not args.templated)
     text = "templated" if args.templated else "realistic"
     work = args.work or Path(tempfile.gettempdir()) / (
@@ -176,14 +183,23 @@ def landed_lines(landing: Path, day: date) -> int:
     return lines
 
 
+SETTINGS_ENV: dict[str, str] = {}
+"""The platform settings the benchmark's options set (once, in `main`); no other FEEDBACK_PLATFORM_ variable
+of the caller's environment reaches the runs."""
+
+
 def cli_env(data_dir: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("FEEDBACK_PLATFORM_")}
-    return env | {
-        "FEEDBACK_PLATFORM_DATA_DIR": str(data_dir),
-        "DAGSTER_HOME": str(data_dir / "dagster_home"),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    return (
+        env
+        | SETTINGS_ENV
+        | {
+            "FEEDBACK_PLATFORM_DATA_DIR": str(data_dir),
+            "DAGSTER_HOME": str(data_dir / "dagster_home"),
+            "DAGSTER_DISABLE_TELEMETRY": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
 
 
 def timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float, dict]:
