@@ -1,6 +1,5 @@
 """Raw tables: each landing day's logs checked against the log contract, bad lines kept in quarantine."""
 
-import hashlib
 import warnings
 from dataclasses import asdict
 from datetime import date
@@ -9,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from feedback_platform.defs.partitions import daily_landing_partitions, landing_backfill_policy
-from feedback_platform.lib.hashing import canonical_json
+from feedback_platform.lib.hashing import canonical_json, sha256_hex
 from feedback_platform.lib.logs.landing import unread_entries
 from feedback_platform.lib.logs.quarantine_share import reason_counts
 from feedback_platform.lib.logs.validation import STREAMS, validate_landing_day
@@ -86,7 +85,7 @@ def _output(rows: pl.DataFrame, table: str, files_read: list[dict], metadata: di
     and content hash, in path order). Setting a data version is marked beta in Dagster; it is the
     documented way to version a root asset by its content, so the warning is not repeated each run."""
     listed = sorted((read["file"], read["sha256"]) for read in files_read)
-    data_version = dg.DataVersion(hashlib.sha256(canonical_json(listed).encode()).hexdigest())
+    data_version = dg.DataVersion(sha256_hex(canonical_json(listed)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.BetaWarning)
         return dg.Output(rows, output_name=table, metadata=metadata, data_version=data_version)

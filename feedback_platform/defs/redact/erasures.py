@@ -34,7 +34,6 @@ from feedback_platform.lib.erasure.run import (
     batch_is_due,
     carry_out,
     late_rows_request,
-    pending_erasures,
     subject_request,
     wait_for_batch,
 )
@@ -78,11 +77,13 @@ def consent_erasures(
         erasure_log=Path(erasure_log.log_dir),
     )
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    earlier = pending_erasures(places)
+    logged = all_records(places.erasure_log)
+    earlier = [record for record in logged if not record.done]  # waiting, or left half-done by a crash
     with warehouse.connect() as con:
         requests = consent_erase_requests(con, days)
-        done = [record for record in all_records(places.erasure_log) if record.done]
-        late = erased_subjects_with_rows(con, done, landing_dates=days)
+        late = erased_subjects_with_rows(
+            con, [record for record in logged if record.done], landing_dates=days
+        )
     records = [late_rows_request(places, erased, f"{days[0]}..{days[-1]}") for erased in late] + [
         subject_request(places, subject, CONSENT_ERASURE_REASON, CONSENT_EVENT, requested_at=requested_at)
         for subject, requested_at in requests

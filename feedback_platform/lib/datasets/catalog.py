@@ -68,14 +68,19 @@ def resolve_version(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
     Raises :class:`DatasetNotFoundError` naming the datasets, or the versions of the dataset, that exist.
     """
     root = Path(datasets_root)
-    registry = _stored_versions(root, ref.name)
+    return read_manifest(root, ref.name, _registered(_stored_versions(root, ref.name), ref)["version"])
+
+
+def _registered(registry: pl.DataFrame, ref: DatasetRef) -> dict[str, Any]:
+    """The registry row of ``ref`` among the rows of its dataset; :class:`DatasetNotFoundError` naming the
+    versions that exist when it has no such version."""
     versions = registry.get_column("version").to_list()
     version = registry.filter(pl.col("latest"))["version"].item() if ref.version is None else ref.version
     if version not in versions:
         raise DatasetNotFoundError(
             f"dataset {ref.name!r} has no version {version!r}; its versions: {', '.join(versions)}"
         )
-    return read_manifest(root, ref.name, version)
+    return registry.row(by_predicate=pl.col("version") == version, named=True)
 
 
 def version_history(datasets_root: Path, name: str) -> pl.DataFrame:
@@ -147,12 +152,11 @@ def rows_by_rule(rows: pl.DataFrame) -> dict[str, dict[str, int]]:
 def version_summary(datasets_root: Path, ref: DatasetRef) -> dict[str, Any]:
     """The manifest of ``ref`` with what a consumer asks next: its sequence and when it was written, its
     kind, folder, the formats it exports to and how many rows each curation rule admitted."""
-    manifest = resolve_version(datasets_root, ref)
+    root = Path(datasets_root)
+    registered = _registered(_with_written_at(_stored_versions(root, ref.name)), ref)
+    manifest = read_manifest(root, ref.name, registered["version"])
     kind = dataset_kind(manifest)
     rows = read_dataset_version(datasets_root, manifest["name"], manifest["version"])
-    registered = _with_written_at(_stored_versions(Path(datasets_root), manifest["name"])).row(
-        by_predicate=pl.col("version") == manifest["version"], named=True
-    )
     return {
         **manifest,
         "sequence": registered["sequence"],

@@ -9,7 +9,6 @@ names the file.
 """
 
 import gzip
-import hashlib
 import io
 import os
 import re
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from feedback_platform.lib.hashing import sha256_hex
 from feedback_platform.lib.logs.contract import STREAMS
 
 LINE_SCHEMA = pl.Schema(
@@ -234,9 +234,7 @@ def read_file_lines(landing_root: Path, path: Path) -> tuple[pl.DataFrame, FileR
     dropped, and so is a UTF-8 byte-order mark opening the file (editors on Windows write one; JSON has no
     place for it)."""
     stored = path.read_bytes()
-    read = FileRead(
-        path.relative_to(landing_root).as_posix(), len(stored), hashlib.sha256(stored).hexdigest()
-    )
+    read = FileRead(path.relative_to(landing_root).as_posix(), len(stored), sha256_hex(stored))
     data, gzip_error = _text_bytes(path, stored)
     data = data.removeprefix(_UTF8_BOM)
     cut = data.rfind(b"\n") + 1
