@@ -44,6 +44,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Rebuild the shipped list of the served languages' ordinary words (feedback_platform/lib/pii/foreign_words.py).
+# Rebuild the PII engine's shipped word lists from wordfreq: the served languages' ordinary words
+# (feedback_platform/lib/pii/foreign_words.py) and the known words (feedback_platform/lib/pii/known_words.py).
 lexicon: $(STAMP)
-	$(BIN)/python -c "from feedback_platform.lib.pii.foreign_words import write_foreign_words; print(write_foreign_words(), 'words')"
+	$(BIN)/python -c "from feedback_platform.lib.pii.foreign_words import write_foreign_words; print(write_foreign_words(), 'foreign words')"
+	$(BIN)/python -c "from feedback_platform.lib.pii.known_words import write_known_words; print(write_known_words(), 'known words')"

@@ -3,7 +3,7 @@
 import os
 from dataclasses import dataclass
 
-ENGINE_VERSION = "1.9.0"
+ENGINE_VERSION = "1.10.0"
 """Recorded with every redacted row. Bump it whenever recognizers, patterns, entities or defaults change,
 so that data redacted under older rules can be found and redone."""
 

@@ -15,7 +15,6 @@ loading wordfreq's six lists at run time took 240 MB and a second per process. `
 checks that the shipped file is what the rule gives.
 """
 
-import gzip
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import regex as re
 from feedback_platform.lib.pii.config import SERVED_LANGUAGES
 from feedback_platform.lib.pii.person_patterns import PARTICLE_WORDS
 from feedback_platform.lib.pii.stop_words import stop_words
+from feedback_platform.lib.pii.word_lists import LEXICON_WORD, read_word_list, write_word_list
 
 OTHER_LANGUAGES: tuple[str, ...] = tuple(language for language in SERVED_LANGUAGES if language != "en")
 """The served languages besides English, whose words the English model mistakes for names."""
@@ -46,14 +46,11 @@ _WORD = re.compile(r"(?:\p{L}['\u2019](?=\p{L}))?([\p{L}\p{M}]+(?:['\u2019]\p{L}
 
 FOREIGN_WORDS_FILE = Path(__file__).with_name("foreign_words.txt.gz")
 
-_LEXICON_WORD = re.compile(r"[\p{L}\p{M}'\u2019]+")
-"""What a word of the shipped list looks like: letters only, as the words of a name are."""
-
 
 @cache
 def foreign_words() -> frozenset[str]:
     """The shipped words that pass the rule, case-folded."""
-    return frozenset(gzip.decompress(FOREIGN_WORDS_FILE.read_bytes()).decode("utf-8").split("\n"))
+    return read_word_list(FOREIGN_WORDS_FILE)
 
 
 def is_foreign_word(word: str) -> bool:
@@ -101,13 +98,11 @@ def build_foreign_words() -> list[str]:
         {
             word.casefold()
             for word in candidates
-            if _LEXICON_WORD.fullmatch(word) and passes_frequency_rule(word)
+            if LEXICON_WORD.fullmatch(word) and passes_frequency_rule(word)
         }
     )
 
 
 def write_foreign_words(path: Path = FOREIGN_WORDS_FILE) -> int:
     """Rebuild the shipped list at `path` (byte-identical for the same wordfreq); returns the word count."""
-    words = build_foreign_words()
-    path.write_bytes(gzip.compress("\n".join(words).encode("utf-8"), mtime=0))
-    return len(words)
+    return write_word_list(path, build_foreign_words())

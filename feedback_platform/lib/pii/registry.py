@@ -28,6 +28,7 @@ from feedback_platform.lib.pii.phone import (
     RegionalPhoneRecognizer,
 )
 from feedback_platform.lib.pii.plausible_ner_recognizer import PlausibleNerRecognizer
+from feedback_platform.lib.pii.rare_word_name_recognizer import RareWordNameRecognizer
 from feedback_platform.lib.pii.spelled_out_email import spelled_out_email_recognizer
 from feedback_platform.lib.pii.street_address_recognizers import (
     StreetAddressRecognizer,
@@ -72,6 +73,7 @@ def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
         cued_street_recognizer(),
         PersonCueRecognizer(),
         AccentedNameRecognizer(),
+        RareWordNameRecognizer(),
         *national_id_recognizers(),
     ]
     wanted = set(config.entities)
