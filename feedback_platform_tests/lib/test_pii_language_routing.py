@@ -72,6 +72,27 @@ def test_pattern_recognizers_run_on_french_texts(redactor: PiiRedactor) -> None:
     assert redactor.redact([text]) == ["Mon adresse est <STREET_ADDRESS>. Écrivez à <EMAIL_ADDRESS>, merci."]
 
 
+# Guards the routing against spaCy's lists: a word English uses more than French does ("hi", "stop") is no
+# evidence of French.
+def test_english_words_in_another_languages_stop_list_do_not_route_a_text() -> None:
+    assert text_language("Hi team, stop the different plan please.", ("en", "fr")) == "en"
+    assert text_language("Hi, je voudrais annuler ma commande avec vous.", ("en", "fr")) == "fr"
+
+
+# Guards mixed texts read by the French pipeline: its names and places inside an English sentence are not
+# taken (it reads English words as names), while its French sentences keep them.
+def test_the_french_pipeline_takes_no_names_in_english_sentences(redactor: PiiRedactor) -> None:
+    text = (
+        "Avec plaisir ! Appointments cannot be cancelled once booked. "
+        "Julien Moreau vous a répondu, puis-je vous aider avec autre chose ?"
+    )
+    assert text_language(text, ("en", "fr")) == "fr"
+    assert redactor.redact([text]) == [
+        "Avec plaisir ! Appointments cannot be cancelled once booked. "
+        "<PERSON> vous a répondu, puis-je vous aider avec autre chose ?"
+    ]
+
+
 # Guards the offline rule for the extra pipelines: a missing model is an error naming it, never a download.
 def test_a_missing_language_model_is_named() -> None:
     with pytest.raises(SpacyModelNotInstalledError, match="fr_core_news_absent"):

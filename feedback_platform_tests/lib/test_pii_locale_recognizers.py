@@ -5,6 +5,7 @@ import pytest
 import regex as re
 
 from feedback_platform.lib.pii import PiiRedactor
+from feedback_platform.lib.pii.person_cue_recognizer import PersonCueRecognizer
 from feedback_platform.lib.pii.person_patterns import NAME_WORD
 
 
@@ -115,6 +116,23 @@ def test_names_after_locale_cues_are_redacted(redactor: PiiRedactor, text: str, 
     redacted = redactor.redact([text])[0]
     assert "<PERSON>" in redacted
     assert not any(word in redacted for word in name.split() if word[0].isupper()), redacted
+
+
+# Guards the greeting cue on its own (the model finds some of these names, not inside a longer email): a
+# name with particles after a greeting, also after the word for a customer; not a team addressed.
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Guten Tag Jan von Stein,\nthank you for reaching out.", "Jan von Stein"),
+        ("Beste klant Ruben de Vries,\nthank you for reaching out.", "Ruben de Vries"),
+        ("Bonjour Jean-Luc de la Fontaine,\nthank you for reaching out.", "Jean-Luc de la Fontaine"),
+        ("Dear customer Noor Haddad,\nthank you.", "Noor Haddad"),
+        ("Hello Customer Support, my order is late.", None),
+    ],
+)
+def test_the_greeting_cue_takes_names_with_particles(text: str, name: str | None) -> None:
+    found = PersonCueRecognizer().analyze(text, ["PERSON"])
+    assert [text[result.start : result.end] for result in found] == ([name] if name else [])
 
 
 # Guards the introduction cues: "sono" and "soy" before ordinary words are not introductions.

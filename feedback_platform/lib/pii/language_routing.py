@@ -17,6 +17,7 @@ from functools import cache
 import regex as re
 
 from feedback_platform.lib.pii.config import SERVED_LANGUAGES
+from feedback_platform.lib.pii.foreign_words import NAME_PARTICLES, is_foreign_word
 from feedback_platform.lib.pii.stop_words import stop_words
 
 DEFAULT_LANGUAGE = "en"
@@ -35,11 +36,19 @@ the ".de" of a mail domain are in French's list too."""
 @cache
 def _language_of_function_word() -> dict[str, str]:
     """Each served language's own stop words (those no other served language has: "je", "avec"; not "de",
-    "a" or "on"), mapped to that language; disjoint by construction, so one lookup tells a word's language."""
+    "a" or "on"), mapped to that language; disjoint by construction, so one lookup tells a word's language.
+
+    Not the words of another language's list that English texts use more than that language's do (spaCy's
+    French list holds "hi", "stop" and "different", its Dutch one "want"): the shipped foreign words hold
+    each language's stop words that it uses more than English does (`foreign_words.passes_frequency_rule`),
+    and the name particles ("van", "von") are kept as they are."""
     owner: dict[str, str] = {}
     for language in SERVED_LANGUAGES:
         others = frozenset().union(*(stop_words(other) for other in SERVED_LANGUAGES if other != language))
-        owner.update(dict.fromkeys(stop_words(language) - others, language))
+        own = stop_words(language) - others
+        if language != DEFAULT_LANGUAGE:
+            own = {word for word in own if is_foreign_word(word) or word in NAME_PARTICLES}
+        owner.update(dict.fromkeys(own, language))
     return owner
 
 

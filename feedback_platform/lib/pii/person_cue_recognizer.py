@@ -42,6 +42,10 @@ _SELF_INTRODUCTIONS = (
 """How writers introduce themselves in German, French, Spanish, Italian and Dutch ("je m'appelle ...")."""
 
 
+_ADDRESSED_GROUPS = r"World|Everyone|All|There|Team|Folks|Guys|Support|Service|Care"
+"""Who a greeting addresses when it is not a person: "Hi Team,", "Hello Customer Support,"."""
+
+
 class PersonCueRecognizerBase(PatternRecognizer):
     """Names that follow a cue: "my name is", "Name:", "I am", "this is", an honorific, a greeting, or a
     sign-off on the line above, on the same line (also quoted: '"Kind regards, Rhiannon Pryce-Jones"') or
@@ -56,10 +60,13 @@ class PersonCueRecognizerBase(PatternRecognizer):
         # A full name after "I am": one word is as often a nationality ("I am French").
         Pattern("i_am", rf"(?<=\b(?:I[ \t]+am|I'm|I\u2019m|[Tt]his[ \t]+is)[ \t]+){names.FULL_NAME}", 0.5),
         Pattern("honorific", rf"(?<=\b(?:{_HONORIFICS})[ \t]+){names.NAME}", 0.6),
+        # After a greeting, also after the word for a customer ("Beste klant Ruben de Vries,"), a name
+        # with particles ("Guten Tag Jan von Stein,") or without; not a team ("Hello Customer Support,").
         Pattern(
             "greeting",
-            rf"(?<=\b(?:{names.GREETINGS})[ \t]+)(?!(?:World|Everyone|All|There|Team|Folks|Guys)\b)"
-            rf"{names.NAME}(?=[ \t]*[,!:\n])",
+            rf"(?<=\b(?:{names.GREETINGS})[ \t]+(?:(?i:{_PERSON_FIELDS})[ \t]+)?)"
+            rf"(?!(?:{names.NAME_WORD}[ \t]+)?(?:{_ADDRESSED_GROUPS})\b)"
+            rf"(?:{names.FULL_NAME}|{names.NAME})(?=[ \t]*[,!:\n])",
             0.5,
         ),
         Pattern(

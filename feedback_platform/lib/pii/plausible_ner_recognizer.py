@@ -5,6 +5,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from feedback_platform.lib.pii.language_routing import DEFAULT_LANGUAGE, sentences
 from feedback_platform.lib.pii.name_propagation import (
     peers_of_people,
     recurrences,
@@ -45,6 +46,8 @@ class PlausibleNerRecognizer(SpacyRecognizer):
         it, spread to the other members of its list or the other speakers of its dialogue, and repeated
         where it recurs."""
         found = [self._cut_at_colon(text, found) for found in super().analyze(text, entities, nlp_artifacts)]
+        if self.supported_language != DEFAULT_LANGUAGE:
+            found = self._outside_english_sentences(text, found)
         results = without_ordinary_words(
             text,
             [
@@ -71,6 +74,20 @@ class PlausibleNerRecognizer(SpacyRecognizer):
             + [person for person in people if person not in results]
             + recurrences(text, people, nlp_artifacts)
         )
+
+    def _outside_english_sentences(
+        self, text: str, results: list[RecognizerResult]
+    ) -> list[RecognizerResult]:
+        """`results` of another language's model minus its names and places inside the text's English
+        sentences: a text is routed by most of its words, and the French model reads an English sentence
+        beside French ones as names ("Appointments cannot be cancelled" as a place)."""
+        english = [(start, end) for start, end, language in sentences(text) if language == DEFAULT_LANGUAGE]
+        return [
+            result
+            for result in results
+            if result.entity_type not in self.CHECKED_ENTITIES
+            or not any(start <= result.start < end for start, end in english)
+        ]
 
     def _cut_at_colon(self, text: str, result: RecognizerResult) -> RecognizerResult:
         colon = text.find(":", result.start, result.end)

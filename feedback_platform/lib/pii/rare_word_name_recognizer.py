@@ -10,8 +10,8 @@ Where it does not look, because a capital there says nothing: the first word of 
 after a colon or a semicolon, or of a list item; sentences written in another served language (German
 capitalises every noun); words made of English words by English affixes ("Reschedule", "Dermatology",
 "Unarchive"); a word before a noun naming a company's team, support or product ("Acme support"). A found
-name takes in the capitalised word right before it ("Ingrid Teodorescu") and after it, and is redacted
-where it recurs, as the model's names are.
+name takes in the capitalised word right before it ("Ingrid Teodorescu"), and is redacted where it
+recurs, as the model's names are.
 """
 
 import regex as re
@@ -51,7 +51,6 @@ ORGANISATION_NOUNS = (
 company's or product's name ("assistant for Acme support", "The Globex Retail team"), not a person's."""
 _ORGANISATION_NOUN_AFTER = re.compile(rf"(?:[ \t]+{NAME_WORD})?[ \t]+(?i:{ORGANISATION_NOUNS})\b")
 _NAME_BEFORE = re.compile(rf"(?<![\p{{L}}\p{{M}}\-'\u2019]){NAME_WORD}[ \t]+\Z")
-_NAME_AFTER = re.compile(rf"[ \t]+({NAME_WORD})(?![\p{{L}}\p{{M}}\-])")
 
 
 class RareWordNameRecognizer(EntityRecognizer):
@@ -87,7 +86,10 @@ def rare_name_spans(text: str) -> list[tuple[int, int]]:
                 or _ORGANISATION_NOUN_AFTER.match(text, word.end())
             ):
                 continue
-            spans.append(_widened(text, start, word.start(), word.end()))
+            name_start, name_end = _widened(text, start, word.start(), word.end())
+            if spans and name_start < spans[-1][1]:  # the word before was a rare word found already
+                name_start = spans.pop()[0]
+            spans.append((name_start, name_end))
     return spans
 
 
@@ -100,32 +102,15 @@ def _is_ordinary(word: str) -> bool:
 
 
 def _widened(text: str, sentence_start: int, start: int, end: int) -> tuple[int, int]:
-    """`start`..`end` with the capitalised word right before it on its line and the one right after it,
-    when they may be part of the name (`_joins_before`, `_joins_after`)."""
+    """`start`..`end` with the capitalised word right before it on its line, unless that word is an English
+    function word ("The") or a known word opening the clause ("Producer Liviana Palerma"). Not the word
+    after it: a rare word before a known one is as often a brand ("Umbra Travel"), whose known word would
+    then be redacted wherever it recurs."""
     before = _NAME_BEFORE.search(text, sentence_start, start)
-    if before and _joins_before(text, sentence_start, before):
-        start = before.start()
-    after = _NAME_AFTER.match(text, end)
-    if after and _joins_after(text, after.group(1)):
-        end = after.end()
-    return start, end
-
-
-def _joins_before(text: str, sentence_start: int, before: re.Match[str]) -> bool:
-    """A word before the name joins it unless it is an English function word ("The") or a known word
-    opening the clause ("Producer Liviana Palerma")."""
+    if before is None:
+        return start, end
     word = before.group().strip()
-    return _may_join(word) and (
-        not _opens_clause(text, sentence_start, before.start()) or not is_english_word(word)
-    )
-
-
-def _joins_after(text: str, word: str) -> bool:
-    """A word after the name joins it unless it is an English function word, or a common noun the text
-    also writes in lower case ("The Exversion Orchestra ... a community orchestra")."""
-    lower_case = re.search(rf"(?<![\p{{L}}\p{{M}}]){re.escape(word.lower())}(?![\p{{L}}\p{{M}}])", text)
-    return _may_join(word) and lower_case is None
-
-
-def _may_join(word: str) -> bool:
-    return word.casefold() not in ENGLISH_STOP_WORDS and not is_technical_term(word)
+    joins = word.casefold() not in ENGLISH_STOP_WORDS and not is_technical_term(word)
+    if joins and (not _opens_clause(text, sentence_start, before.start()) or not is_english_word(word)):
+        start = before.start()
+    return start, end
