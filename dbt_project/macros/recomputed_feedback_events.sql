@@ -28,14 +28,24 @@
 {%- endmacro %}
 
 {% macro collect_recomputed_events() -%}
+    {#- Each branch reads the day's rows or the mart, never a deduplicating view over all history: the
+        redacted tables are read directly (a line re-delivered on one of the days recomputes an event
+        that does not change, which is harmless), and an opt-out's events are looked up in the mart,
+        which holds every event whose response has landed (the others wait for their response's day).
+        The author's consent is matched on the user alone: the mart does not keep the event's own tenant,
+        and recomputing more events than needed changes none of them. -#}
     {%- if not recomputes_every_event() -%}
     create or replace temp table recomputed_feedback_events as
-    select event_id from {{ ref('stg_feedback__events') }}
+    with changed_consent as (
+        select distinct user_id, tenant_id from {{ ref('stg_feedback__consent_events') }}
+        where landing_date in ({{ recompute_days_sql() }})
+    )
+    select event_id from {{ source('feedback', 'redacted_feedback') }}
     where landing_date in ({{ recompute_days_sql() }})
     union
-    select event_id from {{ ref('stg_feedback__events') }}
+    select event_id from {{ source('feedback', 'redacted_feedback') }}
     where response_id in (
-        select response_id from {{ ref('stg_feedback__responses') }}
+        select response_id from {{ source('feedback', 'redacted_responses') }}
         where landing_date in ({{ recompute_days_sql() }})
     )
     union
@@ -43,12 +53,12 @@
     where feedback_landing_date in ({{ recompute_days_sql() }})
         or response_landing_date in ({{ recompute_days_sql() }})
     union
-    select events.event_id
-    from {{ ref('int_feedback_events_joined_to_responses') }} as events
-    join {{ ref('stg_feedback__consent_events') }} as consent
-        on (consent.user_id = events.response_user_id and consent.tenant_id = events.tenant_id)
-        or (consent.user_id = events.feedback_user_id and consent.tenant_id = events.feedback_tenant_id)
-    where consent.landing_date in ({{ recompute_days_sql() }})
+    select mart.event_id from {{ this }} as mart
+    join changed_consent
+        on changed_consent.user_id = mart.response_user_id and changed_consent.tenant_id = mart.tenant_id
+    union
+    select mart.event_id from {{ this }} as mart
+    join changed_consent on changed_consent.user_id = mart.user_id
     {%- else -%}
     select 1
     {%- endif -%}

@@ -3,9 +3,9 @@
 -- Built incrementally: a nightly rebuilds only the events its landing days touch
 -- (macros/recomputed_feedback_events.sql).
 
--- depends_on: {{ ref('stg_feedback__events') }}
--- depends_on: {{ ref('stg_feedback__responses') }}
 -- depends_on: {{ ref('stg_feedback__consent_events') }}
+-- depends_on: {{ source('feedback', 'redacted_feedback') }}
+-- depends_on: {{ source('feedback', 'redacted_responses') }}
 
 {{
     config(
