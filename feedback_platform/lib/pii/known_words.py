@@ -1,11 +1,11 @@
 """Words a served language's texts use often, names among them: what a rare word is not.
 
 A capitalised word that is rare in English text and in every served language is, in English prose, most
-often a name the small spaCy model has not seen ("ex-Zombie Ogasahara", "unlike the Roeterdink novel");
+often a name the small spaCy model has not seen ("the reply Okonkwo sent", "ask Teodorescu about it");
 `rare_word_name_recognizer` redacts it. A word is known when wordfreq (from the lists bundled with the
 package) rates it at ENGLISH_COMMON_ZIPF or more in English, or at `foreign_words.COMMON_ZIPF` or more in
 another served language: about once in a million English words, or once in 160,000 words of the other
-language. Common given names and surnames are known ("Alexander", "Gomes"): spaCy knows them.
+language. Common given names and surnames are known ("Alexander", "Garcia"): spaCy knows them.
 
 Shipped as `known_words.txt.gz` (about 67,000 words), rebuilt by `make lexicon`; a test checks that the
 shipped file is what the rule gives.
@@ -80,7 +80,7 @@ MIN_STEM = 4
 
 
 def is_english_word(word: str) -> bool:
-    """True when `word` is known, or made of a known word by an English prefix or an inflection ("Hobbits",
+    """True when `word` is known, or made of a known word by an English prefix or an inflection ("Kiosks",
     "Reschedule"), or ends with an English derivational suffix ("Dermatology")."""
     folded = word.casefold()
     if folded in known_words() or folded.endswith(ENGLISH_SUFFIXES):

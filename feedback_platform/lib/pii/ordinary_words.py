@@ -143,7 +143,7 @@ def _is_coordinated_with_a_common_word(
     text: str, result: RecognizerResult, results: list[RecognizerResult]
 ) -> bool:
     """True for a one-word span that is an English word joined by "and", "or" or a comma to a capitalised
-    English word no result covers: "Wisdom and Discipline" are two nouns in title case, and a model that
+    English word no result covers: "Patience and Discipline" are two nouns in title case, and a model that
     took one of them for a person would have taken both."""
     word = text[result.start : result.end]
     if " " in word or not is_english_word(word):

@@ -54,7 +54,7 @@ _NAME_BEFORE = re.compile(rf"(?<![\p{{L}}\p{{M}}\-'\u2019]){NAME_WORD}[ \t]+\Z")
 
 
 class RareWordNameRecognizer(EntityRecognizer):
-    """Rare capitalised words inside English sentences, with their neighbouring capitalised words and
+    """Rare capitalised words inside English sentences, with the given name before them and their
     recurrences, minus what `ordinary_words` rules out (code, interface controls, foreign phrases)."""
 
     def __init__(self) -> None:
@@ -74,7 +74,7 @@ class RareWordNameRecognizer(EntityRecognizer):
 
 def rare_name_spans(text: str) -> list[tuple[int, int]]:
     """The spans of the rare capitalised words of `text`'s English sentences, each widened to the
-    capitalised words beside it."""
+    capitalised word before it (`_widened`); a rare word right after another joins its span."""
     spans = []
     for start, end, language in sentences(text):
         if language != DEFAULT_LANGUAGE:
@@ -103,7 +103,7 @@ def _is_ordinary(word: str) -> bool:
 
 def _widened(text: str, sentence_start: int, start: int, end: int) -> tuple[int, int]:
     """`start`..`end` with the capitalised word right before it on its line, unless that word is an English
-    function word ("The") or a known word opening the clause ("Producer Liviana Palerma"). Not the word
+    function word ("The") or a known word opening the clause ("Producer Liviana Teodorescu"). Not the word
     after it: a rare word before a known one is as often a brand ("Umbra Travel"), whose known word would
     then be redacted wherever it recurs."""
     before = _NAME_BEFORE.search(text, sentence_start, start)
