@@ -1,5 +1,6 @@
 """The `warehouse` resource: dagster-duckdb's DuckDBResource, with connections closed however a block ends."""
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -7,8 +8,8 @@ import pytest
 from dagster_duckdb import DuckDBResource
 from pydantic import ValidationError
 
-from feedback_platform.resources import Warehouse, build_resources
-from feedback_platform.settings import PlatformSettings
+from feedback_platform.resources import DBT_PROJECT_DIR, Warehouse, build_resources
+from feedback_platform.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, PlatformSettings
 
 
 # Guards the single-writer rule: a block that raises must not leave its connection (and the lock) open.
@@ -34,3 +35,22 @@ def test_the_duckdb_memory_limit_setting_reaches_the_warehouse_connections(tmp_p
     assert limit == "300.0 MiB"
     with pytest.raises(ValidationError, match="duckdb_memory_limit"):
         PlatformSettings.from_environment(environ | {"FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT": "lots"})
+
+
+# Guards dbt's memory: while dbt runs, its profile reads the warehouse's file and memory limit from the
+# environment (the profile's fallback is the platform's default), and the environment is restored after.
+def test_dbt_gets_the_warehouse_file_and_memory_limit_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FEEDBACK_PLATFORM_DUCKDB", raising=False)
+    monkeypatch.setenv("FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT", "5GB")
+    warehouse = Warehouse(
+        database=str(tmp_path / "warehouse.duckdb"), connection_config={"memory_limit": "300MiB"}
+    )
+    with warehouse.visible_to_dbt():
+        assert os.environ["FEEDBACK_PLATFORM_DUCKDB"] == warehouse.database
+        assert os.environ["FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT"] == "300MiB"
+    assert "FEEDBACK_PLATFORM_DUCKDB" not in os.environ
+    assert os.environ["FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT"] == "5GB"
+    profile = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert f"env_var('FEEDBACK_PLATFORM_DUCKDB_MEMORY_LIMIT', '{DEFAULT_DUCKDB_MEMORY_LIMIT}')" in profile

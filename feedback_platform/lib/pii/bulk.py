@@ -121,6 +121,16 @@ class BulkRedactor:
             self._redactor = PiiRedactor(self.config)
         return self._redactor.find_spans(texts)
 
+    @property
+    def workers_running(self) -> bool:
+        """True while worker processes are up (they start on the first call with many uncached texts)."""
+        return self._pool is not None and self._pool.started
+
+    def stop_workers(self) -> None:
+        """Stop the worker processes, if any; the next call that needs them starts them again."""
+        if self._pool is not None:
+            self._pool.close()
+
     def close(self) -> None:
         """Stop the worker processes and close the cache file."""
         if self._pool is not None:
