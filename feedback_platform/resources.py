@@ -31,7 +31,7 @@ from feedback_platform.lib.logs.quarantine_share import QuarantineLimit
 from feedback_platform.lib.pii import KeyedPseudonyms, RedactorConfig
 from feedback_platform.lib.retention.windows import RetentionWindows
 from feedback_platform.lib.tenants import DEFAULT_RAW_TEXT_RETENTION_DAYS
-from feedback_platform.settings import PSEUDONYM_KEY_VARIABLE, PlatformSettings
+from feedback_platform.settings import DEFAULT_ERASURE_BATCH_DAYS, PSEUDONYM_KEY_VARIABLE, PlatformSettings
 
 if TYPE_CHECKING:
     from feedback_platform.lib.pii.bulk import BulkRedactor
@@ -213,7 +213,7 @@ class ErasureLog(dg.ConfigurableResource):
     how many landing days the nightly lets consent erasures wait to be carried out together."""
 
     log_dir: str
-    batch_days: int = 0
+    batch_days: int = DEFAULT_ERASURE_BATCH_DAYS
 
 
 class QuarantineLimits(dg.ConfigurableResource):

@@ -62,6 +62,9 @@ loaded (measured: 193 MiB more for one more 19 MiB day of realistic text), so 12
 frames near 1.3 GB, inside a nightly's 4 GB with the redaction workers: a backfill's peak memory follows its
 largest day, not its length. The sample's days are a fraction of a MiB: all of them run together."""
 
+DEFAULT_ERASURE_BATCH_DAYS = 0
+"""Consent erasures are carried out the night each arrives unless a deployment sets a batch window."""
+
 DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 """DuckDB's memory limit on the platform's connections. DuckDB's own default is 80% of the machine's memory;
 with a limit, joins, sorts and aggregations over a long history spill to `<warehouse>.tmp` instead, so a
@@ -97,7 +100,7 @@ class PlatformSettings(BaseModel, frozen=True):
     """Decompressed logs that one landing run of `feedback-platform materialize` loads at most: a range is
     run as consecutive groups of days up to this size (a larger day runs alone)."""
 
-    erasure_batch_days: int = Field(default=0, ge=0)
+    erasure_batch_days: int = Field(default=DEFAULT_ERASURE_BATCH_DAYS, ge=0)
     """How many landing days consent erasures may wait to be carried out together (0: the night each
     arrives). Removing bytes costs what history costs; a window of a few days pays it once for a batch."""
 
@@ -181,7 +184,9 @@ class PlatformSettings(BaseModel, frozen=True):
             max_landing_mib_per_run=int(
                 environ.get("FEEDBACK_PLATFORM_MAX_LANDING_MIB_PER_RUN", DEFAULT_MAX_LANDING_MIB_PER_RUN)
             ),
-            erasure_batch_days=int(environ.get("FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS", 0)),
+            erasure_batch_days=int(
+                environ.get("FEEDBACK_PLATFORM_ERASURE_BATCH_DAYS", DEFAULT_ERASURE_BATCH_DAYS)
+            ),
             dagster_storage="postgres" if environ.get(DAGSTER_POSTGRES_URL_VARIABLE) else "sqlite",
             max_quarantined_share=float(
                 environ.get("FEEDBACK_PLATFORM_MAX_QUARANTINED_SHARE", QuarantineLimit().max_share)

@@ -94,7 +94,7 @@ def consent_erasures(
         with own_landing_rewrites_recorded(context, landing.path):
             carry_out(places, batch)
     else:
-        wait_for_batch(places, batch)
+        wait_for_batch(places, records)  # `earlier` ones are in the log already
     return dg.MaterializeResult(
         metadata={
             "erasures": len(records),
