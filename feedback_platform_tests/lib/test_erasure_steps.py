@@ -22,6 +22,7 @@ from feedback_platform.lib.erasure.dataset_versions import RowsInScope, erase_da
 from feedback_platform.lib.erasure.landing_lines import tombstone_lines
 from feedback_platform.lib.erasure.log import ErasureRecord
 from feedback_platform.lib.erasure.requests import erased_subjects_with_rows
+from feedback_platform.lib.erasure.scope import SCOPE_TABLE, ScopeRequest, collect_scopes
 from feedback_platform.lib.erasure.subject import subject_sha256
 from feedback_platform.lib.logs.landing import read_landing_lines
 from feedback_platform.lib.logs.tombstones import tombstone_line
@@ -202,3 +203,39 @@ def test_rows_of_erased_subjects_created_before_their_erasure_are_found() -> Non
     assert erased_subjects_with_rows(con, [erasure]) == [erasure]
     assert erased_subjects_with_rows(con, [erasure], landing_dates=[date(2026, 11, 3)]) == [erasure]
     assert erased_subjects_with_rows(con, [erasure], landing_dates=[date(2026, 11, 2)]) == []
+
+
+# Guards the scope's quarantined lines: a broken line is the user's by its user_id field (with its tenant, or
+# the erasure's when it has none) or by any quoted string when it names the erasure's tenant or none; and a
+# line naming one of their responses (a quoted string or a bare word) goes too. The same user id in another
+# tenant, and a response id that only begins like theirs, stay.
+def test_quarantined_lines_of_the_user_or_naming_their_responses_are_in_scope() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "create table raw_responses as select * from (values"
+        " ('r-gone-1', 't', 'u_gone', timestamp '2026-11-01 08:00', 'responses/2026-11-01/a.jsonl', 1))"
+        " t(response_id, tenant_id, user_id, created_at, source_file, source_line)"
+    )
+    lines = [
+        '{"tenant_id": "t", "user_id": "u_gone", "messages": []}',
+        '["r-x", "t", "u_gone", "an array of the fields"]',
+        '{"user_id": "u_gone", "output": "cut sh',
+        '{"tenant_id": "other", "user_id": "u_gone"}',
+        '{"event_id": "e1", "response_id": "r-gone-1", "tenant_id": "t", "user_id": "u_kept"}',
+        "response r-gone-1 broken",
+        '{"tenant_id": "t", "user_id": "u_kept", "response_id": "r-gone-10"}',
+    ]
+    con.execute("create table quarantined_rows (source_file varchar, source_line bigint, raw_line varchar)")
+    con.executemany(
+        "insert into quarantined_rows values ('responses/2026-11-01/q.jsonl', ?, ?)",
+        [[number, line] for number, line in enumerate(lines, start=1)],
+    )
+    request = ScopeRequest(ERASURE, "t", subject_sha256("t", "u_gone"), datetime(2026, 11, 2))
+
+    counts = collect_scopes(con, [request])
+
+    quarantined = con.execute(
+        f"select line from {SCOPE_TABLE} where kind = 'line' and id like '%q.jsonl' order by line"
+    ).fetchall()
+    assert quarantined == [(1,), (2,), (3,), (5,), (6,)]
+    assert counts[ERASURE]["response"] == 1

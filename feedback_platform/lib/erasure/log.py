@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,10 @@ def record_path(log_dir: Path, erasure: str) -> Path:
 
 
 def save(log_dir: Path, record: ErasureRecord) -> None:
-    text = json.dumps(asdict(record), indent=2, sort_keys=True) + "\n"
+    """Write `record`'s file again. Its fields are read as they are, not deep-copied (`asdict`): a night's
+    batch saves each of its records once per step, and each record lists the whole batch."""
+    fields_of_record = {each.name: getattr(record, each.name) for each in fields(record)}
+    text = json.dumps(fields_of_record, indent=2, sort_keys=True) + "\n"
     Path(log_dir).mkdir(parents=True, exist_ok=True)
     write_file_atomically(
         record_path(log_dir, record.erasure_id),

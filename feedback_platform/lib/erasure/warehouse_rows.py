@@ -44,7 +44,7 @@ def delete_scope_rows(con: duckdb.DuckDBPyConnection, erasures: Mapping[str, str
     con.execute("begin transaction")
     try:
         for table in _base_tables(con):
-            condition = _row_condition(table_columns(con, table), erasure_ids)
+            condition = _row_condition(table, table_columns(con, table), erasure_ids)
             if condition is None:
                 continue
             sql = f"delete from {quote_identifier(table)} where {condition}"
@@ -74,11 +74,13 @@ def _base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def _row_condition(columns: Sequence[str], erasure_ids: Sequence[str]) -> str | None:
-    """The SQL condition that ties a row of a table with `columns` to the scope, or None if nothing can.
+def _row_condition(table: str, columns: Sequence[str], erasure_ids: Sequence[str]) -> str | None:
+    """The SQL condition that ties a row of `table` (with `columns`) to the scope, or None if nothing can.
 
     Rows are tied by the ids and lines the scope lists; the subject's tenant and user id tie the rows of a
-    table that has neither (a per-user table added later), whatever their time."""
+    table that has neither (a per-user table added later), whatever their time. A row citing an event in
+    scope among its `feedback_event_ids` is found by joining the unnested lists to the scope (testing each
+    row's list against the whole scope took 20 s for 300 erasures in one table of 100,000 rows)."""
     conditions = []
     for column in columns:
         if column == "response_id" or column.endswith("_response_id"):
@@ -87,7 +89,8 @@ def _row_condition(columns: Sequence[str], erasure_ids: Sequence[str]) -> str | 
             conditions.append(f"{column} in {scope_ids(erasure_ids, kind)}")
     if "feedback_event_ids" in columns:
         events = scope_ids(erasure_ids, "event")
-        conditions.append(f"list_has_any(feedback_event_ids, (select list(id) from {events}))")
+        cited = f"select rowid, unnest(feedback_event_ids) as event_id from {quote_identifier(table)}"
+        conditions.append(f"rowid in (select rowid from ({cited}) where event_id in {events})")
     if {"source_file", "source_line"} <= set(columns):
         lines = scope_ids(erasure_ids, "line").replace("select id from", "select (id, line) from")
         conditions.append(f"(source_file, source_line) in {lines}")

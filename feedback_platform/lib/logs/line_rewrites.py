@@ -52,7 +52,7 @@ def replace_lines(
 
 def _replace_file(path: Path, data: bytes) -> None:
     temp = path.with_name(f".tmp-{path.name}.partial")
-    content = gzip.compress(data, mtime=0) if path.name.endswith(".gz") else data
+    content = gzip.compress(data, compresslevel=6, mtime=0) if path.name.endswith(".gz") else data
     with temp.open("wb") as file:
         file.write(content)
         file.flush()
