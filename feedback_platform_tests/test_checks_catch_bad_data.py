@@ -184,6 +184,30 @@ def test_an_opted_out_users_sft_row_fails(
     assert_fails(evaluation, lambda text: reported in text)
 
 
+# The staged audits against the marts read only the mart rows the version names: an event a staged row was
+# selected by that left the mart, or whose author does not allow training, is still found.
+@pytest.mark.parametrize(
+    ("change", "check"),
+    [
+        ("delete from feedback_with_responses", "staged_sft_dataset_traces_to_feedback_events"),
+        (
+            "update feedback_with_responses set author_allows_training = false",
+            "staged_sft_dataset_selected_only_by_events_their_authors_allow",
+        ),
+    ],
+)
+def test_a_staged_row_selected_by_a_missing_or_withheld_event_fails(
+    sample_platform: SamplePlatform, platform_copy: PlatformSettings, change: str, check: str
+) -> None:
+    tamper(
+        platform_copy,
+        f"{change} where event_id = (select min(event_id) from"
+        " (select unnest(feedback_event_ids) as event_id from sft_examples))",
+    )
+    evaluation = run_check(platform_copy, sample_platform.instance, "staged_sft_dataset", check)
+    assert_fails(evaluation, lambda text: "'violations': 1" in text)
+
+
 # A published dataset's shard file changed after the fact no longer matches its content hash.
 def test_a_tampered_dataset_file_fails(
     sample_platform: SamplePlatform, platform_copy: PlatformSettings

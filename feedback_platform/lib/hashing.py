@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -101,6 +101,31 @@ def canonical_value(value: Any) -> Any:
 
 def canonical_json(value: Any) -> str:
     """One-line JSON with sorted keys, no insignificant whitespace and non-ASCII kept as is."""
-    return json.dumps(
-        canonical_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _dumps(canonical_value(value))
+
+
+def canonical_json_rows(rows: pl.DataFrame) -> Iterator[str]:
+    """:func:`canonical_json` of each row of ``rows`` (a dict of its columns), in order.
+
+    The same text, faster: only the columns whose type can hold a value JSON does not take as it is (a float,
+    a date, bytes ..., at any depth) go through :func:`canonical_value`; strings, integers, booleans and lists
+    and structs of them go to the C JSON encoder unchanged. Serialising the rows of a dataset shard is the
+    one per-row pass in Python of a dataset write, and the recursion was most of it."""
+    converted = [name for name, dtype in rows.schema.items() if not _json_native(dtype)]
+    for row in rows.iter_rows(named=True):
+        for name in converted:
+            row[name] = canonical_value(row[name])
+        yield _dumps(row)
+
+
+def _json_native(dtype: pl.DataType) -> bool:
+    """Whether every value of ``dtype`` comes out of Polars as data :func:`canonical_value` leaves as is."""
+    if isinstance(dtype, pl.List | pl.Array):
+        return _json_native(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return all(_json_native(field.dtype) for field in dtype.fields)
+    return dtype == pl.String or dtype == pl.Boolean or dtype == pl.Null or dtype.is_integer()
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)

@@ -4,7 +4,7 @@ reuse and row lineage."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +24,7 @@ from feedback_platform.lib.datasets.store import (
     version_problems,
     write_dataset_version,
 )
+from feedback_platform.lib.hashing import canonical_json, canonical_json_rows
 
 INPUTS = {"feedback_with_responses": {"data_version": "abc123", "partition": "2025-03-01"}}
 
@@ -74,6 +75,26 @@ def shard_files(root: Path) -> dict[str, bytes]:
         for path in sorted(shards.rglob("*"))
         if path.is_file()
     }
+
+
+# Guards the shard serialiser's shortcut: rows of every column type (floats with NaN and infinity, dates
+# and times, nested lists and structs, nulls, non-ASCII, quotes, line breaks) give canonical_json's text.
+def test_rows_serialise_exactly_as_canonical_json_does():
+    rows = pl.DataFrame(
+        {
+            "text": ['say "hi"\nthen — ünïcode', None, "\u2028"],
+            "count": [1, None, -(2**40)],
+            "flag": [True, False, None],
+            "score": [0.1, float("nan"), float("-inf")],
+            "day": [date(2026, 11, 3), None, date(1999, 1, 1)],
+            "at": [datetime(2026, 11, 3, 8, 30, 1, 5), None, datetime(2026, 1, 1)],
+            "messages": [[{"role": "user", "content": "a"}], [], None],
+            "weights": [[1.5, None], [float("inf")], []],
+            "nested": [{"day": date(2026, 1, 2), "ids": ["x"]}, None, {"day": None, "ids": []}],
+        }
+    )
+
+    assert list(canonical_json_rows(rows)) == [canonical_json(row) for row in rows.iter_rows(named=True)]
 
 
 def test_write_then_read_round_trips_rows_shard_by_shard(tmp_path):

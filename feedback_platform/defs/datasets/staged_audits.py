@@ -143,6 +143,10 @@ def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
     )
 
 
+_NAMED_IDS = "staged_ids"
+"""The temporary view of the ids the staged rows name (column ``id``) that a mart audit's query reads."""
+
+
 def _mart_audit(
     name: str,
     check: str,
@@ -151,9 +155,11 @@ def _mart_audit(
     query: str,
     audit: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
     columns: Sequence[str],
+    named_ids: Callable[[pl.DataFrame], pl.Series],
 ) -> dg.AssetChecksDefinition:
-    """A check of the staged rows' ``columns`` against `query` over one mart: passes when
-    `audit(rows, mart_rows)` finds no violation."""
+    """A check of the staged rows' ``columns`` against one mart: passes when `audit(rows, mart_rows)` finds no
+    violation. `query` reads the mart's rows of the ids the staged rows name (`named_ids(rows)`, in the view
+    :data:`_NAMED_IDS`), so what leaves DuckDB grows with the version, not with the mart's history."""
 
     @_staged_check(name, check, description, additional_deps=[mart])
     def _check(
@@ -162,10 +168,20 @@ def _mart_audit(
         version, _ = _staged_version(context.instance, name)
         rows = read_staged_version(dataset_store.path, name, version, columns)
         with warehouse.connect() as con:
+            con.register(_NAMED_IDS, named_ids(rows).alias("id").to_frame().to_arrow())
             mart_rows = con.sql(query).pl()
         return _stamped(violations_check_result(rows, audit(rows, mart_rows)), staged_version=version)
 
     return _check
+
+
+def _event_ids(rows: pl.DataFrame) -> pl.Series:
+    return rows.get_column("feedback_event_ids").explode().drop_nulls().unique()
+
+
+def _response_ids(rows: pl.DataFrame) -> pl.Series:
+    columns = response_id_columns(rows.columns)
+    return pl.concat([rows.get_column(column) for column in columns]).drop_nulls().unique()
 
 
 def _traces_to_feedback_events(kind: DatasetKind) -> dg.AssetChecksDefinition:
@@ -176,9 +192,10 @@ def _traces_to_feedback_events(kind: DatasetKind) -> dg.AssetChecksDefinition:
         "Every row names the feedback events it was selected by, and each is an event of "
         "feedback_with_responses (dataset row → lineage → feedback event).",
         "feedback_with_responses",
-        "select event_id from feedback_with_responses",
+        f"select event_id from feedback_with_responses where event_id in (select id from {_NAMED_IDS})",
         lambda rows, events: rows_without_known_events(rows, key_column, events.get_column("event_id")),
         columns=[key_column, *response_id_columns(kind.curation.columns), "feedback_event_ids"],
+        named_ids=_event_ids,
     )
 
 
@@ -190,9 +207,11 @@ def _selected_only_by_events_their_authors_allow(kind: DatasetKind) -> dg.AssetC
         "someone else than the response's user who does not allow training (author_allows_training in "
         "feedback_with_responses): another tenant's or a non-consenting author's words are in no row.",
         "feedback_with_responses",
-        "select event_id from feedback_with_responses where not author_allows_training",
+        "select event_id from feedback_with_responses"
+        f" where not author_allows_training and event_id in (select id from {_NAMED_IDS})",
         lambda rows, events: rows_selected_by(rows, kind.key_column, events.get_column("event_id")),
         columns=[kind.key_column, *response_id_columns(kind.curation.columns), "feedback_event_ids"],
+        named_ids=_event_ids,
     )
 
 
@@ -203,9 +222,11 @@ def _excludes_users_who_opted_out(kind: DatasetKind) -> dg.AssetChecksDefinition
         "excludes_users_who_opted_out",
         "No row comes from a response whose user opted out of training or asked for erasure.",
         "response_signals",
-        "select response_id, training_allowed from response_signals",
+        "select response_id, training_allowed from response_signals"
+        f" where response_id in (select id from {_NAMED_IDS})",
         lambda rows, consent: rows_of_withheld_users(rows, id_columns, consent),
         columns=id_columns,
+        named_ids=_response_ids,
     )
 
 

@@ -58,7 +58,7 @@ from feedback_platform.lib.atomic_files import write_file_atomically
 from feedback_platform.lib.curation.suites import SPLITS
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.store import PARQUET_OPTIONS
-from feedback_platform.lib.hashing import canonical_json
+from feedback_platform.lib.hashing import canonical_json_rows
 
 PARQUET = "parquet"
 """The format that writes the rows themselves rather than a record shape."""
@@ -252,7 +252,7 @@ def _write_jsonl(records: pl.DataFrame, path: Path) -> None:
     """One canonical JSON object per row of ``records``, in row order."""
     # Polars' JSON writer promises neither key order nor float text across versions; this one pass over the
     # rows is the only per-row Python of an export, as in the dataset store.
-    _write_text("".join(canonical_json(record) + "\n" for record in records.iter_rows(named=True)), path)
+    _write_text("".join(line + "\n" for line in canonical_json_rows(records)), path)
 
 
 def _write_text(text: str, path: Path) -> None:

@@ -42,7 +42,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from feedback_platform.lib.atomic_files import write_file_atomically
-from feedback_platform.lib.hashing import canonical_json, file_sha256
+from feedback_platform.lib.hashing import canonical_json, canonical_json_rows, file_sha256
 
 VERSION_HEX_CHARS = 16
 """Length of version and shard ids: the prefix of their content hash."""
@@ -139,7 +139,7 @@ def _canonical_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
 def _canonical_jsonl(rows: pl.DataFrame) -> bytes:
     # Canonical text needs exact control over key order and float formatting, which Polars' JSON writer does
     # not promise across versions; serialisation is one pass over the rows and is what gets hashed.
-    return "".join(canonical_json(row) + "\n" for row in rows.iter_rows(named=True)).encode("utf-8")
+    return "".join(line + "\n" for line in canonical_json_rows(rows)).encode("utf-8")
 
 
 def _identical_row_positions(
