@@ -235,7 +235,7 @@ def test_unchanged_shards_are_neither_written_nor_scanned_again(history: Version
     scans = {
         evaluation.check_name: evaluation.metadata
         for evaluation in history.changed.get_asset_check_evaluations()
-        if evaluation.check_name.endswith("_holds_no_residual_pii")
+        if evaluation.check_name.endswith(("_holds_no_residual_pii", "_keeps_each_prompt_in_one_split"))
     }
     old = {name: version for name, (version,) in history.before.versions.items()}
     eval_scan = scans["staged_eval_dataset_holds_no_residual_pii"]
@@ -254,4 +254,6 @@ def test_unchanged_shards_are_neither_written_nor_scanned_again(history: Version
         == staged["staged_sft_dataset"]["shards_written"].value
     )
     assert sft_scan["rows_checked"].value == sum(shard["row_count"] for shard in unaudited)
+    split_scan = scans["staged_sft_dataset_keeps_each_prompt_in_one_split"]
+    assert split_scan["shards_audited"].value == len(unaudited)
     assert len(unaudited) > 0

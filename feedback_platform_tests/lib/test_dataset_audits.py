@@ -2,12 +2,14 @@
 
 import polars as pl
 
+from feedback_platform.lib.curation.finishing import split_expr
+from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.audits import (
     pairs_without_a_preference,
-    prompts_in_both_splits,
     prompts_shared_with,
     residual_pii_in_rows,
     rows_of_other_tenants,
+    rows_outside_their_prompts_split,
     rows_selected_by,
     rows_without_known_events,
 )
@@ -17,16 +19,25 @@ def _messages(text: str) -> list[dict[str, str]]:
     return [{"role": "user", "content": text}]
 
 
-# Guards the split audit: near-duplicate prompts (case, punctuation) on both sides are one leak.
-def test_a_prompt_in_both_splits_is_found_up_to_near_duplicates() -> None:
-    rows = pl.DataFrame(
-        {
-            "messages": [_messages("Reset my password?"), _messages("reset my  password"), _messages("Hi")],
-            "split": ["train", "validation", "train"],
-        }
+# Guards the split audit: a row is judged alone against its prompt's assigned split, near-duplicate prompts
+# (case, spacing, punctuation) share it, so one of them on the other side is found; all in their split pass.
+def test_a_row_outside_its_prompts_split_is_found_up_to_near_duplicates() -> None:
+    prompts = ["Reset my password?", "reset my  password", "Hi", "Opening hours?", "Cancel my plan"]
+    assigned = (
+        pl.DataFrame({"messages": [_messages(prompt) for prompt in prompts]})
+        .with_columns(split=split_expr(prompt_key_expr(pl.col("messages")), 50))
+        .get_column("split")
+        .to_list()
     )
-    leaks = prompts_in_both_splits(rows)
-    assert leaks.height == 1 and leaks["rows"].item() == 2
+    assert assigned[0] == assigned[1] and set(assigned) == {"train", "validation"}
+    in_place = pl.DataFrame({"messages": [_messages(prompt) for prompt in prompts], "split": assigned})
+    assert rows_outside_their_prompts_split(in_place, 50).is_empty()
+
+    other_side = {"train": "validation", "validation": "train"}[assigned[1]]
+    moved = in_place.with_columns(split=pl.Series([assigned[0], other_side, *assigned[2:]]))
+    leaks = rows_outside_their_prompts_split(moved, 50)
+    assert leaks.height == 1 and leaks["rows"].item() == 1
+    assert leaks["splits"].item().to_list() == [other_side]
 
 
 # Guards the eval holdout audit.

@@ -10,17 +10,20 @@ from collections.abc import Callable, Sequence
 import dagster as dg
 import polars as pl
 
+from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.defs.datasets.metadata import last_passed_check_metadata, recorded_metadata
 from feedback_platform.defs.expectation_checks import suite_check_result, violations_check_result
+from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.eval import EVAL_KIND
 from feedback_platform.lib.datasets.audits import (
     PREFERENCE_AUDIT_VERSION,
+    SPLIT_AUDIT_VERSION,
     pairs_without_a_preference,
-    prompts_in_both_splits,
     prompts_shared_with,
     residual_pii_in_rows,
     rows_of_other_tenants,
     rows_of_withheld_users,
+    rows_outside_their_prompts_split,
     rows_selected_by,
     rows_without_known_events,
 )
@@ -31,7 +34,8 @@ from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
 from feedback_platform.lib.quality import build_expectations
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
-StagedAudit = Callable[[pl.DataFrame], dg.AssetCheckResult]
+RowLocalAudit = Callable[[pl.DataFrame, CurationRules], dg.AssetCheckResult]
+"""Judges rows one by one under the curation rules in force."""
 
 
 def _staged_version(instance: dg.DagsterInstance, name: str) -> tuple[str, dict[str, str]]:
@@ -58,20 +62,6 @@ def _staged_check(
     )
 
 
-def _row_audit(
-    name: str, check: str, description: str, audit: StagedAudit, columns: Sequence[str] | None = None
-) -> dg.AssetChecksDefinition:
-    """A check that needs only the staged rows of the version; only ``columns`` of them when given."""
-
-    @_staged_check(name, check, description)
-    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
-        result = audit(read_staged_version(dataset_store.path, name, version, columns))
-        return _stamped(result, staged_version=version)
-
-    return _check
-
-
 def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
     name, suite = kind.name, kind.row_suite
 
@@ -87,23 +77,33 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
 
 
 def _row_local_audit(
-    name: str, check: str, description: str, audit: StagedAudit, audit_version: str
+    name: str,
+    check: str,
+    description: str,
+    audit: RowLocalAudit,
+    audit_version: Callable[[CurationRules], str],
 ) -> dg.AssetChecksDefinition:
     """A check that judges each row alone, so it reads only the shards of the staged version that the last
-    version it passed (under the same ``audit_version``) does not hold: a nightly audits the shards it wrote.
+    version it passed under the same ``audit_version`` does not hold: a nightly audits the shards it wrote.
+    ``audit_version`` names the audit's code and the settings of the rules in force it judges by, so an
+    edit of those has every shard judged again and an edit of other rules does not.
     """
 
     @_staged_check(name, check, description)
-    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
+    def _check(
+        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, curation_rules: CurationRulesFile
+    ) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
+        rules = curation_rules.rules
+        judged_under = audit_version(rules)
         (spec,) = context.check_specs
-        passed_version = _version_passed(context.instance, spec.key, audit_version)
+        passed_version = _version_passed(context.instance, spec.key, judged_under)
         shards = unaudited_shards(dataset_store.path, name, version, passed_version)
         rows = read_staged_version(dataset_store.path, name, version, only_shards=shards)
         return _stamped(
-            audit(rows),
+            audit(rows, rules),
             staged_version=version,
-            audit_version=audit_version,
+            audit_version=judged_under,
             shards_audited=len(shards),
             carried_over_from=passed_version or "-",
         )
@@ -128,18 +128,22 @@ def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefiniti
         "A pattern scan of every text in the version (prompts, context, outputs, targets) finds no email, "
         "phone number, card number or credential. The shards of the last version that passed this scan, "
         "with the same patterns, are not scanned again: a nightly scans the shards it wrote.",
-        lambda rows: violations_check_result(rows, residual_pii_in_rows(rows, key_column)),
-        audit_version=f"residual-{RESIDUAL_SCAN_VERSION}",
+        lambda rows, _rules: violations_check_result(rows, residual_pii_in_rows(rows, key_column)),
+        audit_version=lambda _rules: f"residual-{RESIDUAL_SCAN_VERSION}",
     )
 
 
 def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
-    return _row_audit(
+    return _row_local_audit(
         name,
         "keeps_each_prompt_in_one_split",
-        "No normalised prompt has rows in both the train and the validation split.",
-        lambda rows: violations_check_result(rows, prompts_in_both_splits(rows)),
-        columns=["messages", "split"],
+        "Every row is in the split its normalised prompt is assigned by the rules' validation_percent, so no "
+        "prompt has rows in both train and validation. The shards of the last version that passed, at the "
+        "same validation_percent, are not judged again.",
+        lambda rows, rules: violations_check_result(
+            rows, rows_outside_their_prompts_split(rows, rules.split.validation_percent)
+        ),
+        audit_version=lambda rules: f"split-{SPLIT_AUDIT_VERSION} at {rules.split.validation_percent}%",
     )
 
 
@@ -291,8 +295,8 @@ def _prefers_a_different_non_empty_text(name: str) -> dg.AssetChecksDefinition:
         "prefers_a_different_non_empty_text",
         "No pair prefers a text over itself (whitespace normalised), and neither side is empty. The shards "
         "of the last version that passed are not judged again.",
-        lambda rows: violations_check_result(rows, pairs_without_a_preference(rows)),
-        audit_version=f"preference-{PREFERENCE_AUDIT_VERSION}",
+        lambda rows, _rules: violations_check_result(rows, pairs_without_a_preference(rows)),
+        audit_version=lambda _rules: f"preference-{PREFERENCE_AUDIT_VERSION}",
     )
 
 

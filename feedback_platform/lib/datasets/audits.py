@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from feedback_platform.lib.curation.finishing import split_expr
 from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.index import lineage_rows
 from feedback_platform.lib.pii import find_residual_pii
@@ -49,13 +50,24 @@ def rows_of_withheld_users(
     return used.join(withheld, on="response_id", how="semi").sort("response_id")
 
 
-def prompts_in_both_splits(rows: pl.DataFrame) -> pl.DataFrame:
-    """Normalised prompts with rows in both train and validation, with their row counts per split."""
+SPLIT_AUDIT_VERSION = "1"
+"""The version of :func:`rows_outside_their_prompts_split`: bump it when it would judge a stored row
+differently, so that the shards it passed before are judged again."""
+
+
+def rows_outside_their_prompts_split(rows: pl.DataFrame, validation_percent: int) -> pl.DataFrame:
+    """Normalised prompts with rows in another split than the one the prompt is assigned under
+    ``validation_percent`` (:func:`split_expr`), with the splits of those rows and how many there are.
+
+    The split is a function of the prompt alone, so when no row is outside its prompt's split no prompt is
+    in both train and validation, in these rows or in any version made of rows that pass: each row is
+    judged alone, and a version's audit needs only its new shards."""
+    prompt_key = prompt_key_expr(pl.col("messages"))
     return (
-        rows.with_columns(prompt_key=prompt_key_expr(pl.col("messages")))
+        rows.with_columns(prompt_key=prompt_key)
+        .filter(pl.col("split").ne_missing(split_expr(pl.col("prompt_key"), validation_percent)))
         .group_by("prompt_key")
         .agg(splits=pl.col("split").unique().sort(), rows=pl.len())
-        .filter(pl.col("splits").list.len() > 1)
         .sort("prompt_key")
     )
 
