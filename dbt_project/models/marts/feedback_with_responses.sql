@@ -18,9 +18,14 @@
 
 with
 
+-- The recomputed events are chosen here, before the consent joins, so DuckDB reads the joined view for those
+-- events alone (filtering the final rows instead took 9.0 s rather than 2.7 s on 30 days of 20,000).
 events_with_responses as (
 
     select * from {{ ref('int_feedback_events_joined_to_responses') }}
+    {% if not recomputes_every_event() -%}
+    where event_id in (select event_id from recomputed_feedback_events)
+    {%- endif %}
 
 ),
 
@@ -114,9 +119,6 @@ final as (
         response_source_line
 
     from with_consent
-    {% if not recomputes_every_event() -%}
-    where event_id in (select event_id from recomputed_feedback_events)
-    {%- endif %}
 
 )
 
