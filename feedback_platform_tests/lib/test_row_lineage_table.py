@@ -76,17 +76,23 @@ def test_a_sync_traces_only_the_shards_no_version_listed_before(tmp_path, con):
 
 def test_a_sync_drops_versions_no_longer_stored_and_retraces_lost_rows(tmp_path, con):
     # Guards self-repair: a removed version is unlisted and its shard's lineage goes; a shard missing rows
-    # is traced again.
+    # is traced again, whole and once (what was left of it does not stay beside the new lineage).
     root = tmp_path / "datasets"
-    kept, removed = _store(root, ["a"]), _store(root, ["x", "y"])
+    kept, removed = _store(root, ["a", "b"]), _store(root, ["x", "y"])
     sync_row_lineage(con, list_dataset_versions(root), root)
+    kept_lineage = f"select * from {SHARD_LINEAGE_TABLE} where row_id in ('a', 'b') order by all"
+    before = con.execute(kept_lineage).fetchall()
     con.execute(f"delete from {SHARD_LINEAGE_TABLE} where row_id = 'a'")
 
     registry = list_dataset_versions(root).filter(pl.col("version") != removed)
     sync = sync_row_lineage(con, registry, root)
     assert (sync.dropped, sync.traced, len(sync.shards_traced)) == ([f"sft@{removed}"], [], 1)
     assert con.execute(f"select distinct version from {LINEAGE_TABLE}").fetchall() == [(kept,)]
-    assert con.execute(f"select distinct row_id from {SHARD_LINEAGE_TABLE}").fetchall() == [("a",)]
+    assert con.execute(f"select distinct row_id from {SHARD_LINEAGE_TABLE} order by 1").fetchall() == [
+        ("a",),
+        ("b",),
+    ]
+    assert con.execute(kept_lineage).fetchall() == before
 
 
 def test_latest_version_lineage_holds_the_latest_versions_rows_only(tmp_path, con):
