@@ -82,11 +82,13 @@ def _row_local_audit(
     description: str,
     audit: RowLocalAudit,
     audit_version: Callable[[CurationRules], str],
+    columns: Sequence[str] | None = None,
 ) -> dg.AssetChecksDefinition:
     """A check that judges each row alone, so it reads only the shards of the staged version that the last
-    version it passed under the same ``audit_version`` does not hold: a nightly audits the shards it wrote.
-    ``audit_version`` names the audit's code and the settings of the rules in force it judges by, so an
-    edit of those has every shard judged again and an edit of other rules does not.
+    version it passed under the same ``audit_version`` does not hold: a nightly audits the shards it wrote;
+    only ``columns`` of them when given. ``audit_version`` names the audit's code and the settings of the
+    rules in force it judges by, so an edit of those has every shard judged again and an edit of other rules
+    does not.
     """
 
     @_staged_check(name, check, description)
@@ -99,7 +101,7 @@ def _row_local_audit(
         (spec,) = context.check_specs
         passed_version = _version_passed(context.instance, spec.key, judged_under)
         shards = unaudited_shards(dataset_store.path, name, version, passed_version)
-        rows = read_staged_version(dataset_store.path, name, version, only_shards=shards)
+        rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=shards)
         return _stamped(
             audit(rows, rules),
             staged_version=version,
@@ -144,6 +146,7 @@ def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
             rows, rows_outside_their_prompts_split(rows, rules.split.validation_percent)
         ),
         audit_version=lambda rules: f"split-{SPLIT_AUDIT_VERSION} at {rules.split.validation_percent}%",
+        columns=["messages", "split"],
     )
 
 
