@@ -123,13 +123,6 @@ def replace_rows_matching(
     _replace_slice(con, table, rows, where, list(match.values()))
 
 
-def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
-    """Insert `rows` into the existing `table` by name, in one transaction."""
-    with _transaction(con, rows):
-        _require_same_columns(con, table, rows.columns)
-        con.execute(f"insert into {quote_identifier(table)} by name select * from {_INCOMING}")
-
-
 def _replace_slice(
     con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, where: str, params: list[object]
 ) -> None:

@@ -64,12 +64,9 @@ def sync_row_lineage(
 
     A version not listed yet has its shards listed; a version no longer in the registry is unlisted. A shard
     a version lists is traced anew when its lineage holds fewer or more distinct rows than the shard has
-    (never traced, or rows lost); lineage of a shard no version lists is deleted. What is left of the
-    lineage of shards to trace again is deleted first, in one statement, and each shard's lineage is then
-    inserted in its own transaction, so an interrupted sync leaves whole shards and the next one completes
-    it (deleting shard by shard read the whole table once per shard: a nightly of templated text traces
-    every date's shard of every dataset). A version an erasure withdrew has no rows left to trace: it counts
-    as no longer in the registry.
+    (never traced, or rows lost); lineage of a shard no version lists is deleted. Each shard is replaced in
+    its own transaction, so an interrupted sync leaves whole shards and the next one completes it. A version
+    an erasure withdrew has no rows left to trace: it counts as no longer in the registry.
     """
     registry = registry.filter(pl.col("status") == "published")
     _create_tables(con)
@@ -94,17 +91,15 @@ def sync_row_lineage(
             _version_shards(datasets_root, name, version),
             {"dataset": name, "version": version},
         )
-    untraced = _untraced_shards(con)
-    _delete_partial_lineage(con, [(name, shard) for name, _, shard, rows_traced in untraced if rows_traced])
     shards_traced = []
-    for name, version, shard, _ in untraced:
+    for name, version, shard in _untraced_shards(con):
         key_column = stored[name, version]
         columns = lineage_columns(list(read_manifest(datasets_root, name, version)["schema"]), key_column)
         rows = read_dataset_version(datasets_root, name, version, columns, only_shards=[shard])
         lineage = lineage_rows(rows, name=name, version=shard, key_column=key_column).rename(
             {"version": "shard"}
         )
-        warehouse.append_rows(con, SHARD_LINEAGE_TABLE, lineage)
+        warehouse.replace_rows_matching(con, SHARD_LINEAGE_TABLE, lineage, {"dataset": name, "shard": shard})
         shards_traced.append(f"{name}/{shard}")
     con.execute(
         f"""delete from {SHARD_LINEAGE_TABLE} where (dataset, shard) not in (
@@ -161,31 +156,19 @@ def _version_shards(datasets_root: Path, name: str, version: str) -> pl.DataFram
     )
 
 
-def _untraced_shards(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
-    """(dataset, a version listing it, shard, rows its lineage traces now) of each listed shard whose lineage
-    does not cover its rows."""
+def _untraced_shards(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """(dataset, a version listing it, shard) of each listed shard whose lineage does not cover its rows."""
     return con.execute(
         f"""
         with traced as ({_TRACED_PER_SHARD})
-        select listing.dataset, min(listing.version), listing.shard, coalesce(traced.rows_traced, 0)
+        select listing.dataset, min(listing.version), listing.shard
         from {VERSION_SHARDS_TABLE} as listing
         left join traced using (dataset, shard)
         where coalesce(traced.rows_traced, 0) != listing.shard_rows
-        group by listing.dataset, listing.shard, traced.rows_traced
+        group by listing.dataset, listing.shard
         order by 1, 3
         """
     ).fetchall()
-
-
-def _delete_partial_lineage(con: duckdb.DuckDBPyConnection, shards: list[tuple[str, str]]) -> None:
-    """Delete the lineage rows of the (dataset, shard) pairs of `shards`, in one statement."""
-    if shards:
-        listed = "select unnest(?::varchar[]) as dataset, unnest(?::varchar[]) as shard"
-        pairs = f"select (dataset, shard) from ({listed})"
-        con.execute(
-            f"delete from {SHARD_LINEAGE_TABLE} where (dataset, shard) in ({pairs})",
-            [[dataset for dataset, _ in shards], [shard for _, shard in shards]],
-        )
 
 
 def traced_row_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
