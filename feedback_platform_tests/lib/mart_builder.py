@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+import duckdb
 import polars as pl
 
 MESSAGE = pl.Struct({"role": pl.String, "content": pl.String})
@@ -147,3 +148,10 @@ class Mart:
 
 def by_response(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {row["response_id"]: row for row in frame.iter_rows(named=True)}
+
+
+def store_mart(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    """Replace the warehouse's ``feedback_with_responses`` with ``frame``."""
+    con.register("mart_frame", frame.to_arrow())
+    con.execute("create or replace table feedback_with_responses as select * from mart_frame")
+    con.unregister("mart_frame")

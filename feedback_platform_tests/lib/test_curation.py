@@ -30,7 +30,7 @@ from feedback_platform.lib.curation.selection import curate_frame, curate_table
 from feedback_platform.lib.curation.sft import SFT_CURATION
 from feedback_platform.lib.curation.signals import response_signals
 from feedback_platform.lib.curation.text_facts import text_facts
-from feedback_platform_tests.lib.mart_builder import MART_SCHEMA, Mart, by_response, response
+from feedback_platform_tests.lib.mart_builder import MART_SCHEMA, Mart, by_response, response, store_mart
 
 RULES = parse_rules({**load_rules().model_dump(mode="json"), "eval_holdout": {"datasets": []}})
 """The shipped rules without the eval holdout: these marts ask few prompts, so holding out the eval ones
@@ -401,12 +401,6 @@ def test_prompt_identity_covers_roles_contents_and_boundaries(first, second, sam
     assert (ids.n_unique() == 1) is same
 
 
-def _store_mart(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    con.register("mart_frame", frame.to_arrow())
-    con.execute("create or replace table feedback_with_responses as select * from mart_frame")
-    con.unregister("mart_frame")
-
-
 def _three_responses_mart() -> Mart:
     mart = Mart()
     r1, r2, r3 = response("r1", output="Good."), response("r2", output="Bad."), response("r3", output="Meh.")
@@ -424,7 +418,7 @@ def test_curated_tables_in_a_duckdb_file_hold_the_rows_of_the_frame_path(tmp_pat
     # (a response's events split across batches), the texts joined back in SQL: the rows of the frame path.
     frame = _three_responses_mart().frame()
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
-        _store_mart(con, frame)
+        store_mart(con, frame)
         refresh = refresh_text_facts(con, batch_rows=2)
         assert (refresh.added, refresh.removed, refresh.total) == (frame.height, 0, frame.height)
         assert set(facts_out_of_step(con).values()) == {0}
@@ -443,12 +437,12 @@ def test_a_refresh_recomputes_only_the_facts_of_new_changed_and_gone_texts(tmp_p
     # refuses to run over facts that miss an event.
     mart = _three_responses_mart()
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
-        _store_mart(con, mart.frame())
+        store_mart(con, mart.frame())
         refresh_text_facts(con)
         mart.event(response("r4", output="New."), "thumb", "up")
         edited = pl.when(pl.col("edit_text") == "Better.").then(pl.lit("Best.")).otherwise("edit_text")
         frame = mart.frame().with_columns(edit_text=edited).filter(pl.col("signal") != "copy")
-        _store_mart(con, frame)
+        store_mart(con, frame)
         assert facts_out_of_step(con) == {
             "events_without_facts": 1,
             "facts_of_changed_texts": 1,
@@ -471,7 +465,7 @@ def test_curating_again_writes_only_the_rows_whose_values_or_texts_changed(tmp_p
     # full curation.
     mart = _three_responses_mart()
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
-        _store_mart(con, mart.frame())
+        store_mart(con, mart.frame())
         refresh_text_facts(con)
         first = curate_table(con, KTO_CURATION, RULES, target_table="kto_rows")
         assert first.rows == first.rows_written > 0
@@ -489,7 +483,7 @@ def test_curating_again_writes_only_the_rows_whose_values_or_texts_changed(tmp_p
             .then(context)
             .otherwise("retrieved_context"),
         )
-        _store_mart(con, frame)
+        store_mart(con, frame)
         refresh_text_facts(con)
         again = curate_table(con, KTO_CURATION, RULES, target_table="kto_rows")
         stored = con.sql("select * from kto_rows").pl().sort("example_id")

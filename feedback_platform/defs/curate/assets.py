@@ -80,6 +80,7 @@ def _curated_asset(kind: DatasetKind) -> dg.AssetsDefinition:
                 "table": kind.curated_table,
                 "dagster/row_count": curated.rows,
                 "rows_written": curated.rows_written,
+                "prompts_selected": curated.prompts_selected,
                 "rules_version": rules.version,
                 "rules_sha256": rules.sha256,
             }

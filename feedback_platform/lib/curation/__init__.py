@@ -15,11 +15,8 @@ from feedback_platform.lib.curation.config import (
 from feedback_platform.lib.curation.dpo import DPO_COLUMNS, select_dpo_pairs
 from feedback_platform.lib.curation.eval import EVAL_COLUMNS, select_eval_examples
 from feedback_platform.lib.curation.kto import KTO_COLUMNS, select_kto_examples
+from feedback_platform.lib.curation.selection import CURATION_CODE_VERSION
 from feedback_platform.lib.curation.sft import SFT_COLUMNS, select_sft_examples
-
-CURATION_CODE_VERSION = "1.3.0"
-"""The code version of the ``select_*`` functions (the rules file has a version of its own): bump it when a
-code change would select other rows from the same mart and rules, so Dagster marks curated tables stale."""
 
 __all__ = [
     "CURATION_CODE_VERSION",

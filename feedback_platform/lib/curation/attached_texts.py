@@ -13,14 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
-import polars as pl
 
 from feedback_platform.lib.warehouse import quote_identifier, table_columns, table_exists
 
 RESPONSE_TEXT_FIELDS = ("messages", "retrieved_context", "output")
 """The response's texts a curated row can carry."""
-
-_SELECTED = "_selected_rows"
 
 
 @dataclass(frozen=True)
@@ -76,12 +73,12 @@ class _TextJoin:
             with responses as (
                 select response_id{response_texts}
                 from {mart}
-                where response_id in ({_union_of(references.responses)})
+                where response_id in ({_union_of(references.responses, source)})
                 group by response_id
             ),
             edits as (
                 select event_id, edit_text from {mart}
-                where event_id in ({_union_of(references.edits)})
+                where event_id in ({_union_of(references.edits, source)})
             )
             select {", ".join(values)}
             from {source} s {references.joins(responses="responses", edits="edits")}
@@ -125,11 +122,12 @@ def _aliases(columns: object, prefix: str) -> dict[str, str]:
     return {column: f"{prefix}{index}" for index, column in enumerate(distinct)}
 
 
-def _union_of(aliases: dict[str, str]) -> str:
-    """SQL listing the ids the selected rows reference in these columns (nothing, for none)."""
+def _union_of(aliases: dict[str, str], rows: str) -> str:
+    """SQL listing the ids the ``rows`` (a table, or a query in parentheses) reference in these columns
+    (nothing, for none)."""
     if not aliases:
         return "select null"
-    return " union ".join(f"select {quote_identifier(column)} from {_SELECTED}" for column in aliases)
+    return " union ".join(f"select {quote_identifier(column)} from {rows}" for column in aliases)
 
 
 def _text_value(text: AttachedText, references: _References) -> str:
@@ -154,8 +152,9 @@ def row_digests_table(target_table: str) -> str:
 
 def update_with_texts(
     con: duckdb.DuckDBPyConnection,
-    selected: pl.DataFrame,
     *,
+    selected_table: str,
+    scope: str | None,
     texts: Sequence[AttachedText],
     columns: Sequence[str],
     id_column: str,
@@ -164,18 +163,20 @@ def update_with_texts(
     facts_table: str,
     target_table: str,
 ) -> int:
-    """Bring ``target_table`` to the ``selected`` rows, their ``texts`` taken from ``mart_table``, rewriting
-    only the rows that changed; the number of rows written.
+    """Bring the rows of ``target_table`` in ``scope`` to the rows of ``selected_table``, their ``texts``
+    taken from ``mart_table``, rewriting only the rows that changed; the number of rows written.
 
-    ``columns`` is the table's column order: each is a text of ``texts`` or a column of ``selected``.
-    Columns of ``selected`` that only find a text (its reference columns) are not written unless named.
+    ``selected_table`` holds the selected rows with their ``prompt_key`` and ``_selected_hash`` (Polars'
+    row hash of their values); ``scope`` is SQL listing the prompt keys they were selected for, and the
+    table's rows of other prompts are kept; None means every prompt, and the table is written whole.
+    ``columns`` is the table's column order: each is a text of ``texts`` or a column of the selected rows.
+    Columns that only find a text (its reference columns) are not written unless named.
 
-    A row's digest hashes its selected values (Polars' row hash) and the fingerprints, in ``facts_table``,
-    of the mart rows its texts come from (``texts_hash``: for a response, the least of its events'). The
-    digests of the last write are kept in :func:`row_digests_table`. A row whose id and digest are both
-    there is left in place; the others are deleted and inserted, all in one transaction. A nightly thus
-    writes the texts of its new and changed rows, not of the history. Without digests, or when the table
-    has other columns or another row count than its digests, the table is written whole.
+    A row's digest hashes its selected values and the fingerprints, in ``facts_table``, of the mart rows its
+    texts come from (``texts_hash``: for a response, the least of its events'). The digests of the last
+    write are kept in :func:`row_digests_table`. A row in scope whose id and digest are both there is left
+    in place; the others are deleted and inserted. A nightly thus writes the texts of its new and changed
+    rows, not of the history. Run it in a transaction: it writes the table and its digests in steps.
     """
     join = _TextJoin(texts, columns, order_by, mart_table)
     target, digests, key = (
@@ -183,48 +184,48 @@ def update_with_texts(
         quote_identifier(row_digests_table(target_table)),
         quote_identifier(id_column),
     )
-    whole = not _digests_in_step(con, target_table, columns)
-    con.register(_SELECTED, selected.with_columns(_selected_hash=selected.hash_rows(seed=0)).to_arrow())
+    con.execute(
+        f"create or replace temp table _new_digests as "
+        f"{_digests_sql(texts, id_column, selected_table, mart_table, facts_table)}"
+    )
     try:
-        con.execute(
-            f"create or replace temp table _new_digests as "
-            f"{_digests_sql(texts, id_column, mart_table, facts_table)}"
-        )
-        con.begin()
-        try:
-            if whole:
-                con.execute(f"create or replace table {target} as {join.select(_SELECTED)}")
-                written = selected.height
-            else:
-                con.execute(
-                    f"create or replace temp table _changed as "
-                    f"select row_id from _new_digests anti join {digests} using (row_id, digest)"
-                )
-                con.execute(
-                    f"delete from {target} where {key} in "
-                    f"(select row_id from {digests} anti join _new_digests using (row_id, digest))"
-                )
-                changed = f"(select * from {_SELECTED} where {key} in (select row_id from _changed))"
-                con.execute(f"insert into {target} by name {join.select(changed)}")
-                ((written,),) = con.execute("select count(*) from _changed").fetchall()
+        if scope is None:
+            con.execute(f"create or replace table {target} as {join.select(selected_table)}")
             con.execute(f"create or replace table {digests} as select * from _new_digests")
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+            ((written,),) = con.execute(f"select count(*) from {target}").fetchall()
+            return written
+        con.execute(
+            f"create or replace temp table _changed as "
+            f"select row_id from _new_digests anti join {digests} using (row_id, digest)"
+        )
+        con.execute(
+            f"create or replace temp table _gone as select row_id from {digests} "
+            f"where prompt_key in ({scope}) and row_id not in (select row_id from _new_digests)"
+        )
+        con.execute(
+            f"delete from {target} where {key} in "
+            f"(select row_id from _changed union all select row_id from _gone)"
+        )
+        changed = f"(select * from {selected_table} where {key} in (select row_id from _changed))"
+        con.execute(f"insert into {target} by name {join.select(changed)}")
+        con.execute(f"delete from {digests} where prompt_key in ({scope})")
+        con.execute(f"insert into {digests} by name select * from _new_digests")
+        ((written,),) = con.execute("select count(*) from _changed").fetchall()
+        return written
     finally:
-        con.unregister(_SELECTED)
-        for temporary in ("_new_digests", "_changed"):
+        for temporary in ("_new_digests", "_changed", "_gone"):
             con.execute(f"drop table if exists {temporary}")
-    return written
 
 
-def _digests_in_step(con: duckdb.DuckDBPyConnection, target_table: str, columns: Sequence[str]) -> bool:
-    """Whether the table and its digests are those of one earlier write with these columns."""
+def digests_in_step(con: duckdb.DuckDBPyConnection, target_table: str, columns: Sequence[str]) -> bool:
+    """Whether the table and its digests are those of one earlier write with these columns, so that
+    :func:`update_with_texts` can replace the rows of some prompts and keep the others."""
     digests_table = row_digests_table(target_table)
     if not (table_exists(con, target_table) and table_exists(con, digests_table)):
         return False
-    if table_columns(con, target_table) != list(columns):
+    if table_columns(con, target_table) != list(columns) or "prompt_key" not in table_columns(
+        con, digests_table
+    ):
         return False
     ((rows, digests),) = con.execute(
         f"select (select count(*) from {quote_identifier(target_table)}), "
@@ -233,8 +234,10 @@ def _digests_in_step(con: duckdb.DuckDBPyConnection, target_table: str, columns:
     return rows == digests
 
 
-def _digests_sql(texts: Sequence[AttachedText], id_column: str, mart_table: str, facts_table: str) -> str:
-    """Each selected row's id and digest (see :func:`update_with_texts`)."""
+def _digests_sql(
+    texts: Sequence[AttachedText], id_column: str, selected_table: str, mart_table: str, facts_table: str
+) -> str:
+    """Each selected row's id, prompt and digest (see :func:`update_with_texts`)."""
     references = _References.of(texts)
     facts = quote_identifier(facts_table)
     prints = [f"{alias}.texts_hash" for alias in (*references.responses.values(), *references.edits.values())]
@@ -243,8 +246,8 @@ def _digests_sql(texts: Sequence[AttachedText], id_column: str, mart_table: str,
         with response_prints as (
             select m.response_id, min(f.texts_hash) as texts_hash
             from {quote_identifier(mart_table)} m join {facts} f using (event_id)
-            where m.response_id in ({_union_of(references.responses)})
+            where m.response_id in ({_union_of(references.responses, selected_table)})
             group by m.response_id
         )
-        select s.{quote_identifier(id_column)} as row_id, {digest} as digest
-        from {_SELECTED} s {references.joins(responses="response_prints", edits=facts)}"""
+        select s.{quote_identifier(id_column)} as row_id, s.prompt_key, {digest} as digest
+        from {selected_table} s {references.joins(responses="response_prints", edits=facts)}"""

@@ -107,14 +107,11 @@ def refresh_text_facts(
     return FactsRefresh(removed=held_before + added - total, added=added, total=total)
 
 
-def read_signals_and_facts(
+def require_facts_of_every_event(
     con: duckdb.DuckDBPyConnection, *, mart_table: str = MART_TABLE, facts_table: str = FACTS_TABLE
-) -> pl.DataFrame:
-    """Per mart event, its :data:`SIGNAL_COLUMNS` and its text facts: what the rules select over.
-
-    Raises :class:`StaleTextFactsError` when an event of the mart has no facts: the facts table was not
-    refreshed since the mart was built, and selecting anyway would silently drop those events.
-    """
+) -> None:
+    """Raise :class:`StaleTextFactsError` when an event of the mart has no facts: the facts table was not
+    refreshed since the mart was built, and selecting anyway would silently drop those events."""
     mart, facts = quote_identifier(mart_table), quote_identifier(facts_table)
     ((missing,),) = con.execute(
         f"select count(*) from {mart} m anti join {facts} f using (event_id)"
@@ -124,9 +121,26 @@ def read_signals_and_facts(
             f"{missing} events of {mart_table} have no row in {facts_table}: "
             f"materialise {facts_table} after {mart_table} before curating"
         )
+
+
+def read_signals_and_facts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    mart_table: str = MART_TABLE,
+    facts_table: str = FACTS_TABLE,
+    prompt_keys: str | None = None,
+) -> pl.DataFrame:
+    """Per mart event, its :data:`SIGNAL_COLUMNS` and its text facts: what the rules select over; only the
+    events of the prompts ``prompt_keys`` lists (SQL), when given.
+
+    An event without facts is left out: check first with :func:`require_facts_of_every_event`.
+    """
+    mart, facts = quote_identifier(mart_table), quote_identifier(facts_table)
     signals = ", ".join(f"m.{quote_identifier(column)}" for column in SIGNAL_COLUMNS)
     fact_values = ", ".join(f"f.{quote_identifier(column)}" for column in FACT_COLUMNS)
-    return con.sql(f"select {signals}, {fact_values} from {mart} m join {facts} f using (event_id)").pl()
+    where = "" if prompt_keys is None else f"where f.prompt_key in ({prompt_keys})"
+    query = f"select {signals}, {fact_values} from {mart} m join {facts} f using (event_id) {where}"
+    return con.sql(query).pl()
 
 
 def facts_out_of_step(

@@ -15,12 +15,35 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from feedback_platform.lib.curation.attached_texts import AttachedText, update_with_texts
+from feedback_platform.lib.curation.attached_texts import AttachedText, digests_in_step, update_with_texts
 from feedback_platform.lib.curation.config import CurationRules
-from feedback_platform.lib.curation.facts_table import FACTS_TABLE, read_signals_and_facts, refresh_text_facts
+from feedback_platform.lib.curation.facts_table import (
+    FACTS_TABLE,
+    read_signals_and_facts,
+    refresh_text_facts,
+    require_facts_of_every_event,
+)
+from feedback_platform.lib.curation.prompt_scope import (
+    PROMPT_KEY,
+    PromptScope,
+    close_scope,
+    open_scope,
+    save_prompt_prints,
+)
 from feedback_platform.lib.curation.signals import RESPONSE_DATE
 from feedback_platform.lib.curation.text_facts import MART_TABLE
 from feedback_platform.lib.warehouse import quote_identifier
+
+CURATION_CODE_VERSION = "1.3.0"
+"""The code version of the kinds' selectors (the rules file has a version of its own): bump it when a code
+change would select other rows from the same mart and rules, so Dagster marks curated tables stale and the
+next curation selects every prompt again (:mod:`feedback_platform.lib.curation.prompt_scope`)."""
+
+SELECTION_BATCH_EVENTS = 100_000
+"""Events whose prompts are selected at a time: what bounds the memory of a first build or a rules change
+(the selection over 600,000 events of 30 days of the sample's templated text peaked above 4 GB)."""
+
+_SELECTED = "_selected_rows"
 
 Selector = Callable[[pl.LazyFrame, CurationRules], pl.LazyFrame]
 """The mart's facts and the rules in; the selected rows, with references instead of texts, out."""
@@ -60,10 +83,12 @@ class Curation:
 
 @dataclass(frozen=True)
 class CuratedTable:
-    """What a curation wrote: the rows the table holds, and those written because they were new or changed."""
+    """What a curation wrote: the rows the table holds, those written because they were new or changed, and
+    the prompts selected again (:mod:`feedback_platform.lib.curation.prompt_scope`)."""
 
     rows: int
     rows_written: int
+    prompts_selected: int
 
 
 def curate_table(
@@ -74,26 +99,77 @@ def curate_table(
     target_table: str,
     mart_table: str = MART_TABLE,
     facts_table: str = FACTS_TABLE,
+    batch_events: int = SELECTION_BATCH_EVENTS,
 ) -> CuratedTable:
-    """Bring ``target_table`` to the kind's rows of the mart ``mart_table``, writing only the rows that
-    changed since its last write (:func:`update_with_texts`).
+    """Bring ``target_table`` to the kind's rows of the mart ``mart_table``, selecting again only the prompts
+    whose events changed since its last curation (:func:`open_scope`) and writing only the rows that changed
+    (:func:`update_with_texts`), in one transaction.
 
     ``facts_table`` must be refreshed since the mart last changed (:func:`refresh_text_facts`).
     """
-    facts = read_signals_and_facts(con, mart_table=mart_table, facts_table=facts_table)
-    selected = curation.select(facts.lazy(), rules).select(curation.selected_columns).collect()
-    written = update_with_texts(
+    require_facts_of_every_event(con, mart_table=mart_table, facts_table=facts_table)
+    scope = open_scope(
         con,
-        selected,
-        texts=curation.texts,
-        columns=curation.columns,
-        id_column=curation.id_column,
-        order_by=curation.table_order,
+        target_table=target_table,
         mart_table=mart_table,
         facts_table=facts_table,
-        target_table=target_table,
+        salt=f"{CURATION_CODE_VERSION}/{rules.sha256}",
+        whole=not digests_in_step(con, target_table, curation.columns),
+        batch_events=batch_events,
     )
-    return CuratedTable(rows=selected.height, rows_written=written)
+    try:
+        _select_into(con, curation, rules, scope, mart_table=mart_table, facts_table=facts_table)
+        con.begin()
+        try:
+            written = update_with_texts(
+                con,
+                selected_table=_SELECTED,
+                scope=None if scope.whole else f"select {PROMPT_KEY} from {scope.table}",
+                texts=curation.texts,
+                columns=curation.columns,
+                id_column=curation.id_column,
+                order_by=curation.table_order,
+                mart_table=mart_table,
+                facts_table=facts_table,
+                target_table=target_table,
+            )
+            save_prompt_prints(con, scope, target_table=target_table)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        con.execute(f"drop table if exists {_SELECTED}")
+        close_scope(con)
+    ((rows,),) = con.execute(f"select count(*) from {quote_identifier(target_table)}").fetchall()
+    return CuratedTable(rows=rows, rows_written=written, prompts_selected=scope.prompts)
+
+
+def _select_into(
+    con: duckdb.DuckDBPyConnection,
+    curation: Curation,
+    rules: CurationRules,
+    scope: PromptScope,
+    *,
+    mart_table: str,
+    facts_table: str,
+) -> None:
+    """Select the rows of the prompts in ``scope``, a batch at a time, into the temporary table of selected
+    rows, each with its prompt and the hash of its values."""
+    columns = [*curation.selected_columns, PROMPT_KEY]
+    for batch in range(scope.batches):
+        facts = read_signals_and_facts(
+            con, mart_table=mart_table, facts_table=facts_table, prompt_keys=scope.batch_sql(batch)
+        )
+        selected = curation.select(facts.lazy(), rules).select(columns).collect()
+        del facts
+        rows = selected.with_columns(_selected_hash=selected.drop(PROMPT_KEY).hash_rows(seed=0)).to_arrow()
+        con.register("_selected_batch", rows)
+        try:
+            statement = f"create temp table {_SELECTED} as" if batch == 0 else f"insert into {_SELECTED}"
+            con.execute(f"{statement} select * from _selected_batch")
+        finally:
+            con.unregister("_selected_batch")
 
 
 def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -> pl.DataFrame:
