@@ -94,13 +94,18 @@ def suite_check_result(
 
 
 def violations_check_result(rows: pl.DataFrame, violations: pl.DataFrame) -> dg.AssetCheckResult:
-    """Passed when there are no `violations` among `rows`; the first five go to metadata as a sample, as
-    `shown_frame` lets metadata show them: ids, dates, numbers and names, no text nor user id (Dagster's
-    storage cannot forget them when a user is erased)."""
+    """Passed when there are no `violations` among `rows` (see :func:`violations_result`)."""
+    return violations_result(rows.height, violations)
+
+
+def violations_result(rows_checked: int, violations: pl.DataFrame) -> dg.AssetCheckResult:
+    """Passed when there are no `violations` among the rows checked; the first five go to metadata as a
+    sample, as `shown_frame` lets metadata show them: ids, dates, numbers and names, no text nor user id
+    (Dagster's storage cannot forget them when a user is erased)."""
     return dg.AssetCheckResult(
         passed=violations.height == 0,
         metadata={
-            "rows_checked": rows.height,
+            "rows_checked": rows_checked,
             "violations": violations.height,
             "sample": dg.MetadataValue.md(_markdown_table(shown_frame(violations.head(SAMPLE_ROWS)))),
         },

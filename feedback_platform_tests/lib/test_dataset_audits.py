@@ -10,6 +10,7 @@ from feedback_platform.lib.datasets.audits import (
     residual_pii_in_rows,
     rows_of_other_tenants,
     rows_outside_their_prompts_split,
+    rows_not_judged,
     rows_selected_by,
     rows_without_known_events,
 )
@@ -91,3 +92,20 @@ def test_rows_without_known_events_and_other_tenants() -> None:
     assert missing["row_id"].to_list() == ["e2", "e3"]
     assert rows_of_other_tenants(rows, "acme").rows() == [("globex", 1)]
     assert rows_selected_by(rows, "example_id", pl.Series(["f404", "f9"])).rows() == [("e2", ["f404"])]
+
+
+# Guards what a row-local audit may skip: only rows equal, in every column read (nested messages included),
+# to a row it judged; a row changed in one nested field, or moved to another split, is judged again.
+def test_rows_not_judged_are_those_differing_from_every_judged_row_in_some_value() -> None:
+    judged = pl.DataFrame(
+        {"messages": [_messages("Reset my password?"), _messages("Hi")], "split": ["train", "validation"]}
+    )
+    rows = pl.DataFrame(
+        {
+            "messages": [_messages("Hi"), _messages("Reset my password!"), _messages("Hi")],
+            "split": ["validation", "train", "train"],
+        }
+    )
+    left = rows_not_judged(rows, judged)
+    assert left.to_dicts() == rows.tail(2).to_dicts()
+    assert rows_not_judged(judged, judged).is_empty()

@@ -11,13 +11,14 @@ from feedback_platform.lib.datasets.catalog import DatasetRef, latest_versions, 
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.lib.datasets.publication import (
     LATEST_POINTER,
+    ShardToAudit,
     latest_version,
     publish_dataset_version,
     publish_dataset_versions,
     read_staged_manifest,
     read_staged_version,
+    shards_to_audit,
     staging_root,
-    unaudited_shards,
 )
 from feedback_platform.lib.datasets.store import shard_ids, version_problems, write_dataset_version
 from feedback_platform.lib.datasets.unused_files import RemovedFiles, remove_unused_files
@@ -135,18 +136,26 @@ def test_publishing_an_unknown_version_fails(tmp_path: Path) -> None:
 
 
 # Guards what a row-local audit judges of a nightly version: only the shards the version it last passed does
-# not hold; every shard when it passed none, or when that version is gone.
-def test_unaudited_shards_are_those_the_audited_version_does_not_hold(tmp_path: Path) -> None:
+# not hold, each with that version's shard of the same date (whose rows it judged); every shard, with none,
+# when it passed no version, or when that version is gone.
+def test_shards_to_audit_are_those_the_audited_version_does_not_hold(tmp_path: Path) -> None:
     first = _stage(tmp_path, FIRST)
     publish_dataset_version(tmp_path, "sft", first)
-    second = _stage(tmp_path, SECOND)
+    second = _stage(tmp_path, SECOND.with_columns(completion=pl.Series(["x", "w", "z"])))
     first_shards, second_shards = (
         shard_ids(read_staged_manifest(tmp_path, "sft", version)) for version in (first, second)
     )
-    assert second_shards[0] == first_shards[0]
-    assert unaudited_shards(tmp_path, "sft", second, first) == second_shards[1:]
-    assert unaudited_shards(tmp_path, "sft", second, None) == second_shards
-    assert unaudited_shards(tmp_path, "sft", second, "0123456789abcdef") == second_shards
+    assert len(second_shards) == 2 and not set(second_shards) & set(first_shards)
+    day_1, day_2 = second_shards
+    assert shards_to_audit(tmp_path, "sft", second, first) == [
+        ShardToAudit(day_1, judged_shard=first_shards[0]),
+        ShardToAudit(day_2, judged_shard=None),
+    ]
+    everything = [ShardToAudit(day_1, None), ShardToAudit(day_2, None)]
+    assert shards_to_audit(tmp_path, "sft", second, None) == everything
+    assert shards_to_audit(tmp_path, "sft", second, "0123456789abcdef") == everything
+    publish_dataset_version(tmp_path, "sft", second)
+    assert shards_to_audit(tmp_path, "sft", second, second) == []
 
 
 # Guards the clean-up after a failed audit: the next staging removes the failed staged version, the shard

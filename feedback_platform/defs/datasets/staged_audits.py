@@ -12,7 +12,11 @@ import polars as pl
 
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.defs.datasets.metadata import last_passed_check_metadata, recorded_metadata
-from feedback_platform.defs.expectation_checks import suite_check_result, violations_check_result
+from feedback_platform.defs.expectation_checks import (
+    suite_check_result,
+    violations_check_result,
+    violations_result,
+)
 from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.eval import EVAL_KIND
 from feedback_platform.lib.datasets.audits import (
@@ -22,6 +26,7 @@ from feedback_platform.lib.datasets.audits import (
     prompts_shared_with,
     residual_pii_in_rows,
     rows_of_other_tenants,
+    rows_not_judged,
     rows_of_withheld_users,
     rows_outside_their_prompts_split,
     rows_selected_by,
@@ -29,13 +34,13 @@ from feedback_platform.lib.datasets.audits import (
 )
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import read_staged_version, unaudited_shards
+from feedback_platform.lib.datasets.publication import read_staged_version, shards_to_audit
 from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
 from feedback_platform.lib.quality import build_expectations
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
 
-RowLocalAudit = Callable[[pl.DataFrame, CurationRules], dg.AssetCheckResult]
-"""Judges rows one by one under the curation rules in force."""
+RowLocalAudit = Callable[[pl.DataFrame, CurationRules], pl.DataFrame]
+"""Judges rows one by one under the curation rules in force: the rows in violation."""
 
 
 def _staged_version(instance: dg.DagsterInstance, name: str) -> tuple[str, dict[str, str]]:
@@ -80,15 +85,18 @@ def _row_local_audit(
     name: str,
     check: str,
     description: str,
-    audit: RowLocalAudit,
+    find_violations: RowLocalAudit,
     audit_version: Callable[[CurationRules], str],
     columns: Sequence[str] | None = None,
 ) -> dg.AssetChecksDefinition:
-    """A check that judges each row alone, so it reads only the shards of the staged version that the last
-    version it passed under the same ``audit_version`` does not hold: a nightly audits the shards it wrote;
-    only ``columns`` of them when given. ``audit_version`` names the audit's code and the settings of the
-    rules in force it judges by, so an edit of those has every shard judged again and an edit of other rules
-    does not.
+    """A check that judges each row alone, from ``columns`` of it (every column when None), under the
+    settings of the rules that ``audit_version`` names.
+
+    It judges only what the last version it passed under the same ``audit_version`` did not hold: the
+    shards that version does not list, and in each of them only the rows whose ``columns`` differ from
+    every row of that version's shard of the same date (:func:`rows_not_judged`). A nightly thus judges
+    the rows it wrote, shard by shard, so memory holds one shard. An edit of the settings ``audit_version``
+    names has every row judged again; an edit of other rules does not.
     """
 
     @_staged_check(name, check, description)
@@ -100,10 +108,19 @@ def _row_local_audit(
         judged_under = audit_version(rules)
         (spec,) = context.check_specs
         passed_version = _version_passed(context.instance, spec.key, judged_under)
-        shards = unaudited_shards(dataset_store.path, name, version, passed_version)
-        rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=shards)
+        shards = shards_to_audit(dataset_store.path, name, version, passed_version)
+        rows_judged, violations = 0, []
+        for shard in shards:
+            rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=[shard.shard])
+            if shard.judged_shard is not None:
+                judged = read_staged_version(
+                    dataset_store.path, name, passed_version, columns, only_shards=[shard.judged_shard]
+                )
+                rows = rows_not_judged(rows, judged)
+            rows_judged += rows.height
+            violations.append(find_violations(rows, rules))
         return _stamped(
-            audit(rows, rules),
+            violations_result(rows_judged, pl.concat(violations) if violations else pl.DataFrame()),
             staged_version=version,
             audit_version=judged_under,
             shards_audited=len(shards),
@@ -130,7 +147,7 @@ def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefiniti
         "A pattern scan of every text in the version (prompts, context, outputs, targets) finds no email, "
         "phone number, card number or credential. The shards of the last version that passed this scan, "
         "with the same patterns, are not scanned again: a nightly scans the shards it wrote.",
-        lambda rows, _rules: violations_check_result(rows, residual_pii_in_rows(rows, key_column)),
+        lambda rows, _rules: residual_pii_in_rows(rows, key_column),
         audit_version=lambda _rules: f"residual-{RESIDUAL_SCAN_VERSION}",
     )
 
@@ -142,9 +159,7 @@ def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
         "Every row is in the split its normalised prompt is assigned by the rules' validation_percent, so no "
         "prompt has rows in both train and validation. The shards of the last version that passed, at the "
         "same validation_percent, are not judged again.",
-        lambda rows, rules: violations_check_result(
-            rows, rows_outside_their_prompts_split(rows, rules.split.validation_percent)
-        ),
+        lambda rows, rules: rows_outside_their_prompts_split(rows, rules.split.validation_percent),
         audit_version=lambda rules: f"split-{SPLIT_AUDIT_VERSION} at {rules.split.validation_percent}%",
         columns=["messages", "split"],
     )
@@ -298,7 +313,7 @@ def _prefers_a_different_non_empty_text(name: str) -> dg.AssetChecksDefinition:
         "prefers_a_different_non_empty_text",
         "No pair prefers a text over itself (whitespace normalised), and neither side is empty. The shards "
         "of the last version that passed are not judged again.",
-        lambda rows, _rules: violations_check_result(rows, pairs_without_a_preference(rows)),
+        lambda rows, _rules: pairs_without_a_preference(rows),
         audit_version=lambda _rules: f"preference-{PREFERENCE_AUDIT_VERSION}",
     )
 

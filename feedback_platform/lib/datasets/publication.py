@@ -35,7 +35,7 @@ from feedback_platform.lib.datasets.store import (
     STAGING_DIR,
     read_dataset_version,
     read_manifest,
-    shard_ids,
+    shards_by_value,
     version_dir,
 )
 
@@ -94,18 +94,37 @@ def read_staged_manifest(datasets_root: Path, name: str, version: str) -> dict[s
     return read_manifest(datasets_root, name, version, staged=is_staged(datasets_root, name, version))
 
 
-def unaudited_shards(datasets_root: Path, name: str, version: str, audited_version: str | None) -> list[str]:
+@dataclass(frozen=True)
+class ShardToAudit:
+    """A shard of a staged version that an audit judging each row alone has not passed, and the shard of
+    the same date (``value``) in the version it last passed, whose rows it has judged, if there is one."""
+
+    shard: str
+    judged_shard: str | None
+
+
+def shards_to_audit(
+    datasets_root: Path, name: str, version: str, audited_version: str | None
+) -> list[ShardToAudit]:
     """The shards of ``version`` that ``audited_version`` does not list: what an audit that judges each row
-    alone and passed ``audited_version`` has not judged yet. Every shard when there is no such version, or
-    when it is gone (erased). Stored shards never change, so a shard it passed once passes again."""
-    shards = shard_ids(read_staged_manifest(datasets_root, name, version))
-    if audited_version is None:
-        return shards
-    try:
-        audited = set(shard_ids(read_staged_manifest(datasets_root, name, audited_version)))
-    except FileNotFoundError:
-        return shards
-    return [shard for shard in shards if shard not in audited]
+    alone and passed ``audited_version`` has not judged yet, each with the shard of the same date
+    ``audited_version`` holds. Every shard, without such shards, when there is no such version or when it
+    is gone (erased). Stored shards never change, so a shard it passed once passes again."""
+    manifest = read_staged_manifest(datasets_root, name, version)
+    audited: dict[str, str] = {}
+    if audited_version is not None:
+        try:
+            audited_manifest = read_staged_manifest(datasets_root, name, audited_version)
+        except FileNotFoundError:
+            audited_manifest = None
+        if audited_manifest is not None:
+            audited = shards_by_value(audited_manifest)
+    judged = set(audited.values())
+    return [
+        ShardToAudit(shard, audited.get(value))
+        for value, shard in shards_by_value(manifest).items()
+        if shard not in judged
+    ]
 
 
 def is_staged(datasets_root: Path, name: str, version: str) -> bool:

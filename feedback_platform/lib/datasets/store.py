@@ -497,6 +497,14 @@ def shard_ids(manifest: dict[str, Any]) -> list[str]:
     return [shard["shard"] for shard in manifest["shards"]] if "shards" in manifest else [manifest["version"]]
 
 
+def shards_by_value(manifest: dict[str, Any]) -> dict[str, str]:
+    """Shard value (the date its rows share) → shard id, in shard order (a version written before shards:
+    one whole shard, its own id)."""
+    if "shards" not in manifest:
+        return {WHOLE_VERSION: manifest["version"]}
+    return {shard["value"]: shard["shard"] for shard in manifest["shards"]}
+
+
 def shard_rows(manifest: dict[str, Any]) -> list[int]:
     """The row counts of a version's shards, in shard order (a version written before shards: its own)."""
     return (
