@@ -8,9 +8,9 @@ from feedback_platform.lib.datasets.audits import (
     pairs_without_a_preference,
     prompts_shared_with,
     residual_pii_in_rows,
+    rows_not_judged,
     rows_of_other_tenants,
     rows_outside_their_prompts_split,
-    rows_not_judged,
     rows_selected_by,
     rows_without_known_events,
 )
