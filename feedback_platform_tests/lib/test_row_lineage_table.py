@@ -18,7 +18,7 @@ from feedback_platform.lib.datasets.row_lineage_table import (
     sync_row_lineage,
     traced_row_counts,
 )
-from feedback_platform.lib.datasets.store import write_dataset_version
+from feedback_platform.lib.datasets.store import read_manifest, shard_ids, write_dataset_version
 
 
 def _examples(ids: list[str]) -> pl.DataFrame:
@@ -93,6 +93,31 @@ def test_a_sync_drops_versions_no_longer_stored_and_retraces_lost_rows(tmp_path,
         ("b",),
     ]
     assert con.execute(kept_lineage).fetchall() == before
+
+
+def test_an_interrupted_sync_leaves_the_lineage_as_it_was_and_the_next_completes_it(tmp_path, con):
+    # Guards the one transaction of a sync: when tracing fails on a later shard (here an unreadable file),
+    # the shards traced before it are not committed alone, and the next sync traces every shard.
+    root = tmp_path / "datasets"
+    first = _store(root, ["a"])
+    sync_row_lineage(con, list_dataset_versions(root), root)
+    before = con.execute(f"select * from {SHARD_LINEAGE_TABLE} order by all").fetchall()
+    second = _store(root, ["b", "x"])  # two new shards: the 1st and the 2nd of the month
+    new_shards = sorted(
+        set(shard_ids(read_manifest(root, "sft", second))) - {*shard_ids(read_manifest(root, "sft", first))}
+    )
+    parquet = root / "sft" / "shards" / new_shards[-1] / "data.parquet"  # the shard traced last
+    intact = parquet.read_bytes()
+    parquet.write_bytes(intact[: len(intact) // 2])
+    with pytest.raises(pl.exceptions.ComputeError, match="parquet"):
+        sync_row_lineage(con, list_dataset_versions(root), root)
+    assert con.execute(f"select * from {SHARD_LINEAGE_TABLE} order by all").fetchall() == before
+
+    parquet.write_bytes(intact)
+    sync = sync_row_lineage(con, list_dataset_versions(root), root)
+    assert len(sync.shards_traced) == 2
+    counts = traced_row_counts(con).rows()
+    assert sorted(counts) == sorted([("sft", first, 1, 1), ("sft", second, 2, 2)])
 
 
 def test_latest_version_lineage_holds_the_latest_versions_rows_only(tmp_path, con):

@@ -64,9 +64,10 @@ def sync_row_lineage(
 
     A version not listed yet has its shards listed; a version no longer in the registry is unlisted. A shard
     a version lists is traced anew when its lineage holds fewer or more distinct rows than the shard has
-    (never traced, or rows lost); lineage of a shard no version lists is deleted. Each shard is replaced in
-    its own transaction, so an interrupted sync leaves whole shards and the next one completes it. A version
-    an erasure withdrew has no rows left to trace: it counts as no longer in the registry.
+    (never traced, or rows lost); lineage of a shard no version lists is deleted. The shards' lineage is
+    replaced in one transaction (a commit per shard was a third of the sync's time, at 120 shards a night):
+    an interrupted sync leaves it as it was, and the next one traces them again. A version an erasure
+    withdrew has no rows left to trace: it counts as no longer in the registry.
     """
     registry = registry.filter(pl.col("status") == "published")
     _create_tables(con)
@@ -92,19 +93,23 @@ def sync_row_lineage(
             {"dataset": name, "version": version},
         )
     shards_traced = []
-    for name, version, shard in _untraced_shards(con):
-        key_column = stored[name, version]
-        columns = lineage_columns(list(read_manifest(datasets_root, name, version)["schema"]), key_column)
-        rows = read_dataset_version(datasets_root, name, version, columns, only_shards=[shard])
-        lineage = lineage_rows(rows, name=name, version=shard, key_column=key_column).rename(
-            {"version": "shard"}
+    con.begin()
+    try:
+        for name, version, shard in _untraced_shards(con):
+            key_column = stored[name, version]
+            columns = lineage_columns(list(read_manifest(datasets_root, name, version)["schema"]), key_column)
+            rows = read_dataset_version(datasets_root, name, version, columns, only_shards=[shard])
+            lineage = lineage_rows(rows, name=name, version=shard, key_column=key_column)
+            _replace_shard_lineage(con, name, shard, lineage.rename({"version": "shard"}))
+            shards_traced.append(f"{name}/{shard}")
+        con.execute(
+            f"""delete from {SHARD_LINEAGE_TABLE} where (dataset, shard) not in (
+                select (dataset, shard) from {VERSION_SHARDS_TABLE})"""
         )
-        warehouse.replace_rows_matching(con, SHARD_LINEAGE_TABLE, lineage, {"dataset": name, "shard": shard})
-        shards_traced.append(f"{name}/{shard}")
-    con.execute(
-        f"""delete from {SHARD_LINEAGE_TABLE} where (dataset, shard) not in (
-            select (dataset, shard) from {VERSION_SHARDS_TABLE})"""
-    )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
     (total,) = con.execute(f"select count(*) from {SHARD_LINEAGE_TABLE}").fetchall()[0]
     return LineageSync(
         traced=[f"{name}@{version}" for name, version in new],
@@ -112,6 +117,18 @@ def sync_row_lineage(
         shards_traced=shards_traced,
         rows=total,
     )
+
+
+def _replace_shard_lineage(
+    con: duckdb.DuckDBPyConnection, name: str, shard: str, lineage: pl.DataFrame
+) -> None:
+    """Replace the lineage of dataset ``name``'s ``shard`` with ``lineage``, in the caller's transaction."""
+    con.register("_shard_lineage", lineage.to_arrow())
+    try:
+        con.execute(f"delete from {SHARD_LINEAGE_TABLE} where dataset = ? and shard = ?", [name, shard])
+        con.execute(f"insert into {SHARD_LINEAGE_TABLE} by name select * from _shard_lineage")
+    finally:
+        con.unregister("_shard_lineage")
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
