@@ -156,6 +156,18 @@ def read_table(
     return relation.pl()
 
 
+def read_table_batches(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], batch_rows: int
+) -> Iterator[pl.DataFrame]:
+    """The ``columns`` of every row of ``table``, ``batch_rows`` rows at a time, from one scan: memory holds
+    one batch whatever the table's size. Nothing else may run on ``con`` until the batches are read."""
+    if not table_exists(con, table):
+        raise LookupError(f"table {table} does not exist yet: materialise it first")
+    selected = ", ".join(quote_identifier(column) for column in columns)
+    for batch in con.sql(f"select {selected} from {quote_identifier(table)}").to_arrow_reader(batch_rows):
+        yield pl.from_arrow(batch)
+
+
 def read_table_parts(
     con: duckdb.DuckDBPyConnection, table: str, part_column: str, where: Mapping[str, object] | None = None
 ) -> Iterator[pl.DataFrame]:

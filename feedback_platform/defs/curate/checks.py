@@ -4,13 +4,17 @@ rules: a version names one content; and on the text facts: they describe the mar
 import dagster as dg
 import polars as pl
 
-from feedback_platform.defs.expectation_checks import predicate_check, suite_check_result
+from feedback_platform.defs.expectation_checks import suite_check_result, violations_result
 from feedback_platform.lib.curation.facts_table import FACTS_TABLE, facts_out_of_step
-from feedback_platform.lib.datasets.audits import pairs_without_a_preference, rows_of_withheld_users
+from feedback_platform.lib.datasets.audits import (
+    PREFERENCE_COLUMNS,
+    pairs_without_a_preference,
+    rows_of_withheld_users,
+)
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.quality import build_expectations
-from feedback_platform.lib.warehouse import read_table
+from feedback_platform.lib.warehouse import read_table, read_table_batches
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 
@@ -29,13 +33,30 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
     return _check
 
 
+PREFERENCE_CHECK_BATCH_ROWS = 50_000
+"""Pairs the preference check holds at a time: their texts are most of the curated table's bytes."""
+
+
 def _prefers_a_different_text(kind: DatasetKind) -> dg.AssetChecksDefinition:
-    return predicate_check(
-        asset=kind.curated_table,
+    table = kind.curated_table
+
+    @dg.asset_check(
+        asset=table,
         name=f"{kind.name}_chosen_differs_from_rejected",
         description="No pair prefers a text over itself (whitespace normalised), nor an empty text.",
-        find_violations=pairs_without_a_preference,
+        blocking=True,
+        pool=DUCKDB_POOL,
     )
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        # The pairs are read in batches: the whole table's texts would make memory follow the history.
+        pairs, violations = 0, []
+        with warehouse.connect() as con:
+            for batch in read_table_batches(con, table, PREFERENCE_COLUMNS, PREFERENCE_CHECK_BATCH_ROWS):
+                pairs += batch.height
+                violations.append(pairs_without_a_preference(batch))
+        return violations_result(pairs, pl.concat(violations) if violations else pl.DataFrame())
+
+    return _check
 
 
 def _excludes_withheld_users(kind: DatasetKind) -> dg.AssetChecksDefinition:
@@ -45,19 +66,23 @@ def _excludes_withheld_users(kind: DatasetKind) -> dg.AssetChecksDefinition:
         asset=asset,
         name=f"{asset}_exclude_users_who_opted_out",
         description="No row comes from a response whose user opted out of training or asked for erasure.",
-        additional_ins={"response_signals": dg.AssetIn("response_signals")},
+        additional_deps=["response_signals"],
         blocking=True,
         pool=DUCKDB_POOL,
     )
-    def _check(warehouse: Warehouse, response_signals: pl.DataFrame) -> dg.AssetCheckResult:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        # Ids only, and of response_signals only the withheld responses: not its outputs.
         id_columns = response_id_columns(kind.curation.columns)
         with warehouse.connect() as con:
             rows = read_table(con, asset, columns=id_columns)
-        offending = rows_of_withheld_users(rows, id_columns, response_signals)
+            withheld = con.sql(
+                "select response_id, training_allowed from response_signals where not training_allowed"
+            ).pl()
+        offending = rows_of_withheld_users(rows, id_columns, withheld)
         return dg.AssetCheckResult(
             passed=offending.height == 0,
             metadata={
-                "withheld_responses": response_signals.filter(~pl.col("training_allowed")).height,
+                "withheld_responses": withheld.height,
                 "offending_responses": offending.height,
                 "sample": ", ".join(offending["response_id"].head(5).to_list()) or "none",
             },

@@ -26,12 +26,15 @@ PREFERENCE_AUDIT_VERSION = "1"
 so that the shards it passed before are judged again."""
 
 
+_PAIR_IDS = ("pair_id", "pair_source", "chosen_response_id", "rejected_response_id")
+PREFERENCE_COLUMNS = (*_PAIR_IDS, "chosen", "rejected")
+"""The columns of a DPO pair :func:`pairs_without_a_preference` reads."""
+
+
 def pairs_without_a_preference(pairs: pl.DataFrame) -> pl.DataFrame:
     """DPO pairs whose chosen text equals the rejected one (whitespace normalised), or either is empty."""
     chosen, rejected = _normalised("chosen"), _normalised("rejected")
-    return pairs.filter((chosen == rejected) | (chosen == "") | (rejected == "")).select(
-        "pair_id", "pair_source", "chosen_response_id", "rejected_response_id"
-    )
+    return pairs.filter((chosen == rejected) | (chosen == "") | (rejected == "")).select(_PAIR_IDS)
 
 
 def _normalised(column: str) -> pl.Expr:
