@@ -34,7 +34,12 @@ from feedback_platform.lib.datasets.audits import (
 )
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
-from feedback_platform.lib.datasets.publication import read_staged_version, shards_to_audit
+from feedback_platform.lib.datasets.publication import (
+    read_staged_manifest,
+    read_staged_version,
+    shards_to_audit,
+)
+from feedback_platform.lib.datasets.store import shard_ids
 from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
 from feedback_platform.lib.quality import build_expectations
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
@@ -181,18 +186,27 @@ def _mart_audit(
 ) -> dg.AssetChecksDefinition:
     """A check of the staged rows' ``columns`` against one mart: passes when `audit(rows, mart_rows)` finds no
     violation. `query` reads the mart's rows of the ids the staged rows name (`named_ids(rows)`, in the view
-    :data:`_NAMED_IDS`), so what leaves DuckDB grows with the version, not with the mart's history."""
+    :data:`_NAMED_IDS`). The version is audited a shard at a time, so what Python and DuckDB hold is one
+    shard's ids and their mart rows, whatever the length of the history the version covers."""
 
     @_staged_check(name, check, description, additional_deps=[mart])
     def _check(
         context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
     ) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
-        rows = read_staged_version(dataset_store.path, name, version, columns)
+        shards = shard_ids(read_staged_manifest(dataset_store.path, name, version))
+        rows_checked, violations = 0, []
         with warehouse.connect() as con:
-            con.register(_NAMED_IDS, named_ids(rows).alias("id").to_frame().to_arrow())
-            mart_rows = con.sql(query).pl()
-        return _stamped(violations_check_result(rows, audit(rows, mart_rows)), staged_version=version)
+            for shard in shards:
+                rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=[shard])
+                con.register(_NAMED_IDS, named_ids(rows).alias("id").to_frame().to_arrow())
+                try:
+                    mart_rows = con.sql(query).pl()
+                finally:
+                    con.unregister(_NAMED_IDS)
+                rows_checked += rows.height
+                violations.append(audit(rows, mart_rows))
+        return _stamped(violations_result(rows_checked, pl.concat(violations)), staged_version=version)
 
     return _check
 
