@@ -2,10 +2,17 @@
 
 from datetime import date, datetime
 
+import duckdb
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from feedback_platform.lib.monitoring.conversion import conversion_by_day, daily_conversion
+from feedback_platform.lib.datasets.index import REGISTRY_TABLE
+from feedback_platform.lib.datasets.row_lineage_table import LINEAGE_TABLE
+from feedback_platform.lib.monitoring.conversion import (
+    conversion_by_day,
+    daily_conversion,
+    events_reached_per_dataset,
+)
 
 DAY_1, DAY_2 = date(2026, 11, 1), date(2026, 11, 2)
 
@@ -38,8 +45,20 @@ LINEAGE = pl.DataFrame(
 )
 
 
+def _conversion(datasets: list[str], lineage: pl.DataFrame = LINEAGE, versions: pl.DataFrame = VERSIONS):
+    """The conversion DuckDB counts over these frames stored as the warehouse's tables."""
+    with duckdb.connect() as con:
+        for table, frame in (("feedback", FEEDBACK), (LINEAGE_TABLE, lineage), (REGISTRY_TABLE, versions)):
+            con.register("frame", frame.to_arrow())
+            con.execute(f"create table {table} as select * from frame")
+            con.unregister("frame")
+        return daily_conversion(con, datasets, feedback_table="feedback"), events_reached_per_dataset(
+            con, datasets
+        )
+
+
 def test_only_the_latest_versions_count_and_each_event_once() -> None:
-    conversion = daily_conversion(FEEDBACK, LINEAGE, VERSIONS, ["eval", "sft", "dpo"])
+    conversion, reached = _conversion(["eval", "sft", "dpo"])
 
     expected = pl.DataFrame(
         {
@@ -59,10 +78,11 @@ def test_only_the_latest_versions_count_and_each_event_once() -> None:
         },
     )
     assert_frame_equal(conversion.sort("feedback_date", "signal"), expected.sort("feedback_date", "signal"))
+    assert reached == {"eval": 0, "sft": 1, "dpo": 2}
 
 
 def test_days_sum_their_signals() -> None:
-    by_day = conversion_by_day(daily_conversion(FEEDBACK, LINEAGE, VERSIONS, ["sft", "dpo"]))
+    by_day = conversion_by_day(_conversion(["sft", "dpo"])[0])
 
     assert by_day.select("feedback_date", "signals", "reached_any_dataset").rows() == [
         (DAY_1, 3, 2),
@@ -72,7 +92,8 @@ def test_days_sum_their_signals() -> None:
 
 
 def test_no_dataset_versions_yet_converts_nothing() -> None:
-    conversion = daily_conversion(FEEDBACK, LINEAGE.clear(), VERSIONS.clear(), ["sft"])
+    conversion, reached = _conversion(["sft"], LINEAGE.clear(), VERSIONS.clear())
 
     assert conversion["signals"].sum() == 4
     assert conversion["reached_any_dataset"].sum() == conversion["reached_sft"].sum() == 0
+    assert reached == {"sft": 0}

@@ -12,9 +12,9 @@ import pytest
 from feedback_platform.lib import warehouse
 from feedback_platform.lib.datasets.index import REGISTRY_TABLE, list_dataset_versions
 from feedback_platform.lib.datasets.row_lineage_table import (
+    LATEST_VERSION_LINEAGE,
     LINEAGE_TABLE,
     SHARD_LINEAGE_TABLE,
-    latest_version_lineage,
     sync_row_lineage,
     traced_row_counts,
 )
@@ -128,6 +128,6 @@ def test_latest_version_lineage_holds_the_latest_versions_rows_only(tmp_path, co
     registry = list_dataset_versions(root)
     warehouse.replace_table(con, REGISTRY_TABLE, registry)
     sync_row_lineage(con, registry, root)
-    lineage = latest_version_lineage(con)
+    lineage = con.sql(LATEST_VERSION_LINEAGE).pl()
     assert set(lineage.get_column("version")) == {newest}
     assert lineage.height == 4

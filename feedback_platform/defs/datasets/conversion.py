@@ -14,11 +14,10 @@ import polars as pl
 from feedback_platform.defs.expectation_checks import expectation_suite_check
 from feedback_platform.defs.table_metadata import frame_as_table
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS
-from feedback_platform.lib.datasets.row_lineage_table import latest_version_lineage
 from feedback_platform.lib.monitoring.conversion import (
     conversion_by_day,
     daily_conversion,
-    events_in_latest_versions,
+    events_reached_per_dataset,
     reached_column,
 )
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
@@ -27,24 +26,16 @@ DATASET_NAMES = tuple(DATASET_KINDS)
 
 
 @dg.asset(
-    ins={
-        "feedback_with_responses": dg.AssetIn(
-            metadata={"columns": ["event_id", "signal", "feedback_created_at"]}
-        )
-    },
-    deps=["dataset_row_lineage"],
+    deps=["dataset_row_lineage", "dataset_versions", "feedback_with_responses"],
     group_name="datasets",
     pool=DUCKDB_POOL,
     kinds={"duckdb", "polars"},
 )
-def daily_feedback_conversion(
-    feedback_with_responses: pl.DataFrame, dataset_versions: pl.DataFrame, warehouse: Warehouse
-) -> dg.Output[pl.DataFrame]:
+def daily_feedback_conversion(warehouse: Warehouse) -> dg.Output[pl.DataFrame]:
     """Per feedback day and signal: the events, how many the latest version of each dataset draws on, and
     the conversion rate (events in any dataset / events)."""
     with warehouse.connect() as con:
-        latest_lineage = latest_version_lineage(con)
-    conversion = daily_conversion(feedback_with_responses, latest_lineage, dataset_versions, DATASET_NAMES)
+        conversion = daily_conversion(con, DATASET_NAMES, feedback_table="feedback_with_responses")
     by_day = conversion_by_day(conversion)
     metadata: dict[str, dg.RawMetadataValue] = {"conversion_rate_by_day": frame_as_table(by_day)}
     if by_day.height:
@@ -86,18 +77,16 @@ daily_feedback_conversion_counts_are_consistent = expectation_suite_check(
 
 @dg.asset_check(
     asset="daily_feedback_conversion",
-    additional_ins={"dataset_versions": dg.AssetIn("dataset_versions")},
-    additional_deps=["dataset_row_lineage"],
+    additional_deps=["dataset_row_lineage", "dataset_versions"],
     pool=DUCKDB_POOL,
 )
 def daily_feedback_conversion_counts_every_event_in_the_latest_datasets(
-    daily_feedback_conversion: pl.DataFrame, dataset_versions: pl.DataFrame, warehouse: Warehouse
+    daily_feedback_conversion: pl.DataFrame, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
     """Per dataset, the events counted as reaching it equal the distinct events its latest version's rows
     trace to: fewer means the latest version draws on events the mart no longer holds."""
     with warehouse.connect() as con:
-        in_lineage = events_in_latest_versions(latest_version_lineage(con), dataset_versions)
-    traced = {dataset: in_lineage.filter(pl.col("dataset") == dataset).height for dataset in DATASET_NAMES}
+        traced = events_reached_per_dataset(con, DATASET_NAMES)
     counted = {
         dataset: int(daily_feedback_conversion[reached_column(dataset)].sum()) for dataset in DATASET_NAMES
     }

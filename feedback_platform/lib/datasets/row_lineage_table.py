@@ -206,14 +206,11 @@ def traced_row_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def latest_version_lineage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The lineage rows of each dataset's latest version (``latest`` in the registry), not of every one."""
-    return con.sql(
-        f"""
-        select lineage.*
-        from {LINEAGE_TABLE} as lineage
-        join {REGISTRY_TABLE} as registry
-            on registry.name = lineage.dataset and registry.version = lineage.version
-        where registry.latest
-        """
-    ).pl()
+LATEST_VERSION_LINEAGE = f"""
+    select lineage.*
+    from {LINEAGE_TABLE} as lineage
+    join {REGISTRY_TABLE} as registry
+        on registry.name = lineage.dataset and registry.version = lineage.version
+    where registry.latest"""
+"""SQL of the lineage rows of each dataset's latest version (``latest`` in the registry), not of every one:
+a query for DuckDB to aggregate, since the rows grow with every row the datasets hold."""

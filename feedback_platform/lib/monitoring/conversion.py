@@ -10,7 +10,11 @@ training) stay in the denominator: what they cost is part of what the rate shows
 
 from collections.abc import Sequence
 
+import duckdb
 import polars as pl
+
+from feedback_platform.lib.datasets.row_lineage_table import LATEST_VERSION_LINEAGE
+from feedback_platform.lib.warehouse import quote_identifier
 
 DAY_COLUMNS = ("feedback_date", "signal")
 
@@ -33,47 +37,69 @@ def conversion_schema(datasets: Sequence[str]) -> pl.Schema:
     )
 
 
-def events_in_latest_versions(lineage: pl.DataFrame, versions: pl.DataFrame) -> pl.DataFrame:
-    """(dataset, event_id) for each feedback event some row of a dataset's latest version traces to."""
-    latest = versions.filter(pl.col("latest")).select(dataset="name", version="version")
-    return (
-        lineage.join(latest, on=["dataset", "version"])
-        .filter(pl.col("feedback_event_id").is_not_null())
-        .select("dataset", event_id="feedback_event_id")
-        .unique()
+def events_reached_sql(datasets: Sequence[str]) -> str:
+    """SQL of each feedback event some row of a dataset's latest version traces to: ``event_id`` and, per
+    dataset of ``datasets``, whether that dataset's latest version reaches it (:func:`reached_column`)."""
+    flags = ", ".join(
+        f"bool_or(dataset = {_literal(dataset)}) as {quote_identifier(reached_column(dataset))}"
+        for dataset in datasets
     )
+    return f"""
+        select feedback_event_id as event_id{", " if flags else ""}{flags}
+        from ({LATEST_VERSION_LINEAGE})
+        where feedback_event_id is not null
+        group by feedback_event_id"""
 
 
 def daily_conversion(
-    feedback: pl.DataFrame, lineage: pl.DataFrame, versions: pl.DataFrame, datasets: Sequence[str]
+    con: duckdb.DuckDBPyConnection, datasets: Sequence[str], *, feedback_table: str
 ) -> pl.DataFrame:
     """One row per (feedback day, signal): the events, how many reached each dataset and any of them.
 
-    `feedback` needs event_id, signal and feedback_created_at; `lineage` and `versions` are the
-    `dataset_row_lineage` and `dataset_versions` tables.
+    ``feedback_table`` needs event_id, signal and feedback_created_at; the lineage and the registry are the
+    warehouse's (``dataset_row_lineage``, ``dataset_versions``). Counted by DuckDB, so what Python holds is
+    the counts, not the events or the lineage of the history.
     """
-    reached = events_in_latest_versions(lineage, versions)
-    flagged = feedback.select(
-        "signal",
-        feedback_date=pl.col("feedback_created_at").dt.date(),
-        reached_any_dataset=pl.col("event_id").is_in(reached["event_id"].implode()),
-        **{
-            reached_column(dataset): pl.col("event_id").is_in(
-                reached.filter(pl.col("dataset") == dataset)["event_id"].implode()
-            )
-            for dataset in datasets
-        },
+    counts = ", ".join(
+        f"count(*) filter (where reached.{quote_identifier(reached_column(dataset))})"
+        f" as {quote_identifier(reached_column(dataset))}"
+        for dataset in datasets
     )
-    counted = ["reached_any_dataset", *(reached_column(dataset) for dataset in datasets)]
+    counted = con.sql(
+        f"""
+        with reached as ({events_reached_sql(datasets)})
+        select
+            cast(feedback.feedback_created_at as date) as feedback_date,
+            feedback.signal,
+            count(*) as signals,
+            count(reached.event_id) as reached_any_dataset{", " if counts else ""}{counts}
+        from {quote_identifier(feedback_table)} as feedback
+        left join reached using (event_id)
+        group by all
+        """
+    ).pl()
     schema = conversion_schema(datasets)
     return (
-        flagged.group_by(DAY_COLUMNS)
-        .agg(pl.len().alias("signals"), *(pl.col(column).sum() for column in counted))
-        .with_columns(conversion_rate=pl.col("reached_any_dataset") / pl.col("signals"))
+        counted.with_columns(conversion_rate=pl.col("reached_any_dataset") / pl.col("signals"))
         .select(schema.names())
         .cast(dict(schema))
         .sort(DAY_COLUMNS)
     )
+
+
+def events_reached_per_dataset(con: duckdb.DuckDBPyConnection, datasets: Sequence[str]) -> dict[str, int]:
+    """Per dataset, the distinct feedback events its latest version's rows trace to."""
+    counts = ", ".join(
+        f"count(*) filter (where {quote_identifier(reached_column(dataset))})" for dataset in datasets
+    )
+    if not counts:
+        return {}
+    (row,) = con.execute(f"select {counts} from ({events_reached_sql(datasets)})").fetchall()
+    return {dataset: int(count) for dataset, count in zip(datasets, row, strict=True)}
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def conversion_by_day(conversion: pl.DataFrame) -> pl.DataFrame:
