@@ -17,7 +17,8 @@ from feedback_platform.lib.quality import (
     run_suite,
 )
 from feedback_platform.lib.shown_values import shown_frame
-from feedback_platform.resources import DUCKDB_POOL
+from feedback_platform.lib.warehouse import read_table, table_columns
+from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -35,6 +36,7 @@ def expectation_suite_check(
     description: str,
     expectations: ExpectationFactory,
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    prepare_reads: Sequence[str] = (),
     partitions_def: dg.PartitionsDefinition | None = None,
     blocking: bool = True,
 ) -> dg.AssetChecksDefinition:
@@ -42,14 +44,31 @@ def expectation_suite_check(
 
     Only the columns the expectations name are handed to GX, and the values its outcome reports are
     shown as `feedback_platform.lib.shown_values` allows (a text by its length, a user id masked).
-    `prepare` derives columns first where needed, e.g. ratings parsed from the feedback value.
+    `prepare` derives columns first where needed, e.g. ratings parsed from the feedback value, from the
+    columns `prepare_reads` names.
+
+    A partitioned asset's rows are those of the run's partitions (the IO manager reads them). An
+    unpartitioned asset is a table over the whole history: of it, only the columns the expectations and
+    `prepare` read are loaded (the joined mart's texts would otherwise be most of the bytes).
     """
+    if partitions_def is not None:
 
-    @_table_check(asset, name, description, partitions_def, blocking)
-    def _suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
-        return suite_check_result(name, rows, build_expectations(expectations), prepare)
+        @_table_check(asset, name, description, partitions_def, blocking)
+        def _partition_suite_check(rows: pl.DataFrame) -> dg.AssetCheckResult:
+            return suite_check_result(name, rows, build_expectations(expectations), prepare)
 
-    return _suite_check
+        return _partition_suite_check
+
+    @_table_check(asset, name, description, None, blocking)
+    def _table_suite_check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        built = build_expectations(expectations)
+        wanted = {*referenced_columns(built), *prepare_reads, *LOCATORS}
+        with warehouse.connect() as con:
+            columns = [column for column in table_columns(con, asset) if column in wanted]
+            rows = read_table(con, asset, columns=columns)
+        return suite_check_result(name, rows, built, prepare)
+
+    return _table_suite_check
 
 
 def predicate_check(

@@ -73,6 +73,7 @@ feedback_with_responses_values_are_complete_and_consistent = expectation_suite_c
         gxe.ExpectColumnValuesToBeNull(column="inconsistent_typed_value"),
     ],
     prepare=_feedback_consistency,
+    prepare_reads=["event_id", "signal", *_TYPED_VALUE_OF_SIGNAL],
 )
 
 
@@ -103,6 +104,7 @@ response_signals_counts_are_consistent = expectation_suite_check(
         gxe.ExpectColumnValuesToBeNull(column="inconsistent_mean_rating"),
     ],
     prepare=_signal_consistency,
+    prepare_reads=["response_id", "created_at", "mean_rating", "ratings", *_SIGNAL_COUNTS],
 )
 
 
@@ -131,4 +133,14 @@ daily_quality_figures_are_consistent = expectation_suite_check(
         gxe.ExpectColumnValuesToBeNull(column="inconsistent_mean_rating"),
     ],
     prepare=_daily_consistency,
+    prepare_reads=[
+        "response_date",
+        "tenant_id",
+        "model",
+        "thumbs_up",
+        "thumbs_down",
+        "thumbs_up_rate",
+        "mean_rating",
+        "ratings",
+    ],
 )
