@@ -160,12 +160,18 @@ def read_table_batches(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], batch_rows: int
 ) -> Iterator[pl.DataFrame]:
     """The ``columns`` of every row of ``table``, ``batch_rows`` rows at a time, from one scan: memory holds
-    one batch whatever the table's size. Nothing else may run on ``con`` until the batches are read."""
+    one batch whatever the table's size; a table with no rows gives one empty frame, for its columns' types.
+    Nothing else may run on ``con`` until the batches are read."""
     if not table_exists(con, table):
         raise LookupError(f"table {table} does not exist yet: materialise it first")
     selected = ", ".join(quote_identifier(column) for column in columns)
-    for batch in con.sql(f"select {selected} from {quote_identifier(table)}").to_arrow_reader(batch_rows):
+    reader = con.sql(f"select {selected} from {quote_identifier(table)}").to_arrow_reader(batch_rows)
+    read_any = False
+    for batch in reader:
+        read_any = True
         yield pl.from_arrow(batch)
+    if not read_any:
+        yield pl.from_arrow(reader.schema.empty_table())
 
 
 def read_table_parts(

@@ -6,6 +6,7 @@ from feedback_platform.lib.curation.finishing import split_expr
 from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.audits import (
     pairs_without_a_preference,
+    prompt_keys_of,
     prompts_shared_with,
     residual_pii_in_rows,
     rows_not_judged,
@@ -45,8 +46,9 @@ def test_a_row_outside_its_prompts_split_is_found_up_to_near_duplicates() -> Non
 def test_prompts_shared_with_eval_are_found() -> None:
     sft = pl.DataFrame({"messages": [_messages("How do refunds work?"), _messages("Opening hours?")]})
     eval_rows = pl.DataFrame({"messages": [_messages("how do refunds work")]})
-    assert prompts_shared_with(sft, eval_rows).height == 1
-    assert prompts_shared_with(sft.tail(1), eval_rows).is_empty()
+    eval_keys = prompt_keys_of([eval_rows])
+    assert prompts_shared_with(prompt_keys_of([sft.head(1), sft.tail(1)]), eval_keys).height == 1
+    assert prompts_shared_with(prompt_keys_of([sft.tail(1)]), eval_keys).is_empty()
 
 
 # Guards the DPO audit: equal after whitespace normalisation, or an empty side, is no preference.

@@ -20,6 +20,7 @@ from feedback_platform.lib.datasets.store import (
     DatasetVersion,
     content_hash,
     read_dataset_version,
+    shard_groups,
     shard_ids,
     version_problems,
     write_dataset_version,
@@ -406,3 +407,12 @@ def test_versions_are_numbered_in_the_order_they_were_written(tmp_path):
         (newest.version, 3),
     ]
     assert registry.get_column("latest").to_list() == [False, False, True]
+
+
+# Guards how whole-version audits bound their reads: consecutive shards up to the row budget, a larger shard
+# alone, every shard once and in order.
+def test_shards_are_grouped_up_to_a_row_budget_in_order() -> None:
+    rows = {"a": 40, "b": 50, "c": 30, "d": 150, "e": 10}
+    manifest = {"shards": [{"shard": shard, "row_count": count} for shard, count in rows.items()]}
+    assert shard_groups(manifest, 100) == [["a", "b"], ["c"], ["d"], ["e"]]
+    assert shard_groups(manifest, 1_000) == [list(rows)]

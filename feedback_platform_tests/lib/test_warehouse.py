@@ -10,6 +10,7 @@ import pytest
 from feedback_platform.lib.warehouse import (
     SchemaMismatchError,
     read_table,
+    read_table_batches,
     read_table_parts,
     replace_partitions,
     replace_rows_matching,
@@ -127,3 +128,16 @@ def test_a_table_is_read_a_part_at_a_time(con: duckdb.DuckDBPyConnection) -> Non
     assert [part["id"].to_list() for part in filtered] == [[f"{DAY_2}-1"]]
     (empty,) = read_table_parts(con, "parts", "landing_date", {"redacted_text": "none"})
     assert empty.height == 0 and empty.schema == parts[0].schema
+
+
+# Guards the bounded reads of whole-history tables: every row once, in batches of the size asked, only the
+# columns asked; an empty table gives one empty frame with the columns' types.
+def test_a_table_is_read_in_batches_of_its_columns(con: duckdb.DuckDBPyConnection) -> None:
+    rows = _rows(DAY_1, [f"t{i}" for i in range(5)])
+    replace_table(con, "batched", rows)
+    batches = list(read_table_batches(con, "batched", ["id", "redacted_text"], 2))
+    assert [batch.height for batch in batches] == [2, 2, 1]
+    assert pl.concat(batches).sort("id").equals(rows.select("id", "redacted_text"))
+    replace_table(con, "none", rows.clear())
+    (empty,) = read_table_batches(con, "none", ["id", "landing_date"], 2)
+    assert empty.height == 0 and empty.schema == rows.select("id", "landing_date").schema

@@ -17,6 +17,9 @@ from feedback_platform.lib.quality import build_expectations
 from feedback_platform.lib.warehouse import read_table, read_table_batches
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
+SUITE_BATCH_ROWS = 50_000
+"""Rows a curated table's suite reads at a time: the texts whose lengths it judges are read in batches."""
+
 
 def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
     suite, table = kind.row_suite, kind.curated_table
@@ -24,11 +27,12 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
 
     @dg.asset_check(asset=table, name=name, description=suite.description, blocking=True, pool=DUCKDB_POOL)
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        # Only the columns the suite reads: the prompts and contexts are most of a curated table's bytes.
+        # Only the columns the suite reads, and of its texts only their lengths are kept.
         expectations = build_expectations(suite.expectations)
         with warehouse.connect() as con:
-            rows = read_table(con, table, columns=suite.columns_read(expectations))
-        return suite_check_result(name, rows, expectations, suite.prepare)
+            batches = read_table_batches(con, table, suite.columns_read(expectations), SUITE_BATCH_ROWS)
+            rows = suite.judged_rows(batches)
+        return suite_check_result(name, rows, expectations)
 
     return _check
 

@@ -14,7 +14,6 @@ from feedback_platform.defs.curate.rules_file import CurationRulesFile
 from feedback_platform.defs.datasets.metadata import last_passed_check_metadata, recorded_metadata
 from feedback_platform.defs.expectation_checks import (
     suite_check_result,
-    violations_check_result,
     violations_result,
 )
 from feedback_platform.lib.curation.config import CurationRules
@@ -23,6 +22,7 @@ from feedback_platform.lib.datasets.audits import (
     PREFERENCE_AUDIT_VERSION,
     SPLIT_AUDIT_VERSION,
     pairs_without_a_preference,
+    prompt_keys_of,
     prompts_shared_with,
     residual_pii_in_rows,
     rows_not_judged,
@@ -39,7 +39,7 @@ from feedback_platform.lib.datasets.publication import (
     read_staged_version,
     shards_to_audit,
 )
-from feedback_platform.lib.datasets.store import shard_ids
+from feedback_platform.lib.datasets.store import shard_groups
 from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
 from feedback_platform.lib.quality import build_expectations
 from feedback_platform.resources import DUCKDB_POOL, DatasetStore, Warehouse
@@ -57,6 +57,16 @@ def _staged_version(instance: dg.DagsterInstance, name: str) -> tuple[str, dict[
 def _stamped(result: dg.AssetCheckResult, **metadata: object) -> dg.AssetCheckResult:
     """`result` with `metadata` (the versions it audited) put first."""
     return dg.AssetCheckResult(passed=result.passed, metadata={**metadata, **result.metadata})
+
+
+AUDIT_BATCH_ROWS = 100_000
+"""Rows of a staged version that an audit reading the whole version holds at a time (whole shards)."""
+
+
+def _shard_groups(dataset_store: DatasetStore, name: str, version: str) -> list[list[str]]:
+    """The version's shards in groups of about :data:`AUDIT_BATCH_ROWS` rows: a query per shard would cost
+    more than the audit (120 shards of a 30-day nightly), a query per version holds the whole history."""
+    return shard_groups(read_staged_manifest(dataset_store.path, name, version), AUDIT_BATCH_ROWS)
 
 
 def _staged_check(
@@ -79,8 +89,12 @@ def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
         expectations = build_expectations(suite.expectations)
-        rows = read_staged_version(dataset_store.path, name, version, suite.columns_read(expectations))
-        result = suite_check_result(f"staged_{name}_dataset", rows, expectations, suite.prepare)
+        columns = suite.columns_read(expectations)
+        rows = suite.judged_rows(  # some shards at a time: of the texts, only their lengths are kept
+            read_staged_version(dataset_store.path, name, version, columns, only_shards=shards)
+            for shards in _shard_groups(dataset_store, name, version)
+        )
+        result = suite_check_result(f"staged_{name}_dataset", rows, expectations)
         return _stamped(result, staged_version=version)
 
     return _check
@@ -186,19 +200,19 @@ def _mart_audit(
 ) -> dg.AssetChecksDefinition:
     """A check of the staged rows' ``columns`` against one mart: passes when `audit(rows, mart_rows)` finds no
     violation. `query` reads the mart's rows of the ids the staged rows name (`named_ids(rows)`, in the view
-    :data:`_NAMED_IDS`). The version is audited a shard at a time, so what Python and DuckDB hold is one
-    shard's ids and their mart rows, whatever the length of the history the version covers."""
+    :data:`_NAMED_IDS`). The version is audited some shards at a time (:func:`_shard_groups`), so what
+    Python and DuckDB hold is bounded whatever the length of the history the version covers."""
 
     @_staged_check(name, check, description, additional_deps=[mart])
     def _check(
         context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
     ) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
-        shards = shard_ids(read_staged_manifest(dataset_store.path, name, version))
+        groups = _shard_groups(dataset_store, name, version)
         rows_checked, violations = 0, []
         with warehouse.connect() as con:
-            for shard in shards:
-                rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=[shard])
+            for shards in groups:
+                rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=shards)
                 con.register(_NAMED_IDS, named_ids(rows).alias("id").to_frame().to_arrow())
                 try:
                     mart_rows = con.sql(query).pl()
@@ -312,10 +326,15 @@ def _shares_no_prompt_with_eval(name: str) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
         version, _ = _staged_version(context.instance, name)
         eval_version, _ = _staged_version(context.instance, EVAL_KIND)
-        rows = read_staged_version(dataset_store.path, name, version, ["messages"])
-        eval_rows = read_staged_version(dataset_store.path, EVAL_KIND, eval_version, ["messages"])
-        shared = prompts_shared_with(rows, eval_rows)
-        result = violations_check_result(rows, shared)
+        keys, eval_keys = (
+            prompt_keys_of(  # some shards' messages at a time: the eval version's are the history's
+                read_staged_version(dataset_store.path, dataset, of_version, ["messages"], only_shards=shards)
+                for shards in _shard_groups(dataset_store, dataset, of_version)
+            )
+            for dataset, of_version in ((name, version), (EVAL_KIND, eval_version))
+        )
+        shared = prompts_shared_with(keys, eval_keys)
+        result = violations_result(keys.height, shared)
         return _stamped(result, staged_version=version, eval_version=eval_version)
 
     return _check

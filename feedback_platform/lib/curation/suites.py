@@ -5,7 +5,7 @@ before it is published (defs/datasets/staged_audits.py), so a version is audited
 read as. Each kind names its suite in `feedback_platform.lib.datasets.kinds`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -30,7 +30,7 @@ class RowSuite:
     expectations: ExpectationFactory
     """The suite's expectations, built from `great_expectations.expectations` when a check runs."""
     lengths_of: tuple[str, ...] = ()
-    """Text columns whose `<column>_length` the expectations judge."""
+    """The text columns: the expectations judge their `<column>_length` and whether they are null."""
 
     def prepare(self, rows: pl.DataFrame) -> pl.DataFrame:
         """Adds `<column>_length` for `lengths_of`: the characters once surrounding whitespace is stripped."""
@@ -38,6 +38,15 @@ class RowSuite:
             pl.col(column).str.strip_chars().str.len_chars().alias(f"{column}_length")
             for column in self.lengths_of
         )
+
+    def judged_rows(self, batches: Iterable[pl.DataFrame]) -> pl.DataFrame:
+        """The rows of ``batches`` as the expectations judge them, one batch's texts in memory at a time:
+        prepared (:meth:`prepare`), and each text of ``lengths_of`` replaced by whether it is there (true,
+        or null where the text is null)."""
+        present = [
+            pl.when(pl.col(column).is_not_null()).then(True).alias(column) for column in self.lengths_of
+        ]
+        return pl.concat([self.prepare(batch).with_columns(present) for batch in batches], how="vertical")
 
     def columns_read(self, expectations: Sequence["Expectation"]) -> list[str]:
         """The columns of the rows that `expectations` (built from this suite) and `prepare` read."""
@@ -59,6 +68,7 @@ EVAL_ROWS = RowSuite(
         gxe.ExpectColumnValuesToNotBeNull(column="output"),
         gxe.ExpectColumnValuesToNotBeNull(column="reasons"),
     ],
+    lengths_of=("output",),
 )
 
 

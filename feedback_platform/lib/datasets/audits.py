@@ -7,6 +7,8 @@ publication (defs/datasets/checks.py) and those on the curated tables (defs/cura
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import polars as pl
 
 from feedback_platform.lib.curation.finishing import split_expr
@@ -75,10 +77,18 @@ def rows_outside_their_prompts_split(rows: pl.DataFrame, validation_percent: int
     )
 
 
-def prompts_shared_with(rows: pl.DataFrame, other_rows: pl.DataFrame) -> pl.DataFrame:
-    """Normalised prompts that `rows` and `other_rows` both hold (e.g. an SFT and an eval version)."""
-    keys = rows.select(prompt_key=prompt_key_expr(pl.col("messages"))).unique()
-    other_keys = other_rows.select(prompt_key=prompt_key_expr(pl.col("messages"))).unique()
+def prompt_keys_of(batches: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """The distinct normalised prompts (``prompt_key``) of the ``messages`` of rows read in ``batches``
+    (say, a version's shards): one batch's messages are in memory at a time, then only the keys."""
+    keys = [batch.select(prompt_key=prompt_key_expr(pl.col("messages"))).unique() for batch in batches]
+    return (
+        pl.concat(keys, how="vertical").unique() if keys else pl.DataFrame(schema={"prompt_key": pl.String})
+    )
+
+
+def prompts_shared_with(keys: pl.DataFrame, other_keys: pl.DataFrame) -> pl.DataFrame:
+    """The normalised prompts that two sets of :func:`prompt_keys_of` both hold (e.g. an SFT and an eval
+    version's)."""
     return keys.join(other_keys, on="prompt_key", how="semi").sort("prompt_key")
 
 

@@ -497,6 +497,20 @@ def shard_ids(manifest: dict[str, Any]) -> list[str]:
     return [shard["shard"] for shard in manifest["shards"]] if "shards" in manifest else [manifest["version"]]
 
 
+def shard_groups(manifest: dict[str, Any], max_rows: int) -> list[list[str]]:
+    """A version's shard ids in shard order, grouped into runs of consecutive shards of at most ``max_rows``
+    rows together (a larger shard alone): what a reader bounded by ``max_rows`` reads at a time."""
+    groups: list[list[str]] = []
+    group_rows = 0
+    for shard, rows in zip(shard_ids(manifest), shard_rows(manifest), strict=True):
+        if not groups or group_rows + rows > max_rows:
+            groups.append([])
+            group_rows = 0
+        groups[-1].append(shard)
+        group_rows += rows
+    return groups
+
+
 def shards_by_value(manifest: dict[str, Any]) -> dict[str, str]:
     """Shard value (the date its rows share) → shard id, in shard order (a version written before shards:
     one whole shard, its own id)."""
