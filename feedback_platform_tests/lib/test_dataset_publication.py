@@ -20,7 +20,12 @@ from feedback_platform.lib.datasets.publication import (
     shards_to_audit,
     staging_root,
 )
-from feedback_platform.lib.datasets.store import shard_ids, version_problems, write_dataset_version
+from feedback_platform.lib.datasets.store import (
+    shard_ids,
+    version_problems,
+    withdraw_version,
+    write_dataset_version,
+)
 from feedback_platform.lib.datasets.unused_files import RemovedFiles, remove_unused_files
 
 
@@ -154,6 +159,11 @@ def test_shards_to_audit_are_those_the_audited_version_does_not_hold(tmp_path: P
     everything = [ShardToAudit(day_1, None), ShardToAudit(day_2, None)]
     assert shards_to_audit(tmp_path, "sft", second, None) == everything
     assert shards_to_audit(tmp_path, "sft", second, "0123456789abcdef") == everything
+    # Withdrawn by an erasure, the first version's rows cannot be read: nothing to compare the new rows with.
+    withdraw_version(
+        tmp_path, "sft", first, {"erasure_id": "er-1", "withdrawn_at": "2026-11-03", "reason": "r"}
+    )
+    assert shards_to_audit(tmp_path, "sft", second, first) == everything
     publish_dataset_version(tmp_path, "sft", second)
     assert shards_to_audit(tmp_path, "sft", second, second) == []
 

@@ -35,6 +35,7 @@ from feedback_platform.lib.datasets.store import (
     STAGING_DIR,
     read_dataset_version,
     read_manifest,
+    read_withdrawal,
     shards_by_value,
     version_dir,
 )
@@ -109,7 +110,8 @@ def shards_to_audit(
     """The shards of ``version`` that ``audited_version`` does not list: what an audit that judges each row
     alone and passed ``audited_version`` has not judged yet, each with the shard of the same date
     ``audited_version`` holds. Every shard, without such shards, when there is no such version or when it
-    is gone (erased). Stored shards never change, so a shard it passed once passes again."""
+    is gone (erased), and without shards to compare with when an erasure withdrew it. Stored shards never
+    change, so a shard it passed once passes again."""
     manifest = read_staged_manifest(datasets_root, name, version)
     audited: dict[str, str] = {}
     if audited_version is not None:
@@ -120,8 +122,11 @@ def shards_to_audit(
         if audited_manifest is not None:
             audited = shards_by_value(audited_manifest)
     judged = set(audited.values())
+    # An erasure's withdrawal deletes the version's rows: its shards still count as judged (those left are
+    # the bytes it passed), but none can be read to compare rows with.
+    readable = audited_version is not None and read_withdrawal(datasets_root, name, audited_version) is None
     return [
-        ShardToAudit(shard, audited.get(value))
+        ShardToAudit(shard, audited.get(value) if readable else None)
         for value, shard in shards_by_value(manifest).items()
         if shard not in judged
     ]
