@@ -42,7 +42,7 @@ class PromptScope:
     """The prompts a curation selects again, numbered into batches (``batch`` of :attr:`table`)."""
 
     table: str
-    """A temporary table of ``prompt_key`` and ``batch``."""
+    """A temporary table of ``prompt_key``, its current ``events`` and its ``batch``."""
     prompts: int
     events: int
     batches: int
@@ -87,15 +87,15 @@ def open_scope(
         else f"""select {PROMPT_KEY} from {_CURRENT} anti join {kept} using ({PROMPT_KEY}, events, print)
             union select {PROMPT_KEY} from {kept} anti join {_CURRENT} using ({PROMPT_KEY}, events, print)"""
     )
-    ((events,),) = con.execute(
-        f"select coalesce(sum(events), 0) from {_CURRENT} where {PROMPT_KEY} in ({changed})"
-    ).fetchall()
-    batches = max(1, -(-int(events) // batch_events))
+    # A gone prompt has no current events: it is in scope for its rows to be deleted, and weighs nothing.
     con.execute(
         f"""create or replace temp table {_SCOPE} as
-        select {PROMPT_KEY}, hash({PROMPT_KEY}) % {batches} as batch from ({changed})"""
+        select changed.{PROMPT_KEY}, coalesce(current.events, 0) as events, 0 as batch
+        from ({changed}) as changed left join {_CURRENT} as current using ({PROMPT_KEY})"""
     )
-    ((prompts,),) = con.execute(f"select count(*) from {_SCOPE}").fetchall()
+    ((prompts, events),) = con.execute(f"select count(*), coalesce(sum(events), 0) from {_SCOPE}").fetchall()
+    batches = max(1, -(-int(events) // batch_events))
+    con.execute(f"update {_SCOPE} set batch = hash({PROMPT_KEY}) % {batches}")
     return PromptScope(table=_SCOPE, prompts=prompts, events=int(events), batches=batches, whole=whole)
 
 
