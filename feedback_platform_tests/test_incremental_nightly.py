@@ -6,6 +6,7 @@ old day is run again: `feedback_with_responses` recomputes only the events those
 table and dataset version must come out as in the full build.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,10 +15,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from feedback_platform.defs.job_names import LANDING_DAY_JOB
+from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.defs.join.recompute_days import RECOMPUTE_TABLE
 from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.local.materialize import RunOutcome, landing_runs, materialize_days
+from feedback_platform.local.recovery import PROCESS_TAG
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform, settings_for
 
@@ -75,16 +77,25 @@ def test_the_last_nightly_recomputed_only_its_day(
 
 
 # Guards a backfill in bounded runs: with a budget smaller than the sample's days, `materialize` ingests and
-# redacts them in several runs (groups of consecutive days up to the budget), then publishes the very
-# versions of the one-run build.
+# redacts them in several runs (groups of consecutive days up to the budget), each in a process of its own
+# (the memory an in-process run leaves behind does not pile up), recorded in the same instance, then
+# publishes the very versions of the one-run build.
 def test_a_backfill_in_several_runs_publishes_what_one_run_publishes(
     sample_platform: SamplePlatform, tmp_path: Path
 ) -> None:
     settings = settings_for(tmp_path / "data").model_copy(update={"max_landing_mib_per_run": 1})
     shutil.copytree(sample_platform.settings.landing_dir, settings.landing_dir)
-    outcomes = materialize_days(settings, dg.DagsterInstance.ephemeral())
+    (tmp_path / "dagster_home").mkdir()
+    with dg.DagsterInstance.from_config(str(tmp_path / "dagster_home")) as instance:
+        outcomes = materialize_days(settings, instance)
+        run_processes = {run.job_name: set() for run in instance.get_runs()}
+        for run in instance.get_runs():
+            run_processes[run.job_name].add(run.tags[PROCESS_TAG].split("/")[2])
     sizes = {day: landing_day_bytes(settings.landing_dir, day) for day in DAYS}
     landing = [outcome for outcome in outcomes if outcome.job == LANDING_DAY_JOB]
     assert len(landing) == len(landing_runs(DAYS, sizes, 2**20)) >= 2
     assert all(outcome.success for outcome in outcomes)
+    assert len(run_processes[LANDING_DAY_JOB]) == len(landing)
+    assert str(os.getpid()) not in run_processes[LANDING_DAY_JOB]
+    assert run_processes[DATASETS_JOB] == {str(os.getpid())}
     assert _published(outcomes) == _published(sample_platform.outcomes)
