@@ -18,6 +18,7 @@ from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.local.materialize import (
     check_days_partitioned,
+    execute_in_own_process,
     landing_runs,
     partition_tags,
     select_days,
@@ -97,6 +98,17 @@ def test_landing_day_bytes_count_decompressed_logs(tmp_path: Path) -> None:
     (tmp_path / "feedback" / str(day) / "part-0.jsonl").write_bytes(lines[:1000])
     assert landing_day_bytes(tmp_path, day) == len(lines) + 1000
     assert landing_day_bytes(tmp_path, date(2026, 11, 2)) == 0
+
+
+# Guards a run in a process of its own (a backfill's groups): when that process dies before the run ends
+# (here: the job does not exist, so it fails before executing), the outcome is a failed run naming its exit
+# code, not a hang or an exception in `materialize`.
+def test_a_run_whose_process_dies_is_reported_failed(sample_platform: SamplePlatform, tmp_path: Path) -> None:
+    (tmp_path / "home").mkdir()
+    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        outcome = execute_in_own_process(sample_platform.settings, "no_such_job", instance, {}, {})
+    assert not outcome.success
+    assert outcome.problems == ["no_such_job: its process exited (code 1) before the run ended"]
 
 
 # Guards the setting's parsing: a value that is not a date is an error naming the variable.

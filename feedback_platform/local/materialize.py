@@ -186,7 +186,7 @@ class _Launch:
     def _execute(self, job: dg.JobDefinition, tags: dict[str, str]) -> RunOutcome:
         if self.own_process is None:
             return _execute(job, self.instance, tags, self.run_config)
-        return _execute_in_own_process(self.own_process, job.name, self.instance, tags, self.run_config)
+        return execute_in_own_process(self.own_process, job.name, self.instance, tags, self.run_config)
 
 
 def landing_days(settings: PlatformSettings) -> list[date]:
@@ -250,7 +250,7 @@ def day_range_tags(days: list[date]) -> dict[str, str]:
     return {ASSET_PARTITION_RANGE_START_TAG: str(days[0]), ASSET_PARTITION_RANGE_END_TAG: str(days[-1])}
 
 
-def _execute_in_own_process(
+def execute_in_own_process(
     settings: PlatformSettings,
     job_name: str,
     instance: dg.DagsterInstance,
