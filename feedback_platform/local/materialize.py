@@ -8,8 +8,9 @@ backfill's memory follows its largest group), then `datasets_job`.
 A backfill of several landing runs executes each in a process of its own, as the daemon launches runs: an
 in-process run leaves memory behind in this process (Dagster keeps the step context of the first run it
 checked an asset in, step outputs included, and the allocators of Polars and DuckDB keep what they freed),
-which grew by about 0.3 GB a run, to 2.6 GB after ten 3-day runs of 20,000 responses a day. A run in its
-own process returns all of it, for about 5 s of imports and definitions each.
+which grew by 0.3-0.7 GB a run, to 2.6-3.2 GB over ten 3-day runs of 20,000 responses a day. A run in its
+own process returns all of it, for about 5 s of imports and definitions each. The datasets job that
+follows runs in this process, which is then about the size it started at (0.4 GB).
 """
 
 import multiprocessing
@@ -93,7 +94,8 @@ def materialize_days(
 ) -> list[RunOutcome]:
     """Ingest and redact `days` (default: every landing day), in runs of consecutive days up to the
     settings' `max_landing_mib_per_run` of logs each, then join, curate and publish once they all succeeded
-    (a failed run stops the rest: the same command re-runs it, skipping the runs before it).
+    (a failed run stops the rest: the same command re-runs it, skipping the runs before it). With more
+    than one landing run and a persistent instance, each landing run executes in a process of its own.
 
     Runs a killed process left in progress are reported failed and their concurrency slots freed first
     (`feedback_platform.local.recovery`). A job whose last run already read the same inputs with the
