@@ -1,4 +1,4 @@
-"""Materialise landing days in-process: ingest and redact them, then everything downstream.
+"""Materialise landing days on the local instance: ingest and redact them, then everything downstream.
 
 Used by `feedback-platform materialize` (and so `make run`) and by the end-to-end tests, so both run
 exactly the jobs the nightly schedules run: `landing_day_job` for the chosen days (one partition as the
