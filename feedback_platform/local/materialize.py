@@ -11,8 +11,8 @@ checked an asset in, step outputs included, and the allocators of Polars and Duc
 which grew by 0.3-0.7 GB a run, to 2.6-3.2 GB over ten 3-day runs of 20,000 responses a day. A run in its
 own process returns all of it, at a price in time: 6-9 s between runs for its imports and definitions
 (71 s of a 12-minute, ten-run backfill of 29 days of 20,000 responses), and a few seconds in its steps for
-loading the PII engine and Great Expectations again. The datasets job that
-follows runs in this process, which is then about the size it started at (0.4 GB).
+loading the PII engine and Great Expectations again. The datasets job that follows runs in this process,
+which is then about the size it started at (0.4 GB).
 """
 
 import multiprocessing
