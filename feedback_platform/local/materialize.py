@@ -42,6 +42,7 @@ from feedback_platform.defs.unchanged_runs import (
     unchanged_since,
 )
 from feedback_platform.lib import warehouse
+from feedback_platform.lib.batching import consecutive_groups
 from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.lib.logs.validation import landing_dates
 from feedback_platform.lib.monitoring.conversion import conversion_by_day
@@ -148,16 +149,7 @@ def landing_runs(days: list[date], day_bytes: Mapping[date, int], max_bytes: int
     """`days`, in order, grouped into runs of consecutive days whose logs total at most `max_bytes`; a day
     larger than that runs alone. A run loads all its days' rows at once, so a backfill's peak memory follows
     its largest run, not its length; small days still share a run and its fixed cost."""
-    runs: list[list[date]] = []
-    run_bytes = 0
-    for day in days:
-        if runs and run_bytes + day_bytes[day] <= max_bytes:
-            runs[-1].append(day)
-            run_bytes += day_bytes[day]
-        else:
-            runs.append([day])
-            run_bytes = day_bytes[day]
-    return runs
+    return consecutive_groups(days, [day_bytes[day] for day in days], max_bytes)
 
 
 def _span(days: list[date]) -> str:

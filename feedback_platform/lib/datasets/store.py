@@ -42,6 +42,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from feedback_platform.lib.atomic_files import write_file_atomically
+from feedback_platform.lib.batching import consecutive_groups
 from feedback_platform.lib.hashing import canonical_json, canonical_json_rows, file_sha256
 
 VERSION_HEX_CHARS = 16
@@ -500,15 +501,7 @@ def shard_ids(manifest: dict[str, Any]) -> list[str]:
 def shard_groups(manifest: dict[str, Any], max_rows: int) -> list[list[str]]:
     """A version's shard ids in shard order, grouped into runs of consecutive shards of at most ``max_rows``
     rows together (a larger shard alone): what a reader bounded by ``max_rows`` reads at a time."""
-    groups: list[list[str]] = []
-    group_rows = 0
-    for shard, rows in zip(shard_ids(manifest), shard_rows(manifest), strict=True):
-        if not groups or group_rows + rows > max_rows:
-            groups.append([])
-            group_rows = 0
-        groups[-1].append(shard)
-        group_rows += rows
-    return groups
+    return consecutive_groups(shard_ids(manifest), shard_rows(manifest), max_rows)
 
 
 def shards_by_value(manifest: dict[str, Any]) -> dict[str, str]:
