@@ -26,7 +26,7 @@ def _found(redactor: PiiRedactor) -> list[list[tuple[str, int, int, float]]]:
 # a context word still raises a phone number's score ("call" before it, not "build number").
 def test_results_and_scores_match_presidios_enhancer() -> None:
     redactor = PiiRedactor(RedactorConfig())
-    analyzer = redactor._batch_analyzer.analyzer_engine
+    analyzer = redactor._analyzer
     assert isinstance(analyzer.context_aware_enhancer, EnhancerForContextualResults)
     ours = _found(redactor)
     analyzer.context_aware_enhancer = LemmaContextAwareEnhancer()

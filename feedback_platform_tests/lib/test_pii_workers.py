@@ -4,7 +4,7 @@ import pytest
 
 from feedback_platform.lib.pii import PiiRedactor, RedactorConfig
 from feedback_platform.lib.pii.bulk import BulkRedactor
-from feedback_platform.lib.pii.workers import RedactorPool, shard
+from feedback_platform.lib.pii.workers import MAX_SHARD_TEXTS, RedactorPool, shard
 
 TEXTS = [
     "My name is Olivia Carter.",
@@ -19,7 +19,8 @@ TEXTS = [
 FRENCH_TEXT = "Bonjour, je m'appelle Camille Durand et je voudrais savoir où est ma commande."
 
 
-# Guards sharding: slices are contiguous, in order, and put back together give the input.
+# Guards sharding: slices are contiguous, in order, short enough that no worker waits long for another,
+# and put back together give the input.
 def test_shards_are_contiguous_and_cover_every_text() -> None:
     texts = [str(i) for i in range(103)]
     shards = shard(texts, workers=2, min_shard=10)
@@ -27,6 +28,8 @@ def test_shards_are_contiguous_and_cover_every_text() -> None:
     assert [len(part) for part in shards] == [13] * 7 + [12]
     assert shard(texts, workers=2, min_shard=64) == [texts[:64], texts[64:]]
     assert shard([], workers=2, min_shard=1) == []
+    many = [str(i) for i in range(10 * MAX_SHARD_TEXTS)]
+    assert [len(part) for part in shard(many, workers=2, min_shard=10)] == [MAX_SHARD_TEXTS] * 10
 
 
 # Guards the pool's contract: same output and order as the in-process engine, with two processes.

@@ -8,10 +8,12 @@ run text by text.
 `feedback_platform.lib.pii.bulk.BulkRedactor` wraps the engine for large and repeated workloads.
 """
 
+import itertools
 from collections.abc import Sequence
 
 import regex as re
-from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_anonymizer import AnonymizerEngine, ConflictResolutionStrategy
 from presidio_anonymizer.entities import OperatorConfig
 
@@ -23,8 +25,10 @@ from feedback_platform.lib.pii.language_routing import text_language
 from feedback_platform.lib.pii.nlp import build_nlp_engine
 from feedback_platform.lib.pii.normalisation import fold
 from feedback_platform.lib.pii.offline import use_bundled_public_suffix_list
+from feedback_platform.lib.pii.ordinary_words import tag_requests
 from feedback_platform.lib.pii.placeholders import typed_placeholder
 from feedback_platform.lib.pii.registry import build_recognizer_registry
+from feedback_platform.lib.pii.sentence_tagger import sentence_tagger
 from feedback_platform.lib.pii.spans import EntitySpan, Spans, replace_spans
 
 _KEEP_EVERY_VALUE = {"DEFAULT": OperatorConfig("keep")}
@@ -39,14 +43,13 @@ class PiiRedactor:
         use_bundled_public_suffix_list()
         self.config = config
         self._languages = tuple(config.pipelines)
-        analyzer = AnalyzerEngine(
+        self._analyzer = AnalyzerEngine(
             registry=build_recognizer_registry(config, self._languages),
             nlp_engine=build_nlp_engine(config.pipelines),
             supported_languages=list(self._languages),
             default_score_threshold=config.score_threshold,
             context_aware_enhancer=EnhancerForContextualResults(),
         )
-        self._batch_analyzer = BatchAnalyzerEngine(analyzer)
         pattern = allow_list_pattern(config.allow_list)
         self._allow_list = (
             {"allow_list": [pattern], "allow_list_match": "regex", "regex_flags": 0} if pattern else {}
@@ -87,15 +90,32 @@ class PiiRedactor:
             by_language.setdefault(text_language(text, self._languages), []).append(text)
         by_text: dict[str, list[RecognizerResult]] = {}
         for language, group in by_language.items():
-            found = self._batch_analyzer.analyze_iterator(
-                texts=group,
-                language=language,
-                batch_size=batch_size,
-                entities=list(self.config.entities),
-                **self._allow_list,
-            )
-            by_text.update(zip(group, found, strict=True))
+            nlp_engine = self._analyzer.nlp_engine
+            parsed = nlp_engine.process_batch(texts=group, language=language, batch_size=batch_size)
+            while batch := list(itertools.islice(parsed, batch_size)):
+                self._prepare_tags(batch, language)
+                for text, nlp_artifacts in batch:
+                    by_text[text] = self._analyzer.analyze(
+                        text=text,
+                        language=language,
+                        nlp_artifacts=nlp_artifacts,
+                        entities=list(self.config.entities),
+                        **self._allow_list,
+                    )
         return by_text
+
+    def _prepare_tags(self, batch: list[tuple[str, NlpArtifacts]], language: str) -> None:
+        """Tag together the words of the batch's texts that the ordinary-word filter may ask about
+        (`feedback_platform.lib.pii.sentence_tagger`): one pass of the tagger instead of one per word."""
+        tagger = sentence_tagger(self._analyzer.nlp_engine.nlp[language])
+        if tagger is not None:
+            tagger.prepare(
+                request
+                for text, nlp_artifacts in batch
+                for request in tag_requests(
+                    text, ((name.start_char, name.end_char, name.label_) for name in nlp_artifacts.entities)
+                )
+            )
 
     def find_spans(self, texts: Sequence[str | None]) -> list[Spans]:
         """The non-overlapping entity spans of each text, in input order; None and empty texts have none.

@@ -11,17 +11,17 @@ word (a verb, a common noun, an interjection ...) rather than a proper noun. A p
 speaker), so a name is not let through on a doubt.
 """
 
+from collections.abc import Iterable
+
 import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS as _ENGLISH_STOP_WORDS
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from feedback_platform.lib.pii.foreign_words import is_foreign_phrase
 from feedback_platform.lib.pii.known_words import is_english_word
-from feedback_platform.lib.pii.nlp import TAGGING_COMPONENTS
 from feedback_platform.lib.pii.person_patterns import GREETINGS, SIGN_OFFS
+from feedback_platform.lib.pii.sentence_tagger import SentenceTagger, TagRequest, sentence_tagger
 from feedback_platform.lib.pii.stop_words import served_stop_words
 
 ORDINARY_WORD_TAGS = frozenset(
@@ -114,25 +114,35 @@ def _names_an_interface_control(text: str, result: RecognizerResult) -> bool:
 _CLAUSE_END = re.compile(r"[;:,]")
 
 
-def _opens_sentence_as_common_word(text: str, result: RecognizerResult, tagger: "_Tagger | None") -> bool:
+def _opens_sentence_as_common_word(
+    text: str, result: RecognizerResult, tagger: SentenceTagger | None
+) -> bool:
     """True for a one-word span opening a sentence that the text also writes in lower case ("Keys are
     revoked under Settings > API keys"), that is a French imperative before its object, or that `tagger`
     reads as an ordinary word."""
+    verdict = _verdict_without_tagger(text, result.start, result.end)
+    if verdict is not None or tagger is None:
+        return bool(verdict)
+    tagged = tagger.tag(*_sentence_it_opens(text, result.start))
     word = text[result.start : result.end]
+    return tagged is not None and tagged[0] == word and tagged[1] in ORDINARY_WORD_TAGS
+
+
+def _verdict_without_tagger(text: str, start: int, end: int) -> bool | None:
+    """Whether the span `start:end` is a common word opening a sentence, when the text tells (False for more
+    than one word, a dialogue's speaker or a word inside a sentence); None when only the tagger can."""
+    word = text[start:end]
     if (
         " " in word
-        or text.startswith(":", result.end)  # a dialogue's speaker: "Alice: Who are you?"
-        or not _SENTENCE_START.search(text[max(0, result.start - 30) : result.start])
+        or text.startswith(":", end)  # a dialogue's speaker: "Alice: Who are you?"
+        or not _opens_a_sentence(text, start)
     ):
         return False
     if word != word.lower() and re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text):
         return True
-    if _FRENCH_IMPERATIVE.fullmatch(word) and _FRENCH_DETERMINER_AFTER.match(text, result.end):
+    if _FRENCH_IMPERATIVE.fullmatch(word) and _FRENCH_DETERMINER_AFTER.match(text, end):
         return True
-    if tagger is None:
-        return False
-    doc = tagger(_SENTENCE.match(text, result.start).group())
-    return len(doc) > 0 and doc[0].text == word and (doc[0].tag_ or doc[0].pos_) in ORDINARY_WORD_TAGS
+    return None
 
 
 _CONJUNCT_BEFORE = re.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]+(?=(?:,|[ \t]+(?:and|or|&))[ \t]+\Z)")
@@ -164,39 +174,50 @@ COMMON_NOUN_TAGS = frozenset({"NN", "NNS", "NOUN"})
 _SENTENCE_END = re.compile(r"[.!?\n][^.!?\n]*\Z")
 
 
-def _is_lowercase_common_noun(text: str, result: RecognizerResult, tagger: "_Tagger | None") -> bool:
+def _is_lowercase_common_noun(text: str, result: RecognizerResult, tagger: SentenceTagger | None) -> bool:
     """True for a one-word lower-case span that `tagger`, reading the sentence it stands in, tags as a
     common noun. The tagger reads names typed in lower case as proper nouns ("leave me nina"), which stay."""
     word = text[result.start : result.end]
     if tagger is None or not word.isalpha() or not word.islower():
         return False
-    before = _SENTENCE_END.search(text, max(0, result.start - 200), result.start)
-    start = before.start() + 1 if before else max(0, result.start - 200)
-    doc = tagger(_SENTENCE.match(text, start).group())
-    token = next((token for token in doc if token.idx == result.start - start), None)
-    return token is not None and token.text == word and (token.tag_ or token.pos_) in COMMON_NOUN_TAGS
+    tagged = tagger.tag(*_sentence_around(text, result.start))
+    return tagged is not None and tagged[0] == word and tagged[1] in COMMON_NOUN_TAGS
 
 
-class _Tagger:
-    """The model's tokenizer and tagging components, run on one sentence."""
-
-    def __init__(self, nlp: Language) -> None:
-        components = dict(nlp.components)
-        self._make_doc = nlp.make_doc
-        self._steps = [components[name] for name in TAGGING_COMPONENTS if name in components]
-
-    def __call__(self, sentence: str) -> Doc:
-        doc = self._make_doc(sentence)
-        for step in self._steps:
-            doc = step(doc)
-        return doc
+def _opens_a_sentence(text: str, start: int) -> bool:
+    return _SENTENCE_START.search(text[max(0, start - 30) : start]) is not None
 
 
-def _tagger(nlp_artifacts: NlpArtifacts | None, language: str) -> _Tagger | None:
-    """The tagger of the loaded spaCy pipeline of `language`, when it has a token-to-vector layer and a
-    tagger or morphologizer; None otherwise."""
+def _sentence_it_opens(text: str, start: int) -> TagRequest:
+    """The sentence the word at `start` opens, and the word's offset in it (0)."""
+    return _SENTENCE.match(text, start).group(), 0
+
+
+def _sentence_around(text: str, start: int) -> TagRequest:
+    """The sentence the word at `start` stands in (from the end of the previous one, at most 200 characters
+    back), and the word's offset in it."""
+    before = _SENTENCE_END.search(text, max(0, start - 200), start)
+    sentence_start = before.start() + 1 if before else max(0, start - 200)
+    return _SENTENCE.match(text, sentence_start).group(), start - sentence_start
+
+
+def tag_requests(text: str, names: Iterable[tuple[int, int, str]]) -> list[TagRequest]:
+    """What the tagger may be asked about the names of `text`, given as (start, end, entity type): the
+    sentence a one-word person's name opens, when the text does not tell, and the sentence a one-word
+    lower-case name stands in. For `SentenceTagger.prepare`, so that a batch's words are tagged together;
+    more than will be asked, since the tests before the tagger's drop some names first."""
+    requests = []
+    for start, end, entity_type in names:
+        word = text[start:end]
+        if entity_type in ("PERSON", "LOCATION") and word.isalpha() and word.islower():
+            requests.append(_sentence_around(text, start))
+        if entity_type == "PERSON" and _verdict_without_tagger(text, start, end) is None:
+            requests.append(_sentence_it_opens(text, start))
+    return requests
+
+
+def _tagger(nlp_artifacts: NlpArtifacts | None, language: str) -> SentenceTagger | None:
+    """The sentence tagger of the loaded spaCy pipeline of `language`, if it has one."""
     if nlp_artifacts is None or nlp_artifacts.nlp_engine is None:
         return None
-    nlp = nlp_artifacts.nlp_engine.nlp.get(language)
-    names = {name for name, _ in nlp.components} if nlp is not None else set()
-    return _Tagger(nlp) if "tok2vec" in names and names & {"tagger", "morphologizer"} else None
+    return sentence_tagger(nlp_artifacts.nlp_engine.nlp.get(language))
