@@ -248,6 +248,16 @@ def orphan_dbt_build(tmp_path: Path) -> DbtRun:
 
 
 @pytest.fixture
+def rebuildable_dbt_build(tmp_path: Path) -> tuple[DbtRun, Callable[..., DbtRun]]:
+    """A `dbt build` over the fixture tables of its own, and a function running another dbt command
+    (`command`, then its arguments) on the same DuckDB file, for tests that change the tables in between."""
+    database = tmp_path / "warehouse.duckdb"
+    write_source_tables(database)
+    build = run_dbt("build", database, tmp_path)
+    return build, lambda command, *args: run_dbt(command, database, tmp_path, *args)
+
+
+@pytest.fixture
 def dbt_parse(tmp_path: Path) -> Callable[[Path | None], DbtRun]:
     """Runs `dbt parse` with FEEDBACK_PLATFORM_DUCKDB set to the given path, or unset for None."""
     return lambda database: run_dbt("parse", database, tmp_path)

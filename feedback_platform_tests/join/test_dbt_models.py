@@ -182,6 +182,38 @@ def test_response_signals_counts_per_response(dbt_build: DbtRun) -> None:
     ]
 
 
+_SIGNAL_COUNTS = (
+    "select response_id, feedback_events, thumbs_down, ratings, abandons from response_signals order by 1"
+)
+
+
+def test_response_signals_recomputes_what_a_rerun_or_an_erasure_changed(
+    rebuildable_dbt_build: tuple[DbtRun, Callable[..., DbtRun]],
+) -> None:
+    # guards: the incremental build of response_signals. A re-run of day 2 that no longer holds r4's
+    # abandon event recomputes r4 (its feedback landed on day 2); an erasure of u9, which deletes u9's
+    # events from every table as the erasure does, recomputes r2 (u2's response, rated only by u9) though
+    # no day names it; the other rows stay, and the table is what a full build of the same input gives.
+    build, run = rebuildable_dbt_build
+    assert build.returncode == 0, build.output
+    before = {row[0]: row[1:] for row in query(build, _SIGNAL_COUNTS)}
+    with duckdb.connect(str(build.database)) as con:
+        con.execute("delete from redacted_feedback where event_id = 'e13'")
+        for table in ("redacted_feedback", "feedback_with_responses"):
+            con.execute(f"delete from {table} where user_id = 'u9'")
+        con.execute("create or replace table recompute_landing_days as select date '2025-01-02' landing_date")
+    incremental = run("run", "--select", "feedback_with_responses", "response_signals")
+    assert incremental.returncode == 0, incremental.output
+    after = {row[0]: row[1:] for row in query(build, _SIGNAL_COUNTS)}
+    assert before["r2"] == (4, 1, 1, 0) and after["r2"] == (0, 0, 0, 0)
+    assert before["r4"] == (2, 0, 0, 1) and after["r4"] == (1, 0, 0, 0)
+    assert {key: after[key] for key in ("r1", "r3", "r5")} == {key: before[key] for key in ("r1", "r3", "r5")}
+    incremental_rows = query(build, "select * from response_signals order by response_id")
+    full = run("run", "--select", "response_signals", "--full-refresh")
+    assert full.returncode == 0, full.output
+    assert query(build, "select * from response_signals order by response_id") == incremental_rows
+
+
 def test_daily_quality_figures(dbt_build: DbtRun) -> None:
     # guards: grouping by day and configuration, rates as shares of responses, null thumbs_up_rate
     rows = query(

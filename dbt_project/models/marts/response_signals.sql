@@ -1,18 +1,30 @@
 -- One row per response, with or without feedback: counts of each feedback signal, whether its task
 -- succeeded, and the response user's consent. Counts are 0 when a response has no feedback; mean_rating,
 -- dwell_seconds_total and task_succeeded are NULL when it has no rating, dwell or boolean outcome event.
+-- Built incrementally: a nightly rebuilds only the responses its landing days touch
+-- (macros/recomputed_responses.sql).
+
+-- depends_on: {{ ref('stg_feedback__consent_events') }}
+-- depends_on: {{ source('feedback', 'redacted_feedback') }}
+-- depends_on: {{ source('feedback', 'redacted_responses') }}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=["{{ collect_recomputed_responses() }}", "{{ delete_recomputed_responses() }}"],
+    )
+}}
 
 with
 
 responses as (
 
     select * from {{ ref('stg_feedback__responses') }}
-
-),
-
-events as (
-
-    select * from {{ ref('stg_feedback__events') }}
+    {% if not recomputes_every_event() -%}
+    where response_id in (select response_id from recomputed_responses)
+    {%- endif %}
 
 ),
 
@@ -24,12 +36,22 @@ consent as (
 
 events_after_their_response as (
 
-    -- events stamped before their response are left out, as in int_feedback_events_joined_to_responses
-    select events.*
-    from events
-    inner join responses
-        on events.response_id = responses.response_id
-    where not coalesce(events.created_at < responses.created_at, false)
+    -- the mart holds each event whose response exists and that is not stamped before it
+    select
+        response_id,
+        event_id,
+        feedback_created_at as created_at,
+        feedback_landing_date,
+        signal,
+        thumb,
+        rating,
+        dwell_seconds,
+        outcome_name,
+        outcome_succeeded
+    from {{ ref('feedback_with_responses') }}
+    {% if not recomputes_every_event() -%}
+    where response_id in (select response_id from recomputed_responses)
+    {%- endif %}
 
 ),
 
@@ -51,7 +73,9 @@ signals_per_response as (
         count(*) filter (where signal = 'outcome') as outcomes,
         -- summed as decimals: a sum of doubles depends on the order threads add them in, and a re-run
         -- must give the same bytes
-        cast(sum(cast(dwell_seconds as decimal(38, 9))) as double) as dwell_seconds_total
+        cast(sum(cast(dwell_seconds as decimal(38, 9))) as double) as dwell_seconds_total,
+        min(feedback_landing_date) as first_feedback_landing_date,
+        max(feedback_landing_date) as last_feedback_landing_date
 
     from events_after_their_response
     group by response_id
@@ -118,7 +142,10 @@ final as (
         task_outcomes.task_succeeded,
         {{ consent_allows_training('consent') }}
             and {{ consent_in_force_allows_training('served_under') }}
-            as training_allowed
+            as training_allowed,
+        responses.landing_date as response_landing_date,
+        signals_per_response.first_feedback_landing_date,
+        signals_per_response.last_feedback_landing_date
 
     from responses
     left join signals_per_response

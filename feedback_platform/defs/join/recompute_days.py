@@ -1,10 +1,10 @@
-"""Which landing days the incremental `feedback_with_responses` mart must recompute, from the instance.
+"""Which landing days the incremental marts (`feedback_with_responses`, `response_signals`) recompute.
 
-The mart changes only where its inputs changed: the partitions of the redacted feedback, the redacted
-responses and the consent events written since the mart was last built, whether by the new day's run, a
-re-run of an old day or a backfill. The dbt model turns those days into the events to rebuild
-(dbt_project/macros/recomputed_feedback_events.sql). Anything the instance cannot vouch for (no earlier
-build, an edited dbt model) rebuilds every event.
+The marts change only where their inputs changed: the partitions of the redacted feedback, the redacted
+responses and the consent events written since the marts were last built, whether by the new day's run, a
+re-run of an old day or a backfill. The dbt models turn those days into the events and responses to rebuild
+(dbt_project/macros/recomputed_feedback_events.sql, recomputed_responses.sql). Anything the instance cannot
+vouch for (no earlier build, an edited dbt model) rebuilds every row.
 """
 
 from datetime import date
