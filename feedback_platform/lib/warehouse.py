@@ -11,7 +11,7 @@ command run during a materialisation meets the lock and should say so, not print
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -83,7 +83,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
     """Replace the whole table with `rows`, taking the frame's schema."""
-    with _transaction(con, rows):
+    with _exposed(con, rows), _transaction(con):
         con.execute(f"create or replace table {quote_identifier(table)} as select * from {_INCOMING}")
 
 
@@ -110,25 +110,37 @@ def replace_partitions(
 
 
 def replace_rows_matching(
-    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, match: Mapping[str, object]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pl.DataFrame,
+    match: Mapping[str, object],
+    *,
+    in_open_transaction: bool = False,
 ) -> None:
     """Replace the rows of `table` whose columns equal `match` (one dataset version, say) with `rows`.
 
-    Every row of `rows` must match too, for the same reason as in `replace_partitions`.
+    Every row of `rows` must match too, for the same reason as in `replace_partitions`. The delete and the
+    insert are one transaction; with `in_open_transaction` they are part of the caller's, which it began
+    (several replacements that must land together).
     """
     stray = rows.filter(~pl.all_horizontal(pl.lit(True), *(pl.col(c) == v for c, v in match.items())))
     if stray.height:
         raise ValueError(f"{stray.height} rows for {table} do not match {dict(match)}")
     where = " and ".join(f"{quote_identifier(column)} = ?" for column in match)
-    _replace_slice(con, table, rows, where, list(match.values()))
+    _replace_slice(con, table, rows, where, list(match.values()), in_open_transaction)
 
 
 def _replace_slice(
-    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, where: str, params: list[object]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pl.DataFrame,
+    where: str,
+    params: list[object],
+    in_open_transaction: bool = False,
 ) -> None:
-    """Delete the rows `where` selects and insert `rows` by name, in one transaction; a missing table is
-    created with the frame's schema."""
-    with _transaction(con, rows):
+    """Delete the rows `where` selects and insert `rows` by name, in one transaction (the caller's, when
+    `in_open_transaction`); a missing table is created with the frame's schema."""
+    with _exposed(con, rows), nullcontext() if in_open_transaction else _transaction(con):
         if not table_exists(con, table):
             con.execute(f"create table {quote_identifier(table)} as select * from {_INCOMING} limit 0")
         _require_same_columns(con, table, rows.columns)
@@ -202,19 +214,25 @@ def read_table_parts(
 
 
 @contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> Iterator[None]:
-    """Expose `rows` to SQL and run the block in one transaction, rolled back on any error."""
+def _exposed(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> Iterator[None]:
+    """Expose `rows` to SQL as `_INCOMING` for the block."""
     con.register(_INCOMING, rows.to_arrow())
     try:
-        con.execute("begin transaction")
-        try:
-            yield
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
+        yield
     finally:
         con.unregister(_INCOMING)
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction, rolled back on any error."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 def _require_same_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> None:

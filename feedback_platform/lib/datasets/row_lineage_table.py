@@ -100,7 +100,13 @@ def sync_row_lineage(
             columns = lineage_columns(list(read_manifest(datasets_root, name, version)["schema"]), key_column)
             rows = read_dataset_version(datasets_root, name, version, columns, only_shards=[shard])
             lineage = lineage_rows(rows, name=name, version=shard, key_column=key_column)
-            _replace_shard_lineage(con, name, shard, lineage.rename({"version": "shard"}))
+            warehouse.replace_rows_matching(
+                con,
+                SHARD_LINEAGE_TABLE,
+                lineage.rename({"version": "shard"}),
+                {"dataset": name, "shard": shard},
+                in_open_transaction=True,
+            )
             shards_traced.append(f"{name}/{shard}")
         con.execute(
             f"""delete from {SHARD_LINEAGE_TABLE} where (dataset, shard) not in (
@@ -117,18 +123,6 @@ def sync_row_lineage(
         shards_traced=shards_traced,
         rows=total,
     )
-
-
-def _replace_shard_lineage(
-    con: duckdb.DuckDBPyConnection, name: str, shard: str, lineage: pl.DataFrame
-) -> None:
-    """Replace the lineage of dataset ``name``'s ``shard`` with ``lineage``, in the caller's transaction."""
-    con.register("_shard_lineage", lineage.to_arrow())
-    try:
-        con.execute(f"delete from {SHARD_LINEAGE_TABLE} where dataset = ? and shard = ?", [name, shard])
-        con.execute(f"insert into {SHARD_LINEAGE_TABLE} by name select * from _shard_lineage")
-    finally:
-        con.unregister("_shard_lineage")
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
