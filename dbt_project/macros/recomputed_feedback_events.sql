@@ -1,31 +1,16 @@
 {#
     The incremental build of feedback_with_responses (docs/architecture.md, "The join layer, incrementally").
 
-    The Dagster asset writes the table `recompute_landing_days` before it runs dbt: the landing days whose
-    redacted feedback, redacted responses or consent were written since the mart was last built (a new
-    day, a re-run, a backfill). A table rather than a dbt var, because a var that changes every night
-    makes dbt parse the whole project again. A row of the
-    mart can change only when one of its inputs landed on such a day, so the build recomputes the events
-    that:
+    A row of the mart can change only when one of its inputs landed on one of the days of
+    recompute_landing_days (macros/incremental_recompute.sql), so the build recomputes the events that:
       - were first delivered on one of the days (new events, late events);
       - rate a response first delivered on one of the days (a response that lands after its feedback);
       - already sit in the mart with a feedback or response landing day among them (rows a re-run of an
         old day drops or moves to a later delivery);
       - rate a response whose user's consent, or were written by a user whose consent, changed on one of
         the days (an opt-out reaches history).
-    Their ids go into a temporary table first, so the delete and the insert read the same set. When the
-    instance cannot name the days (the first build, a changed model) the asset runs dbt with --full-refresh
-    and every event is rebuilt.
+    Their ids go into a temporary table first, so the delete and the insert read the same set.
 #}
-
-{% macro recompute_days_sql() -%}
-    {#- A table dbt does not build: feedback_platform/defs/join/recompute_days.py writes it. -#}
-    select landing_date from {{ target.schema }}.recompute_landing_days
-{%- endmacro %}
-
-{% macro recomputes_every_event() -%}
-    {{ return(not is_incremental()) }}
-{%- endmacro %}
 
 {% macro collect_recomputed_events() -%}
     {#- Each branch reads the day's rows or the mart, never a deduplicating view over all history: the
@@ -34,12 +19,9 @@
         which holds every event whose response has landed (the others wait for their response's day).
         The author's consent is matched on the user alone: the mart does not keep the event's own tenant,
         and recomputing more events than needed changes none of them. -#}
-    {%- if not recomputes_every_event() -%}
+    {%- if not recomputes_every_row() -%}
     create or replace temp table recomputed_feedback_events as
-    with changed_consent as (
-        select distinct user_id, tenant_id from {{ ref('stg_feedback__consent_events') }}
-        where landing_date in ({{ recompute_days_sql() }})
-    )
+    with changed_consent as ({{ changed_consent_sql() }})
     select event_id from {{ source('feedback', 'redacted_feedback') }}
     where landing_date in ({{ recompute_days_sql() }})
     union
@@ -59,14 +41,6 @@
     union
     select mart.event_id from {{ this }} as mart
     join changed_consent on changed_consent.user_id = mart.user_id
-    {%- else -%}
-    select 1
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro delete_recomputed_events() -%}
-    {%- if not recomputes_every_event() -%}
-    delete from {{ this }} where event_id in (select event_id from recomputed_feedback_events)
     {%- else -%}
     select 1
     {%- endif -%}

@@ -1,6 +1,6 @@
 {#
     The incremental build of response_signals (docs/architecture.md, "The join layer, incrementally"), on the
-    landing days of recompute_landing_days (macros/recomputed_feedback_events.sql). A response's row can
+    landing days of recompute_landing_days (macros/incremental_recompute.sql). A response's row can
     change only when its inputs changed, so the build recomputes the responses that:
       - were delivered on one of the days (a new response, one delivered again);
       - are rated by an event delivered on one of the days (new and late feedback);
@@ -15,12 +15,9 @@
 #}
 
 {% macro collect_recomputed_responses() -%}
-    {%- if not recomputes_every_event() -%}
+    {%- if not recomputes_every_row() -%}
     create or replace temp table recomputed_responses as
-    with changed_consent as (
-        select distinct user_id, tenant_id from {{ ref('stg_feedback__consent_events') }}
-        where landing_date in ({{ recompute_days_sql() }})
-    ),
+    with changed_consent as ({{ changed_consent_sql() }}),
     events_per_response as (
         select response_id, count(*) as feedback_events
         from {{ ref('feedback_with_responses') }}
@@ -44,14 +41,6 @@
     select signals.response_id from {{ this }} as signals
     left join events_per_response on events_per_response.response_id = signals.response_id
     where signals.feedback_events > coalesce(events_per_response.feedback_events, 0)
-    {%- else -%}
-    select 1
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro delete_recomputed_responses() -%}
-    {%- if not recomputes_every_event() -%}
-    delete from {{ this }} where response_id in (select response_id from recomputed_responses)
     {%- else -%}
     select 1
     {%- endif -%}

@@ -12,7 +12,10 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook=["{{ collect_recomputed_events() }}", "{{ delete_recomputed_events() }}"],
+        pre_hook=[
+            "{{ collect_recomputed_events() }}",
+            "{{ delete_recomputed('event_id', 'recomputed_feedback_events') }}",
+        ],
     )
 }}
 
@@ -23,7 +26,7 @@ with
 events_with_responses as (
 
     select * from {{ ref('int_feedback_events_joined_to_responses') }}
-    {% if not recomputes_every_event() -%}
+    {% if not recomputes_every_row() -%}
     where event_id in (select event_id from recomputed_feedback_events)
     {%- endif %}
 

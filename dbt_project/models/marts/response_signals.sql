@@ -13,7 +13,10 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook=["{{ collect_recomputed_responses() }}", "{{ delete_recomputed_responses() }}"],
+        pre_hook=[
+            "{{ collect_recomputed_responses() }}",
+            "{{ delete_recomputed('response_id', 'recomputed_responses') }}",
+        ],
     )
 }}
 
@@ -22,7 +25,7 @@ with
 responses as (
 
     select * from {{ ref('stg_feedback__responses') }}
-    {% if not recomputes_every_event() -%}
+    {% if not recomputes_every_row() -%}
     where response_id in (select response_id from recomputed_responses)
     {%- endif %}
 
@@ -49,7 +52,7 @@ events_after_their_response as (
         outcome_name,
         outcome_succeeded
     from {{ ref('feedback_with_responses') }}
-    {% if not recomputes_every_event() -%}
+    {% if not recomputes_every_row() -%}
     where response_id in (select response_id from recomputed_responses)
     {%- endif %}
 

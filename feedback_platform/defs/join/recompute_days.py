@@ -18,7 +18,7 @@ from feedback_platform.lib import warehouse
 
 INCREMENTAL_MART = dg.AssetKey("feedback_with_responses")
 RECOMPUTE_TABLE = "recompute_landing_days"
-"""The table the mart's incremental build reads its days from (macros/recomputed_feedback_events.sql)."""
+"""The table the marts' incremental builds read their days from (macros/incremental_recompute.sql)."""
 LANDED_INPUTS = (
     dg.AssetKey("redacted_feedback"),
     dg.AssetKey("redacted_responses"),
