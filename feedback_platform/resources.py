@@ -73,8 +73,9 @@ class Warehouse(DuckDBResource):
     """The embedded DuckDB file that holds every table.
 
     Connections come from dagster-duckdb's `DuckDBResource.get_connection`, which retries while another
-    process holds the file's lock; `connect` also creates the folder and closes the connection when the
-    block raises (`get_connection` closes it only on success, and an open connection keeps the lock).
+    process holds the file's lock; `connect` also creates the folder, turns DuckDB's progress bar off
+    (`warehouse.quiet`), and closes the connection when the block raises (`get_connection` closes it only on
+    success, and an open connection keeps the lock).
     """
 
     @contextmanager
@@ -82,7 +83,7 @@ class Warehouse(DuckDBResource):
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         with self.get_connection() as con:
             try:
-                yield con
+                yield warehouse.quiet(con)
             finally:
                 con.close()
 

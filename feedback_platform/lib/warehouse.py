@@ -21,6 +21,20 @@ import polars as pl
 _INCOMING = "_incoming_rows"
 
 
+def connect(database: str | Path = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to `database` (a file, or in memory), quiet (`quiet`)."""
+    return quiet(duckdb.connect(str(database), read_only=read_only))
+
+
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """`con` without DuckDB's progress bar, which it draws on standard output for any query running over two
+    seconds, terminal or not: it broke the JSON `feedback-platform materialize --json` prints (a 29-day
+    backfill's ingest queries) and interleaves with the progress lines on a terminal. A session setting:
+    DuckDB refuses it in `connect`'s config."""
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 class WarehouseUnavailableError(RuntimeError):
     """The warehouse file is missing, or another process holds its lock."""
 
@@ -46,7 +60,7 @@ def _existing_warehouse(path: Path, *, read_only: bool) -> Iterator[duckdb.DuckD
     if not path.is_file():
         raise WarehouseUnavailableError(f"no warehouse at {path}: materialise the assets first")
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = connect(path, read_only=read_only)
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise

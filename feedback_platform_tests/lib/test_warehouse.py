@@ -7,6 +7,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from feedback_platform.lib import warehouse
 from feedback_platform.lib.warehouse import (
     SchemaMismatchError,
     read_table,
@@ -141,3 +142,24 @@ def test_a_table_is_read_in_batches_of_its_columns(con: duckdb.DuckDBPyConnectio
     replace_table(con, "none", rows.clear())
     (empty,) = read_table_batches(con, "none", ["id", "landing_date"], 2)
     assert empty.height == 0 and empty.schema == rows.select("id", "landing_date").schema
+
+
+# Guards quiet connections: DuckDB draws a progress bar on standard output for long queries, which broke the
+# JSON of `materialize --json`. The bar is forced for every query here (setting its delay turns it back on),
+# so a plain connection draws it and a quiet one must not; the platform's connections, the warehouse
+# resource's too, are opened quiet.
+def test_connections_draw_no_progress_bar(capfd: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from feedback_platform.resources import Warehouse
+
+    slow = "select count(*) from range(200000000) t(i) where i % 7 = 3"
+    with duckdb.connect() as con:
+        con.execute("set progress_bar_time = 0")
+        con.execute(slow).fetchall()
+        assert "%" in capfd.readouterr().out
+        warehouse.quiet(con)
+        capfd.readouterr()  # the bar of the setting's own statement
+        con.execute(slow).fetchall()
+        assert capfd.readouterr().out == ""
+    with warehouse.connect() as con, Warehouse(database=str(tmp_path / "w.duckdb")).connect() as resource_con:
+        for connection in (con, resource_con):
+            assert connection.sql("select current_setting('enable_progress_bar')").fetchall() == [(False,)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from feedback_platform.lib import warehouse
 from feedback_platform.lib.curation.attached_texts import AttachedText, digests_in_step, update_with_texts
 from feedback_platform.lib.curation.config import CurationRules
 from feedback_platform.lib.curation.facts_table import (
@@ -174,7 +175,7 @@ def _select_into(
 
 def curate_frame(curation: Curation, mart: pl.DataFrame, rules: CurationRules) -> pl.DataFrame:
     """The kind's rows of a mart held as a frame, through :func:`curate_table` on a DuckDB in memory."""
-    with duckdb.connect() as con:
+    with warehouse.connect() as con:
         # A table, not a registered view: the facts refresh writes through a second connection, which does
         # not see what this one registers.
         con.register("_mart_frame", mart.to_arrow())

@@ -4,8 +4,9 @@ an auditor (and the tests and benchmark of erasure) proves that no byte of an er
 import gzip
 from pathlib import Path
 
-import duckdb
 import polars as pl
+
+from feedback_platform.lib import warehouse
 
 
 def occurrences(root: Path, needles: list[str]) -> list[tuple[str, str]]:
@@ -29,7 +30,7 @@ def _decoded(path: Path) -> list[bytes]:
     if path.suffix == ".parquet":
         return [str(pl.read_parquet(path).rows()).encode()]
     if path.suffix == ".duckdb":
-        with duckdb.connect(str(path), read_only=True) as con:
+        with warehouse.connect(path, read_only=True) as con:
             tables = [name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()]
             return [str(con.execute(f'select * from "{table}"').fetchall()).encode() for table in tables]
     return []

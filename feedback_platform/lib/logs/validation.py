@@ -21,9 +21,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
+from feedback_platform.lib import warehouse
 from feedback_platform.lib.logs.contract import (
     DEDUP_KEYS,
     FUTURE_TOLERANCE,
@@ -224,7 +224,7 @@ def validate_lines(
         _parsed_lines(lines.sort("source_file", "source_line", maintain_order=True)),
         _property_names(contract),
     )
-    with duckdb.connect(":memory:") as con:
+    with warehouse.connect() as con:
         # Only what the rules read crosses into DuckDB, as Arrow string views (no copy); the raw text
         # stays in Polars.
         needed = parsed.select("line_index", "parse_reason", "doc")
