@@ -89,8 +89,8 @@ class PiiRedactor:
         for text in texts:
             by_language.setdefault(text_language(text, self._languages), []).append(text)
         by_text: dict[str, list[RecognizerResult]] = {}
+        nlp_engine = self._analyzer.nlp_engine
         for language, group in by_language.items():
-            nlp_engine = self._analyzer.nlp_engine
             parsed = nlp_engine.process_batch(texts=group, language=language, batch_size=batch_size)
             while batch := list(itertools.islice(parsed, batch_size)):
                 self._prepare_tags(batch, language)

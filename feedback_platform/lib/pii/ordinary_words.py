@@ -178,10 +178,14 @@ def _is_lowercase_common_noun(text: str, result: RecognizerResult, tagger: Sente
     """True for a one-word lower-case span that `tagger`, reading the sentence it stands in, tags as a
     common noun. The tagger reads names typed in lower case as proper nouns ("leave me nina"), which stay."""
     word = text[result.start : result.end]
-    if tagger is None or not word.isalpha() or not word.islower():
+    if tagger is None or not _is_one_lowercase_word(word):
         return False
     tagged = tagger.tag(*_sentence_around(text, result.start))
     return tagged is not None and tagged[0] == word and tagged[1] in COMMON_NOUN_TAGS
+
+
+def _is_one_lowercase_word(word: str) -> bool:
+    return word.isalpha() and word.islower()
 
 
 def _opens_a_sentence(text: str, start: int) -> bool:
@@ -209,7 +213,7 @@ def tag_requests(text: str, names: Iterable[tuple[int, int, str]]) -> list[TagRe
     requests = []
     for start, end, entity_type in names:
         word = text[start:end]
-        if entity_type in ("PERSON", "LOCATION") and word.isalpha() and word.islower():
+        if entity_type in ("PERSON", "LOCATION") and _is_one_lowercase_word(word):
             requests.append(_sentence_around(text, start))
         if entity_type == "PERSON" and _verdict_without_tagger(text, start, end) is None:
             requests.append(_sentence_it_opens(text, start))
