@@ -21,6 +21,12 @@ def tamper(settings: PlatformSettings, *statements: str) -> None:
             con.execute(statement)
 
 
+def query_rows(settings: PlatformSettings, query: str) -> list[tuple]:
+    """The rows `query` returns from the platform's warehouse."""
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return con.execute(query).fetchall()
+
+
 def run_check(
     settings: PlatformSettings,
     instance: dg.DagsterInstance,

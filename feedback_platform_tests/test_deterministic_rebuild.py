@@ -6,6 +6,7 @@ process, whose redactor, loaded once per process, still holds the cache file mov
 
 import json
 import shutil
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -43,25 +44,28 @@ def erasure_records(data_dir: Path) -> dict[str, dict]:
 
 
 def table_digests(data_dir: Path) -> dict[str, tuple[int, str]]:
-    """Row count and MD5 of each table's rows as text, in sorted order (DuckDB's file layout is its own)."""
+    """Row count and MD5 of each table's rows as text, in sorted order (DuckDB's file layout is its own),
+    but for the incremental marts' build stamps (`built_at`): when a row was built is the point of them."""
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
-        tables = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_type = 'BASE TABLE'"
-            ).fetchall()
-        ]
+        columns = defaultdict(list)
+        for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns join information_schema.tables"
+            " using (table_schema, table_name) where table_type = 'BASE TABLE' and column_name <> 'built_at'"
+            " order by table_name, ordinal_position"
+        ).fetchall():
+            columns[table].append(f'"{column}"')
         return {
             table: con.execute(
                 "select count(*), md5(coalesce(string_agg(row, chr(10) order by row), ''))"
-                f' from (select cast(t as varchar) as row from "{table}" t)'
+                f' from (select cast(t as varchar) as row from (select {", ".join(names)} from "{table}") t)'
             ).fetchall()[0]
-            for table in tables
+            for table, names in columns.items()
         }
 
 
 # Guards issue 16's determinism: no wall-clock time or run id reaches a manifest, the pointer file or a
-# table (dataset manifests record the Dagster data versions upstream; the raw layer's come from the files
+# table's data (the incremental marts' build stamps say when rows were built: `table_digests` leaves them
+# out); dataset manifests record the Dagster data versions upstream (the raw layer's come from the files
 # read, the rest derive from code versions and inputs), and every aggregation is order-independent.
 def test_two_builds_from_nothing_are_byte_identical(tmp_path: Path, dbt_manifest: Path) -> None:
     first = build_once(tmp_path / "data", tmp_path / "first")

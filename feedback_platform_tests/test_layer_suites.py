@@ -15,7 +15,7 @@ import pytest
 from feedback_platform.definitions import build_definitions
 from feedback_platform.lib.datasets.index import list_dataset_versions
 from feedback_platform.settings import PlatformSettings
-from feedback_platform_tests.check_runs import assert_fails, run_check, run_checks, tamper
+from feedback_platform_tests.check_runs import assert_fails, query_rows, run_check, run_checks, tamper
 from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
 
 LANDING_DAYS = [str(SAMPLE.start_date + timedelta(days=offset)) for offset in range(SAMPLE.days)]
@@ -76,6 +76,38 @@ def test_mart_suites_pass_on_the_sample(sample_platform: SamplePlatform) -> None
     assert set(evaluations) == set(_keys(MART_CHECKS))
     assert _failures(evaluations) == {}
     assert all(evaluation.blocking for evaluation in evaluations.values())
+
+
+# Guards the incremental marts' suites reading what a nightly rebuilt, not the history: a check judges the
+# rows built (stamped by dbt) after the newest stamp it judged when it last passed; a row broken by a later
+# build fails it, and keeps failing it until mended, and a row not rebuilt since is not read again.
+def test_an_incremental_mart_suite_judges_the_rows_built_since_it_last_passed(
+    platform_copy: PlatformSettings,
+) -> None:
+    asset, check = "response_signals", "response_signals_counts_are_consistent"
+    instance = dg.DagsterInstance.ephemeral()  # a check history of its own: no earlier pass
+
+    def judge() -> tuple[bool, int]:
+        evaluation = run_check(platform_copy, instance, asset, check)
+        return evaluation.passed, evaluation.metadata["rows_checked"].value
+
+    [(responses,)] = query_rows(platform_copy, "select count(*) from response_signals")
+    assert judge() == (True, responses)
+    assert judge() == (True, 0)
+    rebuilt_broken = (
+        "update response_signals set thumbs_up = -1, built_at = built_at + interval 1 day"
+        " where response_id = (select min(response_id) from response_signals)"
+    )
+    tamper(platform_copy, rebuilt_broken)
+    assert judge() == (False, 1)
+    assert judge() == (False, 1)
+    tamper(
+        platform_copy,
+        "update response_signals set thumbs_up = 0 where thumbs_up = -1",
+        "update response_signals set thumbs_up = -1"
+        " where response_id = (select max(response_id) from response_signals)",
+    )
+    assert judge() == (True, 1)
 
 
 # A column stored with the wrong type (latency as text) fails the schema check, naming both types.

@@ -33,3 +33,10 @@
     select 1
     {%- endif -%}
 {%- endmacro %}
+
+{% macro built_at() -%}
+    {#- When the dbt invocation that writes a row started (UTC), as a timestamp: the incremental marts stamp
+        each row they write with it, so a row-local check judges only the rows built since it last passed
+        (feedback_platform/defs/expectation_checks.py). A full refresh stamps every row. -#}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}

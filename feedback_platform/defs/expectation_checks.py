@@ -5,11 +5,13 @@ suite's outcome and an `AssetCheckResult` lives in one place.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import dagster as dg
 import polars as pl
 
+from feedback_platform.defs.check_history import last_passed_check_metadata
 from feedback_platform.lib.quality import (
     ExpectationFactory,
     build_expectations,
@@ -17,7 +19,7 @@ from feedback_platform.lib.quality import (
     run_suite,
 )
 from feedback_platform.lib.shown_values import shown_frame
-from feedback_platform.lib.warehouse import read_table, table_columns
+from feedback_platform.lib.warehouse import read_rows_after, read_table, table_columns
 from feedback_platform.resources import DUCKDB_POOL, Warehouse
 
 if TYPE_CHECKING:
@@ -27,6 +29,11 @@ SAMPLE_ROWS = 5
 """How many violating rows a predicate check's metadata shows."""
 LOCATORS = ("source_file", "source_line")
 """The columns that say where a row of a raw or redacted table came from: a failing sample names them."""
+BUILT_AT = "built_at"
+"""The column in which an incremental dbt mart stamps each row with the start of the build that wrote it
+(dbt_project/macros/incremental_recompute.sql)."""
+CHECKED_THROUGH = "checked_through"
+"""The metadata of a suite over the rows built since it last passed: the newest build stamp it judged."""
 
 
 def expectation_suite_check(
@@ -39,6 +46,7 @@ def expectation_suite_check(
     prepare_reads: Sequence[str] = (),
     partitions_def: dg.PartitionsDefinition | None = None,
     blocking: bool = True,
+    only_rows_built_since_last_pass: bool = False,
 ) -> dg.AssetChecksDefinition:
     """A check that runs the expectations `expectations` builds (GX 1.x, pandas batch) on the asset's rows.
 
@@ -50,6 +58,12 @@ def expectation_suite_check(
     A partitioned asset's rows are those of the run's partitions (the IO manager reads them). An
     unpartitioned asset is a table over the whole history: of it, only the columns the expectations and
     `prepare` read are loaded (the joined mart's texts would otherwise be most of the bytes).
+
+    With `only_rows_built_since_last_pass`, for an incremental mart whose rows carry their build stamp
+    (:data:`BUILT_AT`) and a suite whose expectations each judge a row alone, only the rows built after the
+    newest stamp the check judged when it last passed are loaded: a row not rebuilt since was judged then
+    and has not changed, so a nightly reads the rows it rebuilt, not the history. A failed evaluation
+    moves nothing, so the next one judges its rows again; a full refresh stamps, and so judges, every row.
     """
     if partitions_def is not None:
 
@@ -58,6 +72,11 @@ def expectation_suite_check(
             return suite_check_result(name, rows, build_expectations(expectations), prepare)
 
         return _partition_suite_check
+
+    if only_rows_built_since_last_pass:
+        return _suite_check_of_new_rows(
+            asset, name, description, expectations, prepare, prepare_reads, blocking
+        )
 
     @_table_check(asset, name, description, None, blocking)
     def _table_suite_check(warehouse: Warehouse) -> dg.AssetCheckResult:
@@ -69,6 +88,45 @@ def expectation_suite_check(
         return suite_check_result(name, rows, built, prepare)
 
     return _table_suite_check
+
+
+def _suite_check_of_new_rows(
+    asset: str,
+    name: str,
+    description: str,
+    expectations: ExpectationFactory,
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None,
+    prepare_reads: Sequence[str],
+    blocking: bool,
+) -> dg.AssetChecksDefinition:
+    """`expectation_suite_check` of the rows of `asset` built since the check last passed."""
+
+    @_table_check(asset, name, description, None, blocking)
+    def _new_rows_suite_check(
+        context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+    ) -> dg.AssetCheckResult:
+        built = build_expectations(expectations)
+        wanted = {*referenced_columns(built), *prepare_reads, *LOCATORS}
+        (check_spec,) = context.check_specs
+        passed = last_passed_check_metadata(context.instance, check_spec.key) or {}
+        judged_through = (
+            datetime.fromisoformat(passed[CHECKED_THROUGH].value) if CHECKED_THROUGH in passed else None
+        )
+        with warehouse.connect() as con:
+            columns = [column for column in table_columns(con, asset) if column in wanted]
+            rows = read_rows_after(con, asset, columns, BUILT_AT, judged_through)
+        result = suite_check_result(name, rows, built, prepare)
+        newest = rows.get_column(BUILT_AT).max() if rows.height else judged_through
+        return dg.AssetCheckResult(
+            passed=result.passed,
+            metadata={
+                **({CHECKED_THROUGH: newest.isoformat()} if newest is not None else {}),
+                "rows_built_after": judged_through.isoformat() if judged_through else "none: every row",
+                **result.metadata,
+            },
+        )
+
+    return _new_rows_suite_check
 
 
 def predicate_check(

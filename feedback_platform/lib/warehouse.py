@@ -182,6 +182,24 @@ def read_table(
     return relation.pl()
 
 
+def read_rows_after(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    order_column: str,
+    after: object | None,
+) -> pl.DataFrame:
+    """`columns` and `order_column` of the rows of `table` whose `order_column` is greater than `after`
+    (every row when `after` is None)."""
+    if not table_exists(con, table):
+        raise LookupError(f"table {table} does not exist yet: materialise it first")
+    selected = ", ".join(quote_identifier(column) for column in dict.fromkeys([*columns, order_column]))
+    query = f"select {selected} from {quote_identifier(table)}"
+    if after is None:
+        return con.sql(query).pl()
+    return con.sql(f"{query} where {quote_identifier(order_column)} > ?", params=[after]).pl()
+
+
 def read_table_batches(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], batch_rows: int
 ) -> Iterator[pl.DataFrame]:

@@ -119,7 +119,8 @@ final as (
         feedback_source_file,
         feedback_source_line,
         response_source_file,
-        response_source_line
+        response_source_line,
+        {{ built_at() }} as built_at
 
     from with_consent
 

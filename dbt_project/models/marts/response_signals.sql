@@ -148,7 +148,8 @@ final as (
             as training_allowed,
         responses.landing_date as response_landing_date,
         signals_per_response.first_feedback_landing_date,
-        signals_per_response.last_feedback_landing_date
+        signals_per_response.last_feedback_landing_date,
+        {{ built_at() }} as built_at
 
     from responses
     left join signals_per_response

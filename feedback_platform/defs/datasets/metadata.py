@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from feedback_platform.lib.datasets.catalog import ADMISSION_COLUMNS, rows_by_rule, value_tally
 from feedback_platform.lib.datasets.publication import Publication
@@ -39,18 +38,6 @@ def recorded_metadata(instance: dg.DagsterInstance, asset_key: dg.AssetKey) -> M
             " tell which version to check: materialise it (or use the data folder's dagster_home) first"
         )
     return event.asset_materialization.metadata
-
-
-def last_passed_check_metadata(
-    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey
-) -> Mapping[str, dg.MetadataValue] | None:
-    """The metadata of the latest evaluation of the check that passed, or None when none did."""
-    records = instance.event_log_storage.get_asset_check_execution_history(
-        check_key, limit=1, status={AssetCheckExecutionRecordStatus.SUCCEEDED}
-    )
-    if not records or records[0].event is None or records[0].event.dagster_event is None:
-        return None
-    return records[0].event.dagster_event.event_specific_data.metadata
 
 
 def version_metadata(

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 import dagster as dg
 import polars as pl
 
+from feedback_platform.defs.check_history import last_passed_check_metadata
 from feedback_platform.defs.curate.rules_file import CurationRulesFile
-from feedback_platform.defs.datasets.metadata import last_passed_check_metadata, recorded_metadata
+from feedback_platform.defs.datasets.metadata import recorded_metadata
 from feedback_platform.defs.expectation_checks import (
     suite_check_result,
     violations_result,

@@ -5,7 +5,8 @@ relationships (dbt_project/models/marts/*.yml). These suites add the rest a cura
 dbt leaves untested are present, counts are not negative, and figures agree with each other (a response
 with feedback cannot outnumber responses, a mean needs something to average). Each prepared
 `inconsistent_*` column holds the row's key where a rule is broken, so failing samples point at rows.
-They block: curation must not select from marts that disagree with themselves.
+They block: curation must not select from marts that disagree with themselves. The two incremental marts'
+suites judge only the rows rebuilt since they last passed: each of their expectations judges a row alone.
 """
 
 import polars as pl
@@ -74,6 +75,7 @@ feedback_with_responses_values_are_complete_and_consistent = expectation_suite_c
     ],
     prepare=_feedback_consistency,
     prepare_reads=["event_id", "signal", *_TYPED_VALUE_OF_SIGNAL],
+    only_rows_built_since_last_pass=True,
 )
 
 
@@ -105,6 +107,7 @@ response_signals_counts_are_consistent = expectation_suite_check(
     ],
     prepare=_signal_consistency,
     prepare_reads=["response_id", "created_at", "mean_rating", "ratings", *_SIGNAL_COUNTS],
+    only_rows_built_since_last_pass=True,
 )
 
 
