@@ -60,11 +60,7 @@ def daily_conversion(
     warehouse's (``dataset_row_lineage``, ``dataset_versions``). Counted by DuckDB, so what Python holds is
     the counts, not the events or the lineage of the history.
     """
-    counts = ", ".join(
-        f"count(*) filter (where reached.{quote_identifier(reached_column(dataset))})"
-        f" as {quote_identifier(reached_column(dataset))}"
-        for dataset in datasets
-    )
+    counts = _reached_counts(datasets)
     counted = con.sql(
         f"""
         with reached as ({events_reached_sql(datasets)})
@@ -89,13 +85,22 @@ def daily_conversion(
 
 def events_reached_per_dataset(con: duckdb.DuckDBPyConnection, datasets: Sequence[str]) -> dict[str, int]:
     """Per dataset, the distinct feedback events its latest version's rows trace to."""
-    counts = ", ".join(
-        f"count(*) filter (where {quote_identifier(reached_column(dataset))})" for dataset in datasets
-    )
-    if not counts:
+    if not datasets:
         return {}
-    (row,) = con.execute(f"select {counts} from ({events_reached_sql(datasets)})").fetchall()
+    (row,) = con.execute(
+        f"select {_reached_counts(datasets)} from ({events_reached_sql(datasets)}) as reached"
+    ).fetchall()
     return {dataset: int(count) for dataset, count in zip(datasets, row, strict=True)}
+
+
+def _reached_counts(datasets: Sequence[str]) -> str:
+    """Per dataset, the count of the events the relation ``reached`` (:func:`events_reached_sql`) flags as
+    reached by it, named as its flag: comma-joined select items, empty without datasets."""
+    return ", ".join(
+        f"count(*) filter (where reached.{quote_identifier(reached_column(dataset))})"
+        f" as {quote_identifier(reached_column(dataset))}"
+        for dataset in datasets
+    )
 
 
 def _literal(text: str) -> str:
