@@ -3,9 +3,15 @@
 Each check reads the staged version's files (the bytes that will be published, not the curated table) and,
 where it needs them, the current marts. A failure keeps the version out of the published store and
 `latest.json` where it was; the check's metadata says what was found, with texts masked or left out.
+
+A kind's audits are one multi-asset check, one step (`staged_<kind>_dataset_audits`): they read the same
+version, and a step of its own per audit cost more than most audits (29 steps, each with its events and its
+lookups of the version). Each audit is still a check of its own in the UI, and can be run alone.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import dagster as dg
 import polars as pl
@@ -70,35 +76,53 @@ def _shard_groups(dataset_store: DatasetStore, name: str, version: str) -> list[
     return shard_groups(read_staged_manifest(dataset_store.path, name, version), AUDIT_BATCH_ROWS)
 
 
-def _staged_check(
-    name: str, check: str, description: str, *, additional_deps: list[str] | None = None
-) -> Callable[[Callable[..., dg.AssetCheckResult]], dg.AssetChecksDefinition]:
-    return dg.asset_check(
-        asset=f"staged_{name}_dataset",
-        name=f"staged_{name}_dataset_{check}",
-        description=description,
-        blocking=True,
-        pool=DUCKDB_POOL,
-        additional_deps=additional_deps,
-    )
+@dataclass(frozen=True)
+class _StagedVersion:
+    """The latest staging of one dataset, as every audit of it reads it, with the resources they read with."""
+
+    context: dg.AssetCheckExecutionContext
+    name: str
+    version: str
+    tenant_versions: dict[str, str]
+    dataset_store: DatasetStore
+    warehouse: Warehouse
+    curation_rules: CurationRulesFile
+
+    def check_key(self, check: str) -> dg.AssetCheckKey:
+        """The key of the audit named `check` (:class:`_Audit`) of this dataset."""
+        return _audit_key(DATASET_KINDS[self.name], check)
+
+    @cached_property
+    def shard_groups(self) -> list[list[str]]:
+        """The version's shards, grouped (:func:`_shard_groups`)."""
+        return _shard_groups(self.dataset_store, self.name, self.version)
 
 
-def _passes_its_suite(kind: DatasetKind) -> dg.AssetChecksDefinition:
+@dataclass(frozen=True)
+class _Audit:
+    """One blocking check on a staged version: `judge` gives its result."""
+
+    check: str
+    """The end of the check's name: `staged_<kind>_dataset_<check>`."""
+    description: str
+    judge: Callable[[_StagedVersion], dg.AssetCheckResult]
+    additional_deps: list[str] = field(default_factory=list)
+
+
+def _passes_its_suite(kind: DatasetKind) -> _Audit:
     name, suite = kind.name, kind.row_suite
 
-    @_staged_check(name, "passes_its_suite", suite.description)
-    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
+    def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
         expectations = build_expectations(suite.expectations)
         columns = suite.columns_read(expectations)
         rows = suite.judged_rows(  # some shards at a time: of the texts, only their lengths are kept
-            read_staged_version(dataset_store.path, name, version, columns, only_shards=shards)
-            for shards in _shard_groups(dataset_store, name, version)
+            read_staged_version(staged.dataset_store.path, name, staged.version, columns, only_shards=shards)
+            for shards in staged.shard_groups
         )
         result = suite_check_result(f"staged_{name}_dataset", rows, expectations)
-        return _stamped(result, staged_version=version)
+        return _stamped(result, staged_version=staged.version)
 
-    return _check
+    return _Audit("passes_its_suite", suite.description, judge)
 
 
 def _row_local_audit(
@@ -108,7 +132,7 @@ def _row_local_audit(
     find_violations: RowLocalAudit,
     audit_version: Callable[[CurationRules], str],
     columns: Sequence[str] | None = None,
-) -> dg.AssetChecksDefinition:
+) -> _Audit:
     """A check that judges each row alone, from ``columns`` of it (every column when None), under the
     settings of the rules that ``audit_version`` names.
 
@@ -119,15 +143,11 @@ def _row_local_audit(
     names has every row judged again; an edit of other rules does not.
     """
 
-    @_staged_check(name, check, description)
-    def _check(
-        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, curation_rules: CurationRulesFile
-    ) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
-        rules = curation_rules.rules
+    def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
+        dataset_store, version = staged.dataset_store, staged.version
+        rules = staged.curation_rules.rules
         judged_under = audit_version(rules)
-        (spec,) = context.check_specs
-        passed_version = _version_passed(context.instance, spec.key, judged_under)
+        passed_version = _version_passed(staged.context.instance, staged.check_key(check), judged_under)
         shards = shards_to_audit(dataset_store.path, name, version, passed_version)
         rows_judged, violations = 0, []
         for shard in shards:
@@ -147,7 +167,7 @@ def _row_local_audit(
             carried_over_from=passed_version or "-",
         )
 
-    return _check
+    return _Audit(check, description, judge)
 
 
 def _version_passed(
@@ -160,7 +180,7 @@ def _version_passed(
     return metadata["staged_version"].value
 
 
-def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefinition:
+def _holds_no_residual_pii(name: str, key_column: str) -> _Audit:
     return _row_local_audit(
         name,
         "holds_no_residual_pii",
@@ -172,7 +192,7 @@ def _holds_no_residual_pii(name: str, key_column: str) -> dg.AssetChecksDefiniti
     )
 
 
-def _keeps_each_prompt_in_one_split(name: str) -> dg.AssetChecksDefinition:
+def _keeps_each_prompt_in_one_split(name: str) -> _Audit:
     return _row_local_audit(
         name,
         "keeps_each_prompt_in_one_split",
@@ -198,22 +218,19 @@ def _mart_audit(
     audit: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
     columns: Sequence[str],
     named_ids: Callable[[pl.DataFrame], pl.Series],
-) -> dg.AssetChecksDefinition:
+) -> _Audit:
     """A check of the staged rows' ``columns`` against one mart: passes when `audit(rows, mart_rows)` finds no
     violation. `query` reads the mart's rows of the ids the staged rows name (`named_ids(rows)`, in the view
     :data:`_NAMED_IDS`). The version is audited some shards at a time (:func:`_shard_groups`), so what
     Python and DuckDB hold is bounded whatever the length of the history the version covers."""
 
-    @_staged_check(name, check, description, additional_deps=[mart])
-    def _check(
-        context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore, warehouse: Warehouse
-    ) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
-        groups = _shard_groups(dataset_store, name, version)
+    def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
         rows_checked, violations = 0, []
-        with warehouse.connect() as con:
-            for shards in groups:
-                rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=shards)
+        with staged.warehouse.connect() as con:
+            for shards in staged.shard_groups:
+                rows = read_staged_version(
+                    staged.dataset_store.path, name, staged.version, columns, only_shards=shards
+                )
                 con.register(_NAMED_IDS, named_ids(rows).alias("id").to_frame().to_arrow())
                 try:
                     mart_rows = con.sql(query).pl()
@@ -221,9 +238,9 @@ def _mart_audit(
                     con.unregister(_NAMED_IDS)
                 rows_checked += rows.height
                 violations.append(audit(rows, mart_rows))
-        return _stamped(violations_result(rows_checked, pl.concat(violations)), staged_version=version)
+        return _stamped(violations_result(rows_checked, pl.concat(violations)), staged_version=staged.version)
 
-    return _check
+    return _Audit(check, description, judge, additional_deps=[mart])
 
 
 def _event_ids(rows: pl.DataFrame) -> pl.Series:
@@ -235,7 +252,7 @@ def _response_ids(rows: pl.DataFrame) -> pl.Series:
     return pl.concat([rows.get_column(column) for column in columns]).drop_nulls().unique()
 
 
-def _traces_to_feedback_events(kind: DatasetKind) -> dg.AssetChecksDefinition:
+def _traces_to_feedback_events(kind: DatasetKind) -> _Audit:
     name, key_column = kind.name, kind.key_column
     return _mart_audit(
         name,
@@ -250,7 +267,7 @@ def _traces_to_feedback_events(kind: DatasetKind) -> dg.AssetChecksDefinition:
     )
 
 
-def _selected_only_by_events_their_authors_allow(kind: DatasetKind) -> dg.AssetChecksDefinition:
+def _selected_only_by_events_their_authors_allow(kind: DatasetKind) -> _Audit:
     return _mart_audit(
         kind.name,
         "selected_only_by_events_their_authors_allow",
@@ -266,7 +283,7 @@ def _selected_only_by_events_their_authors_allow(kind: DatasetKind) -> dg.AssetC
     )
 
 
-def _excludes_users_who_opted_out(kind: DatasetKind) -> dg.AssetChecksDefinition:
+def _excludes_users_who_opted_out(kind: DatasetKind) -> _Audit:
     id_columns = response_id_columns(kind.curation.columns)
     return _mart_audit(
         kind.name,
@@ -281,14 +298,9 @@ def _excludes_users_who_opted_out(kind: DatasetKind) -> dg.AssetChecksDefinition
     )
 
 
-def _tenant_versions_hold_one_tenant(name: str) -> dg.AssetChecksDefinition:
-    @_staged_check(
-        name,
-        "tenant_versions_hold_one_tenant",
-        "Each per-tenant version staged beside the dataset holds that tenant's rows only.",
-    )
-    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
-        _, tenant_versions = _staged_version(context.instance, name)
+def _tenant_versions_hold_one_tenant(name: str) -> _Audit:
+    def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
+        dataset_store, tenant_versions = staged.dataset_store, staged.tenant_versions
         foreign = (
             pl.concat(
                 [
@@ -313,20 +325,17 @@ def _tenant_versions_hold_one_tenant(name: str) -> dg.AssetChecksDefinition:
             },
         )
 
-    return _check
-
-
-def _shares_no_prompt_with_eval(name: str) -> dg.AssetChecksDefinition:
-    @_staged_check(
-        name,
-        "shares_no_prompt_with_eval",
-        f"No normalised prompt of the staged {name} version is in the eval version staged beside it: a model "
-        "is not trained on what it is evaluated on.",
-        additional_deps=[DATASET_KINDS[EVAL_KIND].staged_asset],
+    return _Audit(
+        "tenant_versions_hold_one_tenant",
+        "Each per-tenant version staged beside the dataset holds that tenant's rows only.",
+        judge,
     )
-    def _check(context: dg.AssetCheckExecutionContext, dataset_store: DatasetStore) -> dg.AssetCheckResult:
-        version, _ = _staged_version(context.instance, name)
-        eval_version, _ = _staged_version(context.instance, EVAL_KIND)
+
+
+def _shares_no_prompt_with_eval(name: str) -> _Audit:
+    def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
+        dataset_store, version = staged.dataset_store, staged.version
+        eval_version, _ = _staged_version(staged.context.instance, EVAL_KIND)
         keys, eval_keys = (
             prompt_keys_of(  # some shards' messages at a time: the eval version's are the history's
                 read_staged_version(dataset_store.path, dataset, of_version, ["messages"], only_shards=shards)
@@ -338,10 +347,16 @@ def _shares_no_prompt_with_eval(name: str) -> dg.AssetChecksDefinition:
         result = violations_result(keys.height, shared)
         return _stamped(result, staged_version=version, eval_version=eval_version)
 
-    return _check
+    return _Audit(
+        "shares_no_prompt_with_eval",
+        f"No normalised prompt of the staged {name} version is in the eval version staged beside it: a model "
+        "is not trained on what it is evaluated on.",
+        judge,
+        additional_deps=[DATASET_KINDS[EVAL_KIND].staged_asset],
+    )
 
 
-def _prefers_a_different_non_empty_text(name: str) -> dg.AssetChecksDefinition:
+def _prefers_a_different_non_empty_text(name: str) -> _Audit:
     return _row_local_audit(
         name,
         "prefers_a_different_non_empty_text",
@@ -352,7 +367,7 @@ def _prefers_a_different_non_empty_text(name: str) -> dg.AssetChecksDefinition:
     )
 
 
-def _audits_of(kind: DatasetKind) -> list[dg.AssetChecksDefinition]:
+def _audits_of(kind: DatasetKind) -> list[_Audit]:
     """The blocking checks on a staged version of `kind`: every kind's, then those its flags call for."""
     name = kind.name
     return [
@@ -368,4 +383,47 @@ def _audits_of(kind: DatasetKind) -> list[dg.AssetChecksDefinition]:
     ]
 
 
-_AUDITS = [check for kind in DATASET_KINDS.values() for check in _audits_of(kind)]
+def _audits_check(kind: DatasetKind) -> dg.AssetChecksDefinition:
+    """The audits of `kind` (:func:`_audits_of`) as one multi-asset check: each is judged when selected (all
+    of them in a job; one of them when a user runs it alone), on the latest staged version."""
+    audits = _audits_of(kind)
+    specs = [
+        dg.AssetCheckSpec(
+            name=_audit_key(kind, audit.check).name,
+            asset=kind.staged_asset,
+            description=audit.description,
+            blocking=True,
+            additional_deps=audit.additional_deps,
+        )
+        for audit in audits
+    ]
+
+    @dg.multi_asset_check(specs=specs, can_subset=True, name=f"{kind.staged_asset}_audits", pool=DUCKDB_POOL)
+    def _audit_staged_version(
+        context: dg.AssetCheckExecutionContext,
+        dataset_store: DatasetStore,
+        warehouse: Warehouse,
+        curation_rules: CurationRulesFile,
+    ) -> Iterator[dg.AssetCheckResult]:
+        version, tenant_versions = _staged_version(context.instance, kind.name)
+        staged = _StagedVersion(
+            context, kind.name, version, tenant_versions, dataset_store, warehouse, curation_rules
+        )
+        for audit, spec in zip(audits, specs, strict=True):
+            if spec.key in context.selected_asset_check_keys:
+                result = audit.judge(staged)
+                yield dg.AssetCheckResult(
+                    asset_key=spec.asset_key,
+                    check_name=spec.name,
+                    passed=result.passed,
+                    metadata=result.metadata,
+                )
+
+    return _audit_staged_version
+
+
+def _audit_key(kind: DatasetKind, check: str) -> dg.AssetCheckKey:
+    return dg.AssetCheckKey(dg.AssetKey(kind.staged_asset), f"{kind.staged_asset}_{check}")
+
+
+_AUDITS = [_audits_check(kind) for kind in DATASET_KINDS.values()]
