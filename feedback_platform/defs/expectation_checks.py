@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from feedback_platform.defs.check_history import last_passed_check_metadata
@@ -81,10 +82,8 @@ def expectation_suite_check(
     @_table_check(asset, name, description, None, blocking)
     def _table_suite_check(warehouse: Warehouse) -> dg.AssetCheckResult:
         built = build_expectations(expectations)
-        wanted = {*referenced_columns(built), *prepare_reads, *LOCATORS}
         with warehouse.connect() as con:
-            columns = [column for column in table_columns(con, asset) if column in wanted]
-            rows = read_table(con, asset, columns=columns)
+            rows = read_table(con, asset, columns=_columns_read(con, asset, built, prepare_reads))
         return suite_check_result(name, rows, built, prepare)
 
     return _table_suite_check
@@ -106,14 +105,13 @@ def _suite_check_of_new_rows(
         context: dg.AssetCheckExecutionContext, warehouse: Warehouse
     ) -> dg.AssetCheckResult:
         built = build_expectations(expectations)
-        wanted = {*referenced_columns(built), *prepare_reads, *LOCATORS}
         (check_spec,) = context.check_specs
         passed = last_passed_check_metadata(context.instance, check_spec.key) or {}
         judged_through = (
             datetime.fromisoformat(passed[CHECKED_THROUGH].value) if CHECKED_THROUGH in passed else None
         )
         with warehouse.connect() as con:
-            columns = [column for column in table_columns(con, asset) if column in wanted]
+            columns = _columns_read(con, asset, built, prepare_reads)
             rows = read_rows_after(con, asset, columns, BUILT_AT, judged_through)
         result = suite_check_result(name, rows, built, prepare)
         newest = rows.get_column(BUILT_AT).max() if rows.height else judged_through
@@ -127,6 +125,17 @@ def _suite_check_of_new_rows(
         )
 
     return _new_rows_suite_check
+
+
+def _columns_read(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    expectations: Sequence["Expectation"],
+    prepare_reads: Sequence[str],
+) -> list[str]:
+    """The columns of `table` a suite reads: those its expectations and `prepare` name, and the locators."""
+    wanted = {*referenced_columns(expectations), *prepare_reads, *LOCATORS}
+    return [column for column in table_columns(con, table) if column in wanted]
 
 
 def predicate_check(
