@@ -170,10 +170,7 @@ def read_table(
     columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Read a table, or only some partitions of it, with all its columns or only `columns`."""
-    if not table_exists(con, table):
-        raise LookupError(f"table {table} does not exist yet: materialise it first")
-    selected = ", ".join(quote_identifier(column) for column in columns) if columns else "*"
-    query = f"select {selected} from {quote_identifier(table)}"
+    query = _select_query(con, table, columns)
     params: list[object] = []
     if partition_column is not None and partitions is not None:
         query += f" where {quote_identifier(partition_column)} in ({', '.join('?' for _ in partitions)})"
@@ -191,10 +188,7 @@ def read_rows_after(
 ) -> pl.DataFrame:
     """`columns` and `order_column` of the rows of `table` whose `order_column` is greater than `after`
     (every row when `after` is None)."""
-    if not table_exists(con, table):
-        raise LookupError(f"table {table} does not exist yet: materialise it first")
-    selected = ", ".join(quote_identifier(column) for column in dict.fromkeys([*columns, order_column]))
-    query = f"select {selected} from {quote_identifier(table)}"
+    query = _select_query(con, table, list(dict.fromkeys([*columns, order_column])))
     if after is None:
         return con.sql(query).pl()
     return con.sql(f"{query} where {quote_identifier(order_column)} > ?", params=[after]).pl()
@@ -206,16 +200,22 @@ def read_table_batches(
     """The ``columns`` of every row of ``table``, ``batch_rows`` rows at a time, from one scan: memory holds
     one batch whatever the table's size; a table with no rows gives one empty frame, for its columns' types.
     Nothing else may run on ``con`` until the batches are read."""
-    if not table_exists(con, table):
-        raise LookupError(f"table {table} does not exist yet: materialise it first")
-    selected = ", ".join(quote_identifier(column) for column in columns)
-    reader = con.sql(f"select {selected} from {quote_identifier(table)}").to_arrow_reader(batch_rows)
+    reader = con.sql(_select_query(con, table, columns)).to_arrow_reader(batch_rows)
     read_any = False
     for batch in reader:
         read_any = True
         yield pl.from_arrow(batch)
     if not read_any:
         yield pl.from_arrow(reader.schema.empty_table())
+
+
+def _select_query(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str] | None) -> str:
+    """`select` of `columns` (every column when None or empty) from `table`; LookupError when the table
+    does not exist yet."""
+    if not table_exists(con, table):
+        raise LookupError(f"table {table} does not exist yet: materialise it first")
+    selected = ", ".join(quote_identifier(column) for column in columns) if columns else "*"
+    return f"select {selected} from {quote_identifier(table)}"
 
 
 def read_table_parts(
