@@ -221,9 +221,9 @@ def test_old_versions_stay_unchanged_readable_and_listed(history: VersioningHist
     assert new_files == {f"{name}/{version}/{MANIFEST}" for name, version in new_versions} | new_shard_files
 
 
-# Guards the incremental write and the row-local audits: a shard whose rows did not change is the latest
-# version's shard, neither serialised, written nor scanned again, so an unchanged dataset writes and scans
-# nothing, and a changed one only the shards the old version does not hold.
+# Guards the incremental write and the row-local audits (the suite's included): a shard whose rows did not
+# change is the latest version's shard, neither serialised, written nor scanned again, so an unchanged
+# dataset writes and scans nothing, and a changed one only the shards the old version does not hold.
 def test_unchanged_shards_are_neither_written_nor_scanned_again(history: VersioningHistory) -> None:
     staged = {
         event.asset_key.to_user_string(): event.materialization.metadata
@@ -235,13 +235,16 @@ def test_unchanged_shards_are_neither_written_nor_scanned_again(history: Version
     scans = {
         evaluation.check_name: evaluation.metadata
         for evaluation in history.changed.get_asset_check_evaluations()
-        if evaluation.check_name.endswith(("_holds_no_residual_pii", "_keeps_each_prompt_in_one_split"))
+        if evaluation.check_name.endswith(
+            ("_holds_no_residual_pii", "_keeps_each_prompt_in_one_split", "_passes_its_suite")
+        )
     }
     old = {name: version for name, (version,) in history.before.versions.items()}
-    eval_scan = scans["staged_eval_dataset_holds_no_residual_pii"]
-    assert eval_scan["rows_checked"].value == 0
-    assert eval_scan["shards_audited"].value == 0
-    assert eval_scan["carried_over_from"].value == old["eval"]
+    for check in ("holds_no_residual_pii", "passes_its_suite"):
+        eval_scan = scans[f"staged_eval_dataset_{check}"]
+        assert eval_scan["rows_checked"].value == 0
+        assert eval_scan["shards_audited"].value == 0
+        assert eval_scan["carried_over_from"].value == old["eval"]
     datasets_dir = history.settings.datasets_dir
     old_sft = read_manifest(datasets_dir, "sft", old["sft"])
     new_sft = read_manifest(datasets_dir, "sft", publications(history.changed)["sft"].version)
@@ -257,6 +260,10 @@ def test_unchanged_shards_are_neither_written_nor_scanned_again(history: Version
     # rows the writer serialised anew.
     assert 0 < sft_scan["rows_checked"].value == staged["staged_sft_dataset"]["rows_serialised"].value
     assert sft_scan["rows_checked"].value < sum(shard["row_count"] for shard in unaudited)
+    suite_scan = scans["staged_sft_dataset_passes_its_suite"]
+    # the suite reads fewer columns than the scan: a row new in a column it does not read is not new to it
+    assert 0 < suite_scan["rows_checked"].value <= sft_scan["rows_checked"].value
+    assert suite_scan["example_id_repeated_in_version"].value == []
     split_scan = scans["staged_sft_dataset_keeps_each_prompt_in_one_split"]
     assert split_scan["shards_audited"].value == len(unaudited)
     assert len(unaudited) > 0

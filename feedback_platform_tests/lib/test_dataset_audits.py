@@ -1,10 +1,14 @@
 """The audit rules of dataset versions, on small frames shaped like stored rows."""
 
+from pathlib import Path
+
+import duckdb
 import polars as pl
 
 from feedback_platform.lib.curation.finishing import split_expr
 from feedback_platform.lib.curation.text_facts import prompt_key_expr
 from feedback_platform.lib.datasets.audits import (
+    keys_repeated,
     pairs_without_a_preference,
     prompt_keys_of,
     prompts_shared_with,
@@ -92,6 +96,7 @@ def test_rows_without_known_events_and_other_tenants() -> None:
     )
     missing = rows_without_known_events(rows, "example_id", pl.Series(["f1"]))
     assert missing["row_id"].to_list() == ["e2", "e3"]
+    assert missing["unknown_events"].to_list() == [["f404"], []]
     assert rows_of_other_tenants(rows, "acme").rows() == [("globex", 1)]
     assert rows_selected_by(rows, "example_id", pl.Series(["f404", "f9"])).rows() == [("e2", ["f404"])]
 
@@ -111,3 +116,19 @@ def test_rows_not_judged_are_those_differing_from_every_judged_row_in_some_value
     left = rows_not_judged(rows, judged)
     assert left.to_dicts() == rows.tail(2).to_dicts()
     assert rows_not_judged(judged, judged).is_empty()
+
+
+# Guards the version-wide half of a staged suite: a key held by rows of two shards (or twice in one) is
+# found across the shards' files, with how many rows hold it; keys held once are not.
+def test_keys_repeated_across_shard_files(tmp_path: Path) -> None:
+    shards = [
+        pl.DataFrame({"example_id": ["e1", "e2"], "completion": ["a", "b"]}),
+        pl.DataFrame({"example_id": ["e3", "e2", "e4", "e4"], "completion": ["c", "d", "e", "f"]}),
+    ]
+    files = [tmp_path / f"shard{index}.parquet" for index in range(len(shards))]
+    for shard, file in zip(shards, files, strict=True):
+        shard.write_parquet(file)
+    with duckdb.connect() as con:
+        assert keys_repeated(con, files, "example_id").rows() == [("e2", 2), ("e4", 2)]
+        assert keys_repeated(con, files[:1], "example_id").is_empty()
+        assert keys_repeated(con, [], "example_id").is_empty()

@@ -12,6 +12,7 @@ lookups of the version). Each audit is still a check of its own in the UI, and c
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -28,6 +29,7 @@ from feedback_platform.lib.curation.eval import EVAL_KIND
 from feedback_platform.lib.datasets.audits import (
     PREFERENCE_AUDIT_VERSION,
     SPLIT_AUDIT_VERSION,
+    keys_repeated,
     pairs_without_a_preference,
     prompt_keys_of,
     prompts_shared_with,
@@ -42,9 +44,11 @@ from feedback_platform.lib.datasets.audits import (
 from feedback_platform.lib.datasets.index import response_id_columns
 from feedback_platform.lib.datasets.kinds import DATASET_KINDS, DatasetKind
 from feedback_platform.lib.datasets.publication import (
+    ShardToAudit,
     read_staged_manifest,
     read_staged_version,
     shards_to_audit,
+    staged_shard_paths,
 )
 from feedback_platform.lib.datasets.store import shard_groups
 from feedback_platform.lib.pii.residual import RESIDUAL_SCAN_VERSION
@@ -93,6 +97,11 @@ class _StagedVersion:
         return _audit_key(DATASET_KINDS[self.name], check)
 
     @cached_property
+    def shard_paths(self) -> list[Path]:
+        """The Parquet files of the version's shards."""
+        return staged_shard_paths(self.dataset_store.path, self.name, self.version)
+
+    @cached_property
     def shard_groups(self) -> list[list[str]]:
         """The version's shards, grouped (:func:`_shard_groups`)."""
         return _shard_groups(self.dataset_store, self.name, self.version)
@@ -110,19 +119,85 @@ class _Audit:
 
 
 def _passes_its_suite(kind: DatasetKind) -> _Audit:
-    name, suite = kind.name, kind.row_suite
+    name, suite, key_column = kind.name, kind.row_suite, kind.key_column
 
     def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
         expectations = build_expectations(suite.expectations)
-        columns = suite.columns_read(expectations)
-        rows = suite.judged_rows(  # some shards at a time: of the texts, only their lengths are kept
-            read_staged_version(staged.dataset_store.path, name, staged.version, columns, only_shards=shards)
-            for shards in staged.shard_groups
+        unjudged = _UnjudgedRows(
+            staged, "passes_its_suite", suite.version(expectations), suite.columns_read(expectations)
         )
+        rows = suite.judged_rows(unjudged.batches())  # of the texts, only their lengths are kept
         result = suite_check_result(f"staged_{name}_dataset", rows, expectations)
-        return _stamped(result, staged_version=staged.version)
+        with staged.warehouse.connect() as con:
+            repeated = keys_repeated(con, staged.shard_paths, key_column)
+        return _stamped(
+            dg.AssetCheckResult(
+                passed=result.passed and repeated.height == 0,
+                metadata={
+                    **result.metadata,
+                    f"{key_column}_repeated_in_version": dg.MetadataValue.json(repeated.head(5).to_dicts()),
+                },
+            ),
+            **unjudged.metadata(),
+        )
 
-    return _Audit("passes_its_suite", suite.description, judge)
+    return _Audit(
+        "passes_its_suite",
+        f"{suite.description} Each row is judged once under the same expectations: the rows of the last "
+        f"version that passed are not judged again, and {key_column} is unique over the whole version.",
+        judge,
+    )
+
+
+@dataclass(frozen=True)
+class _UnjudgedRows:
+    """The rows of the staged version that a check judging each row alone has not passed under the same
+    ``audit_version`` (only their ``columns``; every column when None): the shards the last version it
+    passed does not list, and in each of them only the rows whose ``columns`` differ from every row of that
+    version's shard of the same date (:func:`rows_not_judged`). Edited settings that ``audit_version``
+    names have every row judged again; an edit of other rules does not."""
+
+    staged: _StagedVersion
+    check: str
+    audit_version: str
+    columns: Sequence[str] | None
+
+    @cached_property
+    def passed_version(self) -> str | None:
+        """The version the check last passed under ``audit_version``, or None."""
+        key = self.staged.check_key(self.check)
+        metadata = last_passed_check_metadata(self.staged.context.instance, key) or {}
+        if "audit_version" not in metadata or metadata["audit_version"].value != self.audit_version:
+            return None
+        return metadata["staged_version"].value
+
+    @cached_property
+    def shards(self) -> list[ShardToAudit]:
+        staged = self.staged
+        return shards_to_audit(staged.dataset_store.path, staged.name, staged.version, self.passed_version)
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """The rows to judge, a shard at a time; an empty frame (the version's columns) when there is none."""
+        root, name, version = self.staged.dataset_store.path, self.staged.name, self.staged.version
+        if not self.shards:
+            yield read_staged_version(root, name, version, self.columns, only_shards=[])
+        for shard in self.shards:
+            rows = read_staged_version(root, name, version, self.columns, only_shards=[shard.shard])
+            if shard.judged_shard is not None:
+                judged = read_staged_version(
+                    root, name, self.passed_version, self.columns, only_shards=[shard.judged_shard]
+                )
+                rows = rows_not_judged(rows, judged)
+            yield rows
+
+    def metadata(self) -> dict[str, object]:
+        """What the check's result records, so that the next evaluation knows what this one judged."""
+        return {
+            "staged_version": self.staged.version,
+            "audit_version": self.audit_version,
+            "shards_audited": len(self.shards),
+            "carried_over_from": self.passed_version or "-",
+        }
 
 
 def _row_local_audit(
@@ -134,50 +209,20 @@ def _row_local_audit(
     columns: Sequence[str] | None = None,
 ) -> _Audit:
     """A check that judges each row alone, from ``columns`` of it (every column when None), under the
-    settings of the rules that ``audit_version`` names.
-
-    It judges only what the last version it passed under the same ``audit_version`` did not hold: the
-    shards that version does not list, and in each of them only the rows whose ``columns`` differ from
-    every row of that version's shard of the same date (:func:`rows_not_judged`). A nightly thus judges
-    the rows it wrote, shard by shard, so memory holds one shard. An edit of the settings ``audit_version``
-    names has every row judged again; an edit of other rules does not.
-    """
+    settings of the rules that ``audit_version`` names: it judges the rows the last version it passed did
+    not hold (:class:`_UnjudgedRows`), so a nightly judges the rows it wrote, shard by shard, and memory holds
+    one shard."""
 
     def judge(staged: _StagedVersion) -> dg.AssetCheckResult:
-        dataset_store, version = staged.dataset_store, staged.version
         rules = staged.curation_rules.rules
-        judged_under = audit_version(rules)
-        passed_version = _version_passed(staged.context.instance, staged.check_key(check), judged_under)
-        shards = shards_to_audit(dataset_store.path, name, version, passed_version)
+        unjudged = _UnjudgedRows(staged, check, audit_version(rules), columns)
         rows_judged, violations = 0, []
-        for shard in shards:
-            rows = read_staged_version(dataset_store.path, name, version, columns, only_shards=[shard.shard])
-            if shard.judged_shard is not None:
-                judged = read_staged_version(
-                    dataset_store.path, name, passed_version, columns, only_shards=[shard.judged_shard]
-                )
-                rows = rows_not_judged(rows, judged)
+        for rows in unjudged.batches():
             rows_judged += rows.height
             violations.append(find_violations(rows, rules))
-        return _stamped(
-            violations_result(rows_judged, pl.concat(violations) if violations else pl.DataFrame()),
-            staged_version=version,
-            audit_version=judged_under,
-            shards_audited=len(shards),
-            carried_over_from=passed_version or "-",
-        )
+        return _stamped(violations_result(rows_judged, pl.concat(violations)), **unjudged.metadata())
 
     return _Audit(check, description, judge)
-
-
-def _version_passed(
-    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey, audit_version: str
-) -> str | None:
-    """The version the check last passed under ``audit_version``, or None."""
-    metadata = last_passed_check_metadata(instance, check_key) or {}
-    if "audit_version" not in metadata or metadata["audit_version"].value != audit_version:
-        return None
-    return metadata["staged_version"].value
 
 
 def _holds_no_residual_pii(name: str, key_column: str) -> _Audit:
@@ -262,7 +307,7 @@ def _traces_to_feedback_events(kind: DatasetKind) -> _Audit:
         "feedback_with_responses",
         f"select event_id from feedback_with_responses where event_id in (select id from {_NAMED_IDS})",
         lambda rows, events: rows_without_known_events(rows, key_column, events.get_column("event_id")),
-        columns=[key_column, *response_id_columns(kind.curation.columns), "feedback_event_ids"],
+        columns=[key_column, "feedback_event_ids"],
         named_ids=_event_ids,
     )
 
@@ -278,7 +323,7 @@ def _selected_only_by_events_their_authors_allow(kind: DatasetKind) -> _Audit:
         "select event_id from feedback_with_responses"
         f" where not author_allows_training and event_id in (select id from {_NAMED_IDS})",
         lambda rows, events: rows_selected_by(rows, kind.key_column, events.get_column("event_id")),
-        columns=[kind.key_column, *response_id_columns(kind.curation.columns), "feedback_event_ids"],
+        columns=[kind.key_column, "feedback_event_ids"],
         named_ids=_event_ids,
     )
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from feedback_platform.lib.hashing import canonical_json, sha256_hex
 from feedback_platform.lib.quality import ExpectationFactory, referenced_columns
 
 if TYPE_CHECKING:
@@ -53,6 +54,13 @@ class RowSuite:
         lengths = {f"{column}_length" for column in self.lengths_of}
         named = [column for column in referenced_columns(expectations) if column not in lengths]
         return list(dict.fromkeys([*named, *self.lengths_of]))
+
+    def version(self, expectations: Sequence["Expectation"]) -> str:
+        """What the suite judges, as a digest: `expectations` (built from this suite) and the texts `prepare`
+        measures. A row that passed under one version passes again under it, so only an edit of the suite
+        has the rows an audit already judged judged again."""
+        configurations = [expectation.configuration.to_json_dict() for expectation in expectations]
+        return f"suite-{sha256_hex(canonical_json([configurations, list(self.lengths_of)]))[:16]}"
 
 
 def _non_empty(gxe: ModuleType, *columns: str) -> list["Expectation"]:

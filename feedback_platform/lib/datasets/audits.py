@@ -7,13 +7,14 @@ publication (defs/datasets/checks.py) and those on the curated tables (defs/cura
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from feedback_platform.lib.curation.finishing import split_expr
 from feedback_platform.lib.curation.text_facts import prompt_key_expr
-from feedback_platform.lib.datasets.index import lineage_rows
 from feedback_platform.lib.pii import find_residual_pii
 from feedback_platform.lib.redaction.frames import residual_pii
 
@@ -106,8 +107,7 @@ def rows_without_known_events(
     rows: pl.DataFrame, key_column: str, known_event_ids: pl.Series
 ) -> pl.DataFrame:
     """Rows whose lineage names no feedback event, or an event that is not among `known_event_ids`."""
-    lineage = lineage_rows(rows, name="audit", version="staged", key_column=key_column)
-    unknown = lineage.filter(
+    unknown = _row_events(rows, key_column).filter(
         pl.col("feedback_event_id").is_null() | ~pl.col("feedback_event_id").is_in(known_event_ids.implode())
     )
     return (
@@ -119,9 +119,18 @@ def rows_without_known_events(
 
 def rows_selected_by(rows: pl.DataFrame, key_column: str, event_ids: pl.Series) -> pl.DataFrame:
     """Rows whose lineage names any of `event_ids`, each with those events."""
-    lineage = lineage_rows(rows, name="audit", version="staged", key_column=key_column)
-    used = lineage.filter(pl.col("feedback_event_id").is_in(event_ids.implode()))
+    used = _row_events(rows, key_column).filter(pl.col("feedback_event_id").is_in(event_ids.implode()))
     return used.group_by("row_id").agg(events=pl.col("feedback_event_id").unique().sort()).sort("row_id")
+
+
+def _row_events(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
+    """The feedback events each row names (``feedback_event_ids``): one (row_id, feedback_event_id) per event,
+    and one with a null event for a row that names none. The events of the row's lineage
+    (`feedback_platform.lib.datasets.index.lineage_rows`) without the cross product with its responses, which
+    these audits do not need."""
+    return rows.select(
+        row_id=pl.col(key_column).cast(pl.String), feedback_event_id=pl.col("feedback_event_ids")
+    ).explode("feedback_event_id", empty_as_null=True)
 
 
 def residual_pii_in_rows(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
@@ -148,6 +157,22 @@ def dataset_texts(rows: pl.DataFrame, key_column: str) -> pl.DataFrame:
     texts = [frame.cast({"text": pl.String}) for frame in (*flat, *nested)]
     empty = pl.DataFrame(schema={"id": pl.String, "field": pl.String, "text": pl.String})
     return pl.concat([empty, *texts], how="vertical").drop_nulls("text")
+
+
+def keys_repeated(
+    con: duckdb.DuckDBPyConnection, parquet_files: Sequence[Path], key_column: str
+) -> pl.DataFrame:
+    """The values of ``key_column`` that more than one row of the Parquet files holds (say, a version's
+    shards), with how many rows hold each (``rows``). DuckDB reads that one column of the files, within its
+    memory limit, so a version's keys are judged together without holding them in Python."""
+    if not parquet_files:
+        return pl.DataFrame(schema={key_column: pl.String, "rows": pl.Int64})
+    files = [str(path) for path in parquet_files]
+    return con.sql(
+        f'select "{key_column}"::varchar as "{key_column}", count(*) as rows from read_parquet(?)'
+        " group by all having count(*) > 1 order by all",
+        params=[files],
+    ).pl()
 
 
 def rows_not_judged(rows: pl.DataFrame, judged: pl.DataFrame) -> pl.DataFrame:

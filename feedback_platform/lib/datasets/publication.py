@@ -36,6 +36,7 @@ from feedback_platform.lib.datasets.store import (
     read_dataset_version,
     read_manifest,
     read_withdrawal,
+    shard_paths,
     shards_by_value,
     version_dir,
 )
@@ -93,6 +94,14 @@ def read_staged_version(
 def read_staged_manifest(datasets_root: Path, name: str, version: str) -> dict[str, Any]:
     """The manifest of a staged version, or of the published one once publishing has moved it there."""
     return read_manifest(datasets_root, name, version, staged=is_staged(datasets_root, name, version))
+
+
+def staged_shard_paths(datasets_root: Path, name: str, version: str) -> list[Path]:
+    """The Parquet files of a staged version's shards, or of the published version once publishing has
+    moved it."""
+    staged = is_staged(datasets_root, name, version)
+    manifest = read_manifest(datasets_root, name, version, staged=staged)
+    return shard_paths(datasets_root, name, manifest, staged=staged)
 
 
 @dataclass(frozen=True)
