@@ -201,7 +201,6 @@ class _UnjudgedRows:
 
 
 def _row_local_audit(
-    name: str,
     check: str,
     description: str,
     find_violations: RowLocalAudit,
@@ -225,9 +224,8 @@ def _row_local_audit(
     return _Audit(check, description, judge)
 
 
-def _holds_no_residual_pii(name: str, key_column: str) -> _Audit:
+def _holds_no_residual_pii(key_column: str) -> _Audit:
     return _row_local_audit(
-        name,
         "holds_no_residual_pii",
         "A pattern scan of every text in the version (prompts, context, outputs, targets) finds no email, "
         "phone number, card number or credential. The shards of the last version that passed this scan, "
@@ -237,9 +235,8 @@ def _holds_no_residual_pii(name: str, key_column: str) -> _Audit:
     )
 
 
-def _keeps_each_prompt_in_one_split(name: str) -> _Audit:
+def _keeps_each_prompt_in_one_split() -> _Audit:
     return _row_local_audit(
-        name,
         "keeps_each_prompt_in_one_split",
         "Every row is in the split its normalised prompt is assigned by the rules' validation_percent, so no "
         "prompt has rows in both train and validation. The shards of the last version that passed, at the "
@@ -401,9 +398,8 @@ def _shares_no_prompt_with_eval(name: str) -> _Audit:
     )
 
 
-def _prefers_a_different_non_empty_text(name: str) -> _Audit:
+def _prefers_a_different_non_empty_text() -> _Audit:
     return _row_local_audit(
-        name,
         "prefers_a_different_non_empty_text",
         "No pair prefers a text over itself (whitespace normalised), and neither side is empty. The shards "
         "of the last version that passed are not judged again.",
@@ -417,14 +413,14 @@ def _audits_of(kind: DatasetKind) -> list[_Audit]:
     name = kind.name
     return [
         _passes_its_suite(kind),
-        _holds_no_residual_pii(name, kind.key_column),
+        _holds_no_residual_pii(kind.key_column),
         _traces_to_feedback_events(kind),
         _excludes_users_who_opted_out(kind),
         _selected_only_by_events_their_authors_allow(kind),
         _tenant_versions_hold_one_tenant(name),
-        *((_keeps_each_prompt_in_one_split(name),) if kind.for_training else ()),
+        *((_keeps_each_prompt_in_one_split(),) if kind.for_training else ()),
         *((_shares_no_prompt_with_eval(name),) if kind.shares_no_prompt_with_eval else ()),
-        *((_prefers_a_different_non_empty_text(name),) if kind.pairs_preferences else ()),
+        *((_prefers_a_different_non_empty_text(),) if kind.pairs_preferences else ()),
     ]
 
 
