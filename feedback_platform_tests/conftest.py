@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+import yaml
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
 from feedback_platform.local.materialize import RunOutcome, materialize_days
@@ -88,6 +89,15 @@ def settings_for(data_dir: Path) -> PlatformSettings:
     return PlatformSettings.from_environment({"FEEDBACK_PLATFORM_DATA_DIR": str(data_dir)})
 
 
+def instance_without_telemetry(home: Path) -> dg.DagsterInstance:
+    """A SQLite instance in `home` (made here) whose dagster.yaml turns telemetry off, as the platform's own
+    instance does: a bare home has it on, and Dagster then logs every step's telemetry to a file (uploads
+    stay off with DAGSTER_DISABLE_TELEMETRY, the logging does not)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(yaml.safe_dump({"telemetry": {"enabled": False}}))
+    return dg.DagsterInstance.from_config(str(home))
+
+
 def materialised_sample(
     data_dir: Path,
     config: SampleLogConfig,
@@ -100,9 +110,7 @@ def materialised_sample(
     generation = generate_sample_logs(config, settings.landing_dir)
     if plant is not None:
         plant(settings.landing_dir)
-    dagster_home = settings.data_dir / "dagster_home"
-    dagster_home.mkdir()
-    instance = dg.DagsterInstance.local_temp(str(dagster_home))
+    instance = instance_without_telemetry(settings.data_dir / "dagster_home")
     outcomes = materialize_days(settings, instance)
     return SamplePlatform(settings, generation, outcomes, instance)
 

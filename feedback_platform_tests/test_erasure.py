@@ -32,7 +32,12 @@ from feedback_platform.lib.erasure.run import (
 from feedback_platform.lib.erasure.subject import Subject
 from feedback_platform.local.materialize import materialize_days
 from feedback_platform.settings import PlatformSettings
-from feedback_platform_tests.conftest import SamplePlatform, materialised_sample, settings_for
+from feedback_platform_tests.conftest import (
+    SamplePlatform,
+    instance_without_telemetry,
+    materialised_sample,
+    settings_for,
+)
 from feedback_platform_tests.planted_user import (
     CANARIES,
     EDITED_RESPONSE,
@@ -123,8 +128,7 @@ def test_a_full_rebuild_after_an_erasure_does_not_bring_the_user_back(
     erased_tables = _tables(platform, ["raw_responses", "raw_feedback", "raw_consent", "quarantined_rows"])
     rebuilt = settings_for(tmp_path / "rebuilt")
     shutil.copytree(platform.landing_dir, rebuilt.landing_dir)
-    (rebuilt.data_dir / "dagster_home").mkdir()
-    instance = dg.DagsterInstance.local_temp(str(rebuilt.data_dir / "dagster_home"))
+    instance = instance_without_telemetry(rebuilt.data_dir / "dagster_home")
 
     outcomes = materialize_days(rebuilt, instance)
 

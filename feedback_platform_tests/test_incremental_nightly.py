@@ -21,7 +21,12 @@ from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.local.materialize import RunOutcome, landing_runs, materialize_days
 from feedback_platform.local.recovery import PROCESS_TAG
 from feedback_platform.settings import PlatformSettings
-from feedback_platform_tests.conftest import SAMPLE, SamplePlatform, settings_for
+from feedback_platform_tests.conftest import (
+    SAMPLE,
+    SamplePlatform,
+    instance_without_telemetry,
+    settings_for,
+)
 
 DAYS = [SAMPLE.day(index) for index in range(SAMPLE.days)]
 
@@ -86,8 +91,7 @@ def test_a_backfill_in_several_runs_publishes_what_one_run_publishes(
 ) -> None:
     settings = settings_for(tmp_path / "data").model_copy(update={"max_landing_mib_per_run": 1})
     shutil.copytree(sample_platform.settings.landing_dir, settings.landing_dir)
-    (tmp_path / "dagster_home").mkdir()
-    with dg.DagsterInstance.from_config(str(tmp_path / "dagster_home")) as instance:
+    with instance_without_telemetry(tmp_path / "dagster_home") as instance:
         outcomes = materialize_days(settings, instance)
         run_processes = {run.job_name: set() for run in instance.get_runs()}
         for run in instance.get_runs():

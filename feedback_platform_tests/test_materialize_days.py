@@ -24,7 +24,7 @@ from feedback_platform.local.materialize import (
     select_days,
 )
 from feedback_platform.settings import PARTITION_START_VARIABLE, PlatformSettings
-from feedback_platform_tests.conftest import SAMPLE, SamplePlatform
+from feedback_platform_tests.conftest import SAMPLE, SamplePlatform, instance_without_telemetry
 
 FIRST, SECOND, THIRD = (SAMPLE.day(index) for index in range(3))
 
@@ -104,8 +104,7 @@ def test_landing_day_bytes_count_decompressed_logs(tmp_path: Path) -> None:
 # (here: the job does not exist, so it fails before executing), the outcome is a failed run naming its exit
 # code, not a hang or an exception in `materialize`.
 def test_a_run_whose_process_dies_is_reported_failed(sample_platform: SamplePlatform, tmp_path: Path) -> None:
-    (tmp_path / "home").mkdir()
-    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+    with instance_without_telemetry(tmp_path / "home") as instance:
         outcome = execute_in_own_process(sample_platform.settings, "no_such_job", instance, {}, {})
     assert not outcome.success
     assert outcome.problems == ["no_such_job: its process exited (code 1) before the run ended"]

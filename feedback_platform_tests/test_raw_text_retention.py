@@ -9,7 +9,6 @@ import json
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import polars as pl
 import pytest
@@ -20,7 +19,12 @@ from feedback_platform.lib.retention.raw_text import raw_text_past_window
 from feedback_platform.lib.sample_logs import SampleLogConfig
 from feedback_platform.local.materialize import materialize_days
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PlatformSettings
-from feedback_platform_tests.conftest import SamplePlatform, materialised_sample, settings_for
+from feedback_platform_tests.conftest import (
+    SamplePlatform,
+    instance_without_telemetry,
+    materialised_sample,
+    settings_for,
+)
 from feedback_platform_tests.planted_user import append_lines, day_file
 
 SAMPLE = SampleLogConfig(
@@ -156,8 +160,7 @@ def test_a_rebuild_from_the_landing_folder_gives_the_same_tables(
     rebuilt_dir = tmp_path / "data"
     shutil.copytree(retained.settings.landing_dir, rebuilt_dir / "landing")
     rebuilt = settings_for(rebuilt_dir).model_copy(update={"tenants_file": retained.settings.tenants_file})
-    (rebuilt_dir / "dagster_home").mkdir()
-    outcomes = materialize_days(rebuilt, dg.DagsterInstance.local_temp(str(rebuilt_dir / "dagster_home")))
+    outcomes = materialize_days(rebuilt, instance_without_telemetry(rebuilt_dir / "dagster_home"))
     assert all(outcome.success for outcome in outcomes), outcomes
     for name in [
         "raw_responses",
