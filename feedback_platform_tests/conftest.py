@@ -21,6 +21,7 @@ import yaml
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
 from feedback_platform.local.materialize import RunOutcome, materialize_days
+from feedback_platform.local.sqlite_storage import sqlite_storage_config
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PARTITION_START_VARIABLE, PlatformSettings
 
 SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
@@ -90,11 +91,12 @@ def settings_for(data_dir: Path) -> PlatformSettings:
 
 
 def instance_without_telemetry(home: Path) -> dg.DagsterInstance:
-    """A SQLite instance in `home` (made here) whose dagster.yaml turns telemetry off, as the platform's own
-    instance does: a bare home has it on, and Dagster then logs every step's telemetry to a file (uploads
-    stay off with DAGSTER_DISABLE_TELEMETRY, the logging does not)."""
+    """A SQLite instance in `home` (made here) stored as the platform's own (`sqlite_storage_config`), whose
+    dagster.yaml turns telemetry off, as the platform's does: a bare home has it on, and Dagster then logs
+    every step's telemetry to a file (uploads stay off with DAGSTER_DISABLE_TELEMETRY, logging does not)."""
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text(yaml.safe_dump({"telemetry": {"enabled": False}}))
+    config = {"telemetry": {"enabled": False}, "storage": sqlite_storage_config(str(home))}
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
     return dg.DagsterInstance.from_config(str(home))
 
 

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from feedback_platform.local.instance import INSTANCE_CONFIG, prepare_dagster_home
+from feedback_platform.local.sqlite_storage import sqlite_storage_config
 from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE, PlatformSettings
 
 POSTGRES = {DAGSTER_POSTGRES_URL_VARIABLE: "postgresql://dagster:secret@db.internal:5432/dagster"}
@@ -28,7 +29,8 @@ def test_the_platform_home_follows_the_storage_setting(
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     home = prepare_dagster_home(settings(tmp_path))
     assert home == tmp_path / "dagster_home"
-    assert config_in(home) == INSTANCE_CONFIG
+    sqlite = {**INSTANCE_CONFIG, "storage": sqlite_storage_config(str(home))}
+    assert config_in(home) == sqlite
 
     prepare_dagster_home(settings(tmp_path, **POSTGRES))
     text = (home / "dagster.yaml").read_text()
@@ -39,7 +41,7 @@ def test_the_platform_home_follows_the_storage_setting(
     assert config_in(home)["concurrency"] == INSTANCE_CONFIG["concurrency"]
 
     prepare_dagster_home(settings(tmp_path))
-    assert config_in(home) == INSTANCE_CONFIG
+    assert config_in(home) == sqlite
 
 
 def test_a_home_the_user_named_keeps_its_own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

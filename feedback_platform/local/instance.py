@@ -3,9 +3,10 @@
 Its dagster.yaml turns telemetry off, limits the `duckdb` pool (the default limit) to one step at a time,
 because DuckDB allows a single writing process per file, and turns run monitoring on, so a run that ended
 without releasing its slot cannot block the pool. Runs, events and schedules are kept in SQLite files in the
-home, or, with `FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` set, in that PostgreSQL database (dagster-postgres):
-what a deployment whose daemon, UI and runs share one instance should use. The home under the data folder
-is the platform's: its dagster.yaml follows the settings. A home named by $DAGSTER_HOME is the user's: its
+home (Dagster's storage, its connections kept open: `local/sqlite_storage.py`), or, with
+`FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` set, in that PostgreSQL database (dagster-postgres): what a
+deployment whose daemon, UI and runs share one instance should use. The home under the data folder is the
+platform's: its dagster.yaml follows the settings. A home named by $DAGSTER_HOME is the user's: its
 dagster.yaml is written only where there is none.
 """
 
@@ -19,6 +20,7 @@ import dagster as dg
 import yaml
 
 from feedback_platform.lib.atomic_files import write_file_atomically
+from feedback_platform.local.sqlite_storage import sqlite_storage_config
 from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE, PlatformSettings
 
 WORKSPACE_FILE = Path(__file__).resolve().parents[2] / "workspace.yaml"
@@ -33,14 +35,14 @@ after it ended, and fails runs stuck starting or cancelling; runs `materialize` 
 `materialize` itself (`local/recovery.py`)."""
 
 
-def instance_config(settings: PlatformSettings) -> dict[str, Any]:
-    """The instance's dagster.yaml: `INSTANCE_CONFIG`, and the PostgreSQL storage when the settings ask."""
+def instance_config(settings: PlatformSettings, home: Path) -> dict[str, Any]:
+    """The dagster.yaml of an instance in `home`: `INSTANCE_CONFIG`, and its storage: SQLite files in the
+    home, or the PostgreSQL database when the settings ask."""
     if settings.dagster_storage == "sqlite":
-        return INSTANCE_CONFIG
-    return {
-        **INSTANCE_CONFIG,
-        "storage": {"postgres": {"postgres_url": {"env": DAGSTER_POSTGRES_URL_VARIABLE}}},
-    }
+        storage = sqlite_storage_config(str(home))
+    else:
+        storage = {"postgres": {"postgres_url": {"env": DAGSTER_POSTGRES_URL_VARIABLE}}}
+    return {**INSTANCE_CONFIG, "storage": storage}
 
 
 def prepare_dagster_home(settings: PlatformSettings) -> Path:
@@ -50,7 +52,7 @@ def prepare_dagster_home(settings: PlatformSettings) -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or platform_home).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config_file = home / "dagster.yaml"
-    text = yaml.safe_dump(instance_config(settings), sort_keys=False)
+    text = yaml.safe_dump(instance_config(settings, home), sort_keys=False)
     stale = home == platform_home and config_file.exists() and config_file.read_text() != text
     if not config_file.exists() or stale:
         write_file_atomically(config_file, lambda path: path.write_text(text), overwrite=True)
