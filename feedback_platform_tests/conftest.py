@@ -8,7 +8,7 @@ DuckDB, Presidio, dbt and Great Expectations into a temporary data directory, ex
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,9 +20,10 @@ import pytest
 import yaml
 
 from feedback_platform.lib.sample_logs import GenerationSummary, SampleLogConfig, generate_sample_logs
+from feedback_platform.local.instance_storage import sqlite_storage_config
 from feedback_platform.local.materialize import RunOutcome, materialize_days
-from feedback_platform.local.sqlite_storage import sqlite_storage_config
 from feedback_platform.settings import DEFAULT_TENANTS_FILE, PARTITION_START_VARIABLE, PlatformSettings
+from feedback_platform_tests.postgres_server import PostgresServer, missing_reason, running_postgres
 
 SAMPLE = SampleLogConfig(days=3, responses_per_day=200, seed=7, start_date=date(2026, 11, 1))
 
@@ -84,6 +85,15 @@ def dbt_manifest() -> Path:
 
     dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (its users each create a database of their own)."""
+    if reason := missing_reason():
+        pytest.skip(reason)
+    with running_postgres() as server:
+        yield server
 
 
 def settings_for(data_dir: Path) -> PlatformSettings:

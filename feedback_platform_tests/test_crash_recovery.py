@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +18,6 @@ import pytest
 from feedback_platform.lib.sample_logs import SampleLogConfig, generate_sample_logs
 from feedback_platform.local.instance import prepare_dagster_home
 from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE, PlatformSettings
-from feedback_platform_tests.postgres_server import PostgresServer, missing_reason, running_postgres
 
 ONE_SMALL_DAY = SampleLogConfig(days=1, responses_per_day=30, seed=3, start_date=date(2026, 11, 1))
 COMMAND = [str(Path(sys.executable).with_name("feedback-platform")), "materialize"]
@@ -32,14 +30,6 @@ def wait_for(condition, timeout_s: float, what: str):
             return found
         time.sleep(0.05)
     raise AssertionError(f"no {what} within {timeout_s:.0f} s")
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    if reason := missing_reason():
-        pytest.skip(reason)
-    with running_postgres() as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from feedback_platform.local.instance import INSTANCE_CONFIG, prepare_dagster_home
-from feedback_platform.local.sqlite_storage import sqlite_storage_config
+from feedback_platform.local.instance_storage import postgres_storage_config, sqlite_storage_config
 from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE, PlatformSettings
 
 POSTGRES = {DAGSTER_POSTGRES_URL_VARIABLE: "postgresql://dagster:secret@db.internal:5432/dagster"}
@@ -34,8 +34,9 @@ def test_the_platform_home_follows_the_storage_setting(
 
     prepare_dagster_home(settings(tmp_path, **POSTGRES))
     text = (home / "dagster.yaml").read_text()
-    assert config_in(home)["storage"] == {
-        "postgres": {"postgres_url": {"env": DAGSTER_POSTGRES_URL_VARIABLE}}
+    assert config_in(home)["storage"] == postgres_storage_config(DAGSTER_POSTGRES_URL_VARIABLE)
+    assert config_in(home)["storage"]["custom"]["config"] == {
+        "postgres_url": {"env": DAGSTER_POSTGRES_URL_VARIABLE}
     }
     assert "secret" not in text
     assert config_in(home)["concurrency"] == INSTANCE_CONFIG["concurrency"]

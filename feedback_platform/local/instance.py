@@ -3,9 +3,9 @@
 Its dagster.yaml turns telemetry off, limits the `duckdb` pool (the default limit) to one step at a time,
 because DuckDB allows a single writing process per file, and turns run monitoring on, so a run that ended
 without releasing its slot cannot block the pool. Runs, events and schedules are kept in SQLite files in the
-home (Dagster's storage, its connections kept open: `local/sqlite_storage.py`), or, with
-`FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` set, in that PostgreSQL database (dagster-postgres): what a
-deployment whose daemon, UI and runs share one instance should use. The home under the data folder is the
+home, or, with `FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` set, in that PostgreSQL database (dagster-postgres):
+what a deployment whose daemon, UI and runs share one instance should use. Either is Dagster's storage with
+its connections kept open (`local/instance_storage.py`). The home under the data folder is the
 platform's: its dagster.yaml follows the settings. A home named by $DAGSTER_HOME is the user's: its
 dagster.yaml is written only where there is none.
 """
@@ -20,7 +20,7 @@ import dagster as dg
 import yaml
 
 from feedback_platform.lib.atomic_files import write_file_atomically
-from feedback_platform.local.sqlite_storage import sqlite_storage_config
+from feedback_platform.local.instance_storage import postgres_storage_config, sqlite_storage_config
 from feedback_platform.settings import DAGSTER_POSTGRES_URL_VARIABLE, PlatformSettings
 
 WORKSPACE_FILE = Path(__file__).resolve().parents[2] / "workspace.yaml"
@@ -41,7 +41,7 @@ def instance_config(settings: PlatformSettings, home: Path) -> dict[str, Any]:
     if settings.dagster_storage == "sqlite":
         storage = sqlite_storage_config(str(home))
     else:
-        storage = {"postgres": {"postgres_url": {"env": DAGSTER_POSTGRES_URL_VARIABLE}}}
+        storage = postgres_storage_config(DAGSTER_POSTGRES_URL_VARIABLE)
     return {**INSTANCE_CONFIG, "storage": storage}
 
 
