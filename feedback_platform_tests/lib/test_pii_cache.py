@@ -7,7 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from feedback_platform.lib.pii import ENGINE_VERSION, RedactorConfig
+from feedback_platform.lib.pii.bulk import BulkRedactor
 from feedback_platform.lib.pii.cache import LOOKUP_CHUNK, RedactionCache, engine_key, text_digest
+from feedback_platform.lib.pii.engine import loaded_engine
 from feedback_platform.lib.pii.spans import EntitySpan, encode_spans
 
 ENGINE = engine_key(RedactorConfig())
@@ -100,3 +102,16 @@ def test_two_processes_can_write_at_the_same_time(tmp_path: Path) -> None:
     assert len(cache) == 2 * 40 * 50
     assert cache.get_many(["a 39 49", "b 0 0"]) == {"a 39 49": "x", "b 0 0": "x"}
     cache.close()
+
+
+# Guards the engine loaded once per process: redactors of one configuration with caches of their own (the
+# resource's, one per data folder) share the loaded engine and find the same spans.
+def test_redactors_of_one_configuration_share_the_loaded_engine(tmp_path: Path) -> None:
+    config = RedactorConfig(batch_size=8)
+    text = ["Write to Maria Gonzalez at maria.gonzalez@example.com."]
+    first = BulkRedactor(config, cache_path=tmp_path / "first.sqlite").find_spans(text)
+    before = loaded_engine.cache_info()
+    second = BulkRedactor(config, cache_path=tmp_path / "second.sqlite").find_spans(text)
+    after = loaded_engine.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    assert second == first and first[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from feedback_platform.lib.pii.cache import RedactionCache, engine_key
 from feedback_platform.lib.pii.config import RedactorConfig
-from feedback_platform.lib.pii.engine import PiiRedactor
+from feedback_platform.lib.pii.engine import PiiRedactor, loaded_engine
 from feedback_platform.lib.pii.placeholders import KeyedPseudonyms, typed_placeholder
 from feedback_platform.lib.pii.spans import Spans, decode_spans, encode_spans, replace_spans
 from feedback_platform.lib.pii.workers import POOL_MIN_TEXTS, RedactorPool
@@ -118,7 +118,7 @@ class BulkRedactor:
             self.stats.pooled += len(texts)
             return self._pool.find_spans(texts)
         if self._redactor is None:
-            self._redactor = PiiRedactor(self.config)
+            self._redactor = loaded_engine(self.config)
         return self._redactor.find_spans(texts)
 
     @property
