@@ -14,7 +14,9 @@ are Dagster's, unchanged, so a home or database written by either storage is rea
   storage and process, without a statement timeout.
 
 The storage is named in the dagster.yaml the platform writes (`local/instance.py`), as `storage: custom:`,
-the extension point Dagster gives for a storage class of one's own.
+the extension point Dagster gives for a storage class of one's own. The SQLite classes override internals
+of Dagster's (`_connect`, `connect`, pinned with dagster 1.13 in pyproject.toml); `test_instance_storage.py`
+checks that either storage reads what the other wrote, so a release that changes them fails there.
 """
 
 import os
