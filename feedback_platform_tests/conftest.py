@@ -103,7 +103,10 @@ def settings_for(data_dir: Path) -> PlatformSettings:
 def instance_without_telemetry(home: Path) -> dg.DagsterInstance:
     """A SQLite instance in `home` (made here) stored as the platform's own (`sqlite_storage_config`), whose
     dagster.yaml turns telemetry off, as the platform's does: a bare home has it on, and Dagster then logs
-    every step's telemetry to a file (uploads stay off with DAGSTER_DISABLE_TELEMETRY, logging does not)."""
+    every step's telemetry to a file (uploads stay off with DAGSTER_DISABLE_TELEMETRY, logging does not).
+
+    Open a copied home with this too, never with `DagsterInstance.from_config`: the copied dagster.yaml
+    names the original home's files, so runs would be recorded in the original's instance."""
     home.mkdir(parents=True, exist_ok=True)
     config = {"telemetry": {"enabled": False}, "storage": sqlite_storage_config(str(home))}
     (home / "dagster.yaml").write_text(yaml.safe_dump(config))

@@ -29,7 +29,7 @@ from feedback_platform.lib.curation.text_facts import MART_TABLE, prompt_key_exp
 from feedback_platform.lib.datasets.publication import latest_version
 from feedback_platform.lib.datasets.store import MANIFEST, read_dataset_version, read_manifest, shard_paths
 from feedback_platform.resources import build_resources
-from feedback_platform_tests.conftest import SamplePlatform, settings_for
+from feedback_platform_tests.conftest import SamplePlatform, instance_without_telemetry, settings_for
 
 RULES = load_rules()
 TRAINING_SELECTIONS = (select_sft_examples, select_dpo_pairs, select_kto_examples)
@@ -139,7 +139,7 @@ def test_dataset_asset_refuses_rows_of_other_rules_and_writes_per_tenant_version
     rules = load_rules(rules_path)
     # a copy of the session's instance: the audits read its history (the eval version published), and
     # materialising on the session's own would leave its datasets job with several producers
-    instance = dg.DagsterInstance.from_config(str(data_dir / "dagster_home"))
+    instance = instance_without_telemetry(data_dir / "dagster_home")
 
     staged = dg.AssetSelection.assets("staged_sft_dataset")
     refused = _run_selected(staged, data_dir, instance, rules_path)

@@ -9,7 +9,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import polars as pl
 import pytest
@@ -167,7 +166,7 @@ def test_an_erase_consent_event_is_carried_out_by_the_nightly(platform: Platform
     second_day = "2026-11-02"
     event = {"user_id": user.user_id, "tenant_id": user.tenant_id, "created_at": "2026-11-02T09:00:00.000Z"}
     append_lines(day_file(platform.landing_dir, "consent", second_day), [{**event, "action": "erase"}])
-    instance = dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home"))
+    instance = instance_without_telemetry(platform.data_dir / "dagster_home")
 
     outcomes = materialize_days(platform, instance, [date.fromisoformat(second_day)])
 
@@ -206,7 +205,7 @@ def test_consent_erasures_wait_for_their_batch_then_remove_every_byte(platform: 
     batched = platform.model_copy(update={"erasure_batch_days": 2})
     event = {"user_id": user.user_id, "tenant_id": user.tenant_id, "created_at": "2026-11-02T09:00:00.000Z"}
     append_lines(day_file(platform.landing_dir, "consent", "2026-11-02"), [{**event, "action": "erase"}])
-    instance = dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home"))
+    instance = instance_without_telemetry(platform.data_dir / "dagster_home")
     subject = Subject(user.tenant_id, user.user_id).sha256
     assert [
         canary for canary in CANARIES if canary in latest_dataset_text(platform)
@@ -253,7 +252,7 @@ def test_rows_of_an_erased_user_that_land_later_are_erased_by_the_nightly(platfo
     late = {**template, "response_id": "0f0e0d0c-0000-4000-8000-00000000000a", "tenant_id": user.tenant_id,
             "user_id": user.user_id, "output": f"A late answer about {LATE_CANARY}."}  # fmt: skip
     append_lines(day_file(platform.landing_dir, "responses", "2026-11-02"), [late])
-    instance = dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home"))
+    instance = instance_without_telemetry(platform.data_dir / "dagster_home")
 
     outcomes = materialize_days(platform, instance, [date(2026, 11, 2)])
 

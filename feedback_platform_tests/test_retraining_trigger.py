@@ -18,7 +18,7 @@ from feedback_platform.lib.datasets.store import read_manifest
 from feedback_platform.lib.datasets.training_runs import register_training_run
 from feedback_platform.resources import RetrainingPolicy, Warehouse
 from feedback_platform.settings import PlatformSettings
-from feedback_platform_tests.conftest import SamplePlatform, settings_for
+from feedback_platform_tests.conftest import SamplePlatform, instance_without_telemetry, settings_for
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def platform(sample_platform: SamplePlatform, tmp_path: Path) -> PlatformSetting
 
 @pytest.fixture
 def instance(platform: PlatformSettings) -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.from_config(str(platform.data_dir / "dagster_home")) as instance:
+    with instance_without_telemetry(platform.data_dir / "dagster_home") as instance:
         yield instance
 
 
