@@ -1,6 +1,6 @@
-"""The instance's storage without a new engine for every write, in SQLite files and in a real PostgreSQL
-server: the same tables as Dagster's own storage, so what either wrote the other reads; and in SQLite an
-engine is kept per file while it is among the last used, never across a fork."""
+"""The instance's storage with its connections kept open, in SQLite files and in a real PostgreSQL server:
+the same tables as Dagster's own storage, so what either wrote the other reads; and in SQLite no
+connection crosses a fork or outlives its place among the files last used."""
 
 import multiprocessing
 import uuid
@@ -12,8 +12,8 @@ import yaml
 
 from feedback_platform.local.instance_storage import (
     EnginesByFile,
-    KeptEngineSqliteStorage,
     KeptOpenPostgresStorage,
+    KeptOpenSqliteStorage,
     postgres_storage_config,
     sqlite_storage_config,
 )
@@ -41,7 +41,7 @@ def instance(home: Path, storage: dict) -> dg.DagsterInstance:
 def storages(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[dict, dict]:
-    """The `storage` blocks of the platform's storage and of Dagster's own, on the same files or database."""
+    """The `storage` blocks of the kept-open storage and of Dagster's own, on the same files or database."""
     if request.param == "sqlite":
         home = str(tmp_path / "kept_open")
         return sqlite_storage_config(home), {"sqlite": {"base_dir": home}}
@@ -54,12 +54,13 @@ def materialisations(instance: dg.DagsterInstance) -> int:
     return len(instance.fetch_materializations(numbers.key, limit=100).records)
 
 
-# Guards that the platform's storage is Dagster's storage, table for table: runs, events and check results
-# written through either are read through the other, in the same home or database.
+# Guards that the kept-open storage is Dagster's storage, table for table: runs, events and check results
+# written through either are read through the other, in the same home or database; and that connections
+# kept open since a first run see the second one written through other connections.
 def test_what_either_storage_writes_the_other_reads(tmp_path: Path, storages: tuple[dict, dict]) -> None:
     kept_open_storage, dagsters_storage = storages
     kept_open = instance(tmp_path / "kept_open", kept_open_storage)
-    assert isinstance(kept_open.get_ref().storage, (KeptEngineSqliteStorage, KeptOpenPostgresStorage))
+    assert isinstance(kept_open.get_ref().storage, (KeptOpenSqliteStorage, KeptOpenPostgresStorage))
     assert dg.materialize([numbers, numbers_are_positive], instance=kept_open).success
 
     dagsters = instance(tmp_path / "dagsters", dagsters_storage)

@@ -4,8 +4,8 @@ Its dagster.yaml turns telemetry off, limits the `duckdb` pool (the default limi
 because DuckDB allows a single writing process per file, and turns run monitoring on, so a run that ended
 without releasing its slot cannot block the pool. Runs, events and schedules are kept in SQLite files in the
 home, or, with `FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` set, in that PostgreSQL database (dagster-postgres):
-what a deployment whose daemon, UI and runs share one instance should use. Either is Dagster's storage
-without a new engine for every write (`local/instance_storage.py`). The home under the data folder is the
+what a deployment whose daemon, UI and runs share one instance should use. Either is Dagster's storage with
+its connections kept open (`local/instance_storage.py`). The home under the data folder is the
 platform's: its dagster.yaml follows the settings. A home named by $DAGSTER_HOME is the user's: its
 dagster.yaml is written only where there is none.
 """

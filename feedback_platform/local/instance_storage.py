@@ -1,18 +1,19 @@
-"""The platform instance's storage: Dagster's, without building a new engine or pool for every write.
+"""The platform instance's storage: Dagster's, with its database connections kept open.
 
 Dagster's SQLite run and event log storages build a SQLAlchemy engine for every read and write and dispose
-of it after (the engine's set-up on its first connection is most of the cost), and dagster-postgres's use
-no pool outside the webserver, so every read and write connects afresh. Storing an event cost 12-19 ms in
-SQLite files and 16-17 ms in PostgreSQL on this machine, and a nightly stores about a thousand (every step's
-start, output, materialisation and check result). The tables, files and transactions are Dagster's,
-unchanged, so a home or database written by either storage is read by the other.
+of it after, and dagster-postgres's use no pool outside the webserver: either way each read and write
+connects afresh. Storing an event cost 12-15 ms in SQLite files and 16-17 ms in PostgreSQL on this machine,
+and a nightly stores about a thousand (every step's start, output, materialisation and check result).
+Kept open, an event costs 2-4 ms in SQLite and 5 ms in PostgreSQL. The tables, files and transactions
+are Dagster's, unchanged, so a home or database written by either storage is read by the other.
 
-- SQLite: one engine per database file of this process (the run storage's file, the event log's index and
-  the files of the runs last written), each still opening a new connection for every transaction, as
-  Dagster's does: a connection kept open in a pool could hold an unfinished read and see an old snapshot of
-  the file. 9-10 ms an event.
-- PostgreSQL: the pooled engines dagster-postgres gives its webserver (`optimize_for_webserver`, autocommit,
-  one per storage and process, without a statement timeout): 5 ms an event.
+- SQLite: one engine, with its pool of open connections, per database file of this process: the run
+  storage's file, the event log's index and the files of the runs last written (a run writes its own file
+  and the index). A pooled connection holds no transaction between uses, so each use reads the file as it
+  is then: SQLAlchemy rolls back every connection it takes back, and the sqlite3 module begins a
+  transaction only for a write. SQLAlchemy lets a file database's pooled connections move between threads.
+- PostgreSQL: the pooled engines dagster-postgres gives its webserver (`optimize_for_webserver`), one per
+  storage and process, without a statement timeout.
 
 The storage is named in the dagster.yaml the platform writes (`local/instance.py`), as `storage: custom:`,
 the extension point Dagster gives for a storage class of one's own. The SQLite classes override internals
@@ -40,17 +41,16 @@ from dagster._core.storage.sqlite_storage import (
 from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
-from sqlalchemy import Connection, Engine, NullPool, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 
 ENGINES_KEPT = 8
-"""The event log files whose engines a process keeps: the index, and the runs last read or written (a
-run's own process writes one; the UI reads those it shows)."""
+"""The event log files a process keeps open: the index, and the runs last read or written (a run's own
+process writes one; the UI reads those it shows)."""
 
 
 class EnginesByFile:
     """This process's SQLAlchemy engines by connection string, the `capacity` last used kept (the others
-    disposed of), each opening a connection per use (`NullPool`). A forked child starts without its
-    parent's engines."""
+    disposed of). A forked child starts without its parent's: two processes must not share a connection."""
 
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
@@ -63,7 +63,7 @@ class EnginesByFile:
             if self._pid != os.getpid():
                 self._engines, self._pid = OrderedDict(), os.getpid()
             engine = self._engines.pop(conn_string, None) or create_engine(
-                conn_string, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+                conn_string, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
             )
             self._engines[conn_string] = engine
             while len(self._engines) > self._capacity:
@@ -72,7 +72,7 @@ class EnginesByFile:
             return engine
 
     def dispose(self) -> None:
-        """Let every engine go: before the files are deleted, or when the storage is."""
+        """Close every connection kept: before the files are deleted, or when the storage is."""
         with self._lock:
             for engine in self._engines.values():
                 engine.dispose()
@@ -85,7 +85,7 @@ def _transaction(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
-class KeptEngineRunStorage(SqliteRunStorage):
+class KeptOpenRunStorage(SqliteRunStorage):
     def __init__(self, conn_string: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines = EnginesByFile(capacity=1)
         super().__init__(conn_string, inst_data)
@@ -100,7 +100,7 @@ class KeptEngineRunStorage(SqliteRunStorage):
         super().dispose()
 
 
-class KeptEngineEventLogStorage(SqliteEventLogStorage):
+class KeptOpenEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines = EnginesByFile(capacity=ENGINES_KEPT)
         super().__init__(base_dir, inst_data)
@@ -125,14 +125,14 @@ class KeptEngineEventLogStorage(SqliteEventLogStorage):
         super().dispose()
 
 
-class KeptEngineSqliteStorage(DagsterSqliteStorage):
-    """Dagster's SQLite storage under `base_dir` (the same files), its run and event log storages keeping
-    their engines."""
+class KeptOpenSqliteStorage(DagsterSqliteStorage):
+    """Dagster's SQLite storage under `base_dir` (the same files), its run and event log storages kept
+    open."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self.base_dir = base_dir
-        self._run_storage = KeptEngineRunStorage.from_local(_runs_directory(base_dir))
-        self._event_log_storage = KeptEngineEventLogStorage(_event_logs_directory(base_dir))
+        self._run_storage = KeptOpenRunStorage.from_local(_runs_directory(base_dir))
+        self._event_log_storage = KeptOpenEventLogStorage(_event_logs_directory(base_dir))
         self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
         self._inst_data = inst_data
         super(DagsterSqliteStorage, self).__init__()  # not Dagster's __init__: it builds its own storages
@@ -140,7 +140,7 @@ class KeptEngineSqliteStorage(DagsterSqliteStorage):
     @classmethod
     def from_config_value(
         cls, inst_data: ConfigurableClassData, config_value: Any
-    ) -> "KeptEngineSqliteStorage":
+    ) -> "KeptOpenSqliteStorage":
         return cls.from_local(inst_data=inst_data, **config_value)
 
 
@@ -175,8 +175,8 @@ class KeptOpenPostgresStorage(DagsterPostgresStorage):
 
 
 def sqlite_storage_config(home: str) -> dict[str, Any]:
-    """The dagster.yaml `storage` block of a SQLite instance in `home`, keeping its engines."""
-    return _custom_storage(KeptEngineSqliteStorage, {"base_dir": home})
+    """The dagster.yaml `storage` block of a SQLite instance in `home`, kept open."""
+    return _custom_storage(KeptOpenSqliteStorage, {"base_dir": home})
 
 
 def postgres_storage_config(url_variable: str) -> dict[str, Any]:
