@@ -1,6 +1,7 @@
 """Erasure end to end on a real, small platform (real DuckDB, dbt, Presidio and Dagster): a user with
 canary strings in their messages, comments, edits, another user's comment on them and a quarantined line is
-erased, and then no file under the data folder holds a canary or the user id, in its bytes or once decoded.
+erased, and then no file under the data folder holds a canary or the user id, in its bytes or once decoded;
+Dagster's own storage, which an erasure does not rewrite, never held them.
 """
 
 import gzip
@@ -39,6 +40,11 @@ from feedback_platform_tests.conftest import (
 )
 from feedback_platform_tests.planted_user import (
     CANARIES,
+    CANARY_COMMENT,
+    CANARY_EDIT,
+    CANARY_EVAL_PROMPT,
+    CANARY_PROMPT,
+    CANARY_QUARANTINED,
     EDITED_RESPONSE,
     SMALL_SAMPLE,
     PlantedUser,
@@ -64,6 +70,23 @@ def platform(planted: SamplePlatform, tmp_path: Path) -> PlatformSettings:
     """A private copy of the planted platform's data folder, Dagster's storage included."""
     shutil.copytree(planted.settings.data_dir, tmp_path / "data")
     return settings_for(tmp_path / "data")
+
+
+# Guards the erasure guarantee's precondition: the Dagster home (`<data dir>/dagster_home`: the SQLite event
+# log with asset and check metadata, run logs, compute logs) is the one store the platform cannot rewrite
+# row by row, so no asset or check metadata (dataset previews, check samples, quarantine reasons), run log or
+# compute log may store a user's message, comment, edit or quarantined line, nor their user id, while the
+# warehouse and the dataset files (which an erasure rewrites) do hold them.
+def test_the_dagster_home_holds_no_text_or_id_of_a_user(planted: SamplePlatform) -> None:
+    data_dir = planted.settings.data_dir
+    user = planted_user(planted.settings.landing_dir).user_id
+    datasets = "\n".join(path.read_text() for path in (data_dir / "datasets").rglob("data.jsonl"))
+    assert all(canary in datasets for canary in (CANARY_PROMPT, CANARY_EDIT, CANARY_EVAL_PROMPT))
+    assert CANARY_COMMENT in planted.table_text("redacted_feedback")
+    quarantined = planted.table_text("quarantined_rows")
+    assert CANARY_QUARANTINED in quarantined and user in quarantined
+
+    assert occurrences(data_dir / "dagster_home", [*CANARIES, user]) == []
 
 
 def needles(user: PlantedUser) -> list[str]:
