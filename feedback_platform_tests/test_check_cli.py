@@ -108,7 +108,7 @@ def test_warnings_alone_do_not_fail_the_report() -> None:
 # Guards the command a data CI runs: exit 0 on the untouched copy, exit 1 once a rating of 7 is tampered
 # in, with a report that names the failed check and the offending value (and no Dagster log flood).
 def test_check_command_exits_non_zero_on_bad_data(platform_copy: PlatformSettings) -> None:
-    # No DAGSTER_HOME (in-process CLI tests may have set one): the command uses <data dir>/dagster_home.
+    # No DAGSTER_HOME: the command uses <data dir>/dagster_home.
     with_copy = {**os.environ, "DAGSTER_HOME": None, **cli_env(platform_copy)}
     environment = {name: value for name, value in with_copy.items() if value is not None}
     command = [str(Path(sys.executable).with_name("feedback-platform")), "check", "--layer", "ingest"]

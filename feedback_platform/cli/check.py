@@ -51,8 +51,8 @@ def check_command(layers: tuple[str, ...], as_json: bool) -> None:
     chosen = [layer for layer in LAYERS if layer in layers] or list(LAYERS)
     try:
         report = run_layer_checks(settings, local_instance(settings), chosen)
-    except FileNotFoundError as missing:
-        raise click.ClickException(str(missing)) from missing
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
     if as_json:
         echo_json(report.as_dict())
     else:

@@ -77,7 +77,11 @@ def ui_command(port: int) -> None:
     """Start the Dagster UI (dagster dev) on the same data and instance as `make run`."""
     from feedback_platform.local.instance import run_dagster_ui
 
-    raise SystemExit(run_dagster_ui(PlatformSettings.from_environment(), port))
+    try:
+        status = run_dagster_ui(PlatformSettings.from_environment(), port)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    raise SystemExit(status)
 
 
 def _date(value: datetime | None) -> date | None:

@@ -7,7 +7,8 @@ home, or, with `FEEDBACK_PLATFORM_DAGSTER_POSTGRES_URL` set, in that PostgreSQL 
 what a deployment whose daemon, UI and runs share one instance should use. Either is Dagster's storage with
 its connections kept open (`local/instance_storage.py`). The home under the data folder is the
 platform's: its dagster.yaml follows the settings. A home named by $DAGSTER_HOME is the user's: its
-dagster.yaml is written only where there is none.
+dagster.yaml is written only where there is none, and refused when its SQLite storage lies in another
+directory (a copied home would record its runs in the original's files).
 """
 
 import os
@@ -56,13 +57,33 @@ def prepare_dagster_home(settings: PlatformSettings) -> Path:
     stale = home == platform_home and config_file.exists() and config_file.read_text() != text
     if not config_file.exists() or stale:
         write_file_atomically(config_file, lambda path: path.write_text(text), overwrite=True)
+    check_storage_is_in_home(config_file, home)
     return home
 
 
+def check_storage_is_in_home(config_file: Path, home: Path) -> None:
+    """Raise ValueError when the dagster.yaml keeps its SQLite storage in another directory than its home.
+
+    A SQLite storage block names its directory as an absolute path, so a copied home's dagster.yaml still
+    names the original: every run would be recorded there, and the copy would read the original's history.
+    The platform's own home is rewritten before this; a home named by $DAGSTER_HOME is the user's to fix.
+    """
+    storage = (yaml.safe_load(config_file.read_text()) or {}).get("storage") or {}
+    sqlite = storage.get("sqlite") or (storage.get("custom") or {}).get("config") or {}
+    base_dir = sqlite.get("base_dir")
+    if isinstance(base_dir, str) and Path(base_dir).resolve() != home:
+        raise ValueError(
+            f"{config_file} keeps the Dagster instance's runs in {base_dir}, not in its home {home}"
+            " (a copied Dagster home?): set its storage base_dir to the home, or delete the file to have the"
+            " platform write one"
+        )
+
+
 def local_instance(settings: PlatformSettings) -> dg.DagsterInstance:
-    home = prepare_dagster_home(settings)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return dg.DagsterInstance.get()
+    """The instance in `prepare_dagster_home`'s home, opened from that folder: not by setting $DAGSTER_HOME,
+    which would stay set for the rest of the process and pick the home of a later call with other settings
+    (the CLI run in-process, as the tests do)."""
+    return dg.DagsterInstance.from_config(str(prepare_dagster_home(settings)))
 
 
 def run_dagster_ui(settings: PlatformSettings, port: int) -> int:
