@@ -43,15 +43,20 @@ def _landing_with_one_more_line(source: Path, destination: Path) -> Path:
 
 
 def _tick(platform: SamplePlatform, schedule: str, landing: Path) -> dg.RunRequest | dg.SkipReason:
-    """What the schedule answers at its tick on the night after the sample's last day."""
+    """What the schedule answers at its tick on the night after the sample's last day.
+
+    The context is closed after the tick. A schedule context keeps only the instance's ref and opens an
+    instance of its own, which sets Dagster's current defs-state storage until the context is closed: left
+    open and collected, it leaves a storage of a dead instance there, and every later `Definitions` in the
+    process fails ("Attempted to resolve undefined DagsterInstance weakref")."""
     defs = build_definitions(platform.settings)
-    context = dg.build_schedule_context(
+    with dg.build_schedule_context(
         instance=platform.instance,
         scheduled_execution_time=datetime.combine(LAST_DAY + timedelta(days=1), time(2), tzinfo=UTC),
         repository_def=defs.get_repository_def(),
         resources={"landing": LandingZone(root=str(landing))},
-    )
-    return defs.resolve_schedule_def(schedule)(context)
+    ) as context:
+        return defs.resolve_schedule_def(schedule)(context)
 
 
 # Guards the re-run target: materialising the same logs again launches no run and names the runs that
