@@ -57,7 +57,8 @@ def prepare_dagster_home(settings: PlatformSettings) -> Path:
     stale = home == platform_home and config_file.exists() and config_file.read_text() != text
     if not config_file.exists() or stale:
         write_file_atomically(config_file, lambda path: path.write_text(text), overwrite=True)
-    check_storage_is_in_home(config_file, home)
+    if home != platform_home:
+        check_storage_is_in_home(config_file, home)
     return home
 
 
@@ -66,7 +67,8 @@ def check_storage_is_in_home(config_file: Path, home: Path) -> None:
 
     A SQLite storage block names its directory as an absolute path, so a copied home's dagster.yaml still
     names the original: every run would be recorded there, and the copy would read the original's history.
-    The platform's own home is rewritten before this; a home named by $DAGSTER_HOME is the user's to fix.
+    Only a home named by $DAGSTER_HOME needs the check (the user's to fix): the platform's own dagster.yaml
+    has just been written, or found equal to what would be, for that very home.
     """
     storage = (yaml.safe_load(config_file.read_text()) or {}).get("storage") or {}
     sqlite = storage.get("sqlite") or (storage.get("custom") or {}).get("config") or {}
