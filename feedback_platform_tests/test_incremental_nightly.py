@@ -1,13 +1,14 @@
 """The incremental nightly against a full rebuild: the same days give the same mart rows and version ids.
 
 The sample platform is built in one run over every landing day (the first build rebuilds everything). Here
-the same logs land one day at a time, each followed by its nightly, as the schedules run them, and then an
-old day is run again: `feedback_with_responses` recomputes only the events those days touch, and every
-table and dataset version must come out as in the full build.
+the same logs land one day at a time, each followed by its nightly, as the schedules run them (one of them
+after a run of the mart alone), and then an old day is run again: the incremental models recompute only the
+events those days touch, and every table and dataset version must come out as in the full build.
 """
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -15,10 +16,18 @@ import duckdb
 import polars as pl
 import pytest
 
+from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.defs.join.recompute_days import RECOMPUTE_TABLE
+from feedback_platform.defs.unchanged_runs import inputs_tags, landing_day_inputs
 from feedback_platform.lib.logs.landing import landing_day_bytes
-from feedback_platform.local.materialize import RunOutcome, landing_runs, materialize_days
+from feedback_platform.local.materialize import (
+    QUIET_CONSOLE,
+    RunOutcome,
+    landing_runs,
+    materialize_days,
+    partition_tags,
+)
 from feedback_platform.local.recovery import PROCESS_TAG
 from feedback_platform.settings import PlatformSettings
 from feedback_platform_tests.conftest import (
@@ -41,12 +50,32 @@ def _sorted_table(settings: PlatformSettings, table: str, key: str) -> pl.DataFr
         return con.sql(f'select * exclude (built_at) from "{table}" order by "{key}"').pl()
 
 
+def _land_then_build_one_model(
+    settings: PlatformSettings, instance: dg.DagsterInstance, day: date, model: str
+) -> None:
+    """Land `day` as the nightly does (so the nightly then skips it as unchanged), then build the one dbt
+    model `model` (as picked in the UI), leaving the other models of the join layer behind."""
+    one_model = dg.define_asset_job("one_model", selection=dg.AssetSelection.assets(model))
+    definitions = dg.Definitions.merge(build_definitions(settings), dg.Definitions(jobs=[one_model]))
+    landing = definitions.resolve_job_def(LANDING_DAY_JOB)
+    inputs = landing_day_inputs(landing, settings.landing_dir, [day])
+    landed = landing.execute_in_process(
+        instance=instance, tags=partition_tags([day]) | inputs_tags(inputs), run_config=QUIET_CONSOLE
+    )
+    built = definitions.resolve_job_def("one_model").execute_in_process(
+        instance=instance, run_config=QUIET_CONSOLE
+    )
+    materialized = {event.asset_key for event in built.get_asset_materialization_events()}
+    assert landed.success and materialized == {dg.AssetKey(model)}
+
+
 @pytest.fixture(scope="module")
 def nightly_platform(
     sample_platform: SamplePlatform, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[PlatformSettings, list[list[RunOutcome]]]:
     """The sample's days landed and materialised one nightly at a time, then the second day re-run (forced:
-    its logs did not change)."""
+    its logs did not change). Before the last day's nightly, its day is landed and `feedback_with_responses`
+    alone built, as an engineer might from the UI: the nightly must still bring every model up to date."""
     settings = settings_for(tmp_path_factory.mktemp("nightly"))
     instance = dg.DagsterInstance.ephemeral()
     nights = []
@@ -55,6 +84,8 @@ def nightly_platform(
             destination = settings.landing_dir / stream_day.parent.name / str(day)
             if not destination.exists():
                 shutil.copytree(stream_day, destination)
+        if day == DAYS[-1]:
+            _land_then_build_one_model(settings, instance, day, "feedback_with_responses")
         nights.append(materialize_days(settings, instance, [day], force=force))
     return settings, nights
 

@@ -194,19 +194,22 @@ _SIGNAL_COUNTS = (
 def test_response_signals_recomputes_what_a_rerun_or_an_erasure_changed(
     rebuildable_dbt_build: tuple[DbtRun, Callable[..., DbtRun]],
 ) -> None:
-    # guards: the incremental build of response_signals. A re-run of day 2 that no longer holds r4's
-    # abandon event recomputes r4 (its feedback landed on day 2); an erasure of u9, which deletes u9's
-    # events from every table as the erasure does, recomputes r2 (u2's response, rated only by u9) though
-    # no day names it; the other rows stay, and the table is what a full build of the same input gives.
+    # guards: the incremental builds of stg_feedback__events and response_signals. A re-run of day 2 that
+    # no longer holds r4's abandon event (e13) restages e13 and recomputes r4 (its feedback landed on day
+    # 2); an erasure of u9, which deletes u9's events from every table as the erasure does, recomputes r2
+    # (u2's response, rated only by u9) though no day names it; the other rows stay, and both tables are
+    # what a full build of the same input gives.
     build, run = rebuildable_dbt_build
     assert build.returncode == 0, build.output
     before = {row[0]: row[1:] for row in query(build, _SIGNAL_COUNTS)}
     with duckdb.connect(str(build.database)) as con:
         con.execute("delete from redacted_feedback where event_id = 'e13'")
-        for table in ("redacted_feedback", "feedback_with_responses"):
+        for table in ("redacted_feedback", "stg_feedback__events", "feedback_with_responses"):
             con.execute(f"delete from {table} where user_id = 'u9'")
         con.execute("create or replace table recompute_landing_days as select date '2025-01-02' landing_date")
-    incremental = run("run", "--select", "feedback_with_responses", "response_signals")
+    incremental = run(
+        "run", "--select", "stg_feedback__events", "feedback_with_responses", "response_signals"
+    )
     assert incremental.returncode == 0, incremental.output
     after = {row[0]: row[1:] for row in query(build, _SIGNAL_COUNTS)}
     assert before["r2"] == (4, 1, 1, 0) and after["r2"] == (0, 0, 0, 0)
@@ -218,10 +221,13 @@ def test_response_signals_recomputes_what_a_rerun_or_an_erasure_changed(
         " where built_at > (select min(built_at) from response_signals)",
     )
     assert {"r2", "r4"} <= {response_id for (response_id,) in restamped} < set(after)
+    assert query(build, "select count(*) from stg_feedback__events where event_id = 'e13'") == [(0,)]
     incremental_rows = query(build, f"select {SAME_DATA} from response_signals order by response_id")
-    full = run("run", "--select", "response_signals", "--full-refresh")
+    staged_events = query(build, "select * from stg_feedback__events order by event_id")
+    full = run("run", "--select", "stg_feedback__events", "response_signals", "--full-refresh")
     assert full.returncode == 0, full.output
     assert query(build, f"select {SAME_DATA} from response_signals order by response_id") == incremental_rows
+    assert query(build, "select * from stg_feedback__events order by event_id") == staged_events
 
 
 def test_daily_quality_figures(dbt_build: DbtRun) -> None:

@@ -1,12 +1,32 @@
 -- One row per event_id (first delivery wins, as for responses), with the text `value` cast into one typed
--- column per signal (an outcome's JSON object into its name and its boolean or numeric value). try_cast keeps one malformed value from failing the view; the not_null tests on the
--- typed columns (see the YAML) report such a value instead.
+-- column per signal (an outcome's JSON object into its name and its boolean or numeric value). try_cast keeps
+-- one malformed value from failing the model; the not_null tests on the typed columns (see the YAML) report
+-- such a value instead.
+-- A table built incrementally, unlike the other staging models: a nightly restages only the events its
+-- landing days touch (macros/restaged_feedback_events.sql), and the twenty tests on its columns read a table
+-- rather than each deduplicating every delivery of the history again.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ collect_restaged_events() }}",
+            "{{ delete_recomputed('event_id', 'restaged_feedback_events') }}",
+        ],
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('feedback', 'redacted_feedback') }}
+    {% if not recomputes_every_row() -%}
+    -- before the deduplication: every delivery of a restaged event is read, and no other
+    where event_id in (select event_id from restaged_feedback_events)
+    {%- endif %}
 
 ),
 

@@ -1,10 +1,13 @@
-"""Which landing days the incremental marts (`feedback_with_responses`, `response_signals`) recompute.
+"""Which landing days the incremental dbt models (`stg_feedback__events`, `feedback_with_responses`,
+`response_signals`) recompute.
 
-The marts change only where their inputs changed: the partitions of the redacted feedback, the redacted
-responses and the consent events written since the marts were last built, whether by the new day's run, a
-re-run of an old day or a backfill. The dbt models turn those days into the events and responses to rebuild
-(dbt_project/macros/recomputed_feedback_events.sql, recomputed_responses.sql). Anything the instance cannot
-vouch for (no earlier build, an edited dbt model) rebuilds every row.
+The models change only where their inputs changed: the partitions of the redacted feedback, the redacted
+responses and the consent events written since they were last built, whether by the new day's run, a re-run
+of an old day or a backfill. The dbt models turn those days into the events and responses to rebuild
+(dbt_project/macros/restaged_feedback_events.sql, recomputed_feedback_events.sql, recomputed_responses.sql).
+The days are counted from the oldest of their last builds: a run of a subset of the models (picked in the
+UI) leaves the others behind, and recomputing a day a model already holds changes none of its rows.
+Anything the instance cannot vouch for (a model never built, an edited dbt model) rebuilds every row.
 """
 
 from datetime import date
@@ -13,10 +16,10 @@ import dagster as dg
 import duckdb
 import polars as pl
 from dagster._core.definitions.data_version import CODE_VERSION_TAG
+from dagster_dbt.metadata_set import DbtMetadataSet
 
 from feedback_platform.lib import warehouse
 
-INCREMENTAL_MART = dg.AssetKey("feedback_with_responses")
 RECOMPUTE_TABLE = "recompute_landing_days"
 """The table the marts' incremental builds read their days from (macros/incremental_recompute.sql)."""
 LANDED_INPUTS = (
@@ -29,15 +32,27 @@ _PAGE = 1000
 
 
 def days_to_recompute(context: dg.AssetExecutionContext) -> list[str] | None:
-    """The landing days (ISO dates) written since the mart's last build, or None to rebuild every event."""
+    """The landing days (ISO dates) written since the oldest last build of the incremental models, or None
+    to rebuild every row."""
     instance = context.instance
-    last_build = instance.fetch_materializations(INCREMENTAL_MART, limit=1).records
-    if not last_build or _models_changed(context):
+    models = incremental_models(context.assets_def)
+    last_builds = [instance.fetch_materializations(key, limit=1).records for key in models]
+    if not all(last_builds) or _models_changed(context):
         return None
+    oldest = min(records[0].storage_id for records in last_builds)
     days: set[str] = set()
     for key in LANDED_INPUTS:
-        days |= _partitions_written_after(instance, key, last_build[0].storage_id)
+        days |= _partitions_written_after(instance, key, oldest)
     return sorted(days)
+
+
+def incremental_models(dbt_assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
+    """The assets of the dbt models materialised `incremental`."""
+    return [
+        key
+        for key, spec in dbt_assets.specs_by_key.items()
+        if DbtMetadataSet.extract(spec.metadata).materialization_type == "incremental"
+    ]
 
 
 def _models_changed(context: dg.AssetExecutionContext) -> bool:
