@@ -306,12 +306,16 @@ class PiiRedaction(dg.ConfigurableResource):
             _LOADED_REDACTORS[key] = _load_redactor(*key)
         return _LOADED_REDACTORS[key]
 
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        """Stop the engine's worker processes when the run (or, in a step's own process, the step) ends:
-        each holds a spaCy model, about 450 MB, and a process that goes on to the datasets job has no use
-        for them. The engine and its cache stay loaded; a later run that needs the workers starts them."""
+    def stop_workers(self) -> None:
+        """Stop the engine's worker processes in this process, if any: each holds a spaCy model, about
+        450 MB. The engine and its cache stay loaded; a later call that needs the workers starts them."""
         if (redactor := _LOADED_REDACTORS.get(self._key())) is not None:
             redactor.stop_workers()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Stop the workers when the run (or, in a step's own process, the step) ends: a process that goes
+        on to the datasets job has no use for them."""
+        self.stop_workers()
 
     def _key(self) -> tuple[RedactorConfig, str | None, int, str | None]:
         config = RedactorConfig(spacy_model=self.spacy_model, allow_list=tuple(self.allow_list))

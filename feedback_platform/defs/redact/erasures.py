@@ -91,6 +91,9 @@ def consent_erasures(
     batch = list({record.erasure_id: record for record in [*earlier, *records]}.values())
     due = batch_is_due(batch, days[-1], erasure_log.batch_days)
     if due:
+        # The run's redaction is over (this asset follows it through redaction_audit): its workers' memory
+        # goes to DuckDB, which an erasure's rewrite of the warehouse fills up to its limit.
+        pii.stop_workers()
         with own_landing_rewrites_recorded(context, landing.path):
             carry_out(places, batch)
     else:
