@@ -76,6 +76,9 @@ def consent_erasures(
         redaction_cache=Path(pii.cache_path) if pii.cache_path else None,
         erasure_log=Path(erasure_log.log_dir),
     )
+    # The run's redaction is over (this asset follows it through redaction_audit): the workers' memory
+    # goes to DuckDB, which the erasures' and the retention's rewrites of the warehouse fill to its limit.
+    pii.stop_workers()
     days = [date.fromisoformat(key) for key in context.partition_keys]
     logged = all_records(places.erasure_log)
     earlier = [record for record in logged if not record.done]  # waiting, or left half-done by a crash
@@ -91,9 +94,6 @@ def consent_erasures(
     batch = list({record.erasure_id: record for record in [*earlier, *records]}.values())
     due = batch_is_due(batch, days[-1], erasure_log.batch_days)
     if due:
-        # The run's redaction is over (this asset follows it through redaction_audit): its workers' memory
-        # goes to DuckDB, which an erasure's rewrite of the warehouse fills up to its limit.
-        pii.stop_workers()
         with own_landing_rewrites_recorded(context, landing.path):
             carry_out(places, batch)
     else:
