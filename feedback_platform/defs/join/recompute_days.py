@@ -33,16 +33,19 @@ _PAGE = 1000
 
 def days_to_recompute(context: dg.AssetExecutionContext) -> list[str] | None:
     """The landing days (ISO dates) written since the oldest last build of the incremental models, or None
-    to rebuild every row."""
-    instance = context.instance
-    models = incremental_models(context.assets_def)
-    last_builds = [instance.fetch_materializations(key, limit=1).records for key in models]
-    if not all(last_builds) or _models_changed(context):
+    to rebuild every row: when a dbt model was never built, or its code version differs from the one its
+    last build recorded."""
+    code_versions = context.assets_def.code_versions_by_key
+    last_builds = {key: _last_build(context.instance, key) for key in code_versions}
+    if any(
+        build is None or _built_code_version(build) != code_versions[key]
+        for key, build in last_builds.items()
+    ):
         return None
-    oldest = min(records[0].storage_id for records in last_builds)
+    oldest = min(last_builds[key].storage_id for key in incremental_models(context.assets_def))
     days: set[str] = set()
     for key in LANDED_INPUTS:
-        days |= _partitions_written_after(instance, key, oldest)
+        days |= _partitions_written_after(context.instance, key, oldest)
     return sorted(days)
 
 
@@ -55,18 +58,14 @@ def incremental_models(dbt_assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
     ]
 
 
-def _models_changed(context: dg.AssetExecutionContext) -> bool:
-    """Whether any dbt model's code version differs from the one its latest materialisation recorded."""
-    for key, code_version in context.assets_def.code_versions_by_key.items():
-        event = context.instance.get_latest_materialization_event(key)
-        recorded = (
-            event.asset_materialization.tags.get(CODE_VERSION_TAG)
-            if event and event.asset_materialization
-            else None
-        )
-        if recorded != code_version:
-            return True
-    return False
+def _last_build(instance: dg.DagsterInstance, key: dg.AssetKey) -> dg.EventLogRecord | None:
+    (record,) = instance.fetch_materializations(key, limit=1).records or [None]
+    return record
+
+
+def _built_code_version(build: dg.EventLogRecord) -> str | None:
+    materialization = build.asset_materialization
+    return materialization.tags.get(CODE_VERSION_TAG) if materialization else None
 
 
 def _partitions_written_after(instance: dg.DagsterInstance, key: dg.AssetKey, storage_id: int) -> set[str]:
