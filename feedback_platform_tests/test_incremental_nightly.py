@@ -19,14 +19,13 @@ import pytest
 from feedback_platform.definitions import build_definitions
 from feedback_platform.defs.job_names import DATASETS_JOB, LANDING_DAY_JOB
 from feedback_platform.defs.join.recompute_days import RECOMPUTE_TABLE
-from feedback_platform.defs.unchanged_runs import inputs_tags, landing_day_inputs
 from feedback_platform.lib.logs.landing import landing_day_bytes
 from feedback_platform.local.materialize import (
     QUIET_CONSOLE,
     RunOutcome,
+    land_days,
     landing_runs,
     materialize_days,
-    partition_tags,
 )
 from feedback_platform.local.recovery import PROCESS_TAG
 from feedback_platform.settings import PlatformSettings
@@ -55,18 +54,14 @@ def _land_then_build_one_model(
 ) -> None:
     """Land `day` as the nightly does (so the nightly then skips it as unchanged), then build the one dbt
     model `model` (as picked in the UI), leaving the other models of the join layer behind."""
+    landed = land_days(settings, instance, [day])
     one_model = dg.define_asset_job("one_model", selection=dg.AssetSelection.assets(model))
     definitions = dg.Definitions.merge(build_definitions(settings), dg.Definitions(jobs=[one_model]))
-    landing = definitions.resolve_job_def(LANDING_DAY_JOB)
-    inputs = landing_day_inputs(landing, settings.landing_dir, [day])
-    landed = landing.execute_in_process(
-        instance=instance, tags=partition_tags([day]) | inputs_tags(inputs), run_config=QUIET_CONSOLE
-    )
     built = definitions.resolve_job_def("one_model").execute_in_process(
         instance=instance, run_config=QUIET_CONSOLE
     )
     materialized = {event.asset_key for event in built.get_asset_materialization_events()}
-    assert landed.success and materialized == {dg.AssetKey(model)}
+    assert all(outcome.success for outcome in landed) and materialized == {dg.AssetKey(model)}
 
 
 @pytest.fixture(scope="module")

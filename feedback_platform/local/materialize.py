@@ -107,19 +107,43 @@ def materialize_days(
     Raises ValueError naming the setting when a day lies outside the daily partitions."""
     days = days or landing_days(settings)
     defs = build_definitions(settings)
-    landing_job = defs.resolve_job_def(LANDING_DAY_JOB)
-    check_days_partitioned(days, landing_job.partitions_def)
     for recovered in recover_dead_runs(instance):
         on_job_start(recovered.describe())
+    launch = _Launch(instance, WITH_PROGRESS if progress else QUIET_CONSOLE, force, on_job_start)
+    outcomes = _land(settings, defs, launch, days)
+    if all(outcome.success for outcome in outcomes):
+        datasets_job = defs.resolve_job_def(DATASETS_JOB)
+        outcomes.append(
+            launch.run(
+                datasets_job,
+                "join (dbt), curate and publish dataset versions",
+                datasets_inputs(datasets_job, instance),
+                {},
+            )
+        )
+    return outcomes
+
+
+def land_days(settings: PlatformSettings, instance: dg.DagsterInstance, days: list[date]) -> list[RunOutcome]:
+    """The landing runs of `materialize_days` alone: `days` ingested and redacted as the nightly does, the
+    layers after them left as they were (as before a run of some of those, picked in the UI)."""
+    launch = _Launch(instance, QUIET_CONSOLE, force=False, announce=lambda job: None)
+    return _land(settings, build_definitions(settings), launch, days)
+
+
+def _land(
+    settings: PlatformSettings, defs: dg.Definitions, launch: "_Launch", days: list[date]
+) -> list[RunOutcome]:
+    """Run `landing_day_job` over `days` in runs of consecutive days (`landing_runs`), stopping at the first
+    that fails; its outcomes."""
+    landing_job = defs.resolve_job_def(LANDING_DAY_JOB)
+    check_days_partitioned(days, landing_job.partitions_def)
     day_bytes = {day: landing_day_bytes(settings.landing_dir, day) for day in days}
     runs = landing_runs(days, day_bytes, settings.max_landing_mib_per_run * 2**20)
-    run_config = WITH_PROGRESS if progress else QUIET_CONSOLE
-    launch = _Launch(instance, run_config, force, on_job_start)
     # An ephemeral instance lives in this process's memory only: a run in another process could not record
     # in it.
-    launch_landing = (
-        replace(launch, own_process=settings) if len(runs) > 1 and not instance.is_ephemeral else launch
-    )
+    own_process = len(runs) > 1 and not launch.instance.is_ephemeral
+    launch_landing = replace(launch, own_process=settings) if own_process else launch
     outcomes: list[RunOutcome] = []
     for run_days in runs:
         outcomes.append(
@@ -132,16 +156,6 @@ def materialize_days(
         )
         if not outcomes[-1].success:
             break
-    if all(outcome.success for outcome in outcomes):
-        datasets_job = defs.resolve_job_def(DATASETS_JOB)
-        outcomes.append(
-            launch.run(
-                datasets_job,
-                "join (dbt), curate and publish dataset versions",
-                datasets_inputs(datasets_job, instance),
-                {},
-            )
-        )
     return outcomes
 
 
